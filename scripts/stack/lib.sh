@@ -1,0 +1,103 @@
+# Shared settings and helpers for the local stack scripts. Sourced, never run.
+# Every port, directory and version can be overridden from the environment; the
+# same variable names are read by platform/config.ts so the app and the stack agree.
+
+: "${PASAR_CACHE_DIR:=/var/cache/pasar}"   # downloads and builds, kept across clones
+: "${PASAR_STATE_DIR:=/var/lib/pasar}"     # data, logs and pid files of the running stack
+: "${PASAR_RUN_USER:=pasar}"               # Postgres and Elasticsearch refuse to run as root
+
+: "${POSTGRES_PORT:=5432}"
+: "${POSTGRES_USER:=pasar}"
+: "${POSTGRES_PASSWORD:=pasar}"
+: "${POSTGRES_DB:=pasar}"
+: "${REDIS_PORT:=6379}"
+: "${KAFKA_PORT:=9092}"
+: "${KAFKA_CONTROLLER_PORT:=9093}"
+: "${TEMPORAL_PORT:=7233}"
+: "${TEMPORAL_UI_PORT:=8233}"
+: "${ELASTICSEARCH_PORT:=9200}"
+: "${ELASTICSEARCH_TRANSPORT_PORT:=9300}"
+: "${CLICKHOUSE_HTTP_PORT:=8123}"
+: "${CLICKHOUSE_TCP_PORT:=9000}"
+
+: "${KAFKA_VERSION:=3.9.2}"
+: "${ELASTICSEARCH_VERSION:=8.19.21}"
+: "${TEMPORAL_CLI_VERSION:=v1.5.1}"
+: "${POSTGRES_MAJOR:=15}"
+: "${STACK_JAVA_HOME:=/usr/lib/jvm/java-17-openjdk-amd64}"
+
+LOG_DIR="$PASAR_STATE_DIR/logs"
+RUN_DIR="$PASAR_STATE_DIR/run"
+STACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+say() { printf '[stack] %s\n' "$*"; }
+fail() { printf '[stack] ERROR: %s\n' "$*" >&2; return 1; }
+
+ensure_dirs() {
+  mkdir -p "$PASAR_CACHE_DIR" "$PASAR_STATE_DIR" "$LOG_DIR" "$RUN_DIR"
+  chmod 755 "$PASAR_CACHE_DIR" "$PASAR_STATE_DIR"
+}
+
+ensure_run_user() {
+  id -u "$PASAR_RUN_USER" >/dev/null 2>&1 && return 0
+  useradd --system --no-create-home --shell /usr/sbin/nologin "$PASAR_RUN_USER"
+}
+
+# Debian packages are installed in one apt run, and only when one is missing.
+ensure_apt_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || { fail "missing Debian packages (${missing[*]}); run as root or install them"; return 1; }
+  say "installing Debian packages: ${missing[*]}"
+  apt-get update -qq >"$LOG_DIR/apt.log" 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LOG_DIR/apt.log" 2>&1 \
+    || { fail "apt-get install failed; see $LOG_DIR/apt.log"; return 1; }
+}
+
+pid_file() { echo "$RUN_DIR/$1.pid"; }
+
+pid_alive() {
+  local f; f=$(pid_file "$1")
+  [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
+}
+
+# Starts a long-running server detached from this shell, stdio to its log file,
+# so neither npm nor CI waits on it.
+spawn() {
+  local name=$1; shift
+  setsid nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$(pid_file "$name")"
+}
+
+# Sends SIGTERM to the process recorded for a component, then SIGKILL after a grace period.
+stop_pid() {
+  local name=$1 grace=${2:-30} f pid
+  f=$(pid_file "$name")
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 "$grace"); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  fi
+  rm -f "$f"
+}
+
+# Polls a health function until it succeeds or the timeout (seconds) runs out.
+wait_healthy() {
+  local name=$1 timeout=$2 fn=$3 waited=0
+  until "$fn" >/dev/null 2>&1; do
+    if [ "$waited" -ge "$timeout" ]; then
+      fail "$name did not become healthy within ${timeout}s; log: $LOG_DIR/$name.log"
+      tail -n 20 "$LOG_DIR/$name.log" >&2 2>/dev/null || true
+      return 1
+    fi
+    sleep 1; waited=$((waited + 1))
+  done
+}
+
+# Fetches Maven artifacts with the ordinary Maven client into the local repository cache.
+mvn_fetch() { mvn -q -B -ntp "$@"; }

@@ -1,0 +1,31 @@
+# Temporal dev server (server + Web UI) from the temporal CLI built with `go install`,
+# persisted to a SQLite file so a restart keeps every workflow.
+TEMPORAL_BIN="$PASAR_CACHE_DIR/bin/temporal"
+TEMPORAL_DIR="$PASAR_STATE_DIR/temporal"
+
+temporal_install() {
+  [ -x "$TEMPORAL_BIN" ] && return 0
+  say "temporal: building the temporal CLI $TEMPORAL_CLI_VERSION with go install (takes several minutes once)"
+  mkdir -p "$PASAR_CACHE_DIR/bin" "$PASAR_CACHE_DIR/go"
+  (cd /tmp && GOBIN="$PASAR_CACHE_DIR/bin" GOMODCACHE="$PASAR_CACHE_DIR/go/mod" GOCACHE="$PASAR_CACHE_DIR/go/build" \
+    GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION") \
+    >>"$LOG_DIR/temporal-install.log" 2>&1 \
+    || { fail "temporal: go install failed; log: $LOG_DIR/temporal-install.log"; return 1; }
+}
+
+temporal_healthy() {
+  "$TEMPORAL_BIN" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" 2>/dev/null | grep -q SERVING \
+    && curl -sf -m 3 -o /dev/null "http://127.0.0.1:$TEMPORAL_UI_PORT/"
+}
+
+temporal_start() {
+  pid_alive temporal && temporal_healthy && return 0
+  mkdir -p "$TEMPORAL_DIR"
+  # Search attributes let an operator find a checkout by order number, user or status in the Web UI.
+  spawn temporal "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
+    --ui-port "$TEMPORAL_UI_PORT" --db-filename "$TEMPORAL_DIR/temporal.db" --log-level warn \
+    --search-attribute OrderNumber=Keyword --search-attribute UserId=Keyword --search-attribute OrderStatus=Keyword
+  wait_healthy temporal 90 temporal_healthy
+}
+
+temporal_stop() { stop_pid temporal 30; }
