@@ -1,0 +1,38 @@
+/**
+ * The Hono application: middleware, every service's routes, the OpenAPI document and Swagger UI.
+ * Built from injected dependencies so tests run it against the real stack in-process or over HTTP.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { Deps } from '../platform/deps';
+import type { Logger } from '../platform/logger';
+import { createErrorHandler, errorBody } from './middleware/error-handler';
+import { validationHook } from './middleware/validation';
+import { healthRoutes } from './health/routes';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp(deps: Deps, logger: Logger) {
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+
+  app.use('*', requestId());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody('payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
+    }),
+  );
+  app.onError(createErrorHandler(logger));
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.route('/', healthRoutes(deps));
+
+  app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Pasar API', version: '0.1.0' } });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

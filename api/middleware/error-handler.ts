@@ -1,0 +1,24 @@
+/** Maps every thrown error to the one JSON error shape; unknown errors are logged, never echoed. */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { AppError } from '../../platform/errors';
+import type { Logger } from '../../platform/logger';
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export function createErrorHandler(logger: Logger) {
+  return (err: Error, c: Context) => {
+    const requestId = c.get('requestId') as string | undefined;
+    if (err instanceof AppError) {
+      return c.json(errorBody(err.code, err.message, err.details), err.status);
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      const code = err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthorized' : 'bad_request';
+      return c.json(errorBody(code, err.message || 'bad request'), err.status);
+    }
+    logger.error({ err, requestId, path: c.req.path }, 'unhandled error');
+    return c.json(errorBody('internal', 'internal error', { request_id: requestId }), 500);
+  };
+}

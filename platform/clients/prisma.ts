@@ -1,0 +1,11 @@
+/** Prisma Client over node-postgres (Prisma 7's driver adapter: no Rust engine). */
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../../generated/prisma/client';
+
+export type Db = PrismaClient;
+
+/** Opens a pooled Prisma client; connections fail fast instead of hanging when Postgres is down. */
+export function createPrisma(url: string, timeoutMs: number): Db {
+  const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: timeoutMs, max: 20 });
+  return new PrismaClient({ adapter });
+}

@@ -1,0 +1,12 @@
+/** Temporal client over a lazily opened connection, so the API starts even while Temporal is down. */
+import { Client, Connection } from '@temporalio/client';
+
+export interface TemporalHandle {
+  connection: Connection;
+  client: Client;
+}
+
+export function createTemporal(address: string, namespace: string): TemporalHandle {
+  const connection = Connection.lazy({ address });
+  return { connection, client: new Client({ connection, namespace }) };
+}

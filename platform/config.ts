@@ -1,0 +1,89 @@
+/**
+ * The one reader of process.env. Every setting has a local default that matches the local
+ * stack (scripts/stack/lib.sh reads the same port variables), so the same code runs against a
+ * real cluster by environment variables alone. Production refuses to start on a default secret.
+ */
+import { z } from 'zod';
+
+const DEV_JWT_SECRET = 'pasar-local-development-jwt-secret-change-me';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const RawEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port(3000),
+  POSTGRES_PORT: port(5432),
+  REDIS_PORT: port(6379),
+  KAFKA_PORT: port(9092),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  ELASTICSEARCH_PORT: port(9200),
+  CLICKHOUSE_HTTP_PORT: port(8123),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  KAFKA_BROKERS: z.string().optional(),
+  KAFKA_CLIENT_ID: z.string().default('pasar'),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('pasar'),
+  TEMPORAL_UI_URL: z.string().url().optional(),
+  ELASTICSEARCH_URL: z.string().url().optional(),
+  CLICKHOUSE_URL: z.string().url().optional(),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('pasar'),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_JWT_SECRET),
+  DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+/** Thrown when the environment is invalid; names every offending variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment (process.env by default) into the app's settings. */
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = RawEnv.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && e.JWT_SECRET === DEV_JWT_SECRET) {
+    throw new ConfigError('JWT_SECRET: the local default secret cannot be used in production; set a real one');
+  }
+  return {
+    env: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    logLevel: e.LOG_LEVEL,
+    api: { host: e.API_HOST, port: e.API_PORT },
+    postgres: { url: e.DATABASE_URL ?? `postgresql://pasar:pasar@127.0.0.1:${e.POSTGRES_PORT}/pasar` },
+    redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:${e.REDIS_PORT}` },
+    kafka: {
+      brokers: (e.KAFKA_BROKERS ?? `127.0.0.1:${e.KAFKA_PORT}`).split(',').map((b) => b.trim()),
+      clientId: e.KAFKA_CLIENT_ID,
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+    },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`,
+    },
+    elasticsearch: { url: e.ELASTICSEARCH_URL ?? `http://127.0.0.1:${e.ELASTICSEARCH_PORT}` },
+    clickhouse: { url: e.CLICKHOUSE_URL ?? `http://127.0.0.1:${e.CLICKHOUSE_HTTP_PORT}`, database: e.CLICKHOUSE_DATABASE },
+    auth: { jwtSecret: e.JWT_SECRET },
+    dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process-wide settings, parsed once from process.env on first use. */
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,39 @@
+/**
+ * Applies services/analytics/clickhouse/*.sql in order, recording each in schema_migrations.
+ * ClickHouse takes one statement per request, so files are split on statement-ending semicolons.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createClient } from '@clickhouse/client';
+
+export function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}
+
+export async function migrateClickHouse(url: string, database: string, dir: string): Promise<string[]> {
+  const client = createClient({ url, request_timeout: 30000 });
+  try {
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+    await client.command({
+      query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (name String, applied_at DateTime DEFAULT now())
+              ENGINE = MergeTree() ORDER BY name`,
+    });
+    const rs = await client.query({ query: `SELECT name FROM ${database}.schema_migrations`, format: 'JSONEachRow' });
+    const applied = new Set((await rs.json<{ name: string }>()).map((r) => r.name));
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+    const done: string[] = [];
+    for (const file of files) {
+      if (applied.has(file)) continue;
+      const sql = (await readFile(path.join(dir, file), 'utf8')).replaceAll('{database}', database);
+      for (const statement of splitStatements(sql)) await client.command({ query: statement });
+      await client.insert({ table: `${database}.schema_migrations`, values: [{ name: file }], format: 'JSONEachRow' });
+      done.push(file);
+    }
+    return done;
+  } finally {
+    await client.close();
+  }
+}

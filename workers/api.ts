@@ -1,0 +1,28 @@
+/** Process entry: the HTTP API. Drains in-flight requests and closes connections on SIGTERM. */
+import { serve } from '@hono/node-server';
+import { createApp } from '../api/app';
+import { getConfig } from '../platform/config';
+import { closeDeps, createDeps } from '../platform/deps';
+import { createLogger } from '../platform/logger';
+
+const config = getConfig();
+const logger = createLogger(config.logLevel, 'api');
+const deps = createDeps(config);
+const app = createApp(deps, logger);
+
+const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) => {
+  logger.info({ url: `http://${info.address}:${info.port}` }, 'api listening');
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'shutting down api');
+    server.close(async () => {
+      await closeDeps(deps);
+      logger.info('api stopped');
+      process.exit(0);
+    });
+    // Keep-alive sockets can hold close() open; don't let shutdown hang past a grace period.
+    setTimeout(() => process.exit(0), 10_000).unref();
+  });
+}
