@@ -32,7 +32,10 @@ const RawEnv = z.object({
   TEMPORAL_UI_URL: z.string().url().optional(),
   ELASTICSEARCH_URL: z.string().url().optional(),
   CLICKHOUSE_URL: z.string().url().optional(),
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('pasar'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .default('pasar'),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_JWT_SECRET),
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
 });
@@ -74,7 +77,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiUrl: e.TEMPORAL_UI_URL ?? `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`,
     },
     elasticsearch: { url: e.ELASTICSEARCH_URL ?? `http://127.0.0.1:${e.ELASTICSEARCH_PORT}` },
-    clickhouse: { url: e.CLICKHOUSE_URL ?? `http://127.0.0.1:${e.CLICKHOUSE_HTTP_PORT}`, database: e.CLICKHOUSE_DATABASE },
+    clickhouse: {
+      url: e.CLICKHOUSE_URL ?? `http://127.0.0.1:${e.CLICKHOUSE_HTTP_PORT}`,
+      database: e.CLICKHOUSE_DATABASE,
+    },
     auth: { jwtSecret: e.JWT_SECRET },
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
   };

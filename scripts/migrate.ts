@@ -18,7 +18,13 @@ const root = process.cwd();
 async function step(component: string, run: () => Promise<string[] | boolean>) {
   try {
     const result = await run();
-    const what = Array.isArray(result) ? (result.length ? result.join(', ') : 'up to date') : result ? 'created' : 'up to date';
+    const what = Array.isArray(result)
+      ? result.length
+        ? result.join(', ')
+        : 'up to date'
+      : result
+        ? 'created'
+        : 'up to date';
     console.log(`[migrate] ${component}: ${what}`);
   } catch (err) {
     console.error(`[migrate] ${component} FAILED: ${(err as Error).message} (is the stack up? npm run stack:status)`);
@@ -30,7 +36,11 @@ async function step(component: string, run: () => Promise<string[] | boolean>) {
 try {
   await step('postgres', () => migratePostgres(config.postgres.url, path.join(root, 'prisma/migrations')));
   await step('clickhouse', () =>
-    migrateClickHouse(config.clickhouse.url, config.clickhouse.database, path.join(root, 'services/analytics/clickhouse')),
+    migrateClickHouse(
+      config.clickhouse.url,
+      config.clickhouse.database,
+      path.join(root, 'services/analytics/clickhouse'),
+    ),
   );
   const es = createElasticsearch(config.elasticsearch.url, config.dependencyTimeoutMs);
   await step('elasticsearch', () => ensureProductsIndex(es)).finally(() => es.close());

@@ -1,6 +1,6 @@
 /** Builds the Temporal worker: the bundled workflows plus activities created from real deps. */
 import path from 'node:path';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Deps } from '../platform/deps';
 
@@ -11,8 +11,20 @@ export interface WorkerOptions {
   workflowsPath?: string;
 }
 
+const TEMPORAL_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
+
+/** The SDK's runtime logger is process-wide and can be set only before the first worker exists. */
+function installRuntimeLogger(level: string) {
+  try {
+    Runtime.install({ logger: new DefaultLogger(TEMPORAL_LEVELS[level] ?? 'ERROR') });
+  } catch {
+    // Already installed by an earlier worker in this process.
+  }
+}
+
 export async function createWorker(deps: Deps, options: WorkerOptions = {}) {
   const { config } = deps;
+  installRuntimeLogger(config.logLevel);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,

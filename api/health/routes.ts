@@ -22,7 +22,9 @@ const healthz = createRoute({
   path: '/healthz',
   tags: ['health'],
   summary: 'Liveness: the process is up',
-  responses: { 200: { description: 'alive', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+  responses: {
+    200: { description: 'alive', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
+  },
 });
 
 const readyz = createRoute({
@@ -32,7 +34,10 @@ const readyz = createRoute({
   summary: 'Readiness: every dependency answers',
   responses: {
     200: { description: 'all dependencies up', content: { 'application/json': { schema: ReadinessSchema } } },
-    503: { description: 'a dependency is down; `down` names it', content: { 'application/json': { schema: ReadinessSchema } } },
+    503: {
+      description: 'a dependency is down; `down` names it',
+      content: { 'application/json': { schema: ReadinessSchema } },
+    },
   },
 });
 

@@ -15,7 +15,10 @@ export function fieldErrors(error: ZodError) {
 
 export function validationHook(result: HookResult, c: Context) {
   if (!result.success && result.error) {
-    return c.json(errorBody('validation_failed', `invalid ${result.target ?? 'request'}`, fieldErrors(result.error)), 400);
+    return c.json(
+      errorBody('validation_failed', `invalid ${result.target ?? 'request'}`, fieldErrors(result.error)),
+      400,
+    );
   }
   return undefined;
 }

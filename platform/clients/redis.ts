@@ -9,8 +9,9 @@ export function createRedis(url: string, timeoutMs: number): Redis {
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
     maxRetriesPerRequest: 1,
-    // Without this, commands queue silently while Redis is down and callers hang.
-    enableOfflineQueue: false,
+    // Commands issued while disconnected wait in the offline queue, but commandTimeout bounds
+    // that wait too, so a caller gets a clear error instead of hanging while Redis is down.
+    enableOfflineQueue: true,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
 }

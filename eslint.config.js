@@ -1,0 +1,51 @@
+// Lint rules, including the architecture's: only platform/config.ts reads process.env, and
+// workflow code stays deterministic (no I/O modules, no activity implementations, no clocks).
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'generated/', 'dist/', 'coverage/'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read settings through platform/config.ts.' },
+      ],
+    },
+  },
+  {
+    files: ['platform/config.ts', 'prisma.config.ts', 'scripts/**', 'tests/**', '*.config.*'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../activities/*', '!../activities/*'],
+              allowTypeImports: true,
+              message: 'Workflows import activity types only.',
+            },
+            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net'], message: 'Workflows do no I/O.' },
+            { group: ['../platform/*', '../services/*'], message: 'Workflows call services through activities.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Use workflow time (it is deterministic in workflows anyway, but be explicit with sleep/condition).',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Use uuid4() from @temporalio/workflow.',
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `npm start`: the whole shop on this machine. Stack up, migrations applied, demo catalog
+# seeded, then the API and the Temporal worker in the foreground (Ctrl-C stops both; the stack
+# keeps running until `npm run stack:down`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/prepare.sh
+[ -f scripts/seed.ts ] && npx tsx scripts/seed.ts
+
+: "${API_PORT:=3000}" "${TEMPORAL_UI_PORT:=8233}" "${API_HOST:=127.0.0.1}"
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+npx tsx workers/temporal-worker.ts & pids+=($!)
+npx tsx workers/api.ts & pids+=($!)
+
+for _ in $(seq 1 60); do
+  curl -sf -o /dev/null "http://$API_HOST:$API_PORT/readyz" && break
+  sleep 1
+done
+curl -sf -o /dev/null "http://$API_HOST:$API_PORT/readyz" || echo "[start] WARNING: /readyz is not 200 yet: curl http://$API_HOST:$API_PORT/readyz" >&2
+
+cat <<URLS
+
+  Pasar is running
+  API               http://$API_HOST:$API_PORT
+  API docs          http://$API_HOST:$API_PORT/docs   (OpenAPI: /openapi.json)
+  Readiness         http://$API_HOST:$API_PORT/readyz
+  Temporal Web UI   http://127.0.0.1:$TEMPORAL_UI_PORT
+  Stack status      npm run stack:status    (logs: npm run stack:logs -- <component>)
+
+  Ctrl-C stops the API and worker; npm run stack:down stops the stack.
+
+URLS
+wait -n "${pids[@]}"
+echo "[start] a process exited; stopping the others" >&2
+exit 1

@@ -1,0 +1,22 @@
+/** Real connections to the local stack for integration tests, closed after each file. */
+import { getConfig } from '../../platform/config';
+import { closeDeps, createDeps, type Deps } from '../../platform/deps';
+
+export function useDeps(): () => Deps {
+  let deps: Deps | undefined;
+  beforeAll(() => {
+    deps = createDeps(getConfig());
+  });
+  afterAll(async () => {
+    if (deps) await closeDeps(deps);
+  });
+  return () => {
+    if (!deps) throw new Error('deps are only available inside tests');
+    return deps;
+  };
+}
+
+/** A short unique suffix so every test creates its own data. */
+export function unique(prefix = 't'): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}

@@ -1,0 +1,69 @@
+/**
+ * Docker cannot run on these machines, so temporal-dev.yml is checked by reading it: the same
+ * services and ports as the Docker-free stack (scripts/stack/lib.sh) and the app's config.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { loadConfig } from '../../platform/config';
+
+interface ComposeService {
+  image: string;
+  ports?: string[];
+  command?: string[];
+}
+
+const compose = parse(readFileSync('temporal-dev.yml', 'utf8')) as { services: Record<string, ComposeService> };
+const stackDefaults = Object.fromEntries(
+  [...readFileSync('scripts/stack/lib.sh', 'utf8').matchAll(/^: "\$\{(\w+):=([^}]*)\}"/gm)].map((m) => [m[1], m[2]]),
+);
+const config = loadConfig({});
+
+/** The host ports a service publishes ("127.0.0.1:5432:5432" → 5432). */
+function hostPorts(service: string): number[] {
+  return (compose.services[service]?.ports ?? []).map((p) => Number(p.split(':').at(-2)));
+}
+
+const portOf = (url: string) => Number(new URL(url).port);
+
+describe('temporal-dev.yml', () => {
+  it('has exactly the six components of the local stack', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['clickhouse', 'elasticsearch', 'kafka', 'postgres', 'redis', 'temporal'].sort(),
+    );
+  });
+
+  it.each([
+    ['postgres', 'POSTGRES_PORT', portOf(config.postgres.url)],
+    ['redis', 'REDIS_PORT', portOf(config.redis.url)],
+    ['kafka', 'KAFKA_PORT', Number(config.kafka.brokers[0]!.split(':')[1])],
+    ['elasticsearch', 'ELASTICSEARCH_PORT', portOf(config.elasticsearch.url)],
+    ['clickhouse', 'CLICKHOUSE_HTTP_PORT', portOf(config.clickhouse.url)],
+    ['temporal', 'TEMPORAL_PORT', Number(config.temporal.address.split(':')[1])],
+  ])('publishes %s on the port the stack and the app use', (service, stackVar, appPort) => {
+    expect(Number(stackDefaults[stackVar])).toBe(appPort);
+    expect(hostPorts(service)).toContain(appPort);
+  });
+
+  it('publishes the Temporal Web UI on the stack UI port', () => {
+    expect(hostPorts('temporal')).toContain(Number(stackDefaults.TEMPORAL_UI_PORT));
+    expect(hostPorts('temporal')).toContain(portOf(config.temporal.uiUrl));
+  });
+
+  it('binds every port to loopback only, like the stack', () => {
+    for (const s of Object.values(compose.services)) for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
+  });
+
+  it('runs the same Kafka and Elasticsearch versions as the stack', () => {
+    expect(compose.services.kafka?.image).toBe(`apache/kafka:${stackDefaults.KAFKA_VERSION}`);
+    expect(compose.services.elasticsearch?.image).toMatch(new RegExp(`:${stackDefaults.ELASTICSEARCH_VERSION}$`));
+  });
+
+  it('registers the search attributes operators use to find a checkout', () => {
+    const cmd = compose.services.temporal?.command?.join(' ') ?? '';
+    const stackScript = readFileSync('scripts/stack/temporal.sh', 'utf8');
+    for (const attr of ['OrderNumber=Keyword', 'UserId=Keyword', 'OrderStatus=Keyword']) {
+      expect(cmd).toContain(attr);
+      expect(stackScript).toContain(attr);
+    }
+  });
+});

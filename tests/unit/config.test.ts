@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from '../../platform/config';
+
+describe('loadConfig', () => {
+  it('derives every URL from the local-stack defaults', () => {
+    const c = loadConfig({});
+    expect(c.postgres.url).toBe('postgresql://pasar:pasar@127.0.0.1:5432/pasar');
+    expect(c.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(c.temporal.address).toBe('127.0.0.1:7233');
+    expect(c.temporal.uiUrl).toBe('http://127.0.0.1:8233');
+    expect(c.elasticsearch.url).toBe('http://127.0.0.1:9200');
+    expect(c.clickhouse.url).toBe('http://127.0.0.1:8123');
+    expect(c.api.port).toBe(3000);
+  });
+
+  it('follows an overridden port, and a full URL wins over the port', () => {
+    const c = loadConfig({ REDIS_PORT: '6380', POSTGRES_PORT: '5433', ELASTICSEARCH_URL: 'http://es.internal:9200' });
+    expect(c.redis.url).toBe('redis://127.0.0.1:6380');
+    expect(c.postgres.url).toContain(':5433/');
+    expect(c.elasticsearch.url).toBe('http://es.internal:9200');
+  });
+
+  it('names the variable that is invalid', () => {
+    expect(() => loadConfig({ API_PORT: 'eighty' })).toThrow(/API_PORT/);
+    expect(() => loadConfig({ KAFKA_REPLICATION_FACTOR: '0' })).toThrow(ConfigError);
+  });
+
+  it('refuses to start in production with the default JWT secret', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    const c = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-from-the-vault-0123456789' });
+    expect(c.isProduction).toBe(true);
+  });
+
+  it('refuses a short secret', () => {
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+  });
+});
