@@ -6,6 +6,8 @@
 import { z } from 'zod';
 
 const DEV_JWT_SECRET = 'pasar-local-development-jwt-secret-change-me';
+const DEV_INTERNAL_JWT_SECRET = 'pasar-local-development-internal-secret-change-me';
+const DEV_ADMIN_PASSWORD = 'pasar-admin-local-only';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -37,6 +39,17 @@ const RawEnv = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
     .default('pasar'),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_JWT_SECRET),
+  INTERNAL_JWT_SECRET: z
+    .string()
+    .min(32, 'INTERNAL_JWT_SECRET must be at least 32 characters')
+    .default(DEV_INTERNAL_JWT_SECRET),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
+  ADMIN_EMAIL: z.string().email().default('admin@pasar.local'),
+  ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').default(DEV_ADMIN_PASSWORD),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  OTP_RATE_LIMIT: z.coerce.number().int().positive().default(5),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
 });
 
@@ -55,8 +68,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid environment: ${problems}`);
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production' && e.JWT_SECRET === DEV_JWT_SECRET) {
-    throw new ConfigError('JWT_SECRET: the local default secret cannot be used in production; set a real one');
+  if (e.NODE_ENV === 'production') {
+    const defaults: [string, boolean][] = [
+      ['JWT_SECRET', e.JWT_SECRET === DEV_JWT_SECRET],
+      ['INTERNAL_JWT_SECRET', e.INTERNAL_JWT_SECRET === DEV_INTERNAL_JWT_SECRET],
+      ['ADMIN_EMAIL', env.ADMIN_EMAIL === undefined],
+      ['ADMIN_PASSWORD', e.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD],
+    ];
+    const offending = defaults.filter(([, isDefault]) => isDefault).map(([name]) => name);
+    if (offending.length > 0) {
+      throw new ConfigError(`${offending.join(', ')}: local defaults cannot be used in production; set real values`);
+    }
   }
   return {
     env: e.NODE_ENV,
@@ -81,7 +103,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: e.CLICKHOUSE_URL ?? `http://127.0.0.1:${e.CLICKHOUSE_HTTP_PORT}`,
       database: e.CLICKHOUSE_DATABASE,
     },
-    auth: { jwtSecret: e.JWT_SECRET },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      internalJwtSecret: e.INTERNAL_JWT_SECRET,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      admin: { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD },
+    },
+    rateLimits: { login: e.LOGIN_RATE_LIMIT, otp: e.OTP_RATE_LIMIT, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
   };
 }

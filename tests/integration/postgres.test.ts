@@ -41,17 +41,19 @@ describe('Postgres through Prisma', () => {
     const { db } = deps();
     const rows = await db.$queryRaw<{ table_schema: string; table_name: string }[]>`
       SELECT table_schema, table_name FROM information_schema.tables
-      WHERE table_schema IN ('auth','users','catalog','orders','payments','transport','notifications')`;
+      WHERE table_schema IN ('auth','users','catalog','orders','payments','transport','notifications','outbox')`;
     const names = rows.map((r) => `${r.table_schema}.${r.table_name}`).sort();
     expect(names).toEqual(
       [
         'auth.credentials',
         'catalog.inventory',
         'catalog.products',
+        'catalog.reservations',
         'notifications.notifications',
         'orders.complaints',
         'orders.order_items',
         'orders.orders',
+        'outbox.events',
         'payments.transactions',
         'transport.shipments',
         'transport.tracking_events',

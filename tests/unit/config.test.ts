@@ -25,9 +25,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KAFKA_REPLICATION_FACTOR: '0' })).toThrow(ConfigError);
   });
 
-  it('refuses to start in production with the default JWT secret', () => {
+  it('refuses to start in production with a default secret or admin', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
-    const c = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-from-the-vault-0123456789' });
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/INTERNAL_JWT_SECRET, ADMIN_EMAIL, ADMIN_PASSWORD/);
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-real-secret-from-the-vault-0123456789',
+      INTERNAL_JWT_SECRET: 'another-real-secret-from-the-vault-0123',
+      ADMIN_EMAIL: 'ops@pasar.id',
+      ADMIN_PASSWORD: 'a-long-admin-password',
+    });
     expect(c.isProduction).toBe(true);
   });
 

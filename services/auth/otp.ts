@@ -1,0 +1,57 @@
+/**
+ * One-time codes: 6 digits, valid 5 minutes, at most 5 guesses per 15 minutes. Only the code's
+ * hash is kept in Redis; the code itself reaches the user through a notification, never the API.
+ */
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { AppError } from '../../platform/errors';
+import type { NotificationStore } from '../notifications/store';
+import { authKeys, OTP_ATTEMPT_WINDOW_SECONDS, OTP_MAX_ATTEMPTS, OTP_TTL_SECONDS } from './keys';
+
+export type OtpType = 'email' | 'phone' | 'password_reset';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export function createOtpService(redis: Redis, notifications: NotificationStore) {
+  return {
+    /** Creates a fresh code (replacing any pending one) and delivers it as a notification. */
+    async send(userId: string, type: OtpType, recipient: string): Promise<void> {
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      await redis.set(authKeys.otp(userId, type), sha256(code), 'EX', OTP_TTL_SECONDS);
+      await notifications.enqueue({
+        user_id: userId,
+        type: 'otp',
+        channel: type === 'phone' ? 'sms' : 'email',
+        recipient,
+        subject: type === 'password_reset' ? 'Reset your Pasar password' : 'Your Pasar verification code',
+        content: `Your Pasar code is ${code}. It expires in 5 minutes. Never share it with anyone.`,
+      });
+    },
+
+    /** Checks a code; every guess counts toward the attempt limit. A right code is used up. */
+    async verify(userId: string, type: OtpType, code: string): Promise<void> {
+      const attemptsKey = authKeys.otpAttempts(userId, type);
+      const [[, attempts] = [null, 0], , [, ttl] = [null, 0]] = (await redis
+        .multi()
+        .incr(attemptsKey)
+        .expire(attemptsKey, OTP_ATTEMPT_WINDOW_SECONDS, 'NX')
+        .ttl(attemptsKey)
+        .exec()) as [null, number][];
+      if (attempts > OTP_MAX_ATTEMPTS) {
+        throw new AppError('rate_limited', 'too many code attempts; try again later', {
+          retry_after_seconds: Math.max(1, ttl),
+        });
+      }
+      const stored = await redis.get(authKeys.otp(userId, type));
+      const matches = stored !== null && timingSafeEqual(Buffer.from(stored), Buffer.from(sha256(code)));
+      if (!matches) {
+        throw new AppError('validation_failed', 'the code is wrong or has expired', [
+          { field: 'code', message: 'wrong or expired code' },
+        ]);
+      }
+      await redis.del(authKeys.otp(userId, type), attemptsKey);
+    },
+  };
+}
+
+export type OtpService = ReturnType<typeof createOtpService>;

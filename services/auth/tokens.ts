@@ -1,0 +1,149 @@
+/**
+ * Access tokens (short-lived HS256 JWTs with iss/aud/exp/jti and the session id `sid`) and
+ * rotating refresh tokens (opaque `<id>.<secret>`, only a hash stored in Redis). A refresh token
+ * can be exchanged once; presenting it again revokes its whole family (reuse detection).
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../platform/config';
+import { AppError } from '../../platform/errors';
+import { authKeys, SESSION_TTL_SECONDS } from './keys';
+
+export const ISSUER = 'pasar';
+export const AUDIENCE = 'pasar-api';
+const ALGORITHMS: jwt.Algorithm[] = ['HS256'];
+
+export type Role = 'customer' | 'admin';
+
+export interface AccessClaims {
+  sub: string;
+  role: Role;
+  sid: string;
+  jti: string;
+  exp: number;
+  iat: number;
+}
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+interface StoredRefresh {
+  user_id: string;
+  role: Role;
+  family_id: string;
+  secret_hash: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const unauthorized = (message: string) => new AppError('unauthorized', message);
+
+export function createTokenService(redis: Redis, auth: Config['auth']) {
+  function signAccess(userId: string, role: Role, familyId: string): string {
+    return jwt.sign({ role, sid: familyId }, auth.jwtSecret, {
+      algorithm: 'HS256',
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      subject: userId,
+      expiresIn: auth.accessTokenTtlSeconds,
+      jwtid: randomUUID(),
+    });
+  }
+
+  async function storeRefresh(userId: string, role: Role, familyId: string): Promise<string> {
+    const tokenId = randomUUID();
+    const secret = randomBytes(32).toString('base64url');
+    const stored: StoredRefresh = { user_id: userId, role, family_id: familyId, secret_hash: sha256(secret) };
+    const ttl = auth.refreshTokenTtlSeconds;
+    await redis
+      .multi()
+      .set(authKeys.refresh(tokenId), JSON.stringify(stored), 'EX', ttl)
+      .sadd(authKeys.refreshFamily(familyId), tokenId)
+      .expire(authKeys.refreshFamily(familyId), ttl)
+      .hset(authKeys.session(userId), familyId, JSON.stringify({ refreshed_at: new Date().toISOString() }))
+      .expire(authKeys.session(userId), SESSION_TTL_SECONDS)
+      .exec();
+    return `${tokenId}.${secret}`;
+  }
+
+  async function pair(userId: string, role: Role, familyId: string): Promise<TokenPair> {
+    return {
+      access_token: signAccess(userId, role, familyId),
+      refresh_token: await storeRefresh(userId, role, familyId),
+      token_type: 'Bearer',
+      expires_in: auth.accessTokenTtlSeconds,
+    };
+  }
+
+  /** Ends one session: its refresh tokens are deleted and its access tokens refused. */
+  async function revokeFamily(userId: string, familyId: string): Promise<void> {
+    const ids = await redis.smembers(authKeys.refreshFamily(familyId));
+    const m = redis.multi();
+    for (const id of ids) m.del(authKeys.refresh(id));
+    await m
+      .del(authKeys.refreshFamily(familyId))
+      .hdel(authKeys.session(userId), familyId)
+      .set(authKeys.revokedFamily(familyId), '1', 'EX', auth.accessTokenTtlSeconds)
+      .exec();
+  }
+
+  return {
+    /** Starts a new session (a new refresh-token family). */
+    issue: (userId: string, role: Role) => pair(userId, role, randomUUID()),
+
+    /** Exchanges a refresh token for a new pair; a second use of one token revokes the session. */
+    async refresh(refreshToken: string): Promise<TokenPair> {
+      const [tokenId, secret] = refreshToken.split('.');
+      if (!tokenId || !secret) throw unauthorized('invalid refresh token');
+      const raw = await redis.get(authKeys.refresh(tokenId));
+      if (!raw) throw unauthorized('invalid refresh token');
+      const stored = JSON.parse(raw) as StoredRefresh;
+      const given = Buffer.from(sha256(secret));
+      if (!timingSafeEqual(given, Buffer.from(stored.secret_hash))) throw unauthorized('invalid refresh token');
+      const claimed = await redis.set(authKeys.refreshUsed(tokenId), '1', 'EX', auth.refreshTokenTtlSeconds, 'NX');
+      if (claimed !== 'OK') {
+        await revokeFamily(stored.user_id, stored.family_id);
+        throw unauthorized('refresh token reuse detected; the session has been revoked');
+      }
+      if (!(await redis.hexists(authKeys.session(stored.user_id), stored.family_id))) {
+        throw unauthorized('session expired; log in again');
+      }
+      return pair(stored.user_id, stored.role, stored.family_id);
+    },
+
+    /** Verifies an access token's signature, algorithm, issuer, audience and expiry, then revocation. */
+    async verifyAccess(token: string): Promise<AccessClaims> {
+      let claims: AccessClaims;
+      try {
+        claims = jwt.verify(token, auth.jwtSecret, { algorithms: ALGORITHMS, issuer: ISSUER, audience: AUDIENCE }) as AccessClaims;
+      } catch (err) {
+        throw unauthorized(err instanceof jwt.TokenExpiredError ? 'access token expired' : 'invalid access token');
+      }
+      if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.jti !== 'string') {
+        throw unauthorized('invalid access token');
+      }
+      const [blacklisted, revoked] = await redis.mget(authKeys.blacklist(claims.jti), authKeys.revokedFamily(claims.sid));
+      if (blacklisted || revoked) throw unauthorized('access token has been revoked');
+      return claims;
+    },
+
+    /** Logs out: the access token is blacklisted for the rest of its life and its session revoked. */
+    async logout(claims: AccessClaims): Promise<void> {
+      const remaining = Math.max(1, claims.exp - Math.floor(Date.now() / 1000));
+      await redis.set(authKeys.blacklist(claims.jti), '1', 'EX', remaining);
+      await revokeFamily(claims.sub, claims.sid);
+    },
+
+    /** Revokes every session of a user (after a password reset). */
+    async revokeAll(userId: string): Promise<void> {
+      const families = await redis.hkeys(authKeys.session(userId));
+      for (const f of families) await revokeFamily(userId, f);
+    },
+  };
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;

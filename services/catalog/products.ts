@@ -1,0 +1,160 @@
+/**
+ * The product catalog: listing with filters, detail through the `product:{id}` cache, and
+ * admin writes that publish `product.upserted` through the outbox in the same transaction.
+ */
+import type { Redis } from 'ioredis';
+import { Prisma } from '../../generated/prisma/client';
+import type { Db } from '../../platform/clients/prisma';
+import { AppError } from '../../platform/errors';
+import type { Logger } from '../../platform/logger';
+import { TOPICS } from '../../platform/kafka/topics';
+import { enqueueEvent } from '../../platform/outbox/outbox';
+import { catalogKeys, PRODUCT_CACHE_TTL_SECONDS } from './keys';
+
+export interface ProductView {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  price: string;
+  category: string;
+  status: string;
+  available: number;
+  in_stock: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProductQuery {
+  page: number;
+  page_size: number;
+  min_price?: number;
+  max_price?: number;
+  in_stock?: boolean;
+  category?: string;
+  sort: 'newest' | 'price_asc' | 'price_desc';
+}
+
+export interface NewProduct {
+  sku: string;
+  name: string;
+  description?: string;
+  price: string;
+  category?: string;
+  status?: 'active' | 'inactive';
+  quantity?: number;
+}
+
+type ProductRow = Prisma.ProductGetPayload<{ include: { inventory: true } }>;
+
+export function toView(p: ProductRow): ProductView {
+  const available = p.inventory ? p.inventory.quantity - p.inventory.reserved : 0;
+  return {
+    id: p.id,
+    sku: p.sku,
+    name: p.name,
+    description: p.description,
+    price: p.price.toFixed(2),
+    category: p.category,
+    status: p.status,
+    available,
+    in_stock: available > 0,
+    created_at: p.created_at.toISOString(),
+    updated_at: p.updated_at.toISOString(),
+  };
+}
+
+const ORDER: Record<ProductQuery['sort'], string> = {
+  newest: 'p.created_at DESC, p.id',
+  price_asc: 'p.price ASC, p.id',
+  price_desc: 'p.price DESC, p.id',
+};
+
+export function createProductStore(db: Db, redis: Redis, logger: Logger) {
+  /** Cache failures never fail a request: the database is the truth. */
+  async function cacheDel(id: string) {
+    await redis.del(catalogKeys.product(id)).catch((err) => logger.warn({ err, id }, 'product cache delete failed'));
+  }
+
+  async function upsertedEvent(tx: Prisma.TransactionClient, id: string) {
+    const row = await tx.product.findUniqueOrThrow({ where: { id }, include: { inventory: true } });
+    const view = toView(row);
+    await enqueueEvent(tx, { topic: TOPICS.products, type: 'product.upserted', aggregateId: id, data: view });
+    return view;
+  }
+
+  return {
+    /** Active products only; filters and sort run in SQL over the inventory join. */
+    async list(q: ProductQuery) {
+      const where: Prisma.Sql[] = [Prisma.sql`p.status = 'active'`];
+      if (q.min_price !== undefined) where.push(Prisma.sql`p.price >= ${q.min_price}`);
+      if (q.max_price !== undefined) where.push(Prisma.sql`p.price <= ${q.max_price}`);
+      if (q.category !== undefined) where.push(Prisma.sql`p.category = ${q.category}`);
+      if (q.in_stock === true) where.push(Prisma.sql`COALESCE(i.quantity - i.reserved, 0) > 0`);
+      if (q.in_stock === false) where.push(Prisma.sql`COALESCE(i.quantity - i.reserved, 0) <= 0`);
+      const filter = Prisma.join(where, ' AND ');
+      const from = Prisma.sql`FROM catalog.products p LEFT JOIN catalog.inventory i ON i.product_id = p.id WHERE ${filter}`;
+      const [{ total }] = await db.$queryRaw<[{ total: bigint }]>`SELECT count(*) AS total ${from}`;
+      const ids = await db.$queryRaw<{ id: string }[]>`
+        SELECT p.id ${from} ORDER BY ${Prisma.raw(ORDER[q.sort])}
+        LIMIT ${q.page_size} OFFSET ${(q.page - 1) * q.page_size}`;
+      const rows = await db.product.findMany({ where: { id: { in: ids.map((r) => r.id) } }, include: { inventory: true } });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const data = ids.map((r) => toView(byId.get(r.id)!));
+      return { data, page: q.page, page_size: q.page_size, total: Number(total) };
+    },
+
+    async get(id: string): Promise<ProductView> {
+      const cached = await redis.get(catalogKeys.product(id)).catch(() => null);
+      if (cached) return JSON.parse(cached) as ProductView;
+      const row = await db.product.findUnique({ where: { id }, include: { inventory: true } });
+      if (!row) throw new AppError('not_found', 'product not found');
+      const view = toView(row);
+      await redis
+        .set(catalogKeys.product(id), JSON.stringify(view), 'EX', PRODUCT_CACHE_TTL_SECONDS)
+        .catch((err) => logger.warn({ err, id }, 'product cache write failed'));
+      return view;
+    },
+
+    async create(input: NewProduct): Promise<ProductView> {
+      try {
+        const view = await db.$transaction(async (tx) => {
+          const p = await tx.product.create({
+            data: {
+              sku: input.sku,
+              name: input.name,
+              description: input.description ?? '',
+              price: new Prisma.Decimal(input.price),
+              category: input.category ?? 'general',
+              status: input.status ?? 'active',
+              inventory: { create: { quantity: input.quantity ?? 0 } },
+            },
+          });
+          return upsertedEvent(tx, p.id);
+        });
+        await redis.set(catalogKeys.inventory(view.id), String(view.available)).catch(() => undefined);
+        return view;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'P2002') {
+          throw new AppError('conflict', 'a product with this sku already exists', [{ field: 'sku', message: 'taken' }]);
+        }
+        throw err;
+      }
+    },
+
+    async update(id: string, changes: Partial<Omit<NewProduct, 'quantity' | 'sku'>>): Promise<ProductView> {
+      const view = await db.$transaction(async (tx) => {
+        const updated = await tx.product.updateMany({
+          where: { id },
+          data: { ...changes, ...(changes.price !== undefined ? { price: new Prisma.Decimal(changes.price) } : {}) },
+        });
+        if (updated.count === 0) throw new AppError('not_found', 'product not found');
+        return upsertedEvent(tx, id);
+      });
+      await cacheDel(id);
+      return view;
+    },
+  };
+}
+
+export type ProductStore = ReturnType<typeof createProductStore>;
