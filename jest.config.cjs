@@ -7,6 +7,9 @@ const transform = {
 };
 
 module.exports = {
+  // Global, not per project: jest ignores testTimeout inside a project. Integration tests build
+  // Temporal workflow bundles and wait on real servers, which can take seconds on a cold machine.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -19,7 +22,6 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
-      testTimeout: 60000,
     },
   ],
 };

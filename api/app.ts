@@ -10,12 +10,18 @@ import type { Deps } from '../platform/deps';
 import type { Logger } from '../platform/logger';
 import { createErrorHandler, errorBody } from './middleware/error-handler';
 import { validationHook } from './middleware/validation';
+import type { Services } from '../services';
+import { authRoutes } from './auth/routes';
+import type { AppEnv } from './context';
 import { healthRoutes } from './health/routes';
+import { inventoryRoutes } from './inventory/routes';
+import { productRoutes } from './products/routes';
+import { userRoutes } from './users/routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export function createApp(deps: Deps, logger: Logger) {
-  const app = new OpenAPIHono({ defaultHook: validationHook });
+export function createApp(deps: Deps, services: Services, logger: Logger) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', requestId());
   app.use(
@@ -29,7 +35,16 @@ export function createApp(deps: Deps, logger: Logger) {
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.route('/', healthRoutes(deps));
+  app.route('/', authRoutes(services, deps.redis, deps.config.rateLimits));
+  app.route('/', userRoutes(services));
+  app.route('/', productRoutes(services));
+  app.route('/', inventoryRoutes(services, deps.config.auth.internalJwtSecret));
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Pasar API', version: '0.1.0' } });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
   return app;

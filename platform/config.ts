@@ -44,7 +44,11 @@ const RawEnv = z.object({
     .min(32, 'INTERNAL_JWT_SECRET must be at least 32 characters')
     .default(DEV_INTERNAL_JWT_SECRET),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(3600).default(30 * 24 * 3600),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3600)
+    .default(30 * 24 * 3600),
   ADMIN_EMAIL: z.string().email().default('admin@pasar.local'),
   ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').default(DEV_ADMIN_PASSWORD),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),

@@ -8,4 +8,6 @@ echo "[test] type-checking"
 npx tsc --noEmit
 echo "[test] linting"
 npx eslint --max-warnings 0 .
-npx jest --runInBand "$@"
+# --forceExit: a test that fails mid-way can leave a Temporal worker or Kafka consumer holding the
+# event loop; a failed run must end with its report, never hang CI until its time limit.
+npx jest --runInBand --forceExit "$@"

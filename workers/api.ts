@@ -4,11 +4,18 @@ import { createApp } from '../api/app';
 import { getConfig } from '../platform/config';
 import { closeDeps, createDeps } from '../platform/deps';
 import { createLogger } from '../platform/logger';
+import { createServices } from '../services';
 
 const config = getConfig();
 const logger = createLogger(config.logLevel, 'api');
 const deps = createDeps(config);
-const app = createApp(deps, logger);
+const services = createServices(deps, logger);
+const app = createApp(deps, services, logger);
+
+// The configured admin exists before the first request (idempotent; production requires real values).
+services.auth
+  .ensureAdmin(config.auth.admin.email, config.auth.admin.password)
+  .catch((err) => logger.error({ err }, 'could not ensure the admin account; is Postgres up?'));
 
 const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) => {
   logger.info({ url: `http://${info.address}:${info.port}` }, 'api listening');

@@ -1,5 +1,6 @@
 /** GET /healthz (the process is up) and GET /readyz (every dependency answers a real request). */
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { createRouter } from '../router';
+import { createRoute, z } from '@hono/zod-openapi';
 import { checkReadiness } from '../../platform/health';
 import type { Deps } from '../../platform/deps';
 
@@ -42,7 +43,7 @@ const readyz = createRoute({
 });
 
 export function healthRoutes(deps: Deps) {
-  return new OpenAPIHono()
+  return createRouter()
     .openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200))
     .openapi(readyz, async (c) => {
       const readiness = await checkReadiness(deps);

@@ -12,6 +12,8 @@ export function createErrorHandler(logger: Logger) {
   return (err: Error, c: Context) => {
     const requestId = c.get('requestId') as string | undefined;
     if (err instanceof AppError) {
+      const retryAfter = (err.details as { retry_after_seconds?: number } | undefined)?.retry_after_seconds;
+      if (err.code === 'rate_limited' && retryAfter) c.header('Retry-After', String(retryAfter));
       return c.json(errorBody(err.code, err.message, err.details), err.status);
     }
     if (err instanceof HTTPException && err.status < 500) {

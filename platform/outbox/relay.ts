@@ -55,7 +55,11 @@ export function createOutboxRelay(
             acks: -1,
             topicMessages: [...byTopic].map(([topic, list]) => ({
               topic,
-              messages: list.map((r) => ({ key: r.key, value: JSON.stringify(r.payload), headers: { event_id: r.id } })),
+              messages: list.map((r) => ({
+                key: r.key,
+                value: JSON.stringify(r.payload),
+                headers: { event_id: r.id },
+              })),
             })),
           });
         } catch (err) {

@@ -44,7 +44,13 @@ export function createAuthService(db: Db, tokens: TokenService, otp: OtpService)
             topic: TOPICS.users,
             type: 'user.registered',
             aggregateId: user.id,
-            data: { user_id: user.id, email, first_name: user.first_name, last_name: user.last_name, phone: user.phone },
+            data: {
+              user_id: user.id,
+              email,
+              first_name: user.first_name,
+              last_name: user.last_name,
+              phone: user.phone,
+            },
           });
           return user;
         });
@@ -110,7 +116,8 @@ export function createAuthService(db: Db, tokens: TokenService, otp: OtpService)
     async ensureAdmin(email: string, password: string) {
       const existing = await findCredential(email);
       if (existing) {
-        if (existing.role !== 'admin') await db.credential.update({ where: { id: existing.id }, data: { role: 'admin' } });
+        if (existing.role !== 'admin')
+          await db.credential.update({ where: { id: existing.id }, data: { role: 'admin' } });
         return;
       }
       await this.register(

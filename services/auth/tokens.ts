@@ -119,14 +119,21 @@ export function createTokenService(redis: Redis, auth: Config['auth']) {
     async verifyAccess(token: string): Promise<AccessClaims> {
       let claims: AccessClaims;
       try {
-        claims = jwt.verify(token, auth.jwtSecret, { algorithms: ALGORITHMS, issuer: ISSUER, audience: AUDIENCE }) as AccessClaims;
+        claims = jwt.verify(token, auth.jwtSecret, {
+          algorithms: ALGORITHMS,
+          issuer: ISSUER,
+          audience: AUDIENCE,
+        }) as AccessClaims;
       } catch (err) {
         throw unauthorized(err instanceof jwt.TokenExpiredError ? 'access token expired' : 'invalid access token');
       }
       if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.jti !== 'string') {
         throw unauthorized('invalid access token');
       }
-      const [blacklisted, revoked] = await redis.mget(authKeys.blacklist(claims.jti), authKeys.revokedFamily(claims.sid));
+      const [blacklisted, revoked] = await redis.mget(
+        authKeys.blacklist(claims.jti),
+        authKeys.revokedFamily(claims.sid),
+      );
       if (blacklisted || revoked) throw unauthorized('access token has been revoked');
       return claims;
     },

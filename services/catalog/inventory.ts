@@ -54,7 +54,10 @@ export function createInventoryStore(db: Db, redis: Redis, logger: Logger) {
   async function refreshCache(rows: InventoryRow[]) {
     if (rows.length === 0) return;
     const m = redis.multi();
-    for (const r of rows) m.set(catalogKeys.inventory(r.product_id), String(r.quantity - r.reserved)).del(catalogKeys.product(r.product_id));
+    for (const r of rows)
+      m.set(catalogKeys.inventory(r.product_id), String(r.quantity - r.reserved)).del(
+        catalogKeys.product(r.product_id),
+      );
     await m.exec().catch((err) => logger.warn({ err }, 'inventory cache refresh failed'));
   }
 

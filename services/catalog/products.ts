@@ -98,7 +98,10 @@ export function createProductStore(db: Db, redis: Redis, logger: Logger) {
       const ids = await db.$queryRaw<{ id: string }[]>`
         SELECT p.id ${from} ORDER BY ${Prisma.raw(ORDER[q.sort])}
         LIMIT ${q.page_size} OFFSET ${(q.page - 1) * q.page_size}`;
-      const rows = await db.product.findMany({ where: { id: { in: ids.map((r) => r.id) } }, include: { inventory: true } });
+      const rows = await db.product.findMany({
+        where: { id: { in: ids.map((r) => r.id) } },
+        include: { inventory: true },
+      });
       const byId = new Map(rows.map((r) => [r.id, r]));
       const data = ids.map((r) => toView(byId.get(r.id)!));
       return { data, page: q.page, page_size: q.page_size, total: Number(total) };
@@ -136,7 +139,9 @@ export function createProductStore(db: Db, redis: Redis, logger: Logger) {
         return view;
       } catch (err) {
         if ((err as { code?: string }).code === 'P2002') {
-          throw new AppError('conflict', 'a product with this sku already exists', [{ field: 'sku', message: 'taken' }]);
+          throw new AppError('conflict', 'a product with this sku already exists', [
+            { field: 'sku', message: 'taken' },
+          ]);
         }
         throw err;
       }

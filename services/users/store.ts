@@ -51,7 +51,8 @@ export function createUserStore(db: Db) {
       return user;
     },
 
-    updateProfile: (userId: string, changes: ProfileChanges) => db.user.update({ where: { id: userId }, data: changes }),
+    updateProfile: (userId: string, changes: ProfileChanges) =>
+      db.user.update({ where: { id: userId }, data: changes }),
 
     listAddresses: (userId: string) =>
       db.address.findMany({ where: { user_id: userId }, orderBy: [{ is_default: 'desc' }, { created_at: 'asc' }] }),

@@ -4,6 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../api/app';
 import type { Readiness } from '../../platform/health';
 import { createLogger } from '../../platform/logger';
+import { createServices } from '../../services';
 import { useDeps } from '../support/deps';
 
 const stack = (...args: string[]) => execFileSync('bash', ['scripts/stack/stack.sh', ...args], { stdio: 'pipe' });
@@ -14,7 +15,8 @@ describe('GET /readyz over HTTP', () => {
   let base: string;
 
   beforeAll(async () => {
-    const app = createApp(deps(), createLogger('silent'));
+    const logger = createLogger('silent');
+    const app = createApp(deps(), createServices(deps(), logger), logger);
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
     });

@@ -1,0 +1,120 @@
+/** Auth routes: register, login, refresh, logout, OTP, password reset. */
+import { createRouter } from '../router';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../platform/config';
+import type { Services } from '../../services';
+import { requireUser } from '../middleware/auth';
+import { clientIp, hit } from '../middleware/rate-limit';
+import { bearerSecurity, body, errorResponses, json } from '../schemas';
+import { UserSchema } from '../users/schemas';
+import { toUserView } from '../users/views';
+import {
+  AcceptedSchema,
+  LoginBody,
+  OtpSendBody,
+  OtpVerifyBody,
+  PasswordResetBody,
+  PasswordResetConfirmBody,
+  RefreshBody,
+  RegisterBody,
+  TokenPairSchema,
+} from './schemas';
+
+const tags = ['auth'];
+const post = (path: string, summary: string) => ({ method: 'post' as const, path, tags, summary });
+
+const routes = {
+  register: createRoute({
+    ...post('/auth/register', 'Create an account (credentials + profile)'),
+    request: { body: body(RegisterBody) },
+    responses: { 201: json(UserSchema, 'registered'), ...errorResponses(400, 409) },
+  }),
+  login: createRoute({
+    ...post('/auth/login', 'Exchange email and password for tokens'),
+    request: { body: body(LoginBody) },
+    responses: { 200: json(TokenPairSchema), ...errorResponses(400, 401, 429) },
+  }),
+  refresh: createRoute({
+    ...post('/auth/refresh', 'Rotate a refresh token (a reused one revokes the session)'),
+    request: { body: body(RefreshBody) },
+    responses: { 200: json(TokenPairSchema), ...errorResponses(400, 401) },
+  }),
+  logout: createRoute({
+    ...post('/auth/logout', 'Revoke the access token and its session'),
+    security: bearerSecurity,
+    responses: { 204: { description: 'logged out' }, ...errorResponses(401) },
+  }),
+  otpSend: createRoute({
+    ...post('/auth/otp/send', 'Send a verification code for the email or phone'),
+    security: bearerSecurity,
+    request: { body: body(OtpSendBody) },
+    responses: { 202: json(AcceptedSchema, 'code sent as a notification'), ...errorResponses(400, 401, 429) },
+  }),
+  otpVerify: createRoute({
+    ...post('/auth/otp/verify', 'Verify the email or phone with the code'),
+    security: bearerSecurity,
+    request: { body: body(OtpVerifyBody) },
+    responses: { 200: json(z.object({ verified: z.enum(['email', 'phone']) })), ...errorResponses(400, 401, 429) },
+  }),
+  reset: createRoute({
+    ...post(
+      '/auth/password/reset',
+      'Request a password-reset code (answer is the same whether or not the account exists)',
+    ),
+    request: { body: body(PasswordResetBody) },
+    responses: { 202: json(AcceptedSchema), ...errorResponses(400, 429) },
+  }),
+  resetConfirm: createRoute({
+    ...post('/auth/password/reset/confirm', 'Set a new password with the code; ends every session'),
+    request: { body: body(PasswordResetConfirmBody) },
+    responses: { 204: { description: 'password changed' }, ...errorResponses(400, 429) },
+  }),
+};
+
+export function authRoutes(services: Services, redis: Redis, limits: Config['rateLimits']) {
+  const auth = requireUser(services.tokens);
+  const limit = (name: string, limit: number) => ({ name, limit, windowSeconds: limits.windowSeconds });
+  const app = createRouter();
+  app.use('/auth/logout', auth);
+  app.use('/auth/otp/*', auth);
+
+  return app
+    .openapi(routes.register, async (c) => {
+      const user = await services.auth.register(c.req.valid('json'));
+      return c.json(toUserView(user), 201);
+    })
+    .openapi(routes.login, async (c) => {
+      const { email, password } = c.req.valid('json');
+      await hit(redis, limit('login', limits.login), `${clientIp(c)}:${email.toLowerCase()}`);
+      return c.json(await services.auth.login(email, password), 200);
+    })
+    .openapi(routes.refresh, async (c) => c.json(await services.tokens.refresh(c.req.valid('json').refresh_token), 200))
+    .openapi(routes.logout, async (c) => {
+      await services.tokens.logout(c.get('user'));
+      return c.body(null, 204);
+    })
+    .openapi(routes.otpSend, async (c) => {
+      const { sub } = c.get('user');
+      const { type } = c.req.valid('json');
+      await hit(redis, limit('otp_send', limits.otp), `${sub}:${type}`);
+      await services.auth.sendVerification(sub, type);
+      return c.json({ status: 'sent' }, 202);
+    })
+    .openapi(routes.otpVerify, async (c) => {
+      const { type, code } = c.req.valid('json');
+      await services.auth.verify(c.get('user').sub, type, code);
+      return c.json({ verified: type }, 200);
+    })
+    .openapi(routes.reset, async (c) => {
+      const { email } = c.req.valid('json');
+      await hit(redis, limit('password_reset', limits.otp), `${clientIp(c)}:${email.toLowerCase()}`);
+      await services.auth.requestPasswordReset(email);
+      return c.json({ status: 'if the account exists, a code has been sent' }, 202);
+    })
+    .openapi(routes.resetConfirm, async (c) => {
+      const { email, code, new_password } = c.req.valid('json');
+      await services.auth.confirmPasswordReset(email, code, new_password);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,92 @@
+/** The signed-in user's profile and addresses. Every query is scoped to the token's user. */
+import { createRouter } from '../router';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Services } from '../../services';
+import { requireUser } from '../middleware/auth';
+import { bearerSecurity, body, errorResponses, IdParam, json } from '../schemas';
+import { AddressBody, AddressPatch, AddressSchema, ProfilePatch, UserSchema } from './schemas';
+import { toAddressView, toUserView } from './views';
+
+const tags = ['users'];
+const security = bearerSecurity;
+
+const routes = {
+  me: createRoute({
+    method: 'get',
+    path: '/users/me',
+    tags,
+    security,
+    summary: 'My profile',
+    responses: { 200: json(UserSchema), ...errorResponses(401) },
+  }),
+  patchMe: createRoute({
+    method: 'patch',
+    path: '/users/me',
+    tags,
+    security,
+    summary: 'Change my name or phone',
+    request: { body: body(ProfilePatch) },
+    responses: { 200: json(UserSchema), ...errorResponses(400, 401) },
+  }),
+  listAddresses: createRoute({
+    method: 'get',
+    path: '/users/me/addresses',
+    tags,
+    security,
+    summary: 'My addresses (default first)',
+    responses: { 200: json(z.object({ data: z.array(AddressSchema) })), ...errorResponses(401) },
+  }),
+  createAddress: createRoute({
+    method: 'post',
+    path: '/users/me/addresses',
+    tags,
+    security,
+    summary: 'Add an address (the first one becomes the default)',
+    request: { body: body(AddressBody) },
+    responses: { 201: json(AddressSchema, 'created'), ...errorResponses(400, 401) },
+  }),
+  patchAddress: createRoute({
+    method: 'patch',
+    path: '/users/me/addresses/{id}',
+    tags,
+    security,
+    summary: 'Change one of my addresses',
+    request: { params: IdParam, body: body(AddressPatch) },
+    responses: { 200: json(AddressSchema), ...errorResponses(400, 401, 404) },
+  }),
+  deleteAddress: createRoute({
+    method: 'delete',
+    path: '/users/me/addresses/{id}',
+    tags,
+    security,
+    summary: 'Delete one of my addresses',
+    request: { params: IdParam },
+    responses: { 204: { description: 'deleted' }, ...errorResponses(401, 404) },
+  }),
+};
+
+export function userRoutes(services: Services) {
+  const app = createRouter();
+  app.use('/users/*', requireUser(services.tokens));
+  const { users } = services;
+
+  return app
+    .openapi(routes.me, async (c) => c.json(toUserView(await users.getProfile(c.get('user').sub)), 200))
+    .openapi(routes.patchMe, async (c) =>
+      c.json(toUserView(await users.updateProfile(c.get('user').sub, c.req.valid('json'))), 200),
+    )
+    .openapi(routes.listAddresses, async (c) =>
+      c.json({ data: (await users.listAddresses(c.get('user').sub)).map(toAddressView) }, 200),
+    )
+    .openapi(routes.createAddress, async (c) =>
+      c.json(toAddressView(await users.createAddress(c.get('user').sub, c.req.valid('json'))), 201),
+    )
+    .openapi(routes.patchAddress, async (c) => {
+      const address = await users.updateAddress(c.get('user').sub, c.req.valid('param').id, c.req.valid('json'));
+      return c.json(toAddressView(address), 200);
+    })
+    .openapi(routes.deleteAddress, async (c) => {
+      await users.deleteAddress(c.get('user').sub, c.req.valid('param').id);
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,28 @@
+/** Every service's store, built once per process from the shared connections. */
+import type { Deps } from '../platform/deps';
+import type { Logger } from '../platform/logger';
+import { createOtpService } from './auth/otp';
+import { createAuthService } from './auth/store';
+import { createTokenService } from './auth/tokens';
+import { createInventoryStore } from './catalog/inventory';
+import { createProductStore } from './catalog/products';
+import { createNotificationStore } from './notifications/store';
+import { createUserStore } from './users/store';
+
+export function createServices(deps: Deps, logger: Logger) {
+  const { db, redis, config } = deps;
+  const notifications = createNotificationStore(db);
+  const tokens = createTokenService(redis, config.auth);
+  const otp = createOtpService(redis, notifications);
+  return {
+    tokens,
+    otp,
+    notifications,
+    auth: createAuthService(db, tokens, otp),
+    users: createUserStore(db),
+    products: createProductStore(db, redis, logger),
+    inventory: createInventoryStore(db, redis, logger),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

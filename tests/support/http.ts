@@ -1,0 +1,71 @@
+/** A tiny HTTP client for tests: JSON in, {status, body, headers} out, optional bearer token. */
+import { signServiceToken } from '../../services/auth/service-tokens';
+import { getConfig } from '../../platform/config';
+import { unique } from './deps';
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export function client(base: string) {
+  async function call<T = any>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; token?: string; raw?: string } = {},
+  ) {
+    const headers: Record<string, string> = {};
+    if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] = 'application/json';
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers } as Reply<T>;
+  }
+  return {
+    get: <T = any>(path: string, token?: string) => call<T>('GET', path, { token }),
+    post: <T = any>(path: string, body?: unknown, token?: string) => call<T>('POST', path, { body, token }),
+    patch: <T = any>(path: string, body?: unknown, token?: string) => call<T>('PATCH', path, { body, token }),
+    put: <T = any>(path: string, body?: unknown, token?: string) => call<T>('PUT', path, { body, token }),
+    del: <T = any>(path: string, token?: string) => call<T>('DELETE', path, { token }),
+    raw: call,
+  };
+}
+
+export type Client = ReturnType<typeof client>;
+
+export const newUser = () => ({
+  email: `${unique('shopper')}@example.id`,
+  password: 'kopi-susu-gula-aren',
+  first_name: 'Sari',
+  last_name: 'Wulandari',
+  phone: '+6281234567890',
+});
+
+/** Registers a fresh shopper and logs in; returns the tokens and the profile. */
+export async function signUp(api: Client) {
+  const user = newUser();
+  const reg = await api.post('/auth/register', user);
+  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg.body)}`);
+  const login = await api.post('/auth/login', { email: user.email, password: user.password });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return {
+    ...user,
+    id: reg.body.id as string,
+    token: login.body.access_token as string,
+    refresh: login.body.refresh_token as string,
+  };
+}
+
+export async function adminToken(api: Client): Promise<string> {
+  const { email, password } = getConfig().auth.admin;
+  const login = await api.post('/auth/login', { email, password });
+  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return login.body.access_token;
+}
+
+export const serviceToken = (service = 'order') => signServiceToken(getConfig().auth.internalJwtSecret, service);
