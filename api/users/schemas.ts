@@ -24,7 +24,8 @@ export const ProfilePatch = z
   .refine((v) => Object.keys(v).length > 0, 'send at least one of first_name, last_name, phone')
   .openapi('ProfilePatch');
 
-const regionId = z.number().int().positive();
+// The seed stores region ids as INT: larger ids would overflow the column, so they are refused here.
+const regionId = z.number().int().positive().max(2_147_483_647);
 const regionName = z.string().trim().min(1).max(100);
 
 const addressFields = {
@@ -35,7 +36,7 @@ const addressFields = {
   city_name: regionName.openapi({ example: 'Jakarta Selatan' }),
   district_id: regionId.openapi({ example: 317101 }),
   district_name: regionName.openapi({ example: 'Kebayoran Baru' }),
-  subdistrict_id: regionId.openapi({ example: 3171011001 }),
+  subdistrict_id: regionId.openapi({ example: 31710110 }),
   subdistrict_name: regionName.openapi({ example: 'Senayan' }),
   street: z.string().trim().min(1).max(255).openapi({ example: 'Jl. Asia Afrika No. 8' }),
   postal_code: z

@@ -33,7 +33,9 @@ export function createOutboxRelay(
 
   async function connectedProducer(): Promise<Producer> {
     if (!producer) {
-      const p = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+      // At-least-once with consumer-side dedupe on event id; one request in flight keeps a
+      // retried batch from overtaking the next one, so per-key order holds.
+      const p = kafka.producer({ maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
       await p.connect();
       producer = p;
     }
