@@ -7,5 +7,7 @@ export type Db = PrismaClient;
 /** Opens a pooled Prisma client; connections fail fast instead of hanging when Postgres is down. */
 export function createPrisma(url: string, timeoutMs: number): Db {
   const adapter = new PrismaPg({ connectionString: url, connectionTimeoutMillis: timeoutMs, max: 20 });
-  return new PrismaClient({ adapter });
+  // Under a burst (a flash sale), transactions queue for a pooled connection and for row locks;
+  // Prisma's defaults (2 s wait, 5 s run) would turn that queue into errors.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 15_000 } });
 }
