@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# `npm start`: the whole shop on this machine. Stack up, migrations applied, demo catalog
-# seeded, then the API and the Temporal worker in the foreground (Ctrl-C stops both; the stack
-# keeps running until `npm run stack:down`).
+# `npm start`: the whole shop on this machine. Stack up, migrations applied, admin and demo
+# catalog seeded, then the API, the Temporal worker and the outbox relay in the foreground
+# (Ctrl-C stops them; the stack keeps running until `npm run stack:down`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prepare.sh
-[ -f scripts/seed.ts ] && npx tsx scripts/seed.ts
+npx tsx scripts/seed.ts
 
 : "${API_PORT:=3000}" "${TEMPORAL_UI_PORT:=8233}" "${API_HOST:=127.0.0.1}"
 pids=()
@@ -17,6 +17,7 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 npx tsx workers/temporal-worker.ts & pids+=($!)
+npx tsx workers/outbox-relay.ts & pids+=($!)
 npx tsx workers/api.ts & pids+=($!)
 
 for _ in $(seq 1 60); do
@@ -34,7 +35,9 @@ cat <<URLS
   Temporal Web UI   http://127.0.0.1:$TEMPORAL_UI_PORT
   Stack status      npm run stack:status    (logs: npm run stack:logs -- <component>)
 
-  Ctrl-C stops the API and worker; npm run stack:down stops the stack.
+  Admin account     printed by [seed] above (local default password: README, "Try it")
+
+  Ctrl-C stops the API, worker and relay; npm run stack:down stops the stack.
 
 URLS
 wait -n "${pids[@]}"
