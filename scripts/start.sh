@@ -16,9 +16,9 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-npx tsx workers/temporal-worker.ts & pids+=($!)
-npx tsx workers/outbox-relay.ts & pids+=($!)
-npx tsx workers/api.ts & pids+=($!)
+node --import tsx workers/temporal-worker.ts & pids+=($!)
+node --import tsx workers/outbox-relay.ts & pids+=($!)
+node --import tsx workers/api.ts & pids+=($!)
 
 for _ in $(seq 1 60); do
   curl -sf -o /dev/null "http://$API_HOST:$API_PORT/readyz" && break

@@ -1,0 +1,67 @@
+/** The real entry points start, serve, and stop cleanly on SIGTERM (what Kubernetes sends). */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { unique } from '../support/deps';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Starts an entry point, waits for a log line, sends SIGTERM, and resolves with its exit code and output. */
+function runUntilStopped(entry: string, env: Record<string, string>, readyLine: RegExp, onReady?: () => Promise<void>) {
+  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const child = spawn('node', ['--import', 'tsx', entry], { env: { ...process.env, ...env } });
+    let output = '';
+    let signalled = false;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${entry} never logged ${readyLine}: ${output.slice(-2000)}`));
+    }, 45_000);
+    const onData = async (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!signalled && readyLine.test(output)) {
+        signalled = true;
+        await onReady?.();
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('process entry points', () => {
+  it('the API serves /healthz, then drains and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    let health = 0;
+    const { code, output } = await runUntilStopped(
+      'workers/api.ts',
+      { API_PORT: String(port) },
+      /api listening/,
+      async () => {
+        health = (await fetch(`http://127.0.0.1:${port}/healthz`)).status;
+      },
+    );
+    expect(health).toBe(200);
+    expect(code).toBe(0);
+    expect(output).toContain('api stopped');
+  });
+
+  it('the Temporal worker polls, then shuts down and exits 0 on SIGTERM', async () => {
+    const { code, output } = await runUntilStopped(
+      'workers/temporal-worker.ts',
+      { TEMPORAL_TASK_QUEUE: unique('proc-test'), LOG_LEVEL: 'info' },
+      /worker polling/,
+    );
+    expect(code).toBe(0);
+    expect(output).toContain('worker stopped');
+  });
+});
