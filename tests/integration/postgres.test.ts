@@ -55,6 +55,7 @@ describe('Postgres through Prisma', () => {
         'orders.orders',
         'outbox.events',
         'payments.transactions',
+        'payments.webhook_events',
         'transport.shipments',
         'transport.tracking_events',
         'users.addresses',
