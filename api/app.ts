@@ -12,6 +12,8 @@ import { createErrorHandler, errorBody } from './middleware/error-handler';
 import { validationHook } from './middleware/validation';
 import type { Services } from '../services';
 import { authRoutes } from './auth/routes';
+import { cartRoutes } from './cart/routes';
+import { shippingRoutes } from './shipping/routes';
 import type { AppEnv } from './context';
 import { healthRoutes } from './health/routes';
 import { inventoryRoutes } from './inventory/routes';
@@ -39,6 +41,8 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', userRoutes(services));
   app.route('/', productRoutes(services));
   app.route('/', inventoryRoutes(services, deps.config.auth.internalJwtSecret));
+  app.route('/', cartRoutes(services));
+  app.route('/', shippingRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

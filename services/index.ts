@@ -7,6 +7,7 @@ import { createTokenService } from './auth/tokens';
 import { createInventoryStore } from './catalog/inventory';
 import { createProductStore } from './catalog/products';
 import { createNotificationStore } from './notifications/store';
+import { createCartStore } from './orders/cart';
 import { createUserStore } from './users/store';
 
 export function createServices(deps: Deps, logger: Logger) {
@@ -14,14 +15,16 @@ export function createServices(deps: Deps, logger: Logger) {
   const notifications = createNotificationStore(db);
   const tokens = createTokenService(redis, config.auth);
   const otp = createOtpService(redis, notifications);
+  const products = createProductStore(db, redis, logger);
   return {
     tokens,
     otp,
     notifications,
     auth: createAuthService(db, tokens, otp),
     users: createUserStore(db),
-    products: createProductStore(db, redis, logger),
+    products,
     inventory: createInventoryStore(db, redis, logger),
+    cart: createCartStore(redis, products),
   };
 }
 

@@ -34,6 +34,7 @@ export const ProductSchema = z
     price: z.string().openapi({ example: '125000.00' }),
     category: z.string(),
     status: z.string(),
+    weight_grams: z.number().int(),
     available: z.number().int(),
     in_stock: z.boolean(),
     created_at: z.string(),
@@ -69,6 +70,7 @@ export const NewProductBody = z
     price: money,
     category: z.string().trim().min(1).max(50).optional(),
     status: z.enum(['active', 'inactive']).optional(),
+    weight_grams: z.number().int().min(1).max(100_000).optional(),
     quantity: z.number().int().min(0).max(1_000_000).optional(),
   })
   .openapi('NewProduct');

@@ -14,6 +14,8 @@ interface Line {
 
 interface Category {
   code: string;
+  /** Shipping weight of the first variant, in grams. */
+  weight: number;
   variants: { label: string; factor: number }[];
   lines: Line[];
 }
@@ -21,6 +23,7 @@ interface Category {
 const CATALOG: Category[] = [
   {
     code: 'groceries',
+    weight: 300,
     variants: [
       { label: '250 g', factor: 1 },
       { label: '500 g', factor: 1.8 },
@@ -54,6 +57,7 @@ const CATALOG: Category[] = [
   },
   {
     code: 'fashion',
+    weight: 400,
     variants: [
       { label: 'S', factor: 1 },
       { label: 'M', factor: 1 },
@@ -77,6 +81,7 @@ const CATALOG: Category[] = [
   },
   {
     code: 'electronics',
+    weight: 350,
     variants: [
       { label: 'Hitam', factor: 1 },
       { label: 'Putih', factor: 1 },
@@ -104,6 +109,7 @@ const CATALOG: Category[] = [
   },
   {
     code: 'home',
+    weight: 1500,
     variants: [
       { label: 'Ukuran Kecil', factor: 1 },
       { label: 'Ukuran Sedang', factor: 1.4 },
@@ -123,6 +129,7 @@ const CATALOG: Category[] = [
   },
   {
     code: 'beauty',
+    weight: 150,
     variants: [
       { label: '30 ml', factor: 1 },
       { label: '60 ml', factor: 1.7 },
@@ -142,6 +149,7 @@ const CATALOG: Category[] = [
   },
   {
     code: 'sports',
+    weight: 700,
     variants: [
       { label: 'Standar', factor: 1 },
       { label: 'Pro', factor: 1.6 },
@@ -161,6 +169,7 @@ const CATALOG: Category[] = [
   },
   {
     code: 'books',
+    weight: 450,
     variants: [
       { label: 'Soft Cover', factor: 1 },
       { label: 'Hard Cover', factor: 1.6 },
@@ -180,6 +189,7 @@ const CATALOG: Category[] = [
   },
   {
     code: 'toys',
+    weight: 600,
     variants: [
       { label: 'Warna Merah', factor: 1 },
       { label: 'Warna Kuning', factor: 1 },
@@ -217,6 +227,7 @@ export function demoCatalog(): NewProduct[] {
           description: line.blurb,
           price: rupiah(line.price * variant.factor),
           category: cat.code,
+          weight_grams: Math.round(cat.weight * Math.max(variant.factor, 0.5)),
           // About one in ten is sold out, so the in-stock filter has something to do.
           quantity: r < 0.1 ? 0 : Math.floor(r * 200),
         };

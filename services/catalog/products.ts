@@ -19,6 +19,7 @@ export interface ProductView {
   price: string;
   category: string;
   status: string;
+  weight_grams: number;
   available: number;
   in_stock: boolean;
   created_at: string;
@@ -42,6 +43,7 @@ export interface NewProduct {
   price: string;
   category?: string;
   status?: 'active' | 'inactive';
+  weight_grams?: number;
   quantity?: number;
 }
 
@@ -57,6 +59,7 @@ export function toView(p: ProductRow): ProductView {
     price: p.price.toFixed(2),
     category: p.category,
     status: p.status,
+    weight_grams: p.weight_grams,
     available,
     in_stock: available > 0,
     created_at: p.created_at.toISOString(),
@@ -130,6 +133,7 @@ export function createProductStore(db: Db, redis: Redis, logger: Logger) {
               price: new Prisma.Decimal(input.price),
               category: input.category ?? 'general',
               status: input.status ?? 'active',
+              weight_grams: input.weight_grams ?? 500,
               inventory: { create: { quantity: input.quantity ?? 0 } },
             },
           });
