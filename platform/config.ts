@@ -8,6 +8,8 @@ import { z } from 'zod';
 const DEV_JWT_SECRET = 'pasar-local-development-jwt-secret-change-me';
 const DEV_INTERNAL_JWT_SECRET = 'pasar-local-development-internal-secret-change-me';
 const DEV_ADMIN_PASSWORD = 'pasar-admin-local-only';
+const DEV_WEBHOOK_SECRET = 'whsec_pasar_local_development_only';
+const DEV_GATEWAY_API_KEY = 'sk_test_pasar_local_development_only';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -54,6 +56,12 @@ const RawEnv = z.object({
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   OTP_RATE_LIMIT: z.coerce.number().int().positive().default(5),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  PAYMENT_GATEWAY_PORT: port(4010),
+  PAYMENT_GATEWAY_URL: z.string().url().optional(),
+  PAYMENT_GATEWAY_API_KEY: z.string().min(16).default(DEV_GATEWAY_API_KEY),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRET),
+  PAYMENT_WEBHOOK_URL: z.string().url().optional(),
+  PAYMENT_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
 });
 
@@ -78,6 +86,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ['INTERNAL_JWT_SECRET', e.INTERNAL_JWT_SECRET === DEV_INTERNAL_JWT_SECRET],
       ['ADMIN_EMAIL', env.ADMIN_EMAIL === undefined],
       ['ADMIN_PASSWORD', e.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD],
+      ['PAYMENT_WEBHOOK_SECRET', e.PAYMENT_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET],
+      ['PAYMENT_GATEWAY_API_KEY', e.PAYMENT_GATEWAY_API_KEY === DEV_GATEWAY_API_KEY],
     ];
     const offending = defaults.filter(([, isDefault]) => isDefault).map(([name]) => name);
     if (offending.length > 0) {
@@ -113,6 +123,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
       admin: { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD },
+    },
+    payments: {
+      gatewayPort: e.PAYMENT_GATEWAY_PORT,
+      gatewayUrl: e.PAYMENT_GATEWAY_URL ?? `http://127.0.0.1:${e.PAYMENT_GATEWAY_PORT}`,
+      gatewayApiKey: e.PAYMENT_GATEWAY_API_KEY,
+      webhookSecret: e.PAYMENT_WEBHOOK_SECRET,
+      /** Where the gateway delivers payment results: this API's webhook route. */
+      webhookUrl: e.PAYMENT_WEBHOOK_URL ?? `http://127.0.0.1:${e.API_PORT}/payments/webhook`,
+      expirySeconds: e.PAYMENT_EXPIRY_SECONDS,
     },
     rateLimits: { login: e.LOGIN_RATE_LIMIT, otp: e.OTP_RATE_LIMIT, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,

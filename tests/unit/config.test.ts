@@ -27,13 +27,15 @@ describe('loadConfig', () => {
 
   it('refuses to start in production with a default secret or admin', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/INTERNAL_JWT_SECRET, ADMIN_EMAIL, ADMIN_PASSWORD/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/INTERNAL_JWT_SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, PAYMENT_WEBHOOK_SECRET, PAYMENT_GATEWAY_API_KEY/);
     const c = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: 'a-real-secret-from-the-vault-0123456789',
       INTERNAL_JWT_SECRET: 'another-real-secret-from-the-vault-0123',
       ADMIN_EMAIL: 'ops@pasar.id',
       ADMIN_PASSWORD: 'a-long-admin-password',
+      PAYMENT_WEBHOOK_SECRET: 'whsec_from_the_gateway_dashboard',
+      PAYMENT_GATEWAY_API_KEY: 'sk_live_from_the_gateway_dashboard',
     });
     expect(c.isProduction).toBe(true);
   });
