@@ -33,6 +33,13 @@ interface InventoryRow {
 }
 
 type Tx = Prisma.TransactionClient;
+type Settlement = 'released' | 'deducted' | 'restocked';
+
+const REASONS: Record<Settlement, string> = {
+  released: 'reservation_released',
+  deducted: 'stock_deducted',
+  restocked: 'order_refunded',
+};
 
 const toAvailability = (r: InventoryRow): Availability => ({
   product_id: r.product_id,
@@ -61,8 +68,16 @@ export function createInventoryStore(db: Db, redis: Redis, logger: Logger) {
     await m.exec().catch((err) => logger.warn({ err }, 'inventory cache refresh failed'));
   }
 
-  /** Returns one settled line's units: to the shelf (released) or out of the warehouse (deducted). */
-  function settleLine(tx: Tx, line: StockLine, to: 'released' | 'deducted') {
+  /**
+   * Applies one settled line to the stock row: back to the shelf (released), out of the
+   * warehouse (deducted), or back into the warehouse after a refund (restocked).
+   */
+  function settleLine(tx: Tx, line: StockLine, to: Settlement) {
+    if (to === 'restocked') {
+      return tx.$queryRaw<InventoryRow[]>`
+          UPDATE catalog.inventory SET quantity = quantity + ${line.quantity}, version = version + 1, updated_at = now()
+          WHERE product_id = ${line.product_id}::uuid RETURNING product_id::text, quantity, reserved`;
+    }
     return to === 'released'
       ? tx.$queryRaw<InventoryRow[]>`
           UPDATE catalog.inventory SET reserved = reserved - ${line.quantity}, version = version + 1, updated_at = now()
@@ -73,19 +88,19 @@ export function createInventoryStore(db: Db, redis: Redis, logger: Logger) {
           WHERE product_id = ${line.product_id}::uuid RETURNING product_id::text, quantity, reserved`;
   }
 
-  /** Moves an order's `reserved` reservations to `to`; already-settled ones are left alone. */
-  async function settle(orderId: string, to: 'released' | 'deducted'): Promise<Availability[]> {
+  /** Moves an order's reservations from `from` to `to`; others are left alone, so a retry does nothing. */
+  async function settle(orderId: string, from: string, to: Settlement): Promise<Availability[]> {
     const rows = await db.$transaction(async (tx) => {
       const settled = await tx.$queryRaw<StockLine[]>`
         UPDATE catalog.reservations SET status = ${to}, updated_at = now()
-        WHERE order_id = ${orderId} AND status = 'reserved'
+        WHERE order_id = ${orderId} AND status = ${from}
         RETURNING product_id::text, quantity`;
       const out: InventoryRow[] = [];
       for (const line of settled.sort((a, b) => a.product_id.localeCompare(b.product_id))) {
         const [row] = await settleLine(tx, line, to);
         if (!row) continue;
         out.push(row);
-        await changed(tx, row, to === 'released' ? 'reservation_released' : 'stock_deducted', orderId);
+        await changed(tx, row, REASONS[to], orderId);
       }
       return out;
     });
@@ -142,10 +157,13 @@ export function createInventoryStore(db: Db, redis: Redis, logger: Logger) {
     },
 
     /** Gives reserved stock back (checkout compensated or cancelled). Idempotent. */
-    release: (orderId: string) => settle(orderId, 'released'),
+    release: (orderId: string) => settle(orderId, 'reserved', 'released'),
 
     /** Takes reserved stock out for good (order paid). Idempotent. */
-    deduct: (orderId: string) => settle(orderId, 'deducted'),
+    deduct: (orderId: string) => settle(orderId, 'reserved', 'deducted'),
+
+    /** Puts a refunded order's deducted stock back. Idempotent. */
+    restock: (orderId: string) => settle(orderId, 'deducted', 'restocked'),
 
     /** Sets the on-hand quantity (admin); it can never go below what is reserved. */
     async setStock(productId: string, quantity: number): Promise<Availability> {

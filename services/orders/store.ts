@@ -1,0 +1,143 @@
+/**
+ * The order service's store: pending orders with item and address snapshots, their totals and
+ * their life (pending → paid → ... or cancelled/refunded). Each status change publishes an
+ * `order.*` event through the outbox with an id derived from the order and the change, so a
+ * retried activity re-emits nothing new.
+ */
+import { Prisma } from '../../generated/prisma/client';
+import type { Db } from '../../platform/clients/prisma';
+import { AppError } from '../../platform/errors';
+import { TOPICS } from '../../platform/kafka/topics';
+import { enqueueEvent } from '../../platform/outbox/outbox';
+import { stableId } from '../payments/store';
+
+export type OrderStatus = 'pending' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'refunded';
+
+export interface OrderLine {
+  product_id: string;
+  product_name: string;
+  unit_price: string;
+  quantity: number;
+  total_amount: string;
+  product_snapshot: Record<string, unknown>;
+}
+
+export interface NewOrder {
+  id: string;
+  order_number: string;
+  user_id: string;
+  workflow_id: string;
+  shipping_service: string;
+  shipping_address: Record<string, unknown>;
+  lines: OrderLine[];
+}
+
+type Tx = Prisma.TransactionClient;
+
+export function createOrderStore(db: Db) {
+  const withItems = { items: true } as const;
+
+  async function emit(tx: Tx, orderId: string, type: string, data: Record<string, unknown>) {
+    await enqueueEvent(tx, { id: stableId(`${orderId}:${type}`), topic: TOPICS.orders, type, aggregateId: orderId, data });
+  }
+
+  /** Moves an order between statuses once; returns false when it was not in any `from` status. */
+  async function transition(orderId: string, from: OrderStatus[], to: OrderStatus, type: string, extra: Prisma.OrderUpdateManyMutationInput = {}) {
+    return db.$transaction(async (tx) => {
+      const moved = await tx.order.updateMany({ where: { id: orderId, status: { in: from } }, data: { status: to, ...extra } });
+      if (moved.count === 0) return false;
+      const order = await tx.order.findUniqueOrThrow({ where: { id: orderId } });
+      await emit(tx, orderId, type, {
+        order_id: orderId,
+        order_number: order.order_number,
+        user_id: order.user_id,
+        status: to,
+        total_amount: order.total_amount.toFixed(2),
+        reason: order.cancel_reason,
+      });
+      return true;
+    });
+  }
+
+  return {
+    /** Creates the pending order once; a retry with the same id returns the first. */
+    async createPending(o: NewOrder) {
+      const existing = await db.order.findUnique({ where: { id: o.id }, include: withItems });
+      if (existing) return existing;
+      const subtotal = o.lines.reduce((s, l) => s.add(l.total_amount), new Prisma.Decimal(0));
+      try {
+        return await db.$transaction(async (tx) => {
+          const order = await tx.order.create({
+            data: {
+              id: o.id,
+              order_number: o.order_number,
+              user_id: o.user_id,
+              workflow_id: o.workflow_id,
+              shipping_service: o.shipping_service,
+              shipping_address: o.shipping_address as Prisma.InputJsonValue,
+              subtotal,
+              shipping_amount: 0,
+              total_amount: subtotal,
+              items: {
+                create: o.lines.map((l) => ({ ...l, product_snapshot: l.product_snapshot as Prisma.InputJsonValue })),
+              },
+            },
+            include: withItems,
+          });
+          await emit(tx, o.id, 'order.created', {
+            order_id: o.id,
+            order_number: o.order_number,
+            user_id: o.user_id,
+            subtotal: subtotal.toFixed(2),
+            items: o.lines.map((l) => ({ product_id: l.product_id, quantity: l.quantity, unit_price: l.unit_price })),
+          });
+          return order;
+        });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'P2002') return db.order.findUniqueOrThrow({ where: { id: o.id }, include: withItems });
+        throw err;
+      }
+    },
+
+    /** Sets the shipping cost and the total while the order is pending. */
+    async applyShipping(orderId: string, shippingAmount: string) {
+      const order = await db.order.findUniqueOrThrow({ where: { id: orderId } });
+      if (order.status !== 'pending') return order;
+      const shipping = new Prisma.Decimal(shippingAmount);
+      return db.order.update({ where: { id: orderId }, data: { shipping_amount: shipping, total_amount: order.subtotal.add(shipping) } });
+    },
+
+    markPaid: (orderId: string) => transition(orderId, ['pending'], 'paid', 'order.paid'),
+
+    cancel: (orderId: string, reason: string) =>
+      transition(orderId, ['pending'], 'cancelled', 'order.cancelled', { cancel_reason: reason.slice(0, 255) }),
+
+    markRefunded: (orderId: string, reason: string) =>
+      transition(orderId, ['paid', 'processing'], 'refunded', 'order.refunded', { cancel_reason: reason.slice(0, 255) }),
+
+    /** A shopper's own order; anyone else's is answered like a missing one. */
+    async getOwn(orderId: string, userId: string) {
+      const order = await db.order.findFirst({ where: { id: orderId, user_id: userId }, include: withItems });
+      if (!order) throw new AppError('not_found', 'order not found');
+      return order;
+    },
+
+    get: (orderId: string) => db.order.findUnique({ where: { id: orderId }, include: withItems }),
+
+    async listOwn(userId: string, page: number, pageSize: number) {
+      const [data, total] = await Promise.all([
+        db.order.findMany({
+          where: { user_id: userId },
+          include: withItems,
+          orderBy: [{ created_at: 'desc' }, { id: 'asc' }],
+          skip: (page - 1) * pageSize,
+          take: pageSize,
+        }),
+        db.order.count({ where: { user_id: userId } }),
+      ]);
+      return { data, total };
+    },
+  };
+}
+
+export type OrderStore = ReturnType<typeof createOrderStore>;

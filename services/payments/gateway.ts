@@ -1,0 +1,70 @@
+/**
+ * The payment gateway as Pasar sees it: an adapter interface a real provider (Midtrans, Xendit,
+ * Stripe) can implement, and the implementation for the local simulator. Results never come
+ * back from these calls; they arrive later as signed webhooks. A 4xx from the gateway is a
+ * business failure (AppError); a network error or 5xx is an infrastructure failure to retry.
+ */
+import { AppError } from '../../platform/errors';
+
+export interface GatewayIntent {
+  id: string;
+  status: string;
+  amount: string;
+  currency: string;
+}
+
+export interface PaymentGateway {
+  readonly name: string;
+  createIntent(input: {
+    reference: string;
+    amount: string;
+    currency: string;
+    notificationUrl: string;
+    idempotencyKey: string;
+  }): Promise<GatewayIntent>;
+  confirm(intentId: string, cardNumber: string): Promise<{ status: string }>;
+  cancel(intentId: string): Promise<{ status: string }>;
+  refund(intentId: string, amount: string, idempotencyKey: string): Promise<{ id: string; status: string }>;
+}
+
+export class GatewayUnavailableError extends Error {
+  override name = 'GatewayUnavailableError';
+}
+
+export function createSimulatorGateway(baseUrl: string, apiKey: string, timeoutMs = 10_000): PaymentGateway {
+  async function call<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/json',
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new GatewayUnavailableError(`payment gateway unreachable at ${baseUrl}: ${(err as Error).message}`);
+    }
+    const payload = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+    if (res.status >= 500) throw new GatewayUnavailableError(`payment gateway answered ${res.status}`);
+    if (!res.ok) {
+      const code = payload.error?.code ?? 'gateway_error';
+      throw new AppError(res.status === 404 ? 'not_found' : 'conflict', `payment gateway refused: ${payload.error?.message ?? code}`, {
+        gateway_code: code,
+      });
+    }
+    return payload as T;
+  }
+
+  return {
+    name: 'simulator',
+    createIntent: (i) =>
+      call('POST', '/v1/intents', { amount: i.amount, currency: i.currency, reference: i.reference, notification_url: i.notificationUrl }, i.idempotencyKey),
+    confirm: (id, card_number) => call('POST', `/v1/intents/${id}/confirm`, { card_number }),
+    cancel: (id) => call('POST', `/v1/intents/${id}/cancel`, {}),
+    refund: (id, amount, key) => call('POST', '/v1/refunds', { intent_id: id, amount }, key),
+  };
+}
