@@ -1,10 +1,12 @@
 /** Builds every activity from its dependencies, once per worker process. */
-import type { Deps } from '../platform/deps';
+import type { Services } from '../services';
+import { createCheckoutActivities } from './checkout';
 import { createPingActivities } from './ping';
 
-export function createActivities(_deps: Deps) {
+export function createActivities(services: Services) {
   return {
     ...createPingActivities(),
+    ...createCheckoutActivities(services),
   };
 }
 

@@ -8,6 +8,9 @@ import { createInventoryStore } from './catalog/inventory';
 import { createProductStore } from './catalog/products';
 import { createNotificationStore } from './notifications/store';
 import { createCartStore } from './orders/cart';
+import { createOrderStore } from './orders/store';
+import { createSimulatorGateway } from './payments/gateway';
+import { createPaymentStore } from './payments/store';
 import { createUserStore } from './users/store';
 
 export function createServices(deps: Deps, logger: Logger) {
@@ -25,6 +28,12 @@ export function createServices(deps: Deps, logger: Logger) {
     products,
     inventory: createInventoryStore(db, redis, logger),
     cart: createCartStore(redis, products),
+    orders: createOrderStore(db),
+    payments: createPaymentStore(
+      db,
+      createSimulatorGateway(config.payments.gatewayUrl, config.payments.gatewayApiKey),
+      config.payments.webhookUrl,
+    ),
   };
 }
 

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Deps } from '../platform/deps';
+import { createLogger } from '../platform/logger';
+import { createServices } from '../services';
 
 export const WORKFLOWS_PATH = path.resolve(process.cwd(), 'workflows/index.ts');
 
@@ -31,7 +33,7 @@ export async function createWorker(deps: Deps, options: WorkerOptions = {}) {
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
     workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,
-    activities: createActivities(deps),
+    activities: createActivities(createServices(deps, createLogger(config.logLevel, 'activities'))),
   });
   return { worker, connection };
 }

@@ -1,2 +1,4 @@
 // Every workflow the worker registers. Workflow code imports activity *types* only.
+export { checkoutWorkflow } from './checkout';
 export { pingWorkflow } from './ping';
+export { refundOrderWorkflow } from './refund';

@@ -1,0 +1,139 @@
+/**
+ * The checkout saga's steps, each an idempotent call into one service's store. Keys come from
+ * the workflow (order id, or workflow id + step), so a retried activity has no second effect.
+ */
+import { AppError } from '../platform/errors';
+import type { Services } from '../services';
+import type { OrderLine } from '../services/orders/store';
+import { quoteFor, type ShippingService } from '../services/transport/rates';
+import { asActivity } from './business-failure';
+
+export interface ValidatedCart {
+  lines: (OrderLine & { weight_grams: number })[];
+  subtotal: string;
+  weight_grams: number;
+}
+
+export interface Totals {
+  subtotal: string;
+  shipping_amount: string;
+  total_amount: string;
+}
+
+export function createCheckoutActivities(s: Services) {
+  return {
+    /** Step 1: every cart line is sold, in stock and priced from the catalog now. */
+    validateCart: (userId: string): Promise<ValidatedCart> =>
+      asActivity(async () => {
+        const cart = await s.cart.view(userId);
+        if (cart.items.length === 0) throw new AppError('conflict', 'the cart is empty', { reason: 'cart_empty' });
+        for (const item of cart.items) {
+          if (item.status !== 'active') throw new AppError('conflict', `${item.name} is no longer sold`, { product_id: item.product_id });
+          if (item.quantity > item.available) {
+            throw new AppError('insufficient_stock', `not enough stock for ${item.name}`, {
+              product_id: item.product_id,
+              requested: item.quantity,
+              available: item.available,
+            });
+          }
+        }
+        const lines = await Promise.all(
+          cart.items.map(async (item) => ({
+            product_id: item.product_id,
+            product_name: item.name,
+            unit_price: item.unit_price,
+            quantity: item.quantity,
+            total_amount: item.line_total,
+            weight_grams: item.weight_grams,
+            product_snapshot: { ...(await s.products.get(item.product_id)) } as Record<string, unknown>,
+          })),
+        );
+        return {
+          lines,
+          subtotal: cart.subtotal,
+          weight_grams: lines.reduce((w, l) => w + l.weight_grams * l.quantity, 0),
+        };
+      }),
+
+    /** Step 2: the pending order with item and address snapshots. */
+    createOrder: (input: {
+      orderId: string;
+      orderNumber: string;
+      userId: string;
+      workflowId: string;
+      addressId: string;
+      shippingService: ShippingService;
+      lines: OrderLine[];
+    }) =>
+      asActivity(async () => {
+        const address = await s.users.getAddress(input.userId, input.addressId);
+        const order = await s.orders.createPending({
+          id: input.orderId,
+          order_number: input.orderNumber,
+          user_id: input.userId,
+          workflow_id: input.workflowId,
+          shipping_service: input.shippingService,
+          shipping_address: { ...address, created_at: address.created_at.toISOString() },
+          lines: input.lines.map(({ product_id, product_name, unit_price, quantity, total_amount, product_snapshot }) => ({
+            product_id,
+            product_name,
+            unit_price,
+            quantity,
+            total_amount,
+            product_snapshot,
+          })),
+        });
+        return { order_id: order.id, order_number: order.order_number, province_id: address.province_id, city_id: address.city_id };
+      }),
+
+    cancelOrder: (orderId: string, reason: string) => asActivity(() => s.orders.cancel(orderId, reason)),
+
+    /** Step 3. */
+    reserveStock: (orderId: string, lines: { product_id: string; quantity: number }[]) =>
+      asActivity(async () => {
+        await s.inventory.reserve(orderId, lines.map(({ product_id, quantity }) => ({ product_id, quantity })));
+      }),
+
+    releaseStock: (orderId: string) => asActivity(async () => void (await s.inventory.release(orderId))),
+
+    /** Step 4: the transport service's tariff, written onto the order's totals. */
+    applyShipping: (input: { orderId: string; service: ShippingService; provinceId: number; cityId: number; weightGrams: number }) =>
+      asActivity(async (): Promise<Totals> => {
+        const rate = quoteFor(input.service, { province_id: input.provinceId, city_id: input.cityId }, input.weightGrams);
+        const order = await s.orders.applyShipping(input.orderId, rate.cost);
+        return {
+          subtotal: order.subtotal.toFixed(2),
+          shipping_amount: order.shipping_amount.toFixed(2),
+          total_amount: order.total_amount.toFixed(2),
+        };
+      }),
+
+    /** Step 5. */
+    createPaymentIntent: (input: { orderId: string; userId: string; amount: string; idempotencyKey: string }) =>
+      asActivity(async () => {
+        const txn = await s.payments.createIntent(input);
+        return { transaction_id: txn.id, intent_id: txn.gateway_transaction_id, status: txn.status };
+      }),
+
+    /** Compensation of step 5: cancel the intent, or refund if the money was taken meanwhile. */
+    cancelPayment: (orderId: string, reason: 'expired' | 'cancelled' | 'failed', idempotencyKey: string) =>
+      asActivity(async () => (await s.payments.cancel(orderId, reason, idempotencyKey))?.status ?? 'none'),
+
+    /** Step 7, on success. */
+    deductStock: (orderId: string) => asActivity(async () => void (await s.inventory.deduct(orderId))),
+    markOrderPaid: (orderId: string) => asActivity(() => s.orders.markPaid(orderId)),
+    clearCart: (userId: string, productIds: string[]) =>
+      asActivity(async () => {
+        for (const id of productIds) await s.cart.remove(userId, id).catch(() => undefined);
+      }),
+
+    /** Refund of a paid order: money back, stock back, order refunded. */
+    refundPayment: (orderId: string, reason: string, idempotencyKey: string) =>
+      asActivity(async () => (await s.payments.refund(orderId, reason, idempotencyKey))?.status ?? 'none'),
+    restockOrder: (orderId: string) => asActivity(async () => void (await s.inventory.restock(orderId))),
+    markOrderRefunded: (orderId: string, reason: string) => asActivity(() => s.orders.markRefunded(orderId, reason)),
+  };
+}
+
+export type CheckoutActivities = ReturnType<typeof createCheckoutActivities>;
+

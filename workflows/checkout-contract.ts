@@ -1,0 +1,52 @@
+/**
+ * What the outside world needs to talk to a checkout saga: its input, signals, query and
+ * result. Kept apart from the workflow body so the API imports no workflow code.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+export type ShippingServiceName = 'regular' | 'express';
+
+export interface CheckoutInput {
+  orderId: string;
+  orderNumber: string;
+  userId: string;
+  addressId: string;
+  shippingService: ShippingServiceName;
+  paymentExpirySeconds: number;
+}
+
+export type CheckoutStep =
+  | 'validating_cart'
+  | 'creating_order'
+  | 'reserving_stock'
+  | 'quoting_shipping'
+  | 'creating_payment'
+  | 'awaiting_payment'
+  | 'completing'
+  | 'compensating'
+  | 'paid'
+  | 'cancelled';
+
+export interface CheckoutState {
+  step: CheckoutStep;
+  order_id: string;
+  order_number: string;
+  amount?: { subtotal: string; shipping_amount: string; total_amount: string; currency: 'IDR' };
+  payment_expires_at?: string;
+  /** Why it was cancelled: a business failure's code, or expired / cancelled / payment_failed. */
+  failure?: { code: string; message: string; details?: unknown };
+  compensation_errors?: string[];
+}
+
+export interface PaymentResult {
+  status: 'succeeded' | 'failed';
+  event_id: string;
+  reason?: string;
+}
+
+export const paymentResultSignal = defineSignal<[PaymentResult]>('paymentResult');
+export const cancelCheckoutSignal = defineSignal<[{ reason: string }]>('cancelCheckout');
+export const checkoutStateQuery = defineQuery<CheckoutState>('checkoutState');
+
+/** Workflow ids from business keys: one checkout per (user, Idempotency-Key). */
+export const checkoutWorkflowId = (userId: string, idempotencyKey: string) => `checkout:${userId}:${idempotencyKey}`;

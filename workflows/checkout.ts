@@ -1,0 +1,160 @@
+/**
+ * The checkout saga: validate the cart → create the pending order → reserve stock → quote
+ * shipping → create the payment intent → wait for the gateway's webhook (a signal) until the
+ * payment expires → on success deduct stock, mark paid, clear the cart; on decline, expiry or
+ * cancel, undo every step newest-first. Each undo is registered *before* its step runs, since
+ * a step that timed out may still have happened; every undo is idempotent.
+ */
+import {
+  ApplicationFailure,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CheckoutActivities } from '../activities/checkout';
+import {
+  cancelCheckoutSignal,
+  checkoutStateQuery,
+  paymentResultSignal,
+  type CheckoutInput,
+  type CheckoutState,
+  type CheckoutStep,
+  type PaymentResult,
+} from './checkout-contract';
+import { ORDER_STATUS } from './search-attributes';
+
+const steps = proxyActivities<CheckoutActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+
+// Undo steps must eventually succeed: they retry for longer, then surface (never silently drop).
+const undo = proxyActivities<CheckoutActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 50 },
+});
+
+export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutState> {
+  const { workflowId } = workflowInfo();
+  const state: CheckoutState = { step: 'validating_cart', order_id: input.orderId, order_number: input.orderNumber };
+  let payment: PaymentResult | undefined;
+  let cancelRequest: { reason: string } | undefined;
+  const seenEvents = new Set<string>();
+
+  setHandler(checkoutStateQuery, () => state);
+  // The first decisive result wins; a redelivered or late event changes nothing.
+  setHandler(paymentResultSignal, (result) => {
+    if (seenEvents.has(result.event_id)) return;
+    seenEvents.add(result.event_id);
+    payment ??= result;
+  });
+  setHandler(cancelCheckoutSignal, (req) => {
+    cancelRequest ??= req;
+  });
+
+  const enter = (step: CheckoutStep) => {
+    state.step = step;
+    upsertSearchAttributes([{ key: ORDER_STATUS, value: step }]);
+  };
+  const compensations: { name: string; run: () => Promise<unknown> }[] = [];
+  const key = (step: string) => `${workflowId}:${step}`;
+
+  try {
+    enter('validating_cart');
+    const cart = await steps.validateCart(input.userId);
+
+    enter('creating_order');
+    compensations.push({ name: 'cancelOrder', run: () => undo.cancelOrder(input.orderId, state.failure?.code ?? 'cancelled') });
+    const order = await steps.createOrder({
+      orderId: input.orderId,
+      orderNumber: input.orderNumber,
+      userId: input.userId,
+      workflowId,
+      addressId: input.addressId,
+      shippingService: input.shippingService,
+      lines: cart.lines,
+    });
+
+    enter('reserving_stock');
+    compensations.push({ name: 'releaseStock', run: () => undo.releaseStock(input.orderId) });
+    await steps.reserveStock(input.orderId, cart.lines);
+
+    enter('quoting_shipping');
+    const totals = await steps.applyShipping({
+      orderId: input.orderId,
+      service: input.shippingService,
+      provinceId: order.province_id,
+      cityId: order.city_id,
+      weightGrams: cart.weight_grams,
+    });
+    state.amount = { ...totals, currency: 'IDR' };
+
+    enter('creating_payment');
+    compensations.push({
+      name: 'cancelPayment',
+      run: () => undo.cancelPayment(input.orderId, paymentFailureReason(state), key('cancel-payment')),
+    });
+    await steps.createPaymentIntent({
+      orderId: input.orderId,
+      userId: input.userId,
+      amount: totals.total_amount,
+      idempotencyKey: key('payment-intent'),
+    });
+
+    state.payment_expires_at = new Date(Date.now() + input.paymentExpirySeconds * 1000).toISOString();
+    enter('awaiting_payment');
+    const decided = await condition(() => payment !== undefined || cancelRequest !== undefined, input.paymentExpirySeconds * 1000);
+
+    if (payment?.status === 'succeeded') {
+      enter('completing');
+      await steps.deductStock(input.orderId);
+      await steps.markOrderPaid(input.orderId);
+      await steps.clearCart(input.userId, cart.lines.map((l) => l.product_id));
+      enter('paid');
+      return state;
+    }
+    state.failure = cancelRequest
+      ? { code: 'cancelled', message: cancelRequest.reason }
+      : !decided
+        ? { code: 'expired', message: `no payment within ${input.paymentExpirySeconds} s` }
+        : { code: 'payment_failed', message: payment?.reason ?? 'payment declined' };
+  } catch (err) {
+    state.failure = describe(err);
+    log.info('checkout step failed; compensating', { step: state.step, failure: state.failure });
+  }
+
+  enter('compensating');
+  const errors: string[] = [];
+  for (const c of compensations.reverse()) {
+    try {
+      await c.run();
+    } catch (err) {
+      errors.push(`${c.name}: ${(err as Error).message}`);
+    }
+  }
+  if (errors.length > 0) {
+    state.compensation_errors = errors;
+    // Surfaced as a failed workflow in the Web UI, for an operator; never silently dropped.
+    throw ApplicationFailure.nonRetryable(`compensation incomplete: ${errors.join('; ')}`, 'CompensationFailed');
+  }
+  enter('cancelled');
+  return state;
+}
+
+function paymentFailureReason(state: CheckoutState): 'expired' | 'cancelled' | 'failed' {
+  if (state.failure?.code === 'expired') return 'expired';
+  if (state.failure?.code === 'payment_failed') return 'failed';
+  return 'cancelled';
+}
+
+/** A failed step as the shopper should hear it: a business failure keeps its code and details. */
+function describe(err: unknown): NonNullable<CheckoutState['failure']> {
+  const cause = (err as { cause?: unknown }).cause ?? err;
+  if (cause instanceof ApplicationFailure) {
+    return { code: cause.type ?? 'failed', message: cause.message, details: cause.details?.[0] ?? undefined };
+  }
+  return { code: 'internal', message: 'checkout failed; it has been undone' };
+}
