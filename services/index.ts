@@ -8,6 +8,7 @@ import { createInventoryStore } from './catalog/inventory';
 import { createProductStore } from './catalog/products';
 import { createNotificationStore } from './notifications/store';
 import { createCartStore } from './orders/cart';
+import { createCheckoutClient } from './orders/checkout-client';
 import { createOrderStore } from './orders/store';
 import { createSimulatorGateway } from './payments/gateway';
 import { createPaymentStore } from './payments/store';
@@ -29,6 +30,7 @@ export function createServices(deps: Deps, logger: Logger) {
     inventory: createInventoryStore(db, redis, logger),
     cart: createCartStore(redis, products),
     orders: createOrderStore(db),
+    checkout: createCheckoutClient(deps.temporal.client, config),
     payments: createPaymentStore(
       db,
       createSimulatorGateway(config.payments.gatewayUrl, config.payments.gatewayApiKey),

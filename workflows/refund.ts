@@ -10,8 +10,6 @@ const steps = proxyActivities<CheckoutActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 50 },
 });
 
-export const refundWorkflowId = (orderId: string) => `refund:${orderId}`;
-
 export async function refundOrderWorkflow(input: { orderId: string; reason: string }): Promise<{ payment: string }> {
   const payment = await steps.refundPayment(input.orderId, input.reason, `${workflowInfo().workflowId}:refund`);
   await steps.restockOrder(input.orderId);

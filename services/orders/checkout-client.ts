@@ -1,0 +1,122 @@
+/**
+ * The order service's side of the Temporal conversation: start a checkout saga (once per
+ * Idempotency-Key), read its state, cancel it, tell it a payment result, start a refund.
+ */
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Config } from '../../platform/config';
+import {
+  cancelCheckoutSignal,
+  checkoutStateQuery,
+  checkoutWorkflowId,
+  paymentResultSignal,
+  type CheckoutInput,
+  type CheckoutState,
+  type PaymentResult,
+  type ShippingServiceName,
+} from '../../workflows/checkout-contract';
+import { refundWorkflowId } from '../../workflows/refund-contract';
+import { ORDER_NUMBER, ORDER_STATUS, USER_ID } from '../../workflows/search-attributes';
+import { stableId } from '../payments/store';
+
+/** Steps at which the shopper has an answer: pay now, or it is over. */
+const SETTLED: CheckoutState['step'][] = ['awaiting_payment', 'paid', 'cancelled'];
+
+/** `PSR-YYMMDD-XXXXXXXX`: readable on a phone call, unique through the order id's hex. */
+export function orderNumberFor(orderId: string, at: Date): string {
+  const d = at.toISOString();
+  return `PSR-${d.slice(2, 4)}${d.slice(5, 7)}${d.slice(8, 10)}-${orderId.replaceAll('-', '').slice(0, 8).toUpperCase()}`;
+}
+
+export function createCheckoutClient(client: Client, config: Config) {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  async function queryState(handle: WorkflowHandle, timeoutMs: number): Promise<CheckoutState | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), timeoutMs)));
+    try {
+      return await Promise.race([handle.query(checkoutStateQuery), timeout]);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    /** Starts the saga or finds the one this key already started; waits briefly for an answer. */
+    async start(userId: string, idempotencyKey: string, body: { address_id: string; shipping_service: ShippingServiceName }) {
+      const workflowId = checkoutWorkflowId(userId, idempotencyKey);
+      const orderId = stableId(workflowId);
+      const input: CheckoutInput = {
+        orderId,
+        orderNumber: orderNumberFor(orderId, new Date()),
+        userId,
+        addressId: body.address_id,
+        shippingService: body.shipping_service,
+        paymentExpirySeconds: config.payments.expirySeconds,
+      };
+      let handle: WorkflowHandle;
+      let replay = false;
+      try {
+        handle = await client.workflow.start('checkoutWorkflow', {
+          taskQueue: config.temporal.taskQueue,
+          workflowId,
+          args: [input],
+          memo: { order_id: orderId, order_number: input.orderNumber },
+          typedSearchAttributes: [
+            { key: ORDER_NUMBER, value: input.orderNumber },
+            { key: USER_ID, value: userId },
+            { key: ORDER_STATUS, value: 'validating_cart' },
+          ],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        handle = client.workflow.getHandle(workflowId);
+        replay = true;
+      }
+      const memo = (await handle.describe()).memo as { order_id: string; order_number: string };
+      let state: CheckoutState | undefined;
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        state = await queryState(handle, 2_000);
+        if (state && SETTLED.includes(state.step)) break;
+        await sleep(100);
+      }
+      return { workflowId, replay, state, order_id: memo.order_id, order_number: memo.order_number };
+    },
+
+    async cancel(workflowId: string, reason: string) {
+      await client.workflow.getHandle(workflowId).signal(cancelCheckoutSignal, { reason });
+    },
+
+    /** Tells a checkout its payment result; false if that checkout is already over. */
+    async signalPayment(workflowId: string, result: PaymentResult): Promise<boolean> {
+      try {
+        const handle = client.workflow.getHandle(workflowId);
+        const { status } = await handle.describe();
+        if (status.name !== 'RUNNING') return false;
+        await handle.signal(paymentResultSignal, result);
+        return true;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      }
+    },
+
+    /** Starts the refund of a paid order once; a second request finds the first. */
+    async startRefund(orderId: string, reason: string) {
+      try {
+        await client.workflow.start('refundOrderWorkflow', {
+          taskQueue: config.temporal.taskQueue,
+          workflowId: refundWorkflowId(orderId),
+          args: [{ orderId, reason }],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      return refundWorkflowId(orderId);
+    },
+  };
+}
+
+export type CheckoutClient = ReturnType<typeof createCheckoutClient>;

@@ -1,0 +1,2 @@
+/** The refund workflow's id, from its business key: one refund per order. */
+export const refundWorkflowId = (orderId: string) => `refund:${orderId}`;
