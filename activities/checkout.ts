@@ -28,7 +28,8 @@ export function createCheckoutActivities(s: Services) {
         const cart = await s.cart.view(userId);
         if (cart.items.length === 0) throw new AppError('conflict', 'the cart is empty', { reason: 'cart_empty' });
         for (const item of cart.items) {
-          if (item.status !== 'active') throw new AppError('conflict', `${item.name} is no longer sold`, { product_id: item.product_id });
+          if (item.status !== 'active')
+            throw new AppError('conflict', `${item.name} is no longer sold`, { product_id: item.product_id });
           if (item.quantity > item.available) {
             throw new AppError('insufficient_stock', `not enough stock for ${item.name}`, {
               product_id: item.product_id,
@@ -74,16 +75,23 @@ export function createCheckoutActivities(s: Services) {
           workflow_id: input.workflowId,
           shipping_service: input.shippingService,
           shipping_address: { ...address, created_at: address.created_at.toISOString() },
-          lines: input.lines.map(({ product_id, product_name, unit_price, quantity, total_amount, product_snapshot }) => ({
-            product_id,
-            product_name,
-            unit_price,
-            quantity,
-            total_amount,
-            product_snapshot,
-          })),
+          lines: input.lines.map(
+            ({ product_id, product_name, unit_price, quantity, total_amount, product_snapshot }) => ({
+              product_id,
+              product_name,
+              unit_price,
+              quantity,
+              total_amount,
+              product_snapshot,
+            }),
+          ),
         });
-        return { order_id: order.id, order_number: order.order_number, province_id: address.province_id, city_id: address.city_id };
+        return {
+          order_id: order.id,
+          order_number: order.order_number,
+          province_id: address.province_id,
+          city_id: address.city_id,
+        };
       }),
 
     cancelOrder: (orderId: string, reason: string) => asActivity(() => s.orders.cancel(orderId, reason)),
@@ -91,15 +99,28 @@ export function createCheckoutActivities(s: Services) {
     /** Step 3. */
     reserveStock: (orderId: string, lines: { product_id: string; quantity: number }[]) =>
       asActivity(async () => {
-        await s.inventory.reserve(orderId, lines.map(({ product_id, quantity }) => ({ product_id, quantity })));
+        await s.inventory.reserve(
+          orderId,
+          lines.map(({ product_id, quantity }) => ({ product_id, quantity })),
+        );
       }),
 
     releaseStock: (orderId: string) => asActivity(async () => void (await s.inventory.release(orderId))),
 
     /** Step 4: the transport service's tariff, written onto the order's totals. */
-    applyShipping: (input: { orderId: string; service: ShippingService; provinceId: number; cityId: number; weightGrams: number }) =>
+    applyShipping: (input: {
+      orderId: string;
+      service: ShippingService;
+      provinceId: number;
+      cityId: number;
+      weightGrams: number;
+    }) =>
       asActivity(async (): Promise<Totals> => {
-        const rate = quoteFor(input.service, { province_id: input.provinceId, city_id: input.cityId }, input.weightGrams);
+        const rate = quoteFor(
+          input.service,
+          { province_id: input.provinceId, city_id: input.cityId },
+          input.weightGrams,
+        );
         const order = await s.orders.applyShipping(input.orderId, rate.cost);
         return {
           subtotal: order.subtotal.toFixed(2),
@@ -136,4 +157,3 @@ export function createCheckoutActivities(s: Services) {
 }
 
 export type CheckoutActivities = ReturnType<typeof createCheckoutActivities>;
-

@@ -13,6 +13,9 @@ import { validationHook } from './middleware/validation';
 import type { Services } from '../services';
 import { authRoutes } from './auth/routes';
 import { cartRoutes } from './cart/routes';
+import { checkoutRoutes } from './checkout/routes';
+import { orderRoutes } from './orders/routes';
+import { paymentRoutes } from './payments/routes';
 import { shippingRoutes } from './shipping/routes';
 import type { AppEnv } from './context';
 import { healthRoutes } from './health/routes';
@@ -43,6 +46,9 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', inventoryRoutes(services, deps.config.auth.internalJwtSecret));
   app.route('/', cartRoutes(services));
   app.route('/', shippingRoutes());
+  app.route('/', checkoutRoutes(services));
+  app.route('/', orderRoutes(services));
+  app.route('/', paymentRoutes(services, deps.config.payments, logger));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

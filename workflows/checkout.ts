@@ -67,7 +67,10 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
     const cart = await steps.validateCart(input.userId);
 
     enter('creating_order');
-    compensations.push({ name: 'cancelOrder', run: () => undo.cancelOrder(input.orderId, state.failure?.code ?? 'cancelled') });
+    compensations.push({
+      name: 'cancelOrder',
+      run: () => undo.cancelOrder(input.orderId, state.failure?.code ?? 'cancelled'),
+    });
     const order = await steps.createOrder({
       orderId: input.orderId,
       orderNumber: input.orderNumber,
@@ -106,13 +109,19 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
 
     state.payment_expires_at = new Date(Date.now() + input.paymentExpirySeconds * 1000).toISOString();
     enter('awaiting_payment');
-    const decided = await condition(() => payment !== undefined || cancelRequest !== undefined, input.paymentExpirySeconds * 1000);
+    const decided = await condition(
+      () => payment !== undefined || cancelRequest !== undefined,
+      input.paymentExpirySeconds * 1000,
+    );
 
     if (payment?.status === 'succeeded') {
       enter('completing');
       await steps.deductStock(input.orderId);
       await steps.markOrderPaid(input.orderId);
-      await steps.clearCart(input.userId, cart.lines.map((l) => l.product_id));
+      await steps.clearCart(
+        input.userId,
+        cart.lines.map((l) => l.product_id),
+      );
       enter('paid');
       return state;
     }

@@ -2,7 +2,12 @@
  * The order service's side of the Temporal conversation: start a checkout saga (once per
  * Idempotency-Key), read its state, cancel it, tell it a payment result, start a refund.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { Config } from '../../platform/config';
 import {
   cancelCheckoutSignal,
@@ -44,7 +49,11 @@ export function createCheckoutClient(client: Client, config: Config) {
 
   return {
     /** Starts the saga or finds the one this key already started; waits briefly for an answer. */
-    async start(userId: string, idempotencyKey: string, body: { address_id: string; shipping_service: ShippingServiceName }) {
+    async start(
+      userId: string,
+      idempotencyKey: string,
+      body: { address_id: string; shipping_service: ShippingServiceName },
+    ) {
       const workflowId = checkoutWorkflowId(userId, idempotencyKey);
       const orderId = stableId(workflowId);
       const input: CheckoutInput = {

@@ -38,13 +38,28 @@ export function createOrderStore(db: Db) {
   const withItems = { items: true } as const;
 
   async function emit(tx: Tx, orderId: string, type: string, data: Record<string, unknown>) {
-    await enqueueEvent(tx, { id: stableId(`${orderId}:${type}`), topic: TOPICS.orders, type, aggregateId: orderId, data });
+    await enqueueEvent(tx, {
+      id: stableId(`${orderId}:${type}`),
+      topic: TOPICS.orders,
+      type,
+      aggregateId: orderId,
+      data,
+    });
   }
 
   /** Moves an order between statuses once; returns false when it was not in any `from` status. */
-  async function transition(orderId: string, from: OrderStatus[], to: OrderStatus, type: string, extra: Prisma.OrderUpdateManyMutationInput = {}) {
+  async function transition(
+    orderId: string,
+    from: OrderStatus[],
+    to: OrderStatus,
+    type: string,
+    extra: Prisma.OrderUpdateManyMutationInput = {},
+  ) {
     return db.$transaction(async (tx) => {
-      const moved = await tx.order.updateMany({ where: { id: orderId, status: { in: from } }, data: { status: to, ...extra } });
+      const moved = await tx.order.updateMany({
+        where: { id: orderId, status: { in: from } },
+        data: { status: to, ...extra },
+      });
       if (moved.count === 0) return false;
       const order = await tx.order.findUniqueOrThrow({ where: { id: orderId } });
       await emit(tx, orderId, type, {
@@ -94,7 +109,8 @@ export function createOrderStore(db: Db) {
           return order;
         });
       } catch (err) {
-        if ((err as { code?: string }).code === 'P2002') return db.order.findUniqueOrThrow({ where: { id: o.id }, include: withItems });
+        if ((err as { code?: string }).code === 'P2002')
+          return db.order.findUniqueOrThrow({ where: { id: o.id }, include: withItems });
         throw err;
       }
     },
@@ -104,7 +120,10 @@ export function createOrderStore(db: Db) {
       const order = await db.order.findUniqueOrThrow({ where: { id: orderId } });
       if (order.status !== 'pending') return order;
       const shipping = new Prisma.Decimal(shippingAmount);
-      return db.order.update({ where: { id: orderId }, data: { shipping_amount: shipping, total_amount: order.subtotal.add(shipping) } });
+      return db.order.update({
+        where: { id: orderId },
+        data: { shipping_amount: shipping, total_amount: order.subtotal.add(shipping) },
+      });
     },
 
     markPaid: (orderId: string) => transition(orderId, ['pending'], 'paid', 'order.paid'),
@@ -113,7 +132,9 @@ export function createOrderStore(db: Db) {
       transition(orderId, ['pending'], 'cancelled', 'order.cancelled', { cancel_reason: reason.slice(0, 255) }),
 
     markRefunded: (orderId: string, reason: string) =>
-      transition(orderId, ['paid', 'processing'], 'refunded', 'order.refunded', { cancel_reason: reason.slice(0, 255) }),
+      transition(orderId, ['paid', 'processing'], 'refunded', 'order.refunded', {
+        cancel_reason: reason.slice(0, 255),
+      }),
 
     /** A shopper's own order; anyone else's is answered like a missing one. */
     async getOwn(orderId: string, userId: string) {

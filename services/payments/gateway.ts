@@ -52,9 +52,13 @@ export function createSimulatorGateway(baseUrl: string, apiKey: string, timeoutM
     if (res.status >= 500) throw new GatewayUnavailableError(`payment gateway answered ${res.status}`);
     if (!res.ok) {
       const code = payload.error?.code ?? 'gateway_error';
-      throw new AppError(res.status === 404 ? 'not_found' : 'conflict', `payment gateway refused: ${payload.error?.message ?? code}`, {
-        gateway_code: code,
-      });
+      throw new AppError(
+        res.status === 404 ? 'not_found' : 'conflict',
+        `payment gateway refused: ${payload.error?.message ?? code}`,
+        {
+          gateway_code: code,
+        },
+      );
     }
     return payload as T;
   }
@@ -62,7 +66,12 @@ export function createSimulatorGateway(baseUrl: string, apiKey: string, timeoutM
   return {
     name: 'simulator',
     createIntent: (i) =>
-      call('POST', '/v1/intents', { amount: i.amount, currency: i.currency, reference: i.reference, notification_url: i.notificationUrl }, i.idempotencyKey),
+      call(
+        'POST',
+        '/v1/intents',
+        { amount: i.amount, currency: i.currency, reference: i.reference, notification_url: i.notificationUrl },
+        i.idempotencyKey,
+      ),
     confirm: (id, card_number) => call('POST', `/v1/intents/${id}/confirm`, { card_number }),
     cancel: (id) => call('POST', `/v1/intents/${id}/cancel`, {}),
     refund: (id, amount, key) => call('POST', '/v1/refunds', { intent_id: id, amount }, key),

@@ -25,7 +25,11 @@ export type PaymentStatus =
 
 /** Which status each webhook type moves a transaction to, and from which statuses it may. */
 const WEBHOOK_TRANSITIONS: Record<string, { to: PaymentStatus; from: PaymentStatus[]; event: string }> = {
-  'payment_intent.succeeded': { to: 'success', from: ['pending', 'processing', 'expired', 'cancelled'], event: 'payment.succeeded' },
+  'payment_intent.succeeded': {
+    to: 'success',
+    from: ['pending', 'processing', 'expired', 'cancelled'],
+    event: 'payment.succeeded',
+  },
   'payment_intent.payment_failed': { to: 'failed', from: ['pending', 'processing'], event: 'payment.failed' },
   'refund.succeeded': { to: 'refunded', from: ['success', 'refunding'], event: 'payment.refunded' },
 };
@@ -52,8 +56,16 @@ export const stableId = (s: string) => {
 export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: string) {
   const byOrder = (orderId: string) => db.transaction.findUnique({ where: { order_id: orderId } });
 
-  async function setStatus(orderId: string, to: PaymentStatus, from: PaymentStatus[], extra: Prisma.TransactionUpdateManyMutationInput = {}) {
-    return db.transaction.updateMany({ where: { order_id: orderId, status: { in: from } }, data: { status: to, ...extra } });
+  async function setStatus(
+    orderId: string,
+    to: PaymentStatus,
+    from: PaymentStatus[],
+    extra: Prisma.TransactionUpdateManyMutationInput = {},
+  ) {
+    return db.transaction.updateMany({
+      where: { order_id: orderId, status: { in: from } },
+      data: { status: to, ...extra },
+    });
   }
 
   return {
@@ -104,14 +116,27 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
           INSERT INTO payments.webhook_events (event_id, gateway, type, order_id, payload)
           VALUES (${event.id}, ${gateway.name}, ${event.type}, ${event.data.reference}::uuid, ${JSON.stringify(event)}::jsonb)
           ON CONFLICT (gateway, event_id) DO NOTHING RETURNING applied_at`;
-        const txn = await tx.transaction.findFirst({ where: { gateway: gateway.name, gateway_transaction_id: event.data.intent_id } });
+        const txn = await tx.transaction.findFirst({
+          where: { gateway: gateway.name, gateway_transaction_id: event.data.intent_id },
+        });
         if (!txn) throw new AppError('not_found', 'no transaction for this intent');
         const transition = WEBHOOK_TRANSITIONS[event.type];
-        const resultStatus = event.type === 'payment_intent.succeeded' ? 'succeeded' : event.type === 'refund.succeeded' ? 'refunded' : 'failed';
-        const result = { status: resultStatus, event_id: event.id, reason: event.data.failure_reason ?? undefined } as const;
+        const resultStatus =
+          event.type === 'payment_intent.succeeded'
+            ? 'succeeded'
+            : event.type === 'refund.succeeded'
+              ? 'refunded'
+              : 'failed';
+        const result = {
+          status: resultStatus,
+          event_id: event.id,
+          reason: event.data.failure_reason ?? undefined,
+        } as const;
         if (inserted.length === 0) {
           // Seen before: nothing to write; tell the checkout again only if the earlier delivery never reached it.
-          const seen = await tx.webhookEvent.findUniqueOrThrow({ where: { gateway_event_id: { gateway: gateway.name, event_id: event.id } } });
+          const seen = await tx.webhookEvent.findUniqueOrThrow({
+            where: { gateway_event_id: { gateway: gateway.name, event_id: event.id } },
+          });
           return { duplicate: true, ...(seen.applied_at ? {} : { orderId: txn.order_id, result }) };
         }
         if (transition) {
@@ -125,7 +150,13 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
               topic: TOPICS.payments,
               type: transition.event,
               aggregateId: txn.order_id,
-              data: { order_id: txn.order_id, transaction_id: txn.id, amount: txn.amount.toFixed(2), gateway_event_id: event.id, reason: result.reason ?? null },
+              data: {
+                order_id: txn.order_id,
+                transaction_id: txn.id,
+                amount: txn.amount.toFixed(2),
+                gateway_event_id: event.id,
+                reason: result.reason ?? null,
+              },
             });
           }
         }
@@ -135,7 +166,10 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
 
     /** Marks a webhook as delivered to its checkout, so later duplicates stay silent. */
     markApplied: (eventId: string) =>
-      db.webhookEvent.updateMany({ where: { gateway: gateway.name, event_id: eventId }, data: { applied_at: new Date() } }),
+      db.webhookEvent.updateMany({
+        where: { gateway: gateway.name, event_id: eventId },
+        data: { applied_at: new Date() },
+      }),
 
     /** Compensation: cancels an unpaid intent; a payment that succeeded meanwhile is refunded instead. */
     async cancel(orderId: string, reason: 'expired' | 'cancelled' | 'failed', idempotencyKey: string) {

@@ -25,10 +25,13 @@ export function verifyWebhook(
 ): SignatureCheck {
   const parts = Object.fromEntries((header ?? '').split(',').map((kv) => kv.trim().split('=', 2) as [string, string]));
   const timestamp = Number(parts.t);
-  if (!header || !Number.isInteger(timestamp) || !parts.v1) return { ok: false, reason: 'missing or malformed signature' };
-  if (Math.abs(now - timestamp) > TOLERANCE_SECONDS) return { ok: false, reason: 'signature timestamp outside tolerance' };
+  if (!header || !Number.isInteger(timestamp) || !parts.v1)
+    return { ok: false, reason: 'missing or malformed signature' };
+  if (Math.abs(now - timestamp) > TOLERANCE_SECONDS)
+    return { ok: false, reason: 'signature timestamp outside tolerance' };
   const expected = Buffer.from(hmac(secret, timestamp, rawBody), 'hex');
   const given = Buffer.from(parts.v1, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature mismatch' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'signature mismatch' };
   return { ok: true };
 }

@@ -31,7 +31,10 @@ const CreateIntent = z.object({
 });
 const Confirm = z.object({ card_number: z.string().regex(/^\d{12,19}$/) });
 const Refund = z.object({ intent_id: z.string(), amount: z.string().regex(/^\d+(\.\d{1,2})?$/) });
-const Behaviour = z.object({ duplicates: z.number().int().min(0).max(10).default(0), delay_ms: z.number().int().min(0).max(60_000).default(0) });
+const Behaviour = z.object({
+  duplicates: z.number().int().min(0).max(10).default(0),
+  delay_ms: z.number().int().min(0).max(60_000).default(0),
+});
 
 const fail = (c: Context, status: 400 | 401 | 404 | 409, code: string, message: string) =>
   c.json({ error: { code, message } }, status);
@@ -129,7 +132,12 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer) {
     if (!intent) return fail(c, 404, 'not_found', 'no such intent');
     if (intent.status !== 'succeeded') return fail(c, 409, 'intent_unexpected_state', `intent is ${intent.status}`);
     intent.status = 'refunded';
-    const refund = { id: `re_${randomUUID().replaceAll('-', '')}`, intent_id: intent.id, amount: parsed.data.amount, status: 'succeeded' };
+    const refund = {
+      id: `re_${randomUUID().replaceAll('-', '')}`,
+      intent_id: intent.id,
+      amount: parsed.data.amount,
+      status: 'succeeded',
+    };
     refunds.set(key, refund);
     notify(intent, 'refund.succeeded');
     return c.json(refund, 201);

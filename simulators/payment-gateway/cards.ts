@@ -9,10 +9,7 @@
  * | 4000000000009995   | declined: insufficient_funds                          |
  * | anything else      | declined: card_not_supported                          |
  */
-export type CardOutcome =
-  | { kind: 'succeed' }
-  | { kind: 'decline'; reason: string }
-  | { kind: 'never' };
+export type CardOutcome = { kind: 'succeed' } | { kind: 'decline'; reason: string } | { kind: 'never' };
 
 export const TEST_CARDS = {
   success: '4242424242424242',

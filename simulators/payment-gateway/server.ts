@@ -5,7 +5,8 @@ import { createGatewayApp } from './app';
 import { createDeliverer } from './deliveries';
 
 const { payments } = getConfig();
-const log = (msg: string) => console.log(JSON.stringify({ time: new Date().toISOString(), service: 'payment-gateway', msg }));
+const log = (msg: string) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), service: 'payment-gateway', msg }));
 const app = createGatewayApp(payments.gatewayApiKey, createDeliverer(payments.webhookSecret, log));
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: payments.gatewayPort }, (info) =>

@@ -13,9 +13,9 @@ export function client(base: string) {
   async function call<T = any>(
     method: string,
     path: string,
-    opts: { body?: unknown; token?: string; raw?: string } = {},
+    opts: { body?: unknown; token?: string; raw?: string; headers?: Record<string, string> } = {},
   ) {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] = 'application/json';
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     const res = await fetch(`${base}${path}`, {

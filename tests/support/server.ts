@@ -1,44 +1,86 @@
 /**
  * Starts the real API on an ephemeral port against the real stack, with the outbox relay
- * running, so tests talk HTTP exactly as a client would.
+ * running and, on request, a real Temporal worker on a task queue of its own whose payment
+ * intents ask the gateway simulator to deliver webhooks to this very server.
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
-import { getConfig } from '../../platform/config';
+import { getConfig, type Config } from '../../platform/config';
 import { closeDeps, createDeps, type Deps } from '../../platform/deps';
 import { createLogger } from '../../platform/logger';
 import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/relay';
 import { createServices, type Services } from '../../services';
+import { createWorker } from '../../workers/worker';
+import { unique } from './deps';
 
 export interface TestServer {
   base: string;
+  config: Config;
   deps: Deps;
   services: Services;
   relay: OutboxRelay;
+  /** Starts (again) the in-process worker; tests that kill it call this to bring it back. */
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
 }
 
-export function useServer(): () => TestServer {
+export interface ServerOptions {
+  worker?: boolean;
+  paymentExpirySeconds?: number;
+}
+
+export function useServer(options: ServerOptions = {}): () => TestServer {
   let server: ServerType | undefined;
   let ctx: TestServer | undefined;
+  let workerDeps: Deps | undefined;
+  let running: { worker: Worker; connection: NativeConnection; done: Promise<void> } | undefined;
+
   beforeAll(async () => {
     const logger = createLogger('silent');
-    const deps = createDeps(getConfig());
+    const base = getConfig();
+    const config: Config = {
+      ...base,
+      temporal: { ...base.temporal, taskQueue: unique('test-pasar') },
+      payments: { ...base.payments, expirySeconds: options.paymentExpirySeconds ?? base.payments.expirySeconds },
+    };
+    const deps = createDeps(config);
     const services = createServices(deps, logger);
-    await services.auth.ensureAdmin(deps.config.auth.admin.email, deps.config.auth.admin.password);
+    await services.auth.ensureAdmin(config.auth.admin.email, config.auth.admin.password);
     const app = createApp(deps, services, logger);
     const relay = createOutboxRelay(deps.db, deps.kafka, logger);
     await relay.start();
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
     });
-    ctx = { base: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, deps, services, relay };
+    const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+    workerDeps = createDeps({ ...config, payments: { ...config.payments, webhookUrl: `${url}/payments/webhook` } });
+
+    const startWorker = async () => {
+      if (running) return;
+      const { worker, connection } = await createWorker(workerDeps!, { taskQueue: config.temporal.taskQueue });
+      running = { worker, connection, done: worker.run() };
+    };
+    const stopWorker = async () => {
+      if (!running) return;
+      running.worker.shutdown();
+      await running.done;
+      await running.connection.close();
+      running = undefined;
+    };
+    ctx = { base: url, config, deps, services, relay, startWorker, stopWorker };
+    if (options.worker) await startWorker();
   });
+
   afterAll(async () => {
+    await ctx?.stopWorker();
     await ctx?.relay.stop();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     if (ctx) await closeDeps(ctx.deps);
+    if (workerDeps) await closeDeps(workerDeps);
   });
+
   return () => {
     if (!ctx) throw new Error('the server is only available inside tests');
     return ctx;

@@ -27,7 +27,9 @@ describe('loadConfig', () => {
 
   it('refuses to start in production with a default secret or admin', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/INTERNAL_JWT_SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, PAYMENT_WEBHOOK_SECRET, PAYMENT_GATEWAY_API_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /INTERNAL_JWT_SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, PAYMENT_WEBHOOK_SECRET, PAYMENT_GATEWAY_API_KEY/,
+    );
     const c = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: 'a-real-secret-from-the-vault-0123456789',

@@ -19,7 +19,10 @@ describe('webhook signatures', () => {
   it('refuses a delivery older or newer than five minutes', () => {
     const now = 1_800_000_000;
     const header = signWebhook(secret, body, now - 301);
-    expect(verifyWebhook(secret, body, header, now)).toEqual({ ok: false, reason: 'signature timestamp outside tolerance' });
+    expect(verifyWebhook(secret, body, header, now)).toEqual({
+      ok: false,
+      reason: 'signature timestamp outside tolerance',
+    });
     expect(verifyWebhook(secret, body, signWebhook(secret, body, now - 299), now).ok).toBe(true);
     expect(verifyWebhook(secret, body, signWebhook(secret, body, now + 301), now).ok).toBe(false);
   });

@@ -1,0 +1,79 @@
+/** The shopper's orders: list, detail, cancel. Another user's order is a 404. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError } from '../../platform/errors';
+import type { Services } from '../../services';
+import { requireUser } from '../middleware/auth';
+import { createRouter } from '../router';
+import { bearerSecurity, errorResponses, IdParam, json } from '../schemas';
+import { OrderListQuery, OrderSchema } from './schemas';
+import { toOrderView } from './views';
+
+const tags = ['orders'];
+const security = bearerSecurity;
+
+const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/orders',
+    tags,
+    security,
+    summary: 'My orders, newest first',
+    request: { query: OrderListQuery },
+    responses: {
+      200: json(z.object({ data: z.array(OrderSchema), page: z.number(), page_size: z.number(), total: z.number() })),
+      ...errorResponses(400, 401),
+    },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/orders/{id}',
+    tags,
+    security,
+    summary: 'One of my orders',
+    request: { params: IdParam },
+    responses: { 200: json(OrderSchema), ...errorResponses(400, 401, 404) },
+  }),
+  cancel: createRoute({
+    method: 'post',
+    path: '/orders/{id}/cancel',
+    tags,
+    security,
+    summary: 'Cancel: a pending order is undone by its saga; a paid, unshipped one is refunded and restocked',
+    request: { params: IdParam },
+    responses: {
+      202: json(
+        z.object({ order_id: z.string(), status: z.enum(['cancelling', 'refunding']), workflow_id: z.string() }),
+      ),
+      ...errorResponses(400, 401, 404, 409),
+    },
+  }),
+};
+
+export function orderRoutes(services: Services) {
+  const { orders, checkout } = services;
+  const app = createRouter();
+  app.use('/orders', requireUser(services.tokens));
+  app.use('/orders/*', requireUser(services.tokens));
+
+  return app
+    .openapi(routes.list, async (c) => {
+      const { page, page_size } = c.req.valid('query');
+      const { data, total } = await orders.listOwn(c.get('user').sub, page, page_size);
+      return c.json({ data: data.map(toOrderView), page, page_size, total }, 200);
+    })
+    .openapi(routes.get, async (c) =>
+      c.json(toOrderView(await orders.getOwn(c.req.valid('param').id, c.get('user').sub)), 200),
+    )
+    .openapi(routes.cancel, async (c) => {
+      const order = await orders.getOwn(c.req.valid('param').id, c.get('user').sub);
+      if (order.status === 'pending' && order.workflow_id) {
+        await checkout.cancel(order.workflow_id, 'cancelled by the shopper');
+        return c.json({ order_id: order.id, status: 'cancelling' as const, workflow_id: order.workflow_id }, 202);
+      }
+      if (order.status === 'paid') {
+        const workflowId = await checkout.startRefund(order.id, 'cancelled by the shopper before shipping');
+        return c.json({ order_id: order.id, status: 'refunding' as const, workflow_id: workflowId }, 202);
+      }
+      throw new AppError('conflict', `an order that is ${order.status} cannot be cancelled`, { status: order.status });
+    });
+}
