@@ -1,0 +1,121 @@
+import { signWebhook, SIGNATURE_HEADER } from '../../services/payments/webhook-signature';
+import { adminToken, client, type Client } from '../support/http';
+import { CARDS, checkout, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
+import { useServer } from '../support/server';
+
+describe('checkout under duplicates, forgeries, cancellations and refunds', () => {
+  const server = useServer({ worker: true });
+  let api: Client;
+  let admin: string;
+  const gateway = () => server().config.payments.gatewayUrl;
+  const stock = async (productId: string) => (await api.get(`/products/${productId}/inventory`)).body;
+
+  async function awaitingPayment(quantity = 1, stockQty = 5) {
+    const productId = await newProduct(api, admin, stockQty);
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity }]);
+    const res = await checkout(api, me.token, me.address_id);
+    expect(res.body.status).toBe('awaiting_payment');
+    return { productId, me, orderId: res.body.order_id as string };
+  }
+
+  const postWebhook = (event: unknown, secret = server().config.payments.webhookSecret) => {
+    const raw = JSON.stringify(event);
+    return fetch(`${server().base}/payments/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, raw) },
+      body: raw,
+    });
+  };
+
+  beforeAll(async () => {
+    api = client(server().base);
+    admin = await adminToken(api);
+  });
+
+  it('the same webhook delivered three times makes one payment and one order.paid', async () => {
+    const { me, orderId } = await awaitingPayment();
+    const txn = (await api.get(`/payments/${orderId}`, me.token)).body;
+    await fetch(`${gateway()}/_sim/intents/${txn.gateway_transaction_id}/behaviour`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ duplicates: 2 }),
+    });
+    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
+    await orderStatus(api, me.token, orderId, 'paid');
+
+    const { db } = server().deps;
+    const events = await db.webhookEvent.findMany({ where: { order_id: orderId } });
+    expect(events).toHaveLength(1);
+    const deliveries = await waitFor('three deliveries', async () => {
+      const all = (await (await fetch(`${gateway()}/_sim/deliveries`)).json()) as { deliveries: { event_id: string; delivered: boolean }[] };
+      const mine = all.deliveries.filter((d) => d.event_id === events[0]!.event_id && d.delivered);
+      return mine.length === 3 ? mine : undefined;
+    });
+    expect(deliveries).toHaveLength(3);
+    expect(await db.outboxEvent.count({ where: { key: orderId, type: 'payment.succeeded' } })).toBe(1);
+    expect(await db.outboxEvent.count({ where: { key: orderId, type: 'order.paid' } })).toBe(1);
+    expect(await db.transaction.count({ where: { order_id: orderId } })).toBe(1);
+  });
+
+  it('refuses a forged or stale webhook, and ignores a late contradicting one', async () => {
+    const { me, orderId, productId } = await awaitingPayment();
+    const txn = (await api.get(`/payments/${orderId}`, me.token)).body;
+    const event = {
+      id: `evt_forged_${orderId}`,
+      type: 'payment_intent.succeeded',
+      created: 0,
+      data: { intent_id: txn.gateway_transaction_id, reference: orderId, amount: txn.amount, status: 'succeeded' },
+    };
+    expect((await postWebhook(event, 'whsec_not_the_real_secret')).status).toBe(401);
+    const stale = await fetch(`${server().base}/payments/webhook`, {
+      method: 'POST',
+      headers: { [SIGNATURE_HEADER]: signWebhook(server().config.payments.webhookSecret, JSON.stringify(event), 1_700_000_000) },
+      body: JSON.stringify(event),
+    });
+    expect(stale.status).toBe(401);
+    expect((await api.get(`/orders/${orderId}`, me.token)).body.status).toBe('pending');
+
+    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
+    await orderStatus(api, me.token, orderId, 'paid');
+    const late = await postWebhook({ ...event, id: `evt_late_${orderId}`, type: 'payment_intent.payment_failed' });
+    expect(late.status).toBe(200);
+    expect((await api.get(`/payments/${orderId}`, me.token)).body.status).toBe('success');
+    expect((await api.get(`/orders/${orderId}`, me.token)).body.status).toBe('paid');
+    expect(await stock(productId)).toMatchObject({ quantity: 4, reserved: 0 });
+  });
+
+  it('cancel while waiting for payment: the saga compensates', async () => {
+    const { me, orderId, productId } = await awaitingPayment(2);
+    const res = await api.post(`/orders/${orderId}/cancel`, undefined, me.token);
+    expect(res.status).toBe(202);
+    expect(res.body.status).toBe('cancelling');
+    const order = await orderStatus(api, me.token, orderId, 'cancelled');
+    expect(order.cancel_reason).toBe('cancelled');
+    expect(await stock(productId)).toMatchObject({ quantity: 5, reserved: 0, available: 5 });
+    expect((await api.get(`/payments/${orderId}`, me.token)).body.status).toBe('cancelled');
+    expect((await api.post(`/orders/${orderId}/cancel`, undefined, me.token)).status).toBe(409);
+  });
+
+  it('cancelling a paid, unshipped order refunds it and restocks', async () => {
+    const { me, orderId, productId } = await awaitingPayment(2);
+    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
+    await orderStatus(api, me.token, orderId, 'paid');
+    expect(await stock(productId)).toMatchObject({ quantity: 3, reserved: 0 });
+
+    const res = await api.post(`/orders/${orderId}/cancel`, undefined, me.token);
+    expect(res.body.status).toBe('refunding');
+    await orderStatus(api, me.token, orderId, 'refunded');
+    expect(await stock(productId)).toMatchObject({ quantity: 5, reserved: 0 });
+    await waitFor('refund webhook', async () => (await api.get(`/payments/${orderId}`, me.token)).body.status === 'refunded');
+  });
+
+  it("keeps one shopper out of another's orders and payments", async () => {
+    const { orderId } = await awaitingPayment();
+    const other = await shopperWithCart(api, []);
+    expect((await api.get(`/orders/${orderId}`, other.token)).status).toBe(404);
+    expect((await api.post(`/orders/${orderId}/cancel`, undefined, other.token)).status).toBe(404);
+    expect((await api.get(`/payments/${orderId}`, other.token)).status).toBe(404);
+    expect((await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, other.token)).status).toBe(404);
+    expect((await api.get('/orders', other.token)).body.data).toEqual([]);
+  });
+});
