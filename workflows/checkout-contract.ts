@@ -2,7 +2,7 @@
  * What the outside world needs to talk to a checkout saga: its input, signals, query and
  * result. Kept apart from the workflow body so the API imports no workflow code.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export type ShippingServiceName = 'regular' | 'express';
 
@@ -47,6 +47,10 @@ export interface PaymentResult {
 export const paymentResultSignal = defineSignal<[PaymentResult]>('paymentResult');
 export const cancelCheckoutSignal = defineSignal<[{ reason: string }]>('cancelCheckout');
 export const checkoutStateQuery = defineQuery<CheckoutState>('checkoutState');
+/** Answers once the shopper has an answer (pay now, paid, or cancelled): one long poll, no query storm. */
+export const waitUntilSettledUpdate = defineUpdate<CheckoutState>('waitUntilSettled');
+
+export const SETTLED_STEPS: CheckoutStep[] = ['awaiting_payment', 'paid', 'cancelled'];
 
 /** Workflow ids from business keys: one checkout per (user, Idempotency-Key). */
 export const checkoutWorkflowId = (userId: string, idempotencyKey: string) => `checkout:${userId}:${idempotencyKey}`;

@@ -19,6 +19,8 @@ import {
   cancelCheckoutSignal,
   checkoutStateQuery,
   paymentResultSignal,
+  SETTLED_STEPS,
+  waitUntilSettledUpdate,
   type CheckoutInput,
   type CheckoutState,
   type CheckoutStep,
@@ -45,6 +47,10 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
   const seenEvents = new Set<string>();
 
   setHandler(checkoutStateQuery, () => state);
+  setHandler(waitUntilSettledUpdate, async () => {
+    await condition(() => SETTLED_STEPS.includes(state.step));
+    return state;
+  });
   // The first decisive result wins; a redelivered or late event changes nothing.
   setHandler(paymentResultSignal, (result) => {
     if (seenEvents.has(result.event_id)) return;

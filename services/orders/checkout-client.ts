@@ -11,9 +11,9 @@ import {
 import type { Config } from '../../platform/config';
 import {
   cancelCheckoutSignal,
-  checkoutStateQuery,
   checkoutWorkflowId,
   paymentResultSignal,
+  waitUntilSettledUpdate,
   type CheckoutInput,
   type CheckoutState,
   type PaymentResult,
@@ -23,8 +23,8 @@ import { refundWorkflowId } from '../../workflows/refund-contract';
 import { ORDER_NUMBER, ORDER_STATUS, USER_ID } from '../../workflows/search-attributes';
 import { stableId } from '../payments/store';
 
-/** Steps at which the shopper has an answer: pay now, or it is over. */
-const SETTLED: CheckoutState['step'][] = ['awaiting_payment', 'paid', 'cancelled'];
+/** How long POST /checkout waits for the saga to settle before answering 202 "processing". */
+const SETTLE_WAIT_MS = 20_000;
 
 /** `PSR-YYMMDD-XXXXXXXX`: readable on a phone call, unique through the order id's hex. */
 export function orderNumberFor(orderId: string, at: Date): string {
@@ -33,15 +33,21 @@ export function orderNumberFor(orderId: string, at: Date): string {
 }
 
 export function createCheckoutClient(client: Client, config: Config) {
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-  async function queryState(handle: WorkflowHandle, timeoutMs: number): Promise<CheckoutState | undefined> {
+  /**
+   * The saga's state once settled, or undefined if it is still busy after the wait (the caller
+   * answers 202 "processing"; retrying with the same key asks again).
+   */
+  async function settledState(handle: WorkflowHandle): Promise<CheckoutState | undefined> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), timeoutMs)));
+    const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), SETTLE_WAIT_MS)));
+    const settled = handle.executeUpdate(waitUntilSettledUpdate).catch(async () => {
+      // A finished saga takes no updates; its result is its final state.
+      return (await handle.describe()).status.name === 'COMPLETED'
+        ? ((await handle.result()) as CheckoutState)
+        : undefined;
+    });
     try {
-      return await Promise.race([handle.query(checkoutStateQuery), timeout]);
-    } catch {
-      return undefined;
+      return await Promise.race([settled, timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -84,13 +90,7 @@ export function createCheckoutClient(client: Client, config: Config) {
         replay = true;
       }
       const memo = (await handle.describe()).memo as { order_id: string; order_number: string };
-      let state: CheckoutState | undefined;
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline) {
-        state = await queryState(handle, 2_000);
-        if (state && SETTLED.includes(state.step)) break;
-        await sleep(100);
-      }
+      const state = await settledState(handle);
       return { workflowId, replay, state, order_id: memo.order_id, order_number: memo.order_number };
     },
 

@@ -38,10 +38,17 @@ describe('a worker crash mid-checkout', () => {
 
     await kill(worker); // SIGKILL: no shutdown, no drain
     worker = undefined;
-    const confirm = await api.post('/payments/confirm', { order_id: res.body.order_id, card_number: CARDS.ok }, me.token);
+    const confirm = await api.post(
+      '/payments/confirm',
+      { order_id: res.body.order_id, card_number: CARDS.ok },
+      me.token,
+    );
     expect(confirm.status).toBe(202);
     // The webhook lands while no worker runs: the signal waits in Temporal.
-    await waitFor('the webhook', async () => (await db.webhookEvent.count({ where: { order_id: res.body.order_id } })) === 1);
+    await waitFor(
+      'the webhook',
+      async () => (await db.webhookEvent.count({ where: { order_id: res.body.order_id } })) === 1,
+    );
     expect((await api.get(`/orders/${res.body.order_id}`, me.token)).body.status).toBe('pending');
 
     worker = await startWorkerProcess(workerEnv());

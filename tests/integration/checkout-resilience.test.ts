@@ -47,7 +47,9 @@ describe('checkout under duplicates, forgeries, cancellations and refunds', () =
     const events = await db.webhookEvent.findMany({ where: { order_id: orderId } });
     expect(events).toHaveLength(1);
     const deliveries = await waitFor('three deliveries', async () => {
-      const all = (await (await fetch(`${gateway()}/_sim/deliveries`)).json()) as { deliveries: { event_id: string; delivered: boolean }[] };
+      const all = (await (await fetch(`${gateway()}/_sim/deliveries`)).json()) as {
+        deliveries: { event_id: string; delivered: boolean }[];
+      };
       const mine = all.deliveries.filter((d) => d.event_id === events[0]!.event_id && d.delivered);
       return mine.length === 3 ? mine : undefined;
     });
@@ -69,7 +71,9 @@ describe('checkout under duplicates, forgeries, cancellations and refunds', () =
     expect((await postWebhook(event, 'whsec_not_the_real_secret')).status).toBe(401);
     const stale = await fetch(`${server().base}/payments/webhook`, {
       method: 'POST',
-      headers: { [SIGNATURE_HEADER]: signWebhook(server().config.payments.webhookSecret, JSON.stringify(event), 1_700_000_000) },
+      headers: {
+        [SIGNATURE_HEADER]: signWebhook(server().config.payments.webhookSecret, JSON.stringify(event), 1_700_000_000),
+      },
       body: JSON.stringify(event),
     });
     expect(stale.status).toBe(401);
@@ -106,7 +110,10 @@ describe('checkout under duplicates, forgeries, cancellations and refunds', () =
     expect(res.body.status).toBe('refunding');
     await orderStatus(api, me.token, orderId, 'refunded');
     expect(await stock(productId)).toMatchObject({ quantity: 5, reserved: 0 });
-    await waitFor('refund webhook', async () => (await api.get(`/payments/${orderId}`, me.token)).body.status === 'refunded');
+    await waitFor(
+      'refund webhook',
+      async () => (await api.get(`/payments/${orderId}`, me.token)).body.status === 'refunded',
+    );
   });
 
   it("keeps one shopper out of another's orders and payments", async () => {
@@ -115,7 +122,9 @@ describe('checkout under duplicates, forgeries, cancellations and refunds', () =
     expect((await api.get(`/orders/${orderId}`, other.token)).status).toBe(404);
     expect((await api.post(`/orders/${orderId}/cancel`, undefined, other.token)).status).toBe(404);
     expect((await api.get(`/payments/${orderId}`, other.token)).status).toBe(404);
-    expect((await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, other.token)).status).toBe(404);
+    expect(
+      (await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, other.token)).status,
+    ).toBe(404);
     expect((await api.get('/orders', other.token)).body.data).toEqual([]);
   });
 });

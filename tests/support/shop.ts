@@ -69,3 +69,13 @@ export const orderStatus = (api: Client, token: string, orderId: string, status:
     },
     timeoutMs,
   );
+
+/** What a well-behaved client does: retry with the same key until the saga has an answer. */
+export async function checkoutUntilSettled(api: Client, token: string, addressId: string) {
+  const key = randomUUID();
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const res = await checkout(api, token, addressId, key);
+    if (res.status !== 202 || res.body.status === 'awaiting_payment') return res;
+  }
+  throw new Error('checkout never settled');
+}
