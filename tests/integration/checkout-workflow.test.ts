@@ -1,0 +1,224 @@
+/**
+ * The checkout workflow alone, with mocked activities, on the real Temporal server: every
+ * branch, and a compensation test for a failure injected at each step (undo newest-first,
+ * only what was done).
+ */
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { CheckoutActivities } from '../../activities/checkout';
+import { getConfig } from '../../platform/config';
+import { createTemporal } from '../../platform/clients/temporal';
+import { checkoutWorkflow } from '../../workflows/checkout';
+import {
+  cancelCheckoutSignal,
+  checkoutStateQuery,
+  paymentResultSignal,
+  type CheckoutInput,
+  type CheckoutState,
+} from '../../workflows/checkout-contract';
+import { WORKFLOWS_PATH } from '../../workers/worker';
+import { unique } from '../support/deps';
+
+type Step = keyof CheckoutActivities;
+
+interface Scenario {
+  calls: string[];
+  failAt?: Step;
+  /** Resolves when the test lets createPaymentIntent finish (to land a signal before the wait). */
+  holdIntent?: Promise<void>;
+  intentStarted?: () => void;
+}
+
+const scenarios = new Map<string, Scenario>();
+
+function mockActivities(): Partial<CheckoutActivities> {
+  const step =
+    <A extends unknown[], R>(name: Step, result: (...args: A) => R) =>
+    async (...args: A): Promise<Awaited<R>> => {
+      const orderId = (typeof args[0] === 'string' ? args[0] : (args[0] as { orderId?: string }).orderId) ?? '';
+      const s = scenarios.get(orderId);
+      s?.calls.push(name);
+      if (s?.failAt === name) throw ApplicationFailure.nonRetryable(`${name} refused`, 'insufficient_stock');
+      if (name === 'createPaymentIntent' && s?.holdIntent) {
+        s.intentStarted?.();
+        await s.holdIntent;
+      }
+      return await result(...args);
+    };
+  const line = {
+    product_id: randomUUID(),
+    product_name: 'Kopi',
+    unit_price: '10000.00',
+    quantity: 2,
+    total_amount: '20000.00',
+    product_snapshot: {},
+    weight_grams: 300,
+  };
+  return {
+    validateCart: step('validateCart', () => ({ lines: [line], subtotal: '20000.00', weight_grams: 600 })),
+    createOrder: step('createOrder', (i: { orderId: string; orderNumber: string }) => ({
+      order_id: i.orderId,
+      order_number: i.orderNumber,
+      province_id: 32,
+      city_id: 3273,
+    })),
+    cancelOrder: step('cancelOrder', () => true),
+    reserveStock: step('reserveStock', () => undefined),
+    releaseStock: step('releaseStock', () => undefined),
+    applyShipping: step('applyShipping', () => ({
+      subtotal: '20000.00',
+      shipping_amount: '18000.00',
+      total_amount: '38000.00',
+    })),
+    createPaymentIntent: step('createPaymentIntent', () => ({
+      transaction_id: 't',
+      intent_id: 'pi',
+      status: 'pending',
+    })),
+    cancelPayment: step('cancelPayment', () => 'cancelled'),
+    deductStock: step('deductStock', () => undefined),
+    markOrderPaid: step('markOrderPaid', () => true),
+    clearCart: step('clearCart', () => undefined),
+  };
+}
+
+describe('checkout workflow with mocked activities', () => {
+  const config = getConfig();
+  const taskQueue = unique('wf-unit');
+  const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
+  let worker: Worker;
+  let connection: NativeConnection;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    connection = await NativeConnection.connect({ address: config.temporal.address });
+    worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowsPath: WORKFLOWS_PATH,
+      activities: mockActivities(),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await temporal.connection.close();
+  });
+
+  function start(scenario: Scenario, expirySeconds = 30) {
+    const orderId = randomUUID();
+    scenarios.set(orderId, scenario);
+    const input: CheckoutInput = {
+      orderId,
+      orderNumber: 'PSR-261125-TEST0001',
+      userId: orderId, // the mocks find the scenario by the first argument, which is the user for validateCart
+      addressId: randomUUID(),
+      shippingService: 'regular',
+      paymentExpirySeconds: expirySeconds,
+    };
+    return temporal.client.workflow.start(checkoutWorkflow, { taskQueue, workflowId: unique('wf'), args: [input] });
+  }
+
+  const waitForStep = async (handle: Awaited<ReturnType<typeof start>>, step: CheckoutState['step']) => {
+    for (let i = 0; i < 100; i++) {
+      if ((await handle.query(checkoutStateQuery)).step === step) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`never reached ${step}`);
+  };
+
+  it('paid: every step once, no compensation', async () => {
+    const s: Scenario = { calls: [] };
+    const handle = await start(s);
+    await waitForStep(handle, 'awaiting_payment');
+    await handle.signal(paymentResultSignal, { status: 'succeeded', event_id: 'evt_1' });
+    const result = await handle.result();
+    expect(result.step).toBe('paid');
+    expect(result.amount?.total_amount).toBe('38000.00');
+    expect(s.calls).toEqual([
+      'validateCart',
+      'createOrder',
+      'reserveStock',
+      'applyShipping',
+      'createPaymentIntent',
+      'deductStock',
+      'markOrderPaid',
+      'clearCart',
+    ]);
+  });
+
+  it.each([
+    ['payment declined', { status: 'failed' as const, event_id: 'evt_2', reason: 'card_declined' }, 'payment_failed'],
+  ])('%s: compensates newest-first', async (_name, signal, code) => {
+    const s: Scenario = { calls: [] };
+    const handle = await start(s);
+    await waitForStep(handle, 'awaiting_payment');
+    await handle.signal(paymentResultSignal, signal);
+    const result = await handle.result();
+    expect(result).toMatchObject({ step: 'cancelled', failure: { code } });
+    expect(s.calls.slice(5)).toEqual(['cancelPayment', 'releaseStock', 'cancelOrder']);
+  });
+
+  it('expired: compensates after the payment window', async () => {
+    const s: Scenario = { calls: [] };
+    const handle = await start(s, 2);
+    const result = await handle.result();
+    expect(result.failure?.code).toBe('expired');
+    expect(s.calls.slice(5)).toEqual(['cancelPayment', 'releaseStock', 'cancelOrder']);
+  });
+
+  it('cancel while waiting: compensates', async () => {
+    const s: Scenario = { calls: [] };
+    const handle = await start(s);
+    await waitForStep(handle, 'awaiting_payment');
+    await handle.signal(cancelCheckoutSignal, { reason: 'changed my mind' });
+    expect((await handle.result()).failure).toMatchObject({ code: 'cancelled', message: 'changed my mind' });
+    expect(s.calls.slice(5)).toEqual(['cancelPayment', 'releaseStock', 'cancelOrder']);
+  });
+
+  it('a webhook that lands before the workflow waits is not lost, and a duplicate changes nothing', async () => {
+    let release!: () => void;
+    let started!: () => void;
+    const intentStarted = new Promise<void>((r) => (started = r));
+    const s: Scenario = {
+      calls: [],
+      holdIntent: new Promise<void>((r) => (release = r)),
+      intentStarted: () => started(),
+    };
+    const handle = await start(s);
+    await intentStarted; // the workflow is inside createPaymentIntent, not yet waiting
+    await handle.signal(paymentResultSignal, { status: 'succeeded', event_id: 'evt_early' });
+    await handle.signal(paymentResultSignal, { status: 'succeeded', event_id: 'evt_early' });
+    await handle.signal(paymentResultSignal, { status: 'failed', event_id: 'evt_late' }); // first result wins
+    release();
+    expect((await handle.result()).step).toBe('paid');
+    expect(s.calls.filter((c) => c === 'deductStock')).toHaveLength(1);
+  });
+
+  it.each<[Step, string[]]>([
+    ['validateCart', []],
+    ['createOrder', ['cancelOrder']],
+    ['reserveStock', ['releaseStock', 'cancelOrder']],
+    ['applyShipping', ['releaseStock', 'cancelOrder']],
+    ['createPaymentIntent', ['cancelPayment', 'releaseStock', 'cancelOrder']],
+  ])('a failure at %s undoes exactly what came before it: %j', async (failAt, undo) => {
+    const s: Scenario = { calls: [], failAt };
+    const handle = await start(s);
+    const result = await handle.result();
+    expect(result).toMatchObject({ step: 'cancelled', failure: { code: 'insufficient_stock' } });
+    const failedAt = s.calls.indexOf(failAt);
+    expect(s.calls.slice(failedAt + 1)).toEqual(undo);
+  });
+
+  it('a failure after payment (deducting stock) refunds and undoes the rest', async () => {
+    const s: Scenario = { calls: [], failAt: 'deductStock' };
+    const handle = await start(s);
+    await waitForStep(handle, 'awaiting_payment');
+    await handle.signal(paymentResultSignal, { status: 'succeeded', event_id: 'evt_3' });
+    expect((await handle.result()).step).toBe('cancelled');
+    expect(s.calls.slice(s.calls.indexOf('deductStock') + 1)).toEqual(['cancelPayment', 'releaseStock', 'cancelOrder']);
+  });
+});
