@@ -1,0 +1,42 @@
+/**
+ * Replays committed histories of real checkouts (paid, declined, expired, cancelled) against the
+ * current workflow code: a change that would break sagas already running fails here, not in
+ * production. Record one with `npm run replay -- <workflow-id> --save <name>`. The replay runs
+ * in its own process: the SDK's protobuf classes do not survive jest's module sandbox.
+ */
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+
+const DIR = 'tests/replay/histories';
+
+function replay(...extra: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile('node', ['--import', 'tsx', 'scripts/replay.ts', '--dir', DIR, ...extra], (err, stdout, stderr) =>
+      resolve({ code: err ? Number(err.code ?? 1) : 0, output: stdout + stderr }),
+    );
+  });
+}
+
+describe('replaying committed checkout histories', () => {
+  it('has the four representative endings', () => {
+    expect(readdirSync(DIR).sort()).toEqual([
+      'checkout-cancelled.json',
+      'checkout-declined.json',
+      'checkout-expired.json',
+      'checkout-paid.json',
+    ]);
+  });
+
+  it('replays every one of them against the current code', async () => {
+    const { code, output } = await replay();
+    expect(output).toContain('4 replayed deterministically, 0 failed');
+    expect(code).toBe(0);
+  });
+
+  it('catches an incompatible change to the workflow', async () => {
+    const { code, output } = await replay('--workflows', 'tests/replay/drifted-workflows.ts');
+    expect(output).toMatch(/NON-DETERMINISM/);
+    expect(output).toContain('0 replayed deterministically, 4 failed');
+    expect(code).toBe(1);
+  });
+});
