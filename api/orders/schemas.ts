@@ -12,7 +12,7 @@ export const IdempotencyHeader = z.object({
   'idempotency-key': z
     .string({ error: 'send an Idempotency-Key header' })
     .regex(/^[A-Za-z0-9_-]{8,100}$/, '8 to 100 letters, digits, _ or -')
-    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, example: 'c0ffee00-4f1a-4d2b-9a77-checkout' }),
+    .openapi({ param: { name: 'idempotency-key', in: 'header' }, example: 'c0ffee00-4f1a-4d2b-9a77-checkout' }),
 });
 
 const Money = z.string().openapi({ example: '125000.00' });

@@ -26,7 +26,7 @@ describe('a worker crash mid-checkout', () => {
   });
 
   it('finishes the saga after a restart with one reservation and one charge', async () => {
-    const admin = await adminToken(api);
+    const admin = await adminToken(server());
     const productId = await newProduct(api, admin, 4);
     const me = await shopperWithCart(api, [{ product_id: productId, quantity: 3 }]);
 

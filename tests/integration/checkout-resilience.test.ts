@@ -29,7 +29,7 @@ describe('checkout under duplicates, forgeries, cancellations and refunds', () =
 
   beforeAll(async () => {
     api = client(server().base);
-    admin = await adminToken(api);
+    admin = await adminToken(server());
   });
 
   it('the same webhook delivered three times makes one payment and one order.paid', async () => {

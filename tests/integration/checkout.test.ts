@@ -13,7 +13,7 @@ describe('checkout saga end to end (API + worker + gateway simulator)', () => {
 
   beforeAll(async () => {
     api = client(server().base);
-    admin = await adminToken(api);
+    admin = await adminToken(server());
   });
 
   it('pays: stock deducted, order paid, cart cleared, order.paid published', async () => {

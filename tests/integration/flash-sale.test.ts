@@ -21,7 +21,7 @@ describe('flash sale', () => {
   });
 
   it(`${SHOPPERS} concurrent checkouts for ${UNITS} units: exactly ${UNITS} paid, the rest refused or compensated`, async () => {
-    const admin = await adminToken(api);
+    const admin = await adminToken(server());
     const productId = await newProduct(api, admin, UNITS, '99000.00');
     const shoppers = await inBatches([...Array(SHOPPERS).keys()], 20, () =>
       shopperWithCart(api, [{ product_id: productId, quantity: 1 }]),

@@ -21,7 +21,7 @@ describe('service-to-service inventory over HTTP', () => {
 
   beforeAll(async () => {
     api = client(server().base);
-    admin = await adminToken(api);
+    admin = await adminToken(server());
     service = serviceToken('order');
   });
 

@@ -30,7 +30,7 @@ describe('products over HTTP', () => {
 
   beforeAll(async () => {
     api = client(server().base);
-    admin = await adminToken(api);
+    admin = await adminToken(server());
   });
 
   describe('admin writes', () => {

@@ -2,6 +2,7 @@
 import { signServiceToken } from '../../services/auth/service-tokens';
 import { getConfig } from '../../platform/config';
 import { unique } from './deps';
+import type { TestServer } from './server';
 
 export interface Reply<T = any> {
   status: number;
@@ -61,11 +62,14 @@ export async function signUp(api: Client) {
   };
 }
 
-export async function adminToken(api: Client): Promise<string> {
-  const { email, password } = getConfig().auth.admin;
-  const login = await api.post('/auth/login', { email, password });
-  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
-  return login.body.access_token;
+/**
+ * An admin access token minted by the token service itself: logging in as the one admin from
+ * every test file would trip the login rate limit (which lives in Redis across runs).
+ */
+export async function adminToken(server: TestServer): Promise<string> {
+  const { email } = getConfig().auth.admin;
+  const admin = await server.deps.db.credential.findFirstOrThrow({ where: { email } });
+  return (await server.services.tokens.issue(admin.user_id, 'admin')).access_token;
 }
 
 export const serviceToken = (service = 'order') => signServiceToken(getConfig().auth.internalJwtSecret, service);
