@@ -22,7 +22,8 @@ const checkout = createRoute({
   },
 });
 
-export function checkoutRoutes(services: Services) {
+/** `showTestCards`: outside production, the reply lists the gateway sandbox's test cards. */
+export function checkoutRoutes(services: Services, showTestCards: boolean) {
   const app = createRouter();
   app.use('/checkout', requireUser(services.tokens));
 
@@ -48,7 +49,7 @@ export function checkoutRoutes(services: Services) {
           ? {
               expires_at: state.payment_expires_at,
               confirm: 'POST /payments/confirm {order_id, card_number}',
-              test_cards: TEST_CARDS,
+              ...(showTestCards ? { test_cards: TEST_CARDS } : {}),
             }
           : undefined,
       workflow_id: started.workflowId,

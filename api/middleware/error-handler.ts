@@ -1,6 +1,7 @@
 /** Maps every thrown error to the one JSON error shape; unknown errors are logged, never echoed. */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { dependencyOf } from '../../platform/dependency-errors';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 
@@ -19,6 +20,11 @@ export function createErrorHandler(logger: Logger) {
     if (err instanceof HTTPException && err.status < 500) {
       const code = err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthorized' : 'bad_request';
       return c.json(errorBody(code, err.message || 'bad request'), err.status);
+    }
+    const dependency = dependencyOf(err);
+    if (dependency) {
+      logger.warn({ err, requestId, dependency, path: c.req.path }, 'dependency unavailable');
+      return c.json(errorBody('dependency_unavailable', `${dependency} is unavailable; try again shortly`, { dependency }), 503);
     }
     logger.error({ err, requestId, path: c.req.path }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error', { request_id: requestId }), 500);

@@ -26,7 +26,11 @@ export const CheckoutAccepted = z
       .object({ subtotal: Money, shipping_amount: Money, total_amount: Money, currency: z.literal('IDR') })
       .optional(),
     payment: z
-      .object({ expires_at: z.string().optional(), confirm: z.string(), test_cards: z.record(z.string(), z.string()) })
+      .object({
+        expires_at: z.string().optional(),
+        confirm: z.string(),
+        test_cards: z.record(z.string(), z.string()).optional(),
+      })
       .optional(),
     workflow_id: z.string(),
   })

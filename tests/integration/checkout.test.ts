@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { TOPICS } from '../../platform/kafka/topics';
 import { adminToken, client, type Client } from '../support/http';
+import { findEvent } from '../support/kafka';
 import { CARDS, checkout, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
 import { useServer } from '../support/server';
 
@@ -45,6 +47,18 @@ describe('checkout saga end to end (API + worker + gateway simulator)', () => {
     expect(await stock(productId)).toMatchObject({ quantity: 3, reserved: 0, available: 3 });
     expect((await payment(me.token, res.body.order_id)).status).toBe('success');
     expect((await api.get('/cart', me.token)).body.items).toEqual([]);
+    const paid = await findEvent(
+      server().deps.kafka,
+      TOPICS.orders.name,
+      (e) => e.aggregate_id === order.id && e.type === 'order.paid',
+    );
+    expect(paid.data).toMatchObject({ order_number: order.order_number, total_amount: '118000.00' });
+    const created = await findEvent(
+      server().deps.kafka,
+      TOPICS.orders.name,
+      (e) => e.aggregate_id === order.id && e.type === 'order.created',
+    );
+    expect(created.id).not.toBe(paid.id);
   });
 
   it('declined: compensated, stock back, order cancelled', async () => {

@@ -5,7 +5,7 @@ import { createApp } from '../../api/app';
 import type { Readiness } from '../../platform/health';
 import { createLogger } from '../../platform/logger';
 import { createServices } from '../../services';
-import { useDeps } from '../support/deps';
+import { unique, useDeps } from '../support/deps';
 
 const stack = (...args: string[]) => execFileSync('bash', ['scripts/stack/stack.sh', ...args], { stdio: 'pipe' });
 
@@ -13,10 +13,20 @@ describe('GET /readyz over HTTP', () => {
   const deps = useDeps();
   let server: ServerType;
   let base: string;
+  let token: string;
 
   beforeAll(async () => {
     const logger = createLogger('silent');
-    const app = createApp(deps(), createServices(deps(), logger), logger);
+    const services = createServices(deps(), logger);
+    const app = createApp(deps(), services, logger);
+    const user = await services.auth.register({
+      email: `${unique('ready')}@example.id`,
+      password: 'kopi-susu-gula-aren',
+      first_name: 'Rina',
+      last_name: 'Saputri',
+      phone: '+6281200000000',
+    });
+    token = (await services.tokens.issue(user.id, 'customer')).access_token;
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
     });
@@ -51,6 +61,18 @@ describe('GET /readyz over HTTP', () => {
     expect(downBody.down).toEqual(['redis']);
     expect(downBody.checks.redis.status).toBe('down');
     expect(Date.now() - started).toBeLessThan(10_000); // answered, not hung
+
+    // A request that needs Redis gets a 503 naming it, quickly; one that can do without still works.
+    const me = await fetch(`${base}/users/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(503);
+    expect(await me.json()).toEqual({
+      error: {
+        code: 'dependency_unavailable',
+        message: 'redis is unavailable; try again shortly',
+        details: { dependency: 'redis' },
+      },
+    });
+    expect((await fetch(`${base}/products?page_size=1`)).status).toBe(200);
 
     stack('up', 'redis');
     let status = 0;

@@ -1,20 +1,8 @@
 import { client, signUp, type Client } from '../support/http';
+import { bandung } from '../support/shop';
 import { useServer } from '../support/server';
 
-const address = (label: string, extra: Record<string, unknown> = {}) => ({
-  label,
-  province_id: 32,
-  province_name: 'Jawa Barat',
-  city_id: 3273,
-  city_name: 'Kota Bandung',
-  district_id: 327301,
-  district_name: 'Sukajadi',
-  subdistrict_id: 32730110,
-  subdistrict_name: 'Pasteur',
-  street: 'Jl. Dr. Djundjunan No. 143',
-  postal_code: '40161',
-  ...extra,
-});
+const address = (label: string, extra: Record<string, unknown> = {}) => ({ ...bandung, label, ...extra });
 
 describe('users over HTTP', () => {
   const server = useServer();
