@@ -59,6 +59,17 @@ describe('checkout saga end to end (API + worker + gateway simulator)', () => {
       (e) => e.aggregate_id === order.id && e.type === 'order.created',
     );
     expect(created.id).not.toBe(paid.id);
+
+    // An operator finds the saga by order number (a search attribute) and sees where it ended.
+    const found = await waitFor('the saga in visibility', async () => {
+      const list = [];
+      for await (const wf of server().deps.temporal.client.workflow.list({
+        query: `OrderNumber = "${order.order_number}"`,
+      }))
+        list.push(wf);
+      return list.length === 1 && list[0]!.searchAttributes.OrderStatus?.[0] === 'paid' ? list : undefined;
+    });
+    expect(found[0]!.workflowId).toBe(res.body.workflow_id);
   });
 
   it('declined: compensated, stock back, order cancelled', async () => {
