@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { getConfig } from '../platform/config';
+import { DEMO_ADDRESS } from '../services/users/demo-address';
 import { TEST_CARDS } from '../simulators/payment-gateway/cards';
 
 const { api } = getConfig();
@@ -51,19 +52,7 @@ async function main() {
   token = (await call('POST', '/auth/login', { email, password: 'kopi-susu-gula-aren' })).access_token;
   step('Logged in', 'got a 15-minute access token and a rotating refresh token');
 
-  const address = await call('POST', '/users/me/addresses', {
-    label: 'Rumah',
-    province_id: 32,
-    province_name: 'Jawa Barat',
-    city_id: 3273,
-    city_name: 'Kota Bandung',
-    district_id: 327301,
-    district_name: 'Sukajadi',
-    subdistrict_id: 32730110,
-    subdistrict_name: 'Pasteur',
-    street: 'Jl. Dr. Djundjunan No. 143',
-    postal_code: '40161',
-  });
+  const address = await call('POST', '/users/me/addresses', DEMO_ADDRESS);
   step('Added a shipping address', `${address.street}, ${address.city_name}`);
 
   const products = (await call('GET', '/products?category=groceries&in_stock=true&sort=price_asc&page_size=3')).data;

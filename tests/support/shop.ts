@@ -1,5 +1,6 @@
 /** Shop-level helpers for end-to-end tests: products, a shopper with an address and a cart, checkout, payment. */
 import { randomUUID } from 'node:crypto';
+import { DEMO_ADDRESS } from '../../services/users/demo-address';
 import { unique } from './deps';
 import { signUp, type Client } from './http';
 
@@ -15,19 +16,7 @@ export async function newProduct(api: Client, admin: string, quantity: number, p
   return res.body.id as string;
 }
 
-export const bandung = {
-  label: 'Rumah',
-  province_id: 32,
-  province_name: 'Jawa Barat',
-  city_id: 3273,
-  city_name: 'Kota Bandung',
-  district_id: 327301,
-  district_name: 'Sukajadi',
-  subdistrict_id: 32730110,
-  subdistrict_name: 'Pasteur',
-  street: 'Jl. Dr. Djundjunan No. 143',
-  postal_code: '40161',
-};
+export const bandung = DEMO_ADDRESS;
 
 export async function shopperWithCart(api: Client, items: { product_id: string; quantity: number }[]) {
   const me = await signUp(api);
