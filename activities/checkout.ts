@@ -25,7 +25,7 @@ export function createCheckoutActivities(s: Services) {
     /** Step 1: every cart line is sold, in stock and priced from the catalog now. */
     validateCart: (userId: string): Promise<ValidatedCart> =>
       asActivity(async () => {
-        const cart = await s.cart.view(userId);
+        const cart = await s.cart.priced(userId);
         if (cart.items.length === 0) throw new AppError('conflict', 'the cart is empty', { reason: 'cart_empty' });
         for (const item of cart.items) {
           if (item.status !== 'active')
@@ -38,17 +38,15 @@ export function createCheckoutActivities(s: Services) {
             });
           }
         }
-        const lines = await Promise.all(
-          cart.items.map(async (item) => ({
-            product_id: item.product_id,
-            product_name: item.name,
-            unit_price: item.unit_price,
-            quantity: item.quantity,
-            total_amount: item.line_total,
-            weight_grams: item.weight_grams,
-            product_snapshot: { ...(await s.products.get(item.product_id)) } as Record<string, unknown>,
-          })),
-        );
+        const lines = cart.items.map((item) => ({
+          product_id: item.product_id,
+          product_name: item.name,
+          unit_price: item.unit_price,
+          quantity: item.quantity,
+          total_amount: item.line_total,
+          weight_grams: item.weight_grams,
+          product_snapshot: { ...cart.products.get(item.product_id) } as Record<string, unknown>,
+        }));
         return {
           lines,
           subtotal: cart.subtotal,

@@ -70,12 +70,15 @@ export function createCartStore(redis: Redis, products: ProductStore) {
       .exec();
   }
 
-  async function view(userId: string): Promise<CartView> {
+  /** The cart with each line's current catalog entry (checkout snapshots it), and its totals. */
+  async function priced(userId: string): Promise<CartView & { products: Map<string, ProductView> }> {
     const stored = await lines(userId);
+    const found = new Map<string, ProductView>();
     const items = await Promise.all(
       [...stored].map(async ([productId, line]): Promise<CartLine | undefined> => {
         const p = await products.get(productId).catch(() => undefined);
         if (!p) return undefined; // a product deleted from the catalog silently leaves the cart
+        found.set(productId, p);
         const total = new Prisma.Decimal(p.price).mul(line.quantity);
         return {
           id: productId,
@@ -96,11 +99,18 @@ export function createCartStore(redis: Redis, products: ProductStore) {
       items: present,
       item_count: present.reduce((n, i) => n + i.quantity, 0),
       subtotal: subtotal.toFixed(2),
+      products: found,
     };
+  }
+
+  async function view(userId: string): Promise<CartView> {
+    const { products: _products, ...cart } = await priced(userId);
+    return cart;
   }
 
   return {
     view,
+    priced,
 
     /** Adds to an existing line or creates one; the resulting quantity must be in stock. */
     async add(userId: string, productId: string, quantity: number): Promise<CartView> {
