@@ -33,6 +33,7 @@ cat <<URLS
   API docs          http://$API_HOST:$API_PORT/docs   (OpenAPI: /openapi.json)
   Readiness         http://$API_HOST:$API_PORT/readyz
   Temporal Web UI   http://127.0.0.1:$TEMPORAL_UI_PORT
+  Payment gateway   http://127.0.0.1:${PAYMENT_GATEWAY_PORT:-4010}   (simulator; deliveries: /_sim/deliveries)
   Stack status      npm run stack:status    (logs: npm run stack:logs -- <component>)
 
   Admin account     printed by [seed] above (local default password: README, "Try it")
