@@ -15,10 +15,14 @@ export function dependencyOf(err: unknown): Dependency | undefined {
   if (err instanceof GatewayUnavailableError) return 'payment-gateway';
   const t = text(err);
   if (/MaxRetriesPerRequest|Command timed out|Connection is closed|Stream isn't writeable/i.test(t)) return 'redis';
-  if (/PrismaClient|DriverAdapter|P1001|P1002|P2024|ECONNREFUSED.*5432|database server/i.test(t) && /connect|reach|timed out|ECONNREFUSED|terminat/i.test(t)) {
+  if (
+    /PrismaClient|DriverAdapter|P1001|P1002|P2024|ECONNREFUSED.*5432|database server/i.test(t) &&
+    /connect|reach|timed out|ECONNREFUSED|terminat/i.test(t)
+  ) {
     return 'postgres';
   }
-  if (/Temporal|grpc|14 UNAVAILABLE|DEADLINE_EXCEEDED/i.test(t) && /UNAVAILABLE|DEADLINE|connect/i.test(t)) return 'temporal';
+  if (/Temporal|grpc|14 UNAVAILABLE|DEADLINE_EXCEEDED/i.test(t) && /UNAVAILABLE|DEADLINE|connect/i.test(t))
+    return 'temporal';
   if (/KafkaJS/i.test(t)) return 'kafka';
   return undefined;
 }

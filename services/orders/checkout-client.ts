@@ -21,7 +21,7 @@ import {
 } from '../../workflows/checkout-contract';
 import { refundWorkflowId } from '../../workflows/refund-contract';
 import { ORDER_NUMBER, ORDER_STATUS, USER_ID } from '../../workflows/search-attributes';
-import { stableId } from '../payments/store';
+import { stableId } from '../../platform/ids';
 
 /** How long POST /checkout waits for the saga to settle before answering 202 "processing". */
 const SETTLE_WAIT_MS = 20_000;

@@ -9,7 +9,7 @@ import type { Db } from '../../platform/clients/prisma';
 import { AppError } from '../../platform/errors';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
-import { stableId } from '../payments/store';
+import { stableId } from '../../platform/ids';
 
 export type OrderStatus = 'pending' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'refunded';
 

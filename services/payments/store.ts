@@ -4,10 +4,10 @@
  * recorded by its gateway event id first, so a redelivery, however late or repeated, changes
  * nothing twice; status moves only forward, so an out-of-order event is ignored.
  */
-import { createHash } from 'node:crypto';
 import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/clients/prisma';
 import { AppError } from '../../platform/errors';
+import { stableId } from '../../platform/ids';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import type { PaymentGateway } from './gateway';
@@ -46,12 +46,6 @@ export interface WebhookOutcome {
   orderId?: string;
   result?: { status: 'succeeded' | 'failed' | 'refunded'; event_id: string; reason?: string };
 }
-
-/** A stable UUID from a string, so re-emitting an event for the same fact reuses its id. */
-export const stableId = (s: string) => {
-  const h = createHash('sha256').update(s).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
 
 export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: string) {
   const byOrder = (orderId: string) => db.transaction.findUnique({ where: { order_id: orderId } });
