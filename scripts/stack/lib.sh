@@ -39,9 +39,17 @@ ensure_dirs() {
   chmod 755 "$PASAR_CACHE_DIR" "$PASAR_STATE_DIR"
 }
 
+# Called once by `stack.sh up` before any component starts: components start in parallel, and
+# two concurrent useradd runs once left Postgres's data directory owned by a vanished uid.
+# The lock makes a stray concurrent call (a component started on its own) safe too.
 ensure_run_user() {
   id -u "$PASAR_RUN_USER" >/dev/null 2>&1 && return 0
-  useradd --system --no-create-home --shell /usr/sbin/nologin "$PASAR_RUN_USER"
+  (
+    flock 9
+    id -u "$PASAR_RUN_USER" >/dev/null 2>&1 && exit 0
+    say "creating the system user $PASAR_RUN_USER"
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$PASAR_RUN_USER"
+  ) 9>"$RUN_DIR/.useradd.lock" || { fail "could not create the system user $PASAR_RUN_USER"; return 1; }
 }
 
 # Debian packages are installed in one apt run, and only when one is missing.

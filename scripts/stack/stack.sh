@@ -23,6 +23,8 @@ port_of() {
 up() {
   local started=$SECONDS failed=() pids=() c
   ensure_dirs
+  # Shared by several components: made here, once, before the parallel starts (see lib.sh).
+  ensure_run_user || return 1
   # Installs run one after another (apt holds a lock); starts run in parallel.
   for c in "$@"; do "${c}_install" || { fail "$c: install failed"; return 1; }; done
   for c in "$@"; do ( "${c}_start" ) & pids+=($!); done
