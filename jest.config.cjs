@@ -1,4 +1,5 @@
-// Two projects: fast unit tests, and integration tests that run serially against the real stack.
+// Two projects: fast unit tests, and integration tests (with the OWASP API Top 10 security suite
+// in tests/security) that run serially against the real stack.
 const transform = {
   '^.+\\.(t|j)sx?$': [
     '@swc/jest',
@@ -21,7 +22,8 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      setupFiles: ['<rootDir>/tests/support/suite-env.ts'],
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts', '<rootDir>/tests/security/**/*.test.ts'],
     },
   ],
 };

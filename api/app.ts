@@ -9,6 +9,7 @@ import { requestId } from 'hono/request-id';
 import type { Deps } from '../platform/deps';
 import type { Logger } from '../platform/logger';
 import { createErrorHandler, errorBody } from './middleware/error-handler';
+import { securityHeaders } from './middleware/security-headers';
 import { validationHook } from './middleware/validation';
 import type { Services } from '../services';
 import { authRoutes } from './auth/routes';
@@ -29,6 +30,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', requestId());
+  app.use('*', securityHeaders());
   app.use(
     '*',
     bodyLimit({

@@ -56,6 +56,14 @@ const RawEnv = z.object({
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   OTP_RATE_LIMIT: z.coerce.number().int().positive().default(5),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  // Abuse limits (issue 7, item 11). Each counts within RATE_LIMIT_WINDOW_SECONDS.
+  LOGIN_ACCOUNT_FAILURE_LIMIT: z.coerce.number().int().positive().default(10),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  LOGIN_ADDRESS_FAILURE_LIMIT: z.coerce.number().int().positive().default(50),
+  SIGNUP_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  PASSWORD_RESET_ACCOUNT_LIMIT: z.coerce.number().int().positive().default(10),
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  MAX_ADDRESSES_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   PAYMENT_GATEWAY_PORT: port(4010),
   PAYMENT_GATEWAY_URL: z.string().url().optional(),
   PAYMENT_GATEWAY_API_KEY: z.string().min(16).default(DEV_GATEWAY_API_KEY),
@@ -122,6 +130,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       internalJwtSecret: e.INTERNAL_JWT_SECRET,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      /** Tolerated clock difference when bounding a token's lifetime (RFC 8725: exp is required). */
+      clockSkewSeconds: e.JWT_CLOCK_SKEW_SECONDS,
       admin: { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD },
     },
     payments: {
@@ -133,7 +143,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       webhookUrl: e.PAYMENT_WEBHOOK_URL ?? `http://127.0.0.1:${e.API_PORT}/payments/webhook`,
       expirySeconds: e.PAYMENT_EXPIRY_SECONDS,
     },
-    rateLimits: { login: e.LOGIN_RATE_LIMIT, otp: e.OTP_RATE_LIMIT, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+    rateLimits: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      /** Login attempts per source address and email. */
+      login: e.LOGIN_RATE_LIMIT,
+      otp: e.OTP_RATE_LIMIT,
+      /** Failed logins of one account from any address before its password login is locked. */
+      loginAccountFailures: e.LOGIN_ACCOUNT_FAILURE_LIMIT,
+      loginLockSeconds: e.LOGIN_LOCK_SECONDS,
+      /** Failed logins from one address across all accounts (password spraying). */
+      loginAddressFailures: e.LOGIN_ADDRESS_FAILURE_LIMIT,
+      /** Registrations per source address. */
+      signup: e.SIGNUP_RATE_LIMIT,
+      /** Reset-code requests for one email from any address. */
+      resetPerAccount: e.PASSWORD_RESET_ACCOUNT_LIMIT,
+    },
+    users: { maxAddresses: e.MAX_ADDRESSES_PER_USER },
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
   };
 }

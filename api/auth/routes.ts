@@ -4,6 +4,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../platform/config';
 import type { Services } from '../../services';
+import { emailKey } from '../../services/auth/keys';
+import { createLoginGuard } from '../../services/auth/login-guard';
 import { requireUser } from '../middleware/auth';
 import { clientIp, hit } from '../middleware/rate-limit';
 import { bearerSecurity, body, errorResponses, json } from '../schemas';
@@ -26,12 +28,15 @@ const post = (path: string, summary: string) => ({ method: 'post' as const, path
 
 const routes = {
   register: createRoute({
-    ...post('/auth/register', 'Create an account (credentials + profile)'),
+    ...post(
+      '/auth/register',
+      'Create an account. An email that is already registered gets the same answer; its owner is told by mail',
+    ),
     request: { body: body(RegisterBody) },
-    responses: { 201: json(UserSchema, 'registered'), ...errorResponses(400, 409) },
+    responses: { 201: json(UserSchema, 'registered'), ...errorResponses(400, 429) },
   }),
   login: createRoute({
-    ...post('/auth/login', 'Exchange email and password for tokens'),
+    ...post('/auth/login', 'Exchange email and password for tokens (failed logins lock the account for a while)'),
     request: { body: body(LoginBody) },
     responses: { 200: json(TokenPairSchema), ...errorResponses(400, 401, 429) },
   }),
@@ -66,7 +71,10 @@ const routes = {
     responses: { 202: json(AcceptedSchema), ...errorResponses(400, 429) },
   }),
   resetConfirm: createRoute({
-    ...post('/auth/password/reset/confirm', 'Set a new password with the code; ends every session'),
+    ...post(
+      '/auth/password/reset/confirm',
+      'Set a new password with the code; ends every session and lifts a login lock (5 guesses per code)',
+    ),
     request: { body: body(PasswordResetConfirmBody) },
     responses: { 204: { description: 'password changed' }, ...errorResponses(400, 429) },
   }),
@@ -75,19 +83,22 @@ const routes = {
 export function authRoutes(services: Services, redis: Redis, limits: Config['rateLimits']) {
   const auth = requireUser(services.tokens);
   const limit = (name: string, limit: number) => ({ name, limit, windowSeconds: limits.windowSeconds });
+  const guard = createLoginGuard(redis, limits);
   const app = createRouter();
   app.use('/auth/logout', auth);
   app.use('/auth/otp/*', auth);
 
   return app
     .openapi(routes.register, async (c) => {
+      await hit(redis, limit('register', limits.signup), clientIp(c));
       const user = await services.auth.register(c.req.valid('json'));
       return c.json(toUserView(user), 201);
     })
     .openapi(routes.login, async (c) => {
       const { email, password } = c.req.valid('json');
-      await hit(redis, limit('login', limits.login), `${clientIp(c)}:${email.toLowerCase()}`);
-      return c.json(await services.auth.login(email, password), 200);
+      const address = clientIp(c);
+      await hit(redis, limit('login', limits.login), `${address}:${emailKey(email)}`);
+      return c.json(await guard.attempt(email, address, () => services.auth.login(email, password)), 200);
     })
     .openapi(routes.refresh, async (c) => c.json(await services.tokens.refresh(c.req.valid('json').refresh_token), 200))
     .openapi(routes.logout, async (c) => {
@@ -108,13 +119,16 @@ export function authRoutes(services: Services, redis: Redis, limits: Config['rat
     })
     .openapi(routes.reset, async (c) => {
       const { email } = c.req.valid('json');
-      await hit(redis, limit('password_reset', limits.otp), `${clientIp(c)}:${email.toLowerCase()}`);
+      // Same limits for every email, registered or not: a 429 says nothing about the account.
+      await hit(redis, limit('password_reset', limits.otp), `${clientIp(c)}:${emailKey(email)}`);
+      await hit(redis, limit('password_reset_account', limits.resetPerAccount), emailKey(email));
       await services.auth.requestPasswordReset(email);
       return c.json({ status: 'if the account exists, a code has been sent' }, 202);
     })
     .openapi(routes.resetConfirm, async (c) => {
       const { email, code, new_password } = c.req.valid('json');
       await services.auth.confirmPasswordReset(email, code, new_password);
+      await guard.unlock(email);
       return c.body(null, 204);
     });
 }

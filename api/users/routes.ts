@@ -41,9 +41,9 @@ const routes = {
     path: '/users/me/addresses',
     tags,
     security,
-    summary: 'Add an address (the first one becomes the default)',
+    summary: 'Add an address (the first one becomes the default; 409 limit_exceeded past MAX_ADDRESSES_PER_USER)',
     request: { body: body(AddressBody) },
-    responses: { 201: json(AddressSchema, 'created'), ...errorResponses(400, 401) },
+    responses: { 201: json(AddressSchema, 'created'), ...errorResponses(400, 401, 409) },
   }),
   patchAddress: createRoute({
     method: 'patch',

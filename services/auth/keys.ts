@@ -1,4 +1,6 @@
-/** The auth service's Redis keys: the seed's names and TTLs, plus the revocation markers. */
+/** The auth service's Redis keys: the seed's names and TTLs, plus the revocation and abuse counters. */
+import { createHash } from 'node:crypto';
+
 export const authKeys = {
   /** Hash of the user's live sessions: refresh-token family id → metadata. TTL 7 days. */
   session: (userId: string) => `session:${userId}`,
@@ -16,7 +18,18 @@ export const authKeys = {
   otp: (userId: string, type: string) => `otp:${userId}:${type}`,
   /** Wrong and right guesses counted in a 15-minute window. */
   otpAttempts: (userId: string, type: string) => `otp_attempts:${userId}:${type}`,
+  /** Wrong reset codes for one email (known or not), cleared when a new code is requested. */
+  resetAttempts: (emailKey: string) => `reset_attempts:${emailKey}`,
+  /** Failed password logins of one email from any address. TTL: the rate-limit window. */
+  loginFailures: (emailKey: string) => `login_failures:${emailKey}`,
+  /** Set when an email's password login is locked. TTL: the lock's duration. */
+  loginLock: (emailKey: string) => `login_lock:${emailKey}`,
+  /** Failed password logins from one source address across every email (password spraying). */
+  loginAddressFailures: (address: string) => `login_address_failures:${address}`,
 } as const;
+
+/** An email as it appears in Redis key names: hashed, so keys carry no personal data. */
+export const emailKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 
 export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 export const OTP_TTL_SECONDS = 5 * 60;

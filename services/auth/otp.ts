@@ -12,8 +12,48 @@ export type OtpType = 'email' | 'phone' | 'password_reset';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** The one answer to a wrong, expired or never-sent code (and to an unknown email). */
+export const wrongCode = () =>
+  new AppError('validation_failed', 'the code is wrong or has expired', [
+    { field: 'code', message: 'wrong or expired code' },
+  ]);
+
 export function createOtpService(redis: Redis, notifications: NotificationStore) {
+  /**
+   * Counts one guess against `attemptsKey` (a 15-minute window); past the limit, 429 with
+   * Retry-After. Reset codes count per email (services/auth/store.ts), verification codes per user.
+   */
+  async function countGuess(attemptsKey: string): Promise<void> {
+    const [[, attempts] = [null, 0], , [, ttl] = [null, 0]] = (await redis
+      .multi()
+      .incr(attemptsKey)
+      .expire(attemptsKey, OTP_ATTEMPT_WINDOW_SECONDS, 'NX')
+      .ttl(attemptsKey)
+      .exec()) as [null, number][];
+    if (attempts > OTP_MAX_ATTEMPTS) {
+      throw new AppError('rate_limited', 'too many code attempts; request a new code or try again later', {
+        retry_after_seconds: Math.max(1, ttl),
+      });
+    }
+  }
+
+  /** Checks a code without counting the guess; a right code is used up. */
+  async function check(userId: string, type: OtpType, code: string): Promise<void> {
+    const stored = await redis.get(authKeys.otp(userId, type));
+    const matches = stored !== null && timingSafeEqual(Buffer.from(stored), Buffer.from(sha256(code)));
+    if (!matches) throw wrongCode();
+    await redis.del(authKeys.otp(userId, type));
+  }
+
   return {
+    countGuess,
+    check,
+
+    /** Starts a fresh guess budget (a new code was requested). */
+    async clearGuesses(attemptsKey: string): Promise<void> {
+      await redis.del(attemptsKey);
+    },
+
     /** Creates a fresh code (replacing any pending one) and delivers it as a notification. */
     async send(userId: string, type: OtpType, recipient: string): Promise<void> {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -28,28 +68,12 @@ export function createOtpService(redis: Redis, notifications: NotificationStore)
       });
     },
 
-    /** Checks a code; every guess counts toward the attempt limit. A right code is used up. */
+    /** Checks a verification code; every guess counts toward the per-user attempt limit. */
     async verify(userId: string, type: OtpType, code: string): Promise<void> {
       const attemptsKey = authKeys.otpAttempts(userId, type);
-      const [[, attempts] = [null, 0], , [, ttl] = [null, 0]] = (await redis
-        .multi()
-        .incr(attemptsKey)
-        .expire(attemptsKey, OTP_ATTEMPT_WINDOW_SECONDS, 'NX')
-        .ttl(attemptsKey)
-        .exec()) as [null, number][];
-      if (attempts > OTP_MAX_ATTEMPTS) {
-        throw new AppError('rate_limited', 'too many code attempts; try again later', {
-          retry_after_seconds: Math.max(1, ttl),
-        });
-      }
-      const stored = await redis.get(authKeys.otp(userId, type));
-      const matches = stored !== null && timingSafeEqual(Buffer.from(stored), Buffer.from(sha256(code)));
-      if (!matches) {
-        throw new AppError('validation_failed', 'the code is wrong or has expired', [
-          { field: 'code', message: 'wrong or expired code' },
-        ]);
-      }
-      await redis.del(authKeys.otp(userId, type), attemptsKey);
+      await countGuess(attemptsKey);
+      await check(userId, type, code);
+      await redis.del(attemptsKey);
     },
   };
 }

@@ -4,10 +4,17 @@
  */
 import jwt from 'jsonwebtoken';
 import { AppError } from '../../platform/errors';
+import { withinLifetime } from './tokens';
 
 export const INTERNAL_AUDIENCE = 'pasar-internal';
+/** The longest a service token may live; a longer-lived one is refused like a forged one. */
+export const SERVICE_TOKEN_MAX_TTL_SECONDS = 300;
+const CLOCK_SKEW_SECONDS = 30;
 
-export function signServiceToken(secret: string, service: string, ttlSeconds = 300): string {
+export function signServiceToken(secret: string, service: string, ttlSeconds = SERVICE_TOKEN_MAX_TTL_SECONDS): string {
+  if (ttlSeconds > SERVICE_TOKEN_MAX_TTL_SECONDS) {
+    throw new Error(`service tokens live at most ${SERVICE_TOKEN_MAX_TTL_SECONDS} s`);
+  }
   return jwt.sign({ role: 'service' }, secret, {
     algorithm: 'HS256',
     issuer: 'pasar',
@@ -21,7 +28,14 @@ export function signServiceToken(secret: string, service: string, ttlSeconds = 3
 export function verifyServiceToken(secret: string, token: string): string {
   try {
     const claims = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: 'pasar', audience: INTERNAL_AUDIENCE });
-    if (typeof claims === 'object' && claims.role === 'service' && typeof claims.sub === 'string') return claims.sub;
+    if (
+      typeof claims === 'object' &&
+      claims.role === 'service' &&
+      typeof claims.sub === 'string' &&
+      withinLifetime(claims, SERVICE_TOKEN_MAX_TTL_SECONDS, CLOCK_SKEW_SECONDS)
+    ) {
+      return claims.sub;
+    }
   } catch {
     // fall through: any failure is the same refusal
   }

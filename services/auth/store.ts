@@ -1,13 +1,18 @@
 /**
  * The auth service: registration (credentials + profile + `user.registered` in one
- * transaction), login, OTP verification and password reset.
+ * transaction), login, OTP verification and password reset. Neither registration nor reset
+ * tells a caller whether an email already has an account.
  */
+import { randomUUID } from 'node:crypto';
+import type { User } from '../../generated/prisma/client';
 import type { Db } from '../../platform/clients/prisma';
 import { AppError } from '../../platform/errors';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
+import type { NotificationStore } from '../notifications/store';
 import { createProfile } from '../users/store';
-import type { OtpService, OtpType } from './otp';
+import { authKeys, emailKey } from './keys';
+import { wrongCode, type OtpService } from './otp';
 import { hashPassword, verifyPassword } from './passwords';
 import type { Role, TokenService } from './tokens';
 
@@ -21,46 +26,92 @@ export interface Registration {
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'P2002';
 const badCredentials = () => new AppError('unauthorized', 'invalid email or password');
+const ACCOUNT_EXISTS_NOTICE = 'account_exists';
+// At most one "you already have an account" mail per hour, so register cannot flood a mailbox.
+const NOTICE_INTERVAL_MS = 3600_000;
 
-export function createAuthService(db: Db, tokens: TokenService, otp: OtpService) {
+export function createAuthService(db: Db, tokens: TokenService, otp: OtpService, notifications: NotificationStore) {
   async function findCredential(email: string) {
     return db.credential.findFirst({ where: { email: email.toLowerCase() } });
   }
 
+  /** Creates the account; throws 409 `conflict` if the email is taken (internal callers only). */
+  async function createAccount(input: Registration, role: Role, password_hash: string): Promise<User> {
+    const email = input.email.toLowerCase();
+    try {
+      return await db.$transaction(async (tx) => {
+        const user = await createProfile(tx, {
+          email,
+          first_name: input.first_name,
+          last_name: input.last_name,
+          phone: input.phone,
+        });
+        await tx.credential.create({ data: { user_id: user.id, email, password_hash, role } });
+        await enqueueEvent(tx, {
+          topic: TOPICS.users,
+          type: 'user.registered',
+          aggregateId: user.id,
+          data: {
+            user_id: user.id,
+            email,
+            first_name: user.first_name,
+            last_name: user.last_name,
+            phone: user.phone,
+          },
+        });
+        return user;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new AppError('conflict', 'an account with this email already exists', [
+          { field: 'email', message: 'already registered' },
+        ]);
+      }
+      throw err;
+    }
+  }
+
+  /** Tells the owner of an existing account, by mail, that someone tried to register with it. */
+  async function noticeExistingAccount(email: string): Promise<void> {
+    const credential = await findCredential(email);
+    if (!credential) return;
+    const last = await notifications.latestFor(credential.user_id, ACCOUNT_EXISTS_NOTICE);
+    if (last && Date.now() - last.created_at.getTime() < NOTICE_INTERVAL_MS) return;
+    await notifications.enqueue({
+      user_id: credential.user_id,
+      type: ACCOUNT_EXISTS_NOTICE,
+      channel: 'email',
+      recipient: credential.email,
+      subject: 'You already have a Pasar account',
+      content:
+        'Someone (perhaps you) tried to create a Pasar account with this email address. You already have one: ' +
+        'log in, or reset your password if you forgot it. If it was not you, you can ignore this message.',
+    });
+  }
+
   return {
-    async register(input: Registration, role: Role = 'customer') {
-      const email = input.email.toLowerCase();
+    /**
+     * Registers a shopper. An email that already has an account gets the same 201 answer (a
+     * profile view whose id matches no stored account) and its owner a notice by mail, so the
+     * response never reveals whether an email is registered. Both paths hash the password.
+     */
+    async register(input: Registration): Promise<User> {
       const password_hash = await hashPassword(input.password);
       try {
-        return await db.$transaction(async (tx) => {
-          const user = await createProfile(tx, {
-            email,
-            first_name: input.first_name,
-            last_name: input.last_name,
-            phone: input.phone,
-          });
-          await tx.credential.create({ data: { user_id: user.id, email, password_hash, role } });
-          await enqueueEvent(tx, {
-            topic: TOPICS.users,
-            type: 'user.registered',
-            aggregateId: user.id,
-            data: {
-              user_id: user.id,
-              email,
-              first_name: user.first_name,
-              last_name: user.last_name,
-              phone: user.phone,
-            },
-          });
-          return user;
-        });
+        return await createAccount(input, 'customer', password_hash);
       } catch (err) {
-        if (isUniqueViolation(err)) {
-          throw new AppError('conflict', 'an account with this email already exists', [
-            { field: 'email', message: 'already registered' },
-          ]);
-        }
-        throw err;
+        if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+        await noticeExistingAccount(input.email);
+        const now = new Date();
+        return {
+          id: randomUUID(),
+          email: input.email.toLowerCase(),
+          first_name: input.first_name,
+          last_name: input.last_name,
+          phone: input.phone,
+          created_at: now,
+          updated_at: now,
+        } satisfies User;
       }
     },
 
@@ -85,21 +136,27 @@ export function createAuthService(db: Db, tokens: TokenService, otp: OtpService)
       });
     },
 
-    /** Sends a reset code if the account exists; says nothing either way. */
+    /**
+     * Sends a reset code if the account exists; says nothing either way. Every request, for a
+     * known email or not, starts a fresh guess budget: wrong guesses burn a code, never the owner.
+     */
     async requestPasswordReset(email: string) {
+      await otp.clearGuesses(authKeys.resetAttempts(emailKey(email)));
       const credential = await findCredential(email);
       if (credential) await otp.send(credential.user_id, 'password_reset', credential.email);
     },
 
-    /** Sets the new password and ends every session of the user. */
+    /**
+     * Sets the new password and ends every session of the user. Guesses are counted per email
+     * before the account is looked up, so an unknown email meets the same 429 as a real one.
+     */
     async confirmPasswordReset(email: string, code: string, newPassword: string) {
+      const attemptsKey = authKeys.resetAttempts(emailKey(email));
+      await otp.countGuess(attemptsKey);
       const credential = await findCredential(email);
-      if (!credential) {
-        throw new AppError('validation_failed', 'the code is wrong or has expired', [
-          { field: 'code', message: 'wrong or expired code' },
-        ]);
-      }
-      await otp.verify(credential.user_id, 'password_reset' satisfies OtpType, code);
+      if (!credential) throw wrongCode();
+      await otp.check(credential.user_id, 'password_reset', code);
+      await otp.clearGuesses(attemptsKey);
       await db.credential.update({
         where: { id: credential.id },
         data: { password_hash: await hashPassword(newPassword) },
@@ -120,9 +177,10 @@ export function createAuthService(db: Db, tokens: TokenService, otp: OtpService)
           await db.credential.update({ where: { id: existing.id }, data: { role: 'admin' } });
         return;
       }
-      await this.register(
+      await createAccount(
         { email, password, first_name: 'Pasar', last_name: 'Admin', phone: '+620000000000' },
         'admin',
+        await hashPassword(password),
       ).catch((err) => {
         // Another process created it at the same moment: that is the outcome we wanted.
         if (!(err instanceof AppError && err.code === 'conflict')) throw err;

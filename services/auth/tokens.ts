@@ -39,6 +39,19 @@ interface StoredRefresh {
   secret_hash: string;
 }
 
+/**
+ * RFC 8725: a token must carry `exp` and `iat`, and live no longer than we would have issued it
+ * for. jsonwebtoken accepts a signed token without `exp` (it never expires) or with `exp` years
+ * ahead; a leaked signing key or a forged-for-later token would then outlive every rotation.
+ */
+export function withinLifetime(claims: { exp?: unknown; iat?: unknown }, ttlSeconds: number, skewSeconds: number) {
+  const { exp, iat } = claims;
+  if (typeof exp !== 'number' || typeof iat !== 'number') return false;
+  const now = Math.floor(Date.now() / 1000);
+  const max = ttlSeconds + skewSeconds;
+  return exp - iat <= max && exp - now <= max && iat <= now + skewSeconds;
+}
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const unauthorized = (message: string) => new AppError('unauthorized', message);
 
@@ -129,6 +142,9 @@ export function createTokenService(redis: Redis, auth: Config['auth']) {
       }
       if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.jti !== 'string') {
         throw unauthorized('invalid access token');
+      }
+      if (!withinLifetime(claims, auth.accessTokenTtlSeconds, auth.clockSkewSeconds)) {
+        throw unauthorized('invalid access token: exp and iat are required and bound the lifetime');
       }
       const [blacklisted, revoked] = await redis.mget(
         authKeys.blacklist(claims.jti),

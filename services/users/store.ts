@@ -1,6 +1,7 @@
 /** The user service's store: profiles and Indonesian shipping addresses. */
 import type { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/clients/prisma';
+import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 
 export interface NewProfile {
@@ -35,7 +36,7 @@ export function createProfile(tx: Prisma.TransactionClient, profile: NewProfile)
   return tx.user.create({ data: profile });
 }
 
-export function createUserStore(db: Db) {
+export function createUserStore(db: Db, limits: Config['users']) {
   /** Clears the user's other default so the one-default-per-user index never trips. */
   async function unsetDefault(tx: Prisma.TransactionClient, userId: string, exceptId?: string) {
     await tx.address.updateMany({
@@ -57,10 +58,21 @@ export function createUserStore(db: Db) {
     listAddresses: (userId: string) =>
       db.address.findMany({ where: { user_id: userId }, orderBy: [{ is_default: 'desc' }, { created_at: 'asc' }] }),
 
-    /** The user's first address becomes the default whether or not they asked. */
+    /**
+     * The user's first address becomes the default whether or not they asked. At most
+     * `maxAddresses` per user: the user's row is locked first, so two concurrent POSTs cannot
+     * both see room for one more.
+     */
     createAddress: (userId: string, fields: AddressFields) =>
       db.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT 1 FROM users.users WHERE id = ${userId}::uuid FOR UPDATE`;
         const count = await tx.address.count({ where: { user_id: userId } });
+        if (count >= limits.maxAddresses) {
+          throw new AppError('limit_exceeded', `at most ${limits.maxAddresses} saved addresses: delete one first`, {
+            limit: 'saved_addresses',
+            max: limits.maxAddresses,
+          });
+        }
         const isDefault = fields.is_default === true || count === 0;
         if (isDefault) await unsetDefault(tx, userId);
         return tx.address.create({ data: { ...fields, user_id: userId, is_default: isDefault } });

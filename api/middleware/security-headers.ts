@@ -1,0 +1,34 @@
+/**
+ * Security headers on every response, from Hono's own secure-headers middleware: nosniff,
+ * X-Frame-Options DENY, HSTS, a same-origin resource policy, no Referer, and a CSP. JSON answers
+ * get the REST-API policy (`default-src 'none'; frame-ancestors 'none'`): nothing in them may
+ * run or be framed. Swagger UI at /docs pulls its script and stylesheet from cdn.jsdelivr.net and
+ * runs an inline boot script, so its CSP keeps only `frame-ancestors 'none'` (no clickjacking)
+ * rather than a script policy this repository cannot exercise in a browser.
+ *
+ * Every response is also `Cache-Control: no-store` unless its route chose otherwise: token
+ * pairs, profiles, addresses, carts, orders and payments must never sit in a shared or disk
+ * cache, and a default that is safe for all is harder to get wrong than a list of routes.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv } from '../context';
+
+export const DOCS_PATH = '/docs';
+
+const common = { xFrameOptions: 'DENY', referrerPolicy: 'no-referrer' } as const;
+
+const forApi = secureHeaders({
+  ...common,
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+});
+
+const forDocs = secureHeaders({ ...common, contentSecurityPolicy: { frameAncestors: ["'none'"] } });
+
+export function securityHeaders(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const headers = c.req.path === DOCS_PATH ? forDocs : forApi;
+    await headers(c, next);
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'no-store');
+  };
+}

@@ -1,0 +1,238 @@
+/**
+ * OWASP API2:2023 Broken Authentication: token lifetime (RFC 8725), brute force across
+ * addresses, password spraying, and no account-existence signal from login, reset or register.
+ */
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { INTERNAL_AUDIENCE } from '../../services/auth/service-tokens';
+import { authKeys, emailKey } from '../../services/auth/keys';
+import { AUDIENCE, ISSUER } from '../../services/auth/tokens';
+import { client, newUser, serviceToken, signUp, type Client, type Reply } from '../support/http';
+import { useServer } from '../support/server';
+import { clientFrom } from './support/from-address';
+
+const YEAR = 365 * 24 * 3600;
+const now = () => Math.floor(Date.now() / 1000);
+// Status, code, message and field details: everything but the seconds left, which tick.
+const shape = (r: Reply) => ({
+  status: r.status,
+  code: r.body?.error?.code,
+  message: r.body?.error?.message,
+  fields: Array.isArray(r.body?.error?.details) ? r.body.error.details : undefined,
+});
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+describe('API2 broken authentication', () => {
+  const server = useServer();
+  let api: Client;
+  beforeAll(() => {
+    api = client(server().base);
+  });
+  const fresh = () => clientFrom(server().base);
+  const latestCode = async (userId: string) => {
+    const n = await server().services.notifications.latestFor(userId, 'otp');
+    return /\b(\d{6})\b/.exec(n?.content ?? '')?.[1];
+  };
+
+  describe('access tokens must carry exp within the configured lifetime (RFC 8725)', () => {
+    const sign = (claims: object, options: jwt.SignOptions = {}) =>
+      jwt.sign(claims, server().config.auth.jwtSecret, { algorithm: 'HS256', ...options });
+
+    it('refuses a correctly signed token without exp, with exp ten years ahead, or without iat', async () => {
+      const me = await signUp(api);
+      const { sid } = jwt.decode(me.token) as jwt.JwtPayload;
+      const base = { sub: me.id, sid, role: 'customer', iss: ISSUER, aud: AUDIENCE };
+      const ttl = server().config.auth.accessTokenTtlSeconds;
+      const tokens = {
+        noExp: sign({ ...base, jti: randomUUID(), iat: now() }),
+        tenYears: sign({ ...base, jti: randomUUID(), iat: now(), exp: now() + 10 * YEAR }),
+        lifetimeTooLong: sign({ ...base, jti: randomUUID(), iat: now() - 60, exp: now() + ttl }),
+        noIat: sign({ ...base, jti: randomUUID(), exp: now() + 60 }, { noTimestamp: true }),
+        issuedInTheFuture: sign({ ...base, jti: randomUUID(), iat: now() + 3600, exp: now() + 3600 + 60 }),
+      };
+      for (const [kind, token] of Object.entries(tokens)) {
+        const res = await api.get('/users/me', token);
+        expect({ kind, status: res.status, code: res.body.error?.code }).toEqual({
+          kind,
+          status: 401,
+          code: 'unauthorized',
+        });
+      }
+      // The control: the same claims with a normal lifetime pass, so the refusals above are about exp.
+      const ok = sign({ ...base, jti: randomUUID(), iat: now(), exp: now() + ttl });
+      expect((await api.get('/users/me', ok)).status).toBe(200);
+    });
+
+    it('refuses a service token without exp or living for years, on the internal routes', async () => {
+      const secret = server().config.auth.internalJwtSecret;
+      const base = { role: 'service', sub: 'service:order', iss: ISSUER, aud: INTERNAL_AUDIENCE };
+      const body = { order_id: randomUUID() };
+      for (const claims of [
+        { ...base, iat: now() },
+        { ...base, iat: now(), exp: now() + 10 * YEAR },
+      ]) {
+        const token = jwt.sign(claims, secret, { algorithm: 'HS256' });
+        const res = await api.post('/inventory/release', body, token);
+        expect(res.status).toBe(403);
+        expect(res.body.error.code).toBe('forbidden');
+      }
+      expect((await api.post('/inventory/release', body, serviceToken())).status).toBe(200);
+    });
+  });
+
+  describe('login brute force', () => {
+    it('locks one account after N failures from N different addresses, for unknown emails alike', async () => {
+      const limits = server().config.rateLimits;
+      const real = newUser();
+      await api.post('/auth/register', real);
+      const unknown = `nobody-${randomUUID()}@example.id`;
+      const answers: Record<string, unknown> = {};
+      for (const email of [real.email, unknown]) {
+        for (let i = 0; i < limits.loginAccountFailures; i++) {
+          const res = await fresh().post('/auth/login', { email, password: `wrong-${i}` });
+          expect(res.status).toBe(401);
+        }
+        // A new address, and even the right password: the account's password login is locked.
+        const blocked = await fresh().post('/auth/login', { email, password: real.password });
+        expect(blocked.status).toBe(429);
+        expect(blocked.body.error.code).toBe('rate_limited');
+        const retryAfter = Number(blocked.headers.get('retry-after'));
+        expect(retryAfter).toBeGreaterThan(0);
+        expect(retryAfter).toBeLessThanOrEqual(limits.loginLockSeconds);
+        answers[email === real.email ? 'real' : 'unknown'] = shape(blocked);
+      }
+      // The lock says nothing about whether the account exists.
+      expect(answers.real).toEqual(answers.unknown);
+      // The lock is temporary: it expires by itself after LOGIN_LOCK_SECONDS.
+      const ttl = await server().deps.redis.ttl(authKeys.loginLock(emailKey(real.email)));
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(limits.loginLockSeconds);
+    });
+
+    it('a successful password reset lifts the lock at once (the safe unlock path)', async () => {
+      const me = await signUp(api);
+      for (let i = 0; i < server().config.rateLimits.loginAccountFailures; i++)
+        await fresh().post('/auth/login', { email: me.email, password: 'not-it-at-all' });
+      expect((await fresh().post('/auth/login', { email: me.email, password: me.password })).status).toBe(429);
+
+      expect((await fresh().post('/auth/password/reset', { email: me.email })).status).toBe(202);
+      const code = await latestCode(me.id);
+      const confirm = await fresh().post('/auth/password/reset/confirm', {
+        email: me.email,
+        code,
+        new_password: 'es-teh-manis-dingin',
+      });
+      expect(confirm.status).toBe(204);
+      expect((await fresh().post('/auth/login', { email: me.email, password: 'es-teh-manis-dingin' })).status).toBe(
+        200,
+      );
+    });
+
+    it('stops password spraying: one address failing across many accounts is refused, others are not', async () => {
+      const limit = server().config.rateLimits.loginAddressFailures;
+      const me = await signUp(api);
+      const sprayer = fresh();
+      for (let i = 0; i < limit; i++) {
+        const res = await sprayer.post('/auth/login', {
+          email: `victim-${i}-${randomUUID()}@example.id`,
+          password: 'Jakarta2026!',
+        });
+        expect(res.status).toBe(401);
+      }
+      const refused = await sprayer.post('/auth/login', { email: me.email, password: me.password });
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe('rate_limited');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The ceiling is the address's, not the accounts': the shopper logs in from elsewhere.
+      expect((await fresh().post('/auth/login', { email: me.email, password: me.password })).status).toBe(200);
+    });
+  });
+
+  describe('password reset reveals nothing and cannot lock the owner out', () => {
+    it('wrong codes get the same answers for a real and an unknown email, and a new code restores the owner', async () => {
+      const me = await signUp(api);
+      const unknown = `nobody-${randomUUID()}@example.id`;
+      const attacker = fresh();
+      const seen: Record<string, unknown[]> = { real: [], unknown: [] };
+      for (const [who, email] of [
+        ['real', me.email],
+        ['unknown', unknown],
+      ] as const) {
+        expect((await attacker.post('/auth/password/reset', { email })).status).toBe(202);
+        for (let i = 0; i < 6; i++) {
+          const res = await attacker.post('/auth/password/reset/confirm', {
+            email,
+            code: String(100000 + i),
+            new_password: 'attacker-chosen-1',
+          });
+          seen[who]!.push(shape(res));
+        }
+      }
+      expect(seen.real).toEqual(seen.unknown);
+      expect(seen.real!.map((r: any) => r.status)).toEqual([400, 400, 400, 400, 400, 429]);
+
+      // The owner asks for a new code (from their own address): a fresh budget, and it works.
+      const owner = fresh();
+      expect((await owner.post('/auth/password/reset', { email: me.email })).status).toBe(202);
+      const code = await latestCode(me.id);
+      const confirm = await owner.post('/auth/password/reset/confirm', {
+        email: me.email,
+        code,
+        new_password: 'kopi-tubruk-pahit',
+      });
+      expect(confirm.status).toBe(204);
+    });
+
+    it('answers reset requests with the same status, limits and order of magnitude of time', async () => {
+      const me = await signUp(api);
+      const unknown = `nobody-${randomUUID()}@example.id`;
+      const timings: Record<string, number[]> = { real: [], unknown: [] };
+      const statuses: Record<string, number[]> = { real: [], unknown: [] };
+      const limit = server().config.rateLimits.otp;
+      for (const [who, email] of [
+        ['real', me.email],
+        ['unknown', unknown],
+      ] as const) {
+        const from = fresh();
+        for (let i = 0; i < limit + 1; i++) {
+          const t = performance.now();
+          const res = await from.post('/auth/password/reset', { email });
+          timings[who]!.push(performance.now() - t);
+          statuses[who]!.push(res.status);
+        }
+      }
+      expect(statuses.real).toEqual(statuses.unknown);
+      expect(statuses.real!.at(-1)).toBe(429);
+      const [real, none] = [median(timings.real!.slice(0, limit)), median(timings.unknown!.slice(0, limit))];
+      console.info(`password reset request: median ${real.toFixed(1)} ms (real) vs ${none.toFixed(1)} ms (unknown)`);
+      expect(Math.max(real, none) / Math.max(Math.min(real, none), 5)).toBeLessThan(10);
+    });
+  });
+
+  describe('register reveals nothing', () => {
+    it('answers an already registered email exactly like a new one and tells the owner by mail', async () => {
+      const owner = await signUp(api);
+      const attempt = { ...newUser(), email: owner.email.toUpperCase(), password: 'someone-elses-password' };
+      const taken = await fresh().post('/auth/register', attempt);
+      const brandNew = await fresh().post('/auth/register', newUser());
+      expect(taken.status).toBe(201);
+      expect(brandNew.status).toBe(201);
+      expect(Object.keys(taken.body).sort()).toEqual(Object.keys(brandNew.body).sort());
+      expect(taken.body.email).toBe(owner.email);
+      expect(taken.body.id).not.toBe(owner.id);
+
+      // Nothing was created or changed, and the owner still logs in with their own password.
+      const { db } = server().deps;
+      expect(await db.credential.count({ where: { email: owner.email } })).toBe(1);
+      expect(await db.user.findUnique({ where: { id: taken.body.id } })).toBeNull();
+      expect((await fresh().post('/auth/login', { email: owner.email, password: attempt.password })).status).toBe(401);
+      expect((await fresh().post('/auth/login', { email: owner.email, password: owner.password })).status).toBe(200);
+
+      const notice = await server().services.notifications.latestFor(owner.id, 'account_exists');
+      expect(notice).toMatchObject({ channel: 'email', recipient: owner.email });
+      // A second try within the hour does not mail the owner again.
+      await fresh().post('/auth/register', attempt);
+      expect(await db.notification.count({ where: { user_id: owner.id, type: 'account_exists' } })).toBe(1);
+    });
+  });
+});

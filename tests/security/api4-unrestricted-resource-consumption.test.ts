@@ -1,0 +1,92 @@
+/**
+ * OWASP API4:2023 Unrestricted Resource Consumption: sign-up and login rate limits (429 with
+ * Retry-After), the body limit, page and list caps, and the cap on saved addresses.
+ */
+import { loadConfig } from '../../platform/config';
+import { MAX_BODY_BYTES } from '../../api/app';
+import { client, newUser, signUp, type Client } from '../support/http';
+import { useServer } from '../support/server';
+import { bandung } from '../support/shop';
+import { useAppWith } from './support/app-with';
+import { clientFrom, randomAddress } from './support/from-address';
+
+// The production default, not the suite's raised value (tests/support/suite-env.ts).
+const SIGNUP_LIMIT = loadConfig({}).rateLimits.signup;
+
+describe('API4 unrestricted resource consumption', () => {
+  const server = useServer();
+  const strict = useAppWith(server, (config) => ({
+    ...config,
+    rateLimits: { ...config.rateLimits, signup: SIGNUP_LIMIT },
+  }));
+  let api: Client;
+  beforeAll(() => {
+    api = client(server().base);
+  });
+
+  it(`allows ${SIGNUP_LIMIT} sign-ups per address per window, then 429 with Retry-After`, async () => {
+    const from = clientFrom(strict(), randomAddress());
+    for (let i = 0; i < SIGNUP_LIMIT; i++) expect((await from.post('/auth/register', newUser())).status).toBe(201);
+    const refused = await from.post('/auth/register', newUser());
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another address is not affected.
+    expect((await clientFrom(strict()).post('/auth/register', newUser())).status).toBe(201);
+  });
+
+  it('limits login attempts per address and email: 429 with Retry-After', async () => {
+    const user = newUser();
+    await api.post('/auth/register', user);
+    const from = clientFrom(server().base);
+    for (let i = 0; i < server().config.rateLimits.login; i++)
+      expect((await from.post('/auth/login', { email: user.email, password: `wrong-${i}` })).status).toBe(401);
+    const blocked = await from.post('/auth/login', { email: user.email, password: user.password });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it(`refuses a body over ${MAX_BODY_BYTES} bytes with 413`, async () => {
+    const res = await api.raw('POST', '/auth/register', {
+      raw: JSON.stringify({ ...newUser(), first_name: 'x'.repeat(MAX_BODY_BYTES) }),
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  it('caps page_size and id lists, naming the field', async () => {
+    const page = await api.get('/products?page_size=100000');
+    expect(page.status).toBe(400);
+    expect(JSON.stringify(page.body.error.details)).toContain('page_size');
+    const ids = Array.from({ length: 101 }, () => '00000000-0000-4000-8000-000000000000').join(',');
+    const inventory = await api.get(`/products/inventory?ids=${ids}`);
+    expect(inventory.status).toBe(400);
+    expect(JSON.stringify(inventory.body.error.details)).toContain('ids');
+  });
+
+  it('caps saved addresses per shopper: the next one is 409 limit_exceeded naming the limit', async () => {
+    const me = await signUp(api);
+    const max = server().config.users.maxAddresses;
+    for (let i = 0; i < max; i++)
+      expect((await api.post('/users/me/addresses', { ...bandung, label: `Alamat ${i}` }, me.token)).status).toBe(201);
+    const refused = await api.post('/users/me/addresses', { ...bandung, label: 'One too many' }, me.token);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'limit_exceeded', details: { limit: 'saved_addresses', max } });
+    const list = await api.get('/users/me/addresses', me.token);
+    expect(list.body.data).toHaveLength(max);
+    // Deleting one makes room again.
+    expect((await api.del(`/users/me/addresses/${list.body.data[0].id}`, me.token)).status).toBe(204);
+    expect((await api.post('/users/me/addresses', { ...bandung, label: 'Room again' }, me.token)).status).toBe(201);
+  });
+
+  it('holds the address cap under concurrent requests', async () => {
+    const me = await signUp(api);
+    const max = server().config.users.maxAddresses;
+    for (let i = 0; i < max - 2; i++) await api.post('/users/me/addresses', { ...bandung, label: `A${i}` }, me.token);
+    const burst = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => api.post('/users/me/addresses', { ...bandung, label: `B${i}` }, me.token)),
+    );
+    expect(burst.map((r) => r.status).sort()).toEqual([201, 201, 409, 409, 409, 409]);
+    expect((await api.get('/users/me/addresses', me.token)).body.data).toHaveLength(max);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * OWASP API9:2023 Improper Inventory Management: the OpenAPI document lists every route the API
+ * serves (checked against the router itself), each documented route answers, nothing
+ * undocumented answers, and the docs are served.
+ */
+import { createApp } from '../../api/app';
+import { createLogger } from '../../platform/logger';
+import { client, signUp, type Client } from '../support/http';
+import { useServer } from '../support/server';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+// Served on purpose outside the document: the document itself and its viewer.
+const META = new Set(['GET /openapi.json', 'GET /docs']);
+
+describe('API9 improper inventory management', () => {
+  const server = useServer();
+  let api: Client;
+  let documented: Set<string>;
+  beforeAll(async () => {
+    api = client(server().base);
+    const doc = (await api.get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]) =>
+        METHODS.filter((m) => ops[m]).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+      ),
+    );
+  });
+
+  it('documents every route the router serves, and documents nothing it does not serve', () => {
+    const app = createApp(server().deps, server().services, createLogger('silent'));
+    const served = new Set(
+      app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method.toUpperCase()} ${r.path}`),
+    );
+    const undocumented = [...served].filter((r) => !documented.has(r) && !META.has(r));
+    const phantom = [...documented].filter((r) => !served.has(r));
+    expect({ undocumented, phantom }).toEqual({ undocumented: [], phantom: [] });
+    expect(documented.size).toBeGreaterThan(30);
+  });
+
+  it('every documented route answers (never the not-found of an unknown route)', async () => {
+    for (const route of documented) {
+      const [method, path] = route.split(' ') as [string, string];
+      const concrete = path.replace(/:\w+/g, '00000000-0000-4000-8000-000000000000');
+      const res = await api.raw(method, concrete, method === 'GET' || method === 'DELETE' ? {} : { body: {} });
+      expect({ route, status: res.status, noRoute: /no route/.test(res.body?.error?.message ?? '') }).toEqual({
+        route,
+        status: expect.any(Number),
+        noRoute: false,
+      });
+      expect({ route, status: res.status < 500 || res.status === 503 }).toEqual({ route, status: true });
+    }
+  });
+
+  it.each([
+    '/admin',
+    '/api/v1/products',
+    '/v2/users/me',
+    '/users',
+    '/internal/inventory',
+    '/debug',
+    '/metrics',
+    '/graphql',
+    '/.env',
+    '/swagger.json',
+  ])('has no undocumented route at %s, even for a signed-in user', async (path) => {
+    const res = await api.get(path, (await signUp(api)).token);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('serves the document and its viewer', async () => {
+    expect((await api.get('/openapi.json')).body.info.title).toBe('Pasar API');
+    const docs = await fetch(`${server().base}/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-type')).toMatch(/text\/html/);
+  });
+});
