@@ -5,6 +5,7 @@ import { AUDIENCE, ISSUER } from '../../services/auth/tokens';
 import { client, newUser, signUp, type Client } from '../support/http';
 import { findEvent } from '../support/kafka';
 import { useServer } from '../support/server';
+import { clientFrom } from '../security/support/from-address';
 
 describe('auth over HTTP', () => {
   const server = useServer();
@@ -35,12 +36,16 @@ describe('auth over HTTP', () => {
       expect(cred.role).toBe('customer');
     });
 
-    it('refuses a duplicate email whatever its case with 409', async () => {
+    it('answers a duplicate email (whatever its case) like a new one, creating nothing', async () => {
       const user = newUser();
-      expect((await api.post('/auth/register', user)).status).toBe(201);
+      const first = await api.post('/auth/register', user);
+      expect(first.status).toBe(201);
       const dup = await api.post('/auth/register', { ...user, email: user.email.toUpperCase() });
-      expect(dup.status).toBe(409);
-      expect(dup.body.error.code).toBe('conflict');
+      // No "already exists" signal (issue 7, item 11): the owner is told by mail instead.
+      expect(dup.status).toBe(201);
+      expect(dup.body.id).not.toBe(first.body.id);
+      expect(await server().deps.db.credential.count({ where: { email: user.email } })).toBe(1);
+      expect(await server().services.notifications.latestFor(first.body.id, 'account_exists')).not.toBeNull();
     });
 
     it('names every invalid field in a 400', async () => {
@@ -90,11 +95,29 @@ describe('auth over HTTP', () => {
       expect(claims.exp! - claims.iat!).toBe(900);
     });
 
+    it('locks the account after repeated failures from any address (see tests/security/api2 for more)', async () => {
+      const user = newUser();
+      await api.post('/auth/register', user);
+      for (let i = 0; i < server().config.rateLimits.loginAccountFailures; i++)
+        await clientFrom(server().base).post('/auth/login', { email: user.email, password: `wrong-${i}` });
+      const locked = await clientFrom(server().base).post('/auth/login', {
+        email: user.email,
+        password: user.password,
+      });
+      expect(locked.status).toBe(429);
+      expect(locked.body.error.message).toMatch(/this account/);
+    });
+
     it('gives the same answer for a wrong password and an unknown email', async () => {
       const user = newUser();
       await api.post('/auth/register', user);
-      const wrongPassword = await api.post('/auth/login', { email: user.email, password: 'not-the-password' });
-      const unknownEmail = await api.post('/auth/login', { email: `nobody-${randomUUID()}@example.id`, password: 'x' });
+      // From an address of their own, so these failures do not count toward 127.0.0.1's ceiling.
+      const from = clientFrom(server().base);
+      const wrongPassword = await from.post('/auth/login', { email: user.email, password: 'not-the-password' });
+      const unknownEmail = await from.post('/auth/login', {
+        email: `nobody-${randomUUID()}@example.id`,
+        password: 'x',
+      });
       expect(wrongPassword.status).toBe(401);
       expect(unknownEmail.status).toBe(401);
       expect(wrongPassword.body).toEqual(unknownEmail.body);
@@ -104,9 +127,10 @@ describe('auth over HTTP', () => {
       const user = newUser();
       await api.post('/auth/register', user);
       const limit = server().deps.config.rateLimits.login;
+      const from = clientFrom(server().base);
       for (let i = 0; i < limit; i++)
-        expect((await api.post('/auth/login', { email: user.email, password: 'wrong' })).status).toBe(401);
-      const blocked = await api.post('/auth/login', { email: user.email, password: user.password });
+        expect((await from.post('/auth/login', { email: user.email, password: 'wrong' })).status).toBe(401);
+      const blocked = await from.post('/auth/login', { email: user.email, password: user.password });
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     });

@@ -1,0 +1,79 @@
+/**
+ * OWASP API1:2023 Broken Object Level Authorization: shopper B, signed in, names shopper A's
+ * objects (order, payment, address, cart line) by id and gets exactly what a missing id gets
+ * (404), never A's data, and A's objects are unchanged afterwards.
+ */
+import { adminToken, client, signUp, type Client } from '../support/http';
+import { useServer } from '../support/server';
+import { bandung, checkoutUntilSettled, newProduct, shopperWithCart } from '../support/shop';
+
+describe('API1 broken object level authorization', () => {
+  const server = useServer({ worker: true });
+  let api: Client;
+  beforeAll(() => {
+    api = client(server().base);
+  });
+
+  it("refuses every one of A's objects to B with 404, and leaves them untouched", async () => {
+    const productId = await newProduct(api, await adminToken(server()), 5);
+    const a = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const placed = await checkoutUntilSettled(api, a.token, a.address_id);
+    expect(placed.status).toBe(202);
+    const orderId = placed.body.order_id as string;
+    const before = (await api.get(`/orders/${orderId}`, a.token)).body;
+    await api.post('/cart/items', { product_id: productId, quantity: 2 }, a.token);
+    const b = await signUp(api);
+
+    const attempts = {
+      'read order': await api.get(`/orders/${orderId}`, b.token),
+      'cancel order': await api.post(`/orders/${orderId}/cancel`, undefined, b.token),
+      'read payment': await api.get(`/payments/${orderId}`, b.token),
+      'create intent': await api.post('/payments/intent', { order_id: orderId }, b.token),
+      'pay for it': await api.post(
+        '/payments/confirm',
+        { order_id: orderId, card_number: '4242424242424242' },
+        b.token,
+      ),
+      'change address': await api.patch(`/users/me/addresses/${a.address_id}`, { label: 'Mine' }, b.token),
+      'delete address': await api.del(`/users/me/addresses/${a.address_id}`, b.token),
+    };
+    for (const [what, res] of Object.entries(attempts)) {
+      expect({ what, status: res.status, code: res.body?.error?.code }).toEqual({
+        what,
+        status: 404,
+        code: 'not_found',
+      });
+      expect({ what, leaked: JSON.stringify(res.body).includes(a.id) }).toEqual({ what, leaked: false });
+    }
+    // B's checkout with A's address id is refused too, and B's own lists stay empty.
+    await api.post('/cart/items', { product_id: productId, quantity: 1 }, b.token);
+    const stolenAddress = await checkoutUntilSettled(api, b.token, a.address_id);
+    expect(stolenAddress.status).toBeGreaterThanOrEqual(400);
+    expect(stolenAddress.status).toBeLessThan(500);
+    expect((await api.get('/orders', b.token)).body.data).toEqual([]);
+    expect((await api.get('/users/me/addresses', b.token)).body.data).toEqual([]);
+
+    // A's objects are as A left them.
+    expect((await api.get(`/orders/${orderId}`, a.token)).body).toEqual(before);
+    expect((await api.get(`/payments/${orderId}`, a.token)).body.status).not.toBe('success');
+    expect((await api.get('/users/me/addresses', a.token)).body.data).toEqual([
+      expect.objectContaining({ id: a.address_id, label: bandung.label }),
+    ]);
+    const cart = await api.get('/cart', a.token);
+    expect(JSON.stringify(cart.body)).toContain(productId);
+    // Cancel A's checkout so its stock hold does not outlive the test.
+    expect((await api.post(`/orders/${orderId}/cancel`, undefined, a.token)).status).toBeLessThan(300);
+  });
+
+  it("B's cart operations touch only B's cart", async () => {
+    const productId = await newProduct(api, await adminToken(server()), 5);
+    const a = await shopperWithCart(api, [{ product_id: productId, quantity: 3 }]);
+    const b = await signUp(api);
+    expect((await api.patch(`/cart/items/${productId}`, { quantity: 1 }, b.token)).status).toBe(404);
+    expect((await api.del(`/cart/items/${productId}`, b.token)).status).toBe(404);
+    const cart = await api.get('/cart', a.token);
+    expect(JSON.stringify(cart.body)).toMatch(
+      new RegExp(`"product_id":"${productId}"[^}]*"quantity":3|"quantity":3[^}]*"product_id":"${productId}"`),
+    );
+  });
+});

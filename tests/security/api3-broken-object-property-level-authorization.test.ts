@@ -1,0 +1,56 @@
+/**
+ * OWASP API3:2023 Broken Object Property Level Authorization: no mass assignment (a field the
+ * caller may not set is refused by name, with nothing changed), and no excess data exposure
+ * (responses carry exactly their documented properties, never hashes, roles or secrets).
+ */
+import { adminToken, client, newUser, signUp, type Client } from '../support/http';
+import { useServer } from '../support/server';
+import { bandung, newProduct } from '../support/shop';
+
+const refusedNaming = (res: { status: number; body: any }, field: string) => {
+  expect({ field, status: res.status }).toEqual({ field, status: 400 });
+  expect(res.body.error.code).toBe('validation_failed');
+  expect(JSON.stringify(res.body.error.details)).toContain(field);
+};
+
+describe('API3 broken object property level authorization', () => {
+  const server = useServer();
+  let api: Client;
+  beforeAll(() => {
+    api = client(server().base);
+  });
+
+  it('refuses fields a shopper may not set, naming them, and changes nothing', async () => {
+    refusedNaming(await api.post('/auth/register', { ...newUser(), role: 'admin' }), 'role');
+    refusedNaming(await api.post('/auth/register', { ...newUser(), email_verified: true }), 'email_verified');
+    const me = await signUp(api);
+    for (const field of ['email', 'role', 'id', 'password_hash', 'created_at']) {
+      refusedNaming(await api.patch('/users/me', { first_name: 'Ayu', [field]: 'x' }, me.token), field);
+    }
+    refusedNaming(await api.post('/users/me/addresses', { ...bandung, user_id: me.id }, me.token), 'user_id');
+    const productId = await newProduct(api, await adminToken(server()), 5);
+    refusedNaming(
+      await api.post('/cart/items', { product_id: productId, quantity: 1, price: '1.00' }, me.token),
+      'price',
+    );
+
+    const profile = await api.get('/users/me', me.token);
+    expect(profile.body).toMatchObject({ first_name: 'Sari', email: me.email });
+    const credential = await server().deps.db.credential.findUniqueOrThrow({ where: { user_id: me.id } });
+    expect(credential).toMatchObject({ role: 'customer', email_verified: false });
+  });
+
+  it('answers with exactly the documented properties: no hash, role, secret or internal field', async () => {
+    const me = await signUp(api);
+    const address = await api.post('/users/me/addresses', bandung, me.token);
+    const login = await api.post('/auth/login', { email: me.email, password: me.password });
+    const profile = await api.get('/users/me', me.token);
+    expect(Object.keys(profile.body).sort()).toEqual(
+      ['created_at', 'email', 'first_name', 'id', 'last_name', 'phone', 'updated_at'].sort(),
+    );
+    expect(Object.keys(login.body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'token_type']);
+    for (const body of [profile.body, address.body, login.body, (await api.get('/products?page_size=5')).body]) {
+      expect(JSON.stringify(body)).not.toMatch(/password|hash|argon|"role"|secret|internal/i);
+    }
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * OWASP API5:2023 Broken Function Level Authorization: admin routes refuse shoppers (403) and
+ * strangers (401); the service-to-service inventory routes refuse everyone but a token signed
+ * with the internal secret and audience, admins included.
+ */
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { AUDIENCE, ISSUER } from '../../services/auth/tokens';
+import { adminToken, client, serviceToken, signUp, type Client } from '../support/http';
+import { useServer } from '../support/server';
+import { newProduct } from '../support/shop';
+
+describe('API5 broken function level authorization', () => {
+  const server = useServer();
+  let api: Client;
+  let admin: string;
+  let productId: string;
+  beforeAll(async () => {
+    api = client(server().base);
+    admin = await adminToken(server());
+    productId = await newProduct(api, admin, 5);
+  });
+
+  const adminRoutes = () =>
+    [
+      ['POST', '/products', { sku: `SKU-${randomUUID().slice(0, 8)}`, name: 'Gula Aren', price: '1.00' }],
+      ['PATCH', `/products/${productId}`, { price: '1.00' }],
+      ['PUT', `/products/${productId}/inventory`, { quantity: 0 }],
+      ['POST', '/refunds', { order_id: randomUUID(), reason: 'because' }],
+    ] as const;
+  const internalRoutes = () =>
+    [
+      ['POST', '/inventory/reserve', { order_id: randomUUID(), items: [{ product_id: productId, quantity: 1 }] }],
+      ['POST', '/inventory/release', { order_id: randomUUID() }],
+      ['POST', '/inventory/deduct', { order_id: randomUUID() }],
+    ] as const;
+
+  it('refuses admin routes to a shopper (403) and to nobody (401), changing nothing', async () => {
+    const shopper = await signUp(api);
+    for (const [method, path, body] of adminRoutes()) {
+      const asShopper = await api.raw(method, path, { body, token: shopper.token });
+      expect({ path, status: asShopper.status, code: asShopper.body.error?.code }).toEqual({
+        path,
+        status: 403,
+        code: 'forbidden',
+      });
+      const anonymous = await api.raw(method, path, { body });
+      expect({ path, status: anonymous.status }).toEqual({ path, status: 401 });
+    }
+    const product = await api.get(`/products/${productId}`);
+    expect(product.body.price).not.toBe('1.00');
+  });
+
+  it('refuses a forged admin role: a shopper token re-signed with another secret, or role edited', async () => {
+    const shopper = await signUp(api);
+    const claims = jwt.decode(shopper.token) as jwt.JwtPayload;
+    const forged = jwt.sign({ ...claims, role: 'admin' }, 'not-the-secret-'.repeat(3), { algorithm: 'HS256' });
+    expect((await api.patch(`/products/${productId}`, { price: '1.00' }, forged)).status).toBe(401);
+    const wrongAudience = jwt.sign(
+      { sub: shopper.id, sid: claims.sid, role: 'admin' },
+      server().config.auth.internalJwtSecret,
+      { issuer: ISSUER, audience: AUDIENCE, expiresIn: 60, jwtid: randomUUID() },
+    );
+    expect((await api.patch(`/products/${productId}`, { price: '1.00' }, wrongAudience)).status).toBe(401);
+  });
+
+  it('keeps the internal inventory routes for services only: not shoppers, not admins', async () => {
+    const shopper = await signUp(api);
+    for (const [method, path, body] of internalRoutes()) {
+      for (const [who, token] of [
+        ['shopper', shopper.token],
+        ['admin', admin],
+      ] as const) {
+        const res = await api.raw(method, path, { body, token });
+        expect({ path, who, status: res.status }).toEqual({ path, who, status: 403 });
+      }
+      expect((await api.raw(method, path, { body })).status).toBe(401);
+      expect((await api.raw(method, path, { body, token: serviceToken() })).status).toBeLessThan(300);
+    }
+  });
+});
