@@ -4,7 +4,7 @@
  */
 import { AppError } from '../platform/errors';
 import type { Services } from '../services';
-import type { OrderLine } from '../services/orders/store';
+import { PAID_STATUSES, type OrderLine, type OrderStatus } from '../services/orders/store';
 import { quoteFor, type ShippingService } from '../services/transport/rates';
 import { asActivity } from './business-failure';
 
@@ -21,6 +21,16 @@ export interface Totals {
 }
 
 export function createCheckoutActivities(s: Services) {
+  async function requirePending(orderId: string) {
+    const order = await s.orders.get(orderId);
+    if (order && order.status !== 'pending') {
+      throw new AppError('conflict', `this checkout already ended: its order is ${order.status}`, {
+        reason: 'order_settled',
+        status: order.status,
+      });
+    }
+  }
+
   return {
     /** Step 1: every cart line is sold, in stock and priced from the catalog now. */
     validateCart: (userId: string): Promise<ValidatedCart> =>
@@ -94,9 +104,10 @@ export function createCheckoutActivities(s: Services) {
 
     cancelOrder: (orderId: string, reason: string) => asActivity(() => s.orders.cancel(orderId, reason)),
 
-    /** Step 3. */
+    /** Step 3: only for an order still waiting to be paid (the inventory refuses a settled one too). */
     reserveStock: (orderId: string, lines: { product_id: string; quantity: number }[]) =>
       asActivity(async () => {
+        await requirePending(orderId);
         await s.inventory.reserve(
           orderId,
           lines.map(({ product_id, quantity }) => ({ product_id, quantity })),
@@ -134,16 +145,32 @@ export function createCheckoutActivities(s: Services) {
         return { transaction_id: txn.id, intent_id: txn.gateway_transaction_id, status: txn.status };
       }),
 
-    /** Compensation of step 5: cancel the intent, or refund if the money was taken meanwhile. */
+    /**
+     * Compensation of step 5: cancel the intent, or refund if the money was taken meanwhile. Never
+     * for a paid order: its money moves only through the refund path (refundOrderWorkflow).
+     */
     cancelPayment: (orderId: string, reason: 'expired' | 'cancelled' | 'failed', idempotencyKey: string) =>
-      asActivity(async () => (await s.payments.cancel(orderId, reason, idempotencyKey))?.status ?? 'none'),
+      asActivity(async () => {
+        const order = await s.orders.get(orderId);
+        if (order && PAID_STATUSES.includes(order.status as OrderStatus)) {
+          throw new AppError('conflict', `order is ${order.status}: only the refund path may return its money`, {
+            reason: 'order_paid',
+          });
+        }
+        return (await s.payments.cancel(orderId, reason, idempotencyKey))?.status ?? 'none';
+      }),
 
     /** Step 7, on success. */
     deductStock: (orderId: string) => asActivity(async () => void (await s.inventory.deduct(orderId))),
     markOrderPaid: (orderId: string) => asActivity(() => s.orders.markPaid(orderId)),
     clearCart: (userId: string, productIds: string[]) =>
       asActivity(async () => {
-        for (const id of productIds) await s.cart.remove(userId, id).catch(() => undefined);
+        for (const id of productIds) {
+          // A line the shopper already removed is fine; Redis being down is not (the step retries).
+          await s.cart.remove(userId, id).catch((err: unknown) => {
+            if (!(err instanceof AppError && err.code === 'not_found')) throw err;
+          });
+        }
       }),
 
     /** Refund of a paid order: money back, stock back, order refunded. */

@@ -70,6 +70,8 @@ const RawEnv = z.object({
   PAYMENT_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRET),
   PAYMENT_WEBHOOK_URL: z.string().url().optional(),
   PAYMENT_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  CHECKOUT_MAX_UNPAID_ORDERS: z.coerce.number().int().min(1).max(100).default(3),
+  CHECKOUT_MAX_UNPAID_UNITS_PER_PRODUCT: z.coerce.number().int().min(1).max(10_000).default(10),
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
 });
 
@@ -146,6 +148,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: {
       windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
       /** Login attempts per source address and email. */
+    /** Anti-hoarding: what one shopper may hold in unpaid checkouts at once. */
+    checkout: {
+      maxUnpaidOrders: e.CHECKOUT_MAX_UNPAID_ORDERS,
+      maxUnpaidUnitsPerProduct: e.CHECKOUT_MAX_UNPAID_UNITS_PER_PRODUCT,
+    },
       login: e.LOGIN_RATE_LIMIT,
       otp: e.OTP_RATE_LIMIT,
       /** Failed logins of one account from any address before its password login is locked. */

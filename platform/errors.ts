@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   insufficient_stock: 409,
+  /** A per-shopper ceiling (unpaid checkouts, units held...): details name the limit. */
+  limit_exceeded: 409,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,

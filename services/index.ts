@@ -29,7 +29,7 @@ export function createServices(deps: Deps, logger: Logger) {
     products,
     inventory: createInventoryStore(db, redis, logger),
     cart: createCartStore(redis, products),
-    orders: createOrderStore(db),
+    orders: createOrderStore(db, config.checkout),
     checkout: createCheckoutClient(deps.temporal.client, config),
     payments: createPaymentStore(
       db,

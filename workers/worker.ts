@@ -1,7 +1,7 @@
 /** Builds the Temporal worker: the bundled workflows plus activities created from real deps. */
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { createActivities, type Activities } from '../activities';
 import type { Deps } from '../platform/deps';
 import { createLogger } from '../platform/logger';
 import { createServices } from '../services';
@@ -11,6 +11,8 @@ export const WORKFLOWS_PATH = path.resolve(process.cwd(), 'workflows/index.ts');
 export interface WorkerOptions {
   taskQueue?: string;
   workflowsPath?: string;
+  /** Replaces some activities: fault-injection tests make one step fail for good. */
+  overrideActivities?: (real: Activities) => Partial<Activities>;
 }
 
 const TEMPORAL_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
@@ -33,7 +35,14 @@ export async function createWorker(deps: Deps, options: WorkerOptions = {}) {
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
     workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,
-    activities: createActivities(createServices(deps, createLogger(config.logLevel, 'activities'))),
+    activities: withOverrides(
+      createActivities(createServices(deps, createLogger(config.logLevel, 'activities'))),
+      options.overrideActivities,
+    ),
   });
   return { worker, connection };
+}
+
+function withOverrides(real: Activities, override?: WorkerOptions['overrideActivities']): Activities {
+  return override ? { ...real, ...override(real) } : real;
 }

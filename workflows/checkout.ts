@@ -3,7 +3,8 @@
  * shipping → create the payment intent → wait for the gateway's webhook (a signal) until the
  * payment expires → on success deduct stock, mark paid, clear the cart; on decline, expiry or
  * cancel, undo every step newest-first. Each undo is registered *before* its step runs, since
- * a step that timed out may still have happened; every undo is idempotent.
+ * a step that timed out may still have happened; every undo is idempotent. Once the order is
+ * marked paid the saga has committed: nothing after that undoes it.
  */
 import {
   ApplicationFailure,
@@ -122,12 +123,14 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
 
     if (payment?.status === 'succeeded') {
       enter('completing');
+      // Deducted stock goes back on the shelf (exactly once: deducted → restocked) if the order
+      // cannot be marked paid; the payment's undo then refunds, since the order is not paid.
+      compensations.push({ name: 'restockOrder', run: () => undo.restockOrder(input.orderId) });
       await steps.deductStock(input.orderId);
       await steps.markOrderPaid(input.orderId);
-      await steps.clearCart(
-        input.userId,
-        cart.lines.map((l) => l.product_id),
-      );
+      // Paid: from here nothing undoes the order; only the refund path may move its money.
+      compensations.length = 0;
+      await clearOrderedLines(input.userId, cart.lines);
       enter('paid');
       return state;
     }
@@ -157,6 +160,18 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
   }
   enter('cancelled');
   return state;
+}
+
+/** Tidying the cart of a paid order: worth retrying, never worth undoing the order for. */
+async function clearOrderedLines(userId: string, lines: { product_id: string }[]) {
+  try {
+    await steps.clearCart(
+      userId,
+      lines.map((l) => l.product_id),
+    );
+  } catch (err) {
+    log.warn('the paid order is kept; its lines could not be cleared from the cart', { error: String(err) });
+  }
 }
 
 function paymentFailureReason(state: CheckoutState): 'expired' | 'cancelled' | 'failed' {

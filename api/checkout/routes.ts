@@ -34,7 +34,8 @@ export function checkoutRoutes(services: Services, showTestCards: boolean) {
     if (state?.step === 'cancelled' && state.failure) {
       // The saga refused and undid itself: answer with its reason (no stock, empty cart, bad address...).
       const code = (state.failure.code in ERROR_STATUS ? state.failure.code : 'conflict') as ErrorCode;
-      throw new AppError(code, state.failure.message, {
+      const over = started.replay ? '; this checkout is over: send a new Idempotency-Key to try again' : '';
+      throw new AppError(code, `${state.failure.message}${over}`, {
         ...((state.failure.details as object) ?? {}),
         order_id: state.order_id,
       });

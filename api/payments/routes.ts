@@ -8,7 +8,7 @@ import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { Services } from '../../services';
-import type { GatewayWebhook } from '../../services/payments/store';
+import type { GatewayWebhook } from '../../services/payments/webhook-rules';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../services/payments/webhook-signature';
 import { requireAdmin, requireUser } from '../middleware/auth';
 import { createRouter } from '../router';
@@ -50,10 +50,11 @@ const WebhookBody = z.object({
   id: z.string().min(1).max(255),
   type: z.string().min(1).max(100),
   data: z.object({
-    intent_id: z.string(),
+    intent_id: z.string().min(1).max(255),
     reference: z.string().uuid(),
-    amount: z.string(),
-    status: z.string(),
+    amount: z.string().regex(/^\d{1,15}(\.\d{1,2})?$/, 'a decimal amount'),
+    currency: z.string().regex(/^[A-Za-z]{3}$/, 'an ISO 4217 code'),
+    status: z.string().max(50),
     failure_reason: z.string().nullable().optional(),
   }),
 });
@@ -86,7 +87,14 @@ const routes = {
     tags,
     summary: 'Gateway webhook: HMAC-signed, deduplicated by event id, applied exactly once',
     responses: {
-      200: json(z.object({ received: z.literal(true), duplicate: z.boolean() })),
+      200: json(
+        z.object({
+          received: z.literal(true),
+          duplicate: z.boolean(),
+          outcome: z.enum(['applied', 'ignored', 'refused']),
+        }),
+        'recorded; "refused" when it did not match the payment it names, "ignored" for an unknown type',
+      ),
       ...errorResponses(400, 401, 404),
     },
   }),
@@ -153,9 +161,27 @@ export function paymentRoutes(services: Services, payments: Config['payments'], 
         throw new AppError('validation_failed', 'webhook body is not JSON');
       }
       const parsed = WebhookBody.safeParse(json);
-      if (!parsed.success) throw new AppError('validation_failed', 'malformed webhook payload');
+      if (!parsed.success) {
+        throw new AppError(
+          'validation_failed',
+          'malformed webhook payload',
+          parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+        );
+      }
       const event = parsed.data as GatewayWebhook;
       const outcome = await services.payments.applyWebhook(event);
+      if (outcome.outcome === 'refused' && !outcome.duplicate) {
+        // A signed event that lies about money: a gateway bug or a leaked secret. Alert on this line.
+        logger.error(
+          { alert: 'payment_webhook_refused', event_id: event.id, type: event.type, reason: outcome.reason },
+          'payment webhook refused: it does not match the transaction it names',
+        );
+      } else if (outcome.outcome === 'ignored' && !outcome.duplicate) {
+        logger.warn(
+          { event_id: event.id, type: event.type },
+          'payment webhook of an unknown type recorded and ignored',
+        );
+      }
       if (outcome.orderId && outcome.result && outcome.result.status !== 'refunded') {
         const order = await services.orders.get(outcome.orderId);
         const told = order?.workflow_id
@@ -171,7 +197,7 @@ export function paymentRoutes(services: Services, payments: Config['payments'], 
         }
       }
       if (!outcome.duplicate || outcome.orderId) await services.payments.markApplied(event.id);
-      return c.json({ received: true as const, duplicate: outcome.duplicate }, 200);
+      return c.json({ received: true as const, duplicate: outcome.duplicate, outcome: outcome.outcome }, 200);
     })
     .openapi(routes.refund, async (c) => {
       const { order_id, reason } = c.req.valid('json');

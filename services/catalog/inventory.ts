@@ -113,6 +113,15 @@ export function createInventoryStore(db: Db, redis: Redis, logger: Logger) {
     async reserve(orderId: string, lines: StockLine[]) {
       const sorted = [...lines].sort((a, b) => a.product_id.localeCompare(b.product_id)); // one lock order: no deadlocks
       const rows = await db.$transaction(async (tx) => {
+        // An order whose stock was already deducted or released is settled: a late or second
+        // checkout run must never reserve more under it.
+        const settled = await tx.reservation.findFirst({ where: { order_id: orderId, status: { not: 'reserved' } } });
+        if (settled) {
+          throw new AppError('conflict', `this order's stock is already ${settled.status}`, {
+            reason: 'order_settled',
+            status: settled.status,
+          });
+        }
         const out: InventoryRow[] = [];
         for (const line of sorted) {
           const inserted = await tx.$queryRaw<{ id: string }[]>`

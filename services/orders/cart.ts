@@ -51,6 +51,19 @@ export function createCartStore(redis: Redis, products: ProductStore) {
     }
   }
 
+  /**
+   * The product, or undefined only when the catalog says it does not exist. Any other failure
+   * (a database timeout...) propagates: a line must never vanish from an order because a read failed.
+   */
+  async function productOrGone(productId: string): Promise<ProductView | undefined> {
+    try {
+      return await products.get(productId);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') return undefined;
+      throw err;
+    }
+  }
+
   function checkSellable(p: ProductView, quantity: number) {
     if (p.status !== 'active') throw new AppError('conflict', 'this product is no longer sold', { product_id: p.id });
     if (quantity > p.available) {
@@ -76,8 +89,8 @@ export function createCartStore(redis: Redis, products: ProductStore) {
     const found = new Map<string, ProductView>();
     const items = await Promise.all(
       [...stored].map(async ([productId, line]): Promise<CartLine | undefined> => {
-        const p = await products.get(productId).catch(() => undefined);
-        if (!p) return undefined; // a product deleted from the catalog silently leaves the cart
+        const p = await productOrGone(productId);
+        if (!p) return undefined; // deleted from the catalog: the line leaves the cart
         found.set(productId, p);
         const total = new Prisma.Decimal(p.price).mul(line.quantity);
         return {

@@ -76,6 +76,9 @@ export function createCheckoutClient(client: Client, config: Config) {
         handle = await client.workflow.start('checkoutWorkflow', {
           taskQueue: config.temporal.taskQueue,
           workflowId,
+          // A key whose saga has closed (paid, cancelled...) never starts another run: the retry
+          // gets that run's outcome. Two runs under one order id once refunded a paid order.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
           args: [input],
           memo: { order_id: orderId, order_number: input.orderNumber },
           typedSearchAttributes: [

@@ -34,7 +34,16 @@ export interface NewOrder {
 
 type Tx = Prisma.TransactionClient;
 
-export function createOrderStore(db: Db) {
+/** What one shopper may hold unpaid at once, so nobody can hoard stock with open checkouts. */
+export interface HoldingLimits {
+  maxUnpaidOrders: number;
+  maxUnpaidUnitsPerProduct: number;
+}
+
+/** Statuses in which the money was taken: only the refund path may touch such an order. */
+export const PAID_STATUSES: OrderStatus[] = ['paid', 'processing', 'shipped', 'delivered', 'refunded'];
+
+export function createOrderStore(db: Db, limits: HoldingLimits) {
   const withItems = { items: true } as const;
 
   async function emit(tx: Tx, orderId: string, type: string, data: Record<string, unknown>) {
@@ -74,14 +83,61 @@ export function createOrderStore(db: Db) {
     });
   }
 
+  /**
+   * Refuses an order that would take the shopper past the unpaid-checkout ceilings. Runs under a
+   * per-shopper transaction lock, so two checkouts at once cannot both slip under the cap.
+   */
+  async function enforceHoldingLimits(tx: Tx, o: NewOrder) {
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`orders:unpaid:${o.user_id}`}, 0))::text`;
+    const unpaid = await tx.order.count({ where: { user_id: o.user_id, status: 'pending' } });
+    if (unpaid >= limits.maxUnpaidOrders) {
+      throw new AppError('limit_exceeded', `you already have ${unpaid} unpaid checkouts: pay or cancel one first`, {
+        limit: 'unpaid_checkouts',
+        max: limits.maxUnpaidOrders,
+      });
+    }
+    const ids = o.lines.map((l) => l.product_id);
+    const held = await tx.$queryRaw<{ product_id: string; units: number }[]>`
+      SELECT i.product_id::text, SUM(i.quantity)::int AS units
+      FROM orders.order_items i JOIN orders.orders o ON o.id = i.order_id
+      WHERE o.user_id = ${o.user_id}::uuid AND o.status = 'pending' AND i.product_id = ANY(${ids}::uuid[])
+      GROUP BY i.product_id`;
+    const heldUnits = new Map(held.map((h) => [h.product_id, h.units]));
+    for (const line of o.lines) {
+      const units = (heldUnits.get(line.product_id) ?? 0) + line.quantity;
+      if (units > limits.maxUnpaidUnitsPerProduct) {
+        throw new AppError(
+          'limit_exceeded',
+          `at most ${limits.maxUnpaidUnitsPerProduct} units of one product can wait for payment`,
+          {
+            limit: 'unpaid_units_per_product',
+            max: limits.maxUnpaidUnitsPerProduct,
+            product_id: line.product_id,
+            requested: units,
+          },
+        );
+      }
+    }
+  }
+
   return {
-    /** Creates the pending order once; a retry with the same id returns the first. */
+    /**
+     * Creates the pending order once; a retry with the same id returns the first while it is
+     * pending. An order already settled (paid, cancelled...) is never reopened by a new run.
+     */
     async createPending(o: NewOrder) {
       const existing = await db.order.findUnique({ where: { id: o.id }, include: withItems });
+      if (existing && existing.status !== 'pending') {
+        throw new AppError('conflict', `this checkout already ended: its order is ${existing.status}`, {
+          reason: 'order_settled',
+          status: existing.status,
+        });
+      }
       if (existing) return existing;
       const subtotal = o.lines.reduce((s, l) => s.add(l.total_amount), new Prisma.Decimal(0));
       try {
         return await db.$transaction(async (tx) => {
+          await enforceHoldingLimits(tx, o);
           const order = await tx.order.create({
             data: {
               id: o.id,
@@ -126,7 +182,16 @@ export function createOrderStore(db: Db) {
       });
     },
 
-    markPaid: (orderId: string) => transition(orderId, ['pending'], 'paid', 'order.paid'),
+    /** Pending → paid; a retry after it happened is fine, any other status is refused. */
+    async markPaid(orderId: string) {
+      if (await transition(orderId, ['pending'], 'paid', 'order.paid')) return true;
+      const order = await db.order.findUnique({ where: { id: orderId } });
+      if (order?.status === 'paid') return true;
+      throw new AppError('conflict', `an order that is ${order?.status ?? 'missing'} cannot be marked paid`, {
+        reason: 'order_not_pending',
+        status: order?.status ?? null,
+      });
+    },
 
     cancel: (orderId: string, reason: string) =>
       transition(orderId, ['pending'], 'cancelled', 'order.cancelled', { cancel_reason: reason.slice(0, 255) }),

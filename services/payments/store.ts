@@ -11,37 +11,15 @@ import { stableId } from '../../platform/ids';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import type { PaymentGateway } from './gateway';
+import { judgeWebhook, type GatewayWebhook, type PaymentStatus } from './webhook-rules';
 
-export type PaymentStatus =
-  | 'pending'
-  | 'processing'
-  | 'success'
-  | 'failed'
-  | 'expired'
-  | 'cancelled'
-  | 'refunding'
-  | 'refunded'
-  | 'refund_failed';
-
-/** Which status each webhook type moves a transaction to, and from which statuses it may. */
-const WEBHOOK_TRANSITIONS: Record<string, { to: PaymentStatus; from: PaymentStatus[]; event: string }> = {
-  'payment_intent.succeeded': {
-    to: 'success',
-    from: ['pending', 'processing', 'expired', 'cancelled'],
-    event: 'payment.succeeded',
-  },
-  'payment_intent.payment_failed': { to: 'failed', from: ['pending', 'processing'], event: 'payment.failed' },
-  'refund.succeeded': { to: 'refunded', from: ['success', 'refunding'], event: 'payment.refunded' },
-};
-
-export interface GatewayWebhook {
-  id: string;
-  type: string;
-  data: { intent_id: string; reference: string; amount: string; status: string; failure_reason?: string | null };
-}
+export type { GatewayWebhook, PaymentStatus } from './webhook-rules';
 
 export interface WebhookOutcome {
   duplicate: boolean;
+  /** applied: it moved (or confirmed) the payment; ignored: unknown type; refused: did not match. */
+  outcome: 'applied' | 'ignored' | 'refused';
+  reason?: string;
   /** The order whose checkout must hear about it, unless an earlier delivery already told it. */
   orderId?: string;
   result?: { status: 'succeeded' | 'failed' | 'refunded'; event_id: string; reason?: string };
@@ -103,58 +81,67 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
       return (await byOrder(orderId))!;
     },
 
-    /** Records a verified webhook and applies it once. */
+    /**
+     * Records a verified webhook and applies it once, if it matches the transaction it names
+     * (see webhook-rules.ts); a refused or ignored event is recorded with why, and changes nothing.
+     */
     async applyWebhook(event: GatewayWebhook): Promise<WebhookOutcome> {
       return db.$transaction(async (tx) => {
-        const inserted = await tx.$queryRaw<{ applied_at: Date | null }[]>`
-          INSERT INTO payments.webhook_events (event_id, gateway, type, order_id, payload)
-          VALUES (${event.id}, ${gateway.name}, ${event.type}, ${event.data.reference}::uuid, ${JSON.stringify(event)}::jsonb)
-          ON CONFLICT (gateway, event_id) DO NOTHING RETURNING applied_at`;
         const txn = await tx.transaction.findFirst({
           where: { gateway: gateway.name, gateway_transaction_id: event.data.intent_id },
         });
-        if (!txn) throw new AppError('not_found', 'no transaction for this intent');
-        const transition = WEBHOOK_TRANSITIONS[event.type];
-        const resultStatus =
-          event.type === 'payment_intent.succeeded'
-            ? 'succeeded'
-            : event.type === 'refund.succeeded'
-              ? 'refunded'
-              : 'failed';
+        const verdict = judgeWebhook(event, txn);
+        const outcome = verdict.kind === 'apply' ? 'applied' : verdict.kind;
+        const reason = verdict.kind === 'apply' ? null : verdict.reason;
+        const inserted = await tx.$queryRaw<{ applied_at: Date | null }[]>`
+          INSERT INTO payments.webhook_events (event_id, gateway, type, order_id, payload, outcome, outcome_reason)
+          VALUES (${event.id}, ${gateway.name}, ${event.type}, ${txn?.order_id ?? event.data.reference}::uuid,
+                  ${JSON.stringify(event)}::jsonb, ${outcome}, ${reason})
+          ON CONFLICT (gateway, event_id) DO NOTHING RETURNING applied_at`;
+        if (verdict.kind !== 'apply') {
+          return { duplicate: inserted.length === 0, outcome: verdict.kind, reason: verdict.reason };
+        }
+        const { transition } = verdict;
+        const paid = txn!; // judgeWebhook applies nothing without a transaction
         const result = {
-          status: resultStatus,
+          status: transition.result,
           event_id: event.id,
           reason: event.data.failure_reason ?? undefined,
-        } as const;
+        };
         if (inserted.length === 0) {
           // Seen before: nothing to write; tell the checkout again only if the earlier delivery never reached it.
           const seen = await tx.webhookEvent.findUniqueOrThrow({
             where: { gateway_event_id: { gateway: gateway.name, event_id: event.id } },
           });
-          return { duplicate: true, ...(seen.applied_at ? {} : { orderId: txn.order_id, result }) };
+          if (seen.outcome !== 'applied')
+            return { duplicate: true, outcome: 'refused', reason: seen.outcome_reason ?? undefined };
+          return {
+            duplicate: true,
+            outcome: 'applied',
+            ...(seen.applied_at ? {} : { orderId: paid.order_id, result }),
+          };
         }
-        if (transition) {
-          const moved = await tx.transaction.updateMany({
-            where: { id: txn.id, status: { in: transition.from } },
-            data: { status: transition.to },
+        const moved = await tx.transaction.updateMany({
+          where: { id: paid.id, status: { in: transition.from } },
+          data: { status: transition.to },
+        });
+        if (moved.count === 1) {
+          await enqueueEvent(tx, {
+            id: stableId(`${gateway.name}:${event.id}`),
+            topic: TOPICS.payments,
+            type: transition.event,
+            aggregateId: paid.order_id,
+            data: {
+              order_id: paid.order_id,
+              transaction_id: paid.id,
+              amount: paid.amount.toFixed(2),
+              currency: paid.currency,
+              gateway_event_id: event.id,
+              reason: result.reason ?? null,
+            },
           });
-          if (moved.count === 1) {
-            await enqueueEvent(tx, {
-              id: stableId(`${gateway.name}:${event.id}`),
-              topic: TOPICS.payments,
-              type: transition.event,
-              aggregateId: txn.order_id,
-              data: {
-                order_id: txn.order_id,
-                transaction_id: txn.id,
-                amount: txn.amount.toFixed(2),
-                gateway_event_id: event.id,
-                reason: result.reason ?? null,
-              },
-            });
-          }
         }
-        return { duplicate: false, orderId: txn.order_id, result };
+        return { duplicate: false, outcome: 'applied', orderId: paid.order_id, result };
       });
     },
 

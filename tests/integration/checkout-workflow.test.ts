@@ -80,6 +80,7 @@ function mockActivities(): Partial<CheckoutActivities> {
     deductStock: step('deductStock', () => undefined),
     markOrderPaid: step('markOrderPaid', () => true),
     clearCart: step('clearCart', () => undefined),
+    restockOrder: step('restockOrder', () => undefined),
   };
 }
 
@@ -213,12 +214,24 @@ describe('checkout workflow with mocked activities', () => {
     expect(s.calls.slice(failedAt + 1)).toEqual(undo);
   });
 
-  it('a failure after payment (deducting stock) refunds and undoes the rest', async () => {
-    const s: Scenario = { calls: [], failAt: 'deductStock' };
+  it.each<[Step, string[]]>([
+    ['deductStock', ['restockOrder', 'cancelPayment', 'releaseStock', 'cancelOrder']],
+    ['markOrderPaid', ['restockOrder', 'cancelPayment', 'releaseStock', 'cancelOrder']],
+  ])('a failure after payment at %s restocks, refunds and undoes the rest: %j', async (failAt, undo) => {
+    const s: Scenario = { calls: [], failAt };
     const handle = await start(s);
     await waitForStep(handle, 'awaiting_payment');
     await handle.signal(paymentResultSignal, { status: 'succeeded', event_id: 'evt_3' });
     expect((await handle.result()).step).toBe('cancelled');
-    expect(s.calls.slice(s.calls.indexOf('deductStock') + 1)).toEqual(['cancelPayment', 'releaseStock', 'cancelOrder']);
+    expect(s.calls.slice(s.calls.indexOf(failAt) + 1)).toEqual(undo);
+  });
+
+  it('a failure after the order is paid (clearing the cart) undoes nothing', async () => {
+    const s: Scenario = { calls: [], failAt: 'clearCart' };
+    const handle = await start(s);
+    await waitForStep(handle, 'awaiting_payment');
+    await handle.signal(paymentResultSignal, { status: 'succeeded', event_id: 'evt_4' });
+    expect((await handle.result()).step).toBe('paid');
+    expect(s.calls.slice(s.calls.indexOf('markOrderPaid') + 1)).toEqual(['clearCart']);
   });
 });

@@ -12,7 +12,7 @@ import { closeDeps, createDeps, type Deps } from '../../platform/deps';
 import { createLogger } from '../../platform/logger';
 import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/relay';
 import { createServices, type Services } from '../../services';
-import { createWorker } from '../../workers/worker';
+import { createWorker, type WorkerOptions } from '../../workers/worker';
 import { unique } from './deps';
 
 export interface TestServer {
@@ -29,6 +29,8 @@ export interface TestServer {
 export interface ServerOptions {
   worker?: boolean;
   paymentExpirySeconds?: number;
+  /** Fault injection: replaces some of the worker's activities. */
+  overrideActivities?: WorkerOptions['overrideActivities'];
 }
 
 export function useServer(options: ServerOptions = {}): () => TestServer {
@@ -49,7 +51,7 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
     const services = createServices(deps, logger);
     await services.auth.ensureAdmin(config.auth.admin.email, config.auth.admin.password);
     const app = createApp(deps, services, logger);
-    const relay = createOutboxRelay(deps.db, deps.kafka, logger);
+    const relay = createOutboxRelay(config.postgres.url, deps.kafka, logger);
     await relay.start();
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
@@ -59,7 +61,10 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
 
     const startWorker = async () => {
       if (running) return;
-      const { worker, connection } = await createWorker(workerDeps!, { taskQueue: config.temporal.taskQueue });
+      const { worker, connection } = await createWorker(workerDeps!, {
+        taskQueue: config.temporal.taskQueue,
+        overrideActivities: options.overrideActivities,
+      });
       running = { worker, connection, done: worker.run() };
     };
     const stopWorker = async () => {

@@ -1,0 +1,83 @@
+/**
+ * What a verified gateway webhook may do to a transaction. A valid signature proves who sent
+ * the event, not that it is about this money: the intent, the order, the amount and the currency
+ * must all match the transaction we created, or the event is refused. An event type we do not
+ * know (a gateway adds notices over time) is recorded and ignored, never read as a failure.
+ */
+import { Prisma } from '../../generated/prisma/client';
+
+export type PaymentStatus =
+  | 'pending'
+  | 'processing'
+  | 'success'
+  | 'failed'
+  | 'expired'
+  | 'cancelled'
+  | 'refunding'
+  | 'refunded'
+  | 'refund_failed';
+
+export interface GatewayWebhook {
+  id: string;
+  type: string;
+  data: {
+    intent_id: string;
+    reference: string;
+    amount: string;
+    currency: string;
+    status: string;
+    failure_reason?: string | null;
+  };
+}
+
+export interface WebhookTransition {
+  to: PaymentStatus;
+  from: PaymentStatus[];
+  /** The domain event published when the transition happens. */
+  event: string;
+  /** What the checkout saga hears. */
+  result: 'succeeded' | 'failed' | 'refunded';
+}
+
+/** The only event types that move money state; each moves a transaction forward only. */
+export const WEBHOOK_TRANSITIONS: Record<string, WebhookTransition> = {
+  'payment_intent.succeeded': {
+    to: 'success',
+    from: ['pending', 'processing', 'expired', 'cancelled'],
+    event: 'payment.succeeded',
+    result: 'succeeded',
+  },
+  'payment_intent.payment_failed': {
+    to: 'failed',
+    from: ['pending', 'processing'],
+    event: 'payment.failed',
+    result: 'failed',
+  },
+  'refund.succeeded': { to: 'refunded', from: ['success', 'refunding'], event: 'payment.refunded', result: 'refunded' },
+};
+
+export type RefusalReason = 'unknown_intent' | 'reference_mismatch' | 'amount_mismatch' | 'currency_mismatch';
+
+export type WebhookVerdict =
+  | { kind: 'apply'; transition: WebhookTransition }
+  | { kind: 'ignored'; reason: 'unknown_type' }
+  | { kind: 'refused'; reason: RefusalReason };
+
+interface TransactionFacts {
+  order_id: string;
+  amount: Prisma.Decimal;
+  currency: string;
+}
+
+/** Decides, without side effects, whether an event may touch the transaction it names. */
+export function judgeWebhook(event: GatewayWebhook, txn: TransactionFacts | null): WebhookVerdict {
+  if (!txn) return { kind: 'refused', reason: 'unknown_intent' };
+  if (txn.order_id !== event.data.reference) return { kind: 'refused', reason: 'reference_mismatch' };
+  if (event.data.currency.toUpperCase() !== txn.currency.toUpperCase())
+    return { kind: 'refused', reason: 'currency_mismatch' };
+  // Full refunds only today, so every event's amount is the amount paid, to the sen.
+  if (!new Prisma.Decimal(event.data.amount).equals(txn.amount)) return { kind: 'refused', reason: 'amount_mismatch' };
+  const transition = WEBHOOK_TRANSITIONS[event.type];
+  if (!transition) return { kind: 'ignored', reason: 'unknown_type' };
+  return { kind: 'apply', transition };
+}
