@@ -9,6 +9,7 @@ import { requestId } from 'hono/request-id';
 import type { Deps } from '../platform/deps';
 import type { Logger } from '../platform/logger';
 import { createErrorHandler, errorBody } from './middleware/error-handler';
+import { inputPolicy } from './middleware/input-policy';
 import { securityHeaders } from './middleware/security-headers';
 import { validationHook } from './middleware/validation';
 import type { Services } from '../services';
@@ -38,6 +39,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
       onError: (c) => c.json(errorBody('payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`), 413),
     }),
   );
+  app.use('*', inputPolicy()); // after the body limit: it reads the (bounded) body
   app.onError(createErrorHandler(logger));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
