@@ -100,13 +100,12 @@ function pathProblems(c: Context): FieldProblem[] {
 
 /**
  * Reads the body as text first: Hono caches it, so the route's own `c.req.text()` (the webhook's
- * HMAC check) gets the very same bytes, and `c.req.json()` parses them again. Bodies that are not
- * JSON are left to the route's validator, which answers them with its own 400.
+ * HMAC check) gets the very same bytes, and `c.req.json()` parses them again. Any body that parses
+ * as JSON is checked, whatever its content type claims: the webhook parses its raw text itself, so
+ * a `text/plain` delivery reached the database too. Bodies that are not JSON are left to the route.
  */
 async function bodyProblems(c: Context): Promise<FieldProblem[]> {
   if (!c.req.raw.body) return [];
-  const type = c.req.header('content-type') ?? '';
-  if (type && !/json/i.test(type)) return [];
   const text = await c.req.text();
   let parsed: unknown;
   try {

@@ -285,11 +285,11 @@ describe('input policy: control characters are refused with a 400 naming the fie
     });
 
     describe('the signed payment webhook', () => {
-      const post = (raw: string) =>
+      const post = (raw: string, contentType = 'application/json') =>
         fetch(`${server().base}/payments/webhook`, {
           method: 'POST',
           headers: {
-            'content-type': 'application/json',
+            'content-type': contentType,
             [SIGNATURE_HEADER]: signWebhook(server().config.payments.webhookSecret, raw),
           },
           body: raw,
@@ -311,6 +311,11 @@ describe('input policy: control characters are refused with a 400 naming the fie
         expect(res.status).toBe(400);
         const body = (await res.json()) as any;
         expect(body.error.details).toContainEqual(expect.objectContaining({ field: 'id', in: 'body' }));
+      });
+
+      it('is checked whatever content type the sender claims: the route parses the raw text itself', async () => {
+        const res = await post(JSON.stringify(event(`evt_${unique()}${NUL}`)), 'text/plain');
+        expect(res.status).toBe(400);
       });
 
       it('still verifies the signature over the raw bytes (whitespace and key order kept) after the policy read them', async () => {
