@@ -4,7 +4,8 @@
  * the winners pay. Prints how long the checkouts took to settle, how long until every winner's
  * order was paid, and the final stock; exits 1 if more than U orders were paid or stock went wrong.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import { getConfig } from '../../platform/config';
 import { TEST_CARDS } from '../../simulators/payment-gateway/cards';
 
@@ -19,20 +20,48 @@ const UNITS = num('--units', 10);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-async function call(
+/**
+ * One HTTP call. `from` picks the loopback source address (any 127.x.y.z reaches 127.0.0.1 on
+ * Linux): each shopper arrives from an address of its own, as real shoppers do, so the shop's
+ * per-address sign-up limit sees a crowd, not one client registering a thousand accounts.
+ */
+function call(
   method: string,
   path: string,
   body?: unknown,
   token?: string,
   headers: Record<string, string> = {},
+  from?: string,
 ): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${BASE}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${BASE}${path}`,
+      {
+        method,
+        localAddress: from,
+        agent: from ? false : keepAlive,
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
   });
-  return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
 }
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 256 });
+const loopbackAddress = () => `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 
 const ms = (since: number) => `${((performance.now() - since) / 1000).toFixed(2)} s`;
 const percentile = (xs: number[], p: number) =>
@@ -40,13 +69,14 @@ const percentile = (xs: number[], p: number) =>
 
 async function shopper(productId: string, addressBody: object) {
   const email = `bench-${randomUUID()}@example.id`;
-  await call('POST', '/auth/register', {
-    email,
-    password: 'bench-password-123',
-    first_name: 'Bench',
-    last_name: 'Shopper',
-    phone: '+6281200000001',
-  });
+  await call(
+    'POST',
+    '/auth/register',
+    { email, password: 'bench-password-123', first_name: 'Bench', last_name: 'Shopper', phone: '+6281200000001' },
+    undefined,
+    {},
+    loopbackAddress(),
+  );
   const token = (await call('POST', '/auth/login', { email, password: 'bench-password-123' })).body
     .access_token as string;
   const address = (await call('POST', '/users/me/addresses', addressBody, token)).body.id as string;
