@@ -73,6 +73,9 @@ const RawEnv = z.object({
   CHECKOUT_MAX_UNPAID_ORDERS: z.coerce.number().int().min(1).max(100).default(3),
   CHECKOUT_MAX_UNPAID_UNITS_PER_PRODUCT: z.coerce.number().int().min(1).max(10_000).default(10),
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  // Probe ports of the processes that serve no HTTP of their own (bound on API_HOST).
+  WORKER_HEALTH_PORT: port(3001),
+  RELAY_HEALTH_PORT: port(3002),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -167,6 +170,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     users: { maxAddresses: e.MAX_ADDRESSES_PER_USER },
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
+    /** /healthz and /readyz of the worker and the relay, for Kubernetes probes. */
+    health: { host: e.API_HOST, workerPort: e.WORKER_HEALTH_PORT, relayPort: e.RELAY_HEALTH_PORT },
   };
 }
 

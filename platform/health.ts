@@ -1,10 +1,25 @@
 /**
- * Readiness: one real request to each dependency, each bounded by a timeout, run in parallel.
- * A dependency that is down is reported by name with the reason; nothing hangs.
+ * Readiness: one real request to each dependency a process uses, each bounded by a timeout, run
+ * in parallel. A dependency that is down is reported by name with the reason; nothing hangs.
+ * Each process checks only what it uses: an outage of something it never touches (analytics'
+ * ClickHouse, say) must not take it out of service. Liveness never checks a dependency.
  */
 import type { Deps } from './deps';
 
 export type DependencyName = 'postgres' | 'redis' | 'kafka' | 'elasticsearch' | 'clickhouse' | 'temporal';
+
+/**
+ * What each process talks to. The API writes events to the outbox in Postgres, never to Kafka;
+ * the relay alone publishes them. The payment gateway is left out on purpose: it is an outside
+ * party, and its outage is answered per request (503 naming it), not by taking pods out.
+ */
+export const PROCESS_DEPENDENCIES = {
+  api: ['postgres', 'redis', 'temporal'],
+  worker: ['postgres', 'redis', 'temporal'],
+  relay: ['postgres', 'kafka'],
+} as const satisfies Record<string, readonly DependencyName[]>;
+
+export type ProcessKind = keyof typeof PROCESS_DEPENDENCIES;
 
 export interface CheckResult {
   status: 'up' | 'down';
@@ -15,7 +30,7 @@ export interface CheckResult {
 export interface Readiness {
   status: 'ready' | 'not_ready';
   down: DependencyName[];
-  checks: Record<DependencyName, CheckResult>;
+  checks: Partial<Record<DependencyName, CheckResult>>;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, name: string): Promise<T> {
@@ -53,22 +68,23 @@ function probes(deps: Deps): Record<DependencyName, () => Promise<unknown>> {
   };
 }
 
-/** Checks every dependency; `down` lists the names of those that failed. */
-export async function checkReadiness(deps: Deps): Promise<Readiness> {
+/** Checks the named dependencies (a process's own list); `down` lists those that failed. */
+export async function checkReadiness(deps: Deps, names: readonly DependencyName[]): Promise<Readiness> {
   const timeoutMs = deps.config.dependencyTimeoutMs;
+  const all = probes(deps);
   const entries = await Promise.all(
-    Object.entries(probes(deps)).map(async ([name, probe]): Promise<[DependencyName, CheckResult]> => {
+    names.map(async (name): Promise<[DependencyName, CheckResult]> => {
       const started = performance.now();
       try {
-        await withTimeout(probe(), timeoutMs, name);
-        return [name as DependencyName, { status: 'up', latency_ms: Math.round(performance.now() - started) }];
+        await withTimeout(all[name](), timeoutMs, name);
+        return [name, { status: 'up', latency_ms: Math.round(performance.now() - started) }];
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
-        return [name as DependencyName, { status: 'down', latency_ms: Math.round(performance.now() - started), error }];
+        return [name, { status: 'down', latency_ms: Math.round(performance.now() - started), error }];
       }
     }),
   );
-  const checks = Object.fromEntries(entries) as Record<DependencyName, CheckResult>;
+  const checks: Readiness['checks'] = Object.fromEntries(entries);
   const down = entries.filter(([, r]) => r.status === 'down').map(([n]) => n);
   return { status: down.length === 0 ? 'ready' : 'not_ready', down, checks };
 }

@@ -1,12 +1,24 @@
-/** Process entry: the Temporal worker for every workflow and activity. Stops cleanly on SIGTERM. */
+/**
+ * Process entry: the Temporal worker for every workflow and activity. Stops cleanly on SIGTERM.
+ * Serves /healthz and /readyz (Postgres, Redis, Temporal) on WORKER_HEALTH_PORT for Kubernetes.
+ */
 import { getConfig } from '../platform/config';
 import { closeDeps, createDeps } from '../platform/deps';
+import { checkReadiness, PROCESS_DEPENDENCIES } from '../platform/health';
+import { startHealthServer } from '../platform/health-server';
 import { createLogger } from '../platform/logger';
 import { createWorker } from './worker';
 
 const config = getConfig();
 const logger = createLogger(config.logLevel, 'worker');
 const deps = createDeps(config);
+let state = 'starting';
+const health = startHealthServer({
+  host: config.health.host,
+  port: config.health.workerPort,
+  logger,
+  readiness: async () => ({ ...(await checkReadiness(deps, PROCESS_DEPENDENCIES.worker)), worker: state }),
+});
 
 try {
   const { worker, connection } = await createWorker(deps);
@@ -17,12 +29,16 @@ try {
     });
   }
   logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker polling');
+  state = 'polling';
   await worker.run();
+  state = 'stopped';
+  health.close();
   await connection.close();
   await closeDeps(deps);
   logger.info('worker stopped');
 } catch (err) {
   logger.fatal({ err }, `worker could not start: is Temporal up at ${config.temporal.address}? (npm run stack:up)`);
+  health.close();
   await closeDeps(deps);
   process.exit(1);
 }

@@ -1,7 +1,7 @@
-/** GET /healthz (the process is up) and GET /readyz (every dependency answers a real request). */
+/** GET /healthz (the process is up) and GET /readyz (each dependency the API uses answers a real request). */
 import { createRouter } from '../router';
 import { createRoute, z } from '@hono/zod-openapi';
-import { checkReadiness } from '../../platform/health';
+import { checkReadiness, PROCESS_DEPENDENCIES } from '../../platform/health';
 import type { Deps } from '../../platform/deps';
 
 const CheckSchema = z.object({
@@ -32,7 +32,7 @@ const readyz = createRoute({
   method: 'get',
   path: '/readyz',
   tags: ['health'],
-  summary: 'Readiness: every dependency answers',
+  summary: 'Readiness: every dependency the API uses (Postgres, Redis, Temporal) answers',
   responses: {
     200: { description: 'all dependencies up', content: { 'application/json': { schema: ReadinessSchema } } },
     503: {
@@ -46,7 +46,7 @@ export function healthRoutes(deps: Deps) {
   return createRouter()
     .openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200))
     .openapi(readyz, async (c) => {
-      const readiness = await checkReadiness(deps);
+      const readiness = await checkReadiness(deps, PROCESS_DEPENDENCIES.api);
       return c.json(readiness, readiness.status === 'ready' ? 200 : 503);
     });
 }

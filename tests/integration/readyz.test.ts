@@ -1,91 +1,191 @@
-import { execFileSync } from 'node:child_process';
+/**
+ * Readiness per process, against the real stack. A dependency is made "down" for one process by
+ * pointing that process's config at a closed port (127.0.0.1:1), never by stopping the shared
+ * component that other tests are using.
+ */
+import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../api/app';
+import { getConfig, type Config } from '../../platform/config';
+import { closeDeps, createDeps, type Deps } from '../../platform/deps';
 import type { Readiness } from '../../platform/health';
 import { createLogger } from '../../platform/logger';
 import { createServices } from '../../services';
-import { unique, useDeps } from '../support/deps';
+import { unique } from '../support/deps';
 
-const stack = (...args: string[]) => execFileSync('bash', ['scripts/stack/stack.sh', ...args], { stdio: 'pipe' });
+const CLOSED = '127.0.0.1:1';
 
-describe('GET /readyz over HTTP', () => {
-  const deps = useDeps();
+/** The API over HTTP on an ephemeral port, built from `config`. */
+function useApi(change: (c: Config) => Config) {
+  let deps: Deps;
   let server: ServerType;
-  let base: string;
-  let token: string;
-
+  let base = '';
   beforeAll(async () => {
     const logger = createLogger('silent');
-    const services = createServices(deps(), logger);
-    const app = createApp(deps(), services, logger);
-    const user = await services.auth.register({
-      email: `${unique('ready')}@example.id`,
-      password: 'kopi-susu-gula-aren',
-      first_name: 'Rina',
-      last_name: 'Saputri',
-      phone: '+6281200000000',
-    });
-    token = (await services.tokens.issue(user.id, 'customer')).access_token;
+    deps = createDeps(change(getConfig()));
+    const app = createApp(deps, createServices(deps, logger), logger);
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    stack('up', 'redis'); // never leave the stack without Redis, even if a test failed
     await new Promise((resolve) => server.close(resolve));
+    await closeDeps(deps);
   });
+  return { url: (path: string) => `${base}${path}`, deps: () => deps };
+}
 
-  it('is 200 with every dependency up', async () => {
-    const res = await fetch(`${base}/readyz`);
-    const body = (await res.json()) as Readiness;
-    expect(res.status).toBe(200);
-    expect(body.down).toEqual([]);
-    expect(Object.keys(body.checks).sort()).toEqual([
-      'clickhouse',
-      'elasticsearch',
-      'kafka',
-      'postgres',
-      'redis',
-      'temporal',
-    ]);
-  });
+const readyz = async (url: string) => {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as Readiness };
+};
 
-  it('turns 503 naming Redis while Redis is stopped, and 200 again once it is back', async () => {
-    stack('down', 'redis');
-    const started = Date.now();
-    const down = await fetch(`${base}/readyz`);
-    const downBody = (await down.json()) as Readiness;
-    expect(down.status).toBe(503);
-    expect(downBody.down).toEqual(['redis']);
-    expect(downBody.checks.redis.status).toBe('down');
-    expect(Date.now() - started).toBeLessThan(10_000); // answered, not hung
+describe('the API process', () => {
+  describe('with Elasticsearch and ClickHouse unreachable (the API uses neither)', () => {
+    const api = useApi((c) => ({
+      ...c,
+      elasticsearch: { url: `http://${CLOSED}` },
+      clickhouse: { ...c.clickhouse, url: `http://${CLOSED}` },
+    }));
 
-    // A request that needs Redis gets a 503 naming it, quickly; one that can do without still works.
-    const me = await fetch(`${base}/users/me`, { headers: { authorization: `Bearer ${token}` } });
-    expect(me.status).toBe(503);
-    expect(await me.json()).toEqual({
-      error: {
-        code: 'dependency_unavailable',
-        message: 'redis is unavailable; try again shortly',
-        details: { dependency: 'redis' },
-      },
+    it('stays ready, checking exactly Postgres, Redis and Temporal', async () => {
+      const { status, body } = await readyz(api.url('/readyz'));
+      expect(body.down).toEqual([]);
+      expect(status).toBe(200);
+      expect(Object.keys(body.checks).sort()).toEqual(['postgres', 'redis', 'temporal']);
     });
-    expect((await fetch(`${base}/products?page_size=1`)).status).toBe(200);
-
-    stack('up', 'redis');
-    let status = 0;
-    for (let i = 0; i < 20 && status !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      status = (await fetch(`${base}/readyz`)).status;
-    }
-    expect(status).toBe(200);
   });
 
-  it('answers /healthz without touching dependencies', async () => {
-    const res = await fetch(`${base}/healthz`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok' });
+  describe('with Redis unreachable', () => {
+    const api = useApi((c) => ({ ...c, redis: { url: `redis://${CLOSED}` } }));
+    let token = '';
+    beforeAll(async () => {
+      // Issued by a process whose Redis works; the broken one only has to verify it.
+      const ok = createDeps(getConfig());
+      try {
+        const services = createServices(ok, createLogger('silent'));
+        const user = await services.auth.register({
+          email: `${unique('ready')}@example.id`,
+          password: 'kopi-susu-gula-aren',
+          first_name: 'Rina',
+          last_name: 'Saputri',
+          phone: '+6281200000000',
+        });
+        token = (await services.tokens.issue(user.id, 'customer')).access_token;
+      } finally {
+        await closeDeps(ok);
+      }
+    });
+
+    it('is 503 naming redis, quickly', async () => {
+      const started = Date.now();
+      const { status, body } = await readyz(api.url('/readyz'));
+      expect(status).toBe(503);
+      expect(body.down).toEqual(['redis']);
+      expect(body.checks.redis?.status).toBe('down');
+      expect(body.checks.postgres?.status).toBe('up');
+      expect(Date.now() - started).toBeLessThan(10_000); // answered, not hung
+    });
+
+    it('answers a request that needs Redis with a 503 naming it, and serves one that can do without', async () => {
+      const me = await fetch(api.url('/users/me'), { headers: { authorization: `Bearer ${token}` } });
+      expect(me.status).toBe(503);
+      expect(await me.json()).toEqual({
+        error: {
+          code: 'dependency_unavailable',
+          message: 'redis is unavailable; try again shortly',
+          details: { dependency: 'redis' },
+        },
+      });
+      expect((await fetch(api.url('/products?page_size=1'))).status).toBe(200);
+    });
+
+    it('stays live: /healthz asks no dependency', async () => {
+      const res = await fetch(api.url('/healthz'));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok' });
+    });
+  });
+});
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Runs a real entry point with `env`, waits until it is at work, and returns /healthz and /readyz. */
+async function probeProcess(entry: string, portVar: string, env: Record<string, string>, readyLine: RegExp) {
+  const port = await freePort();
+  const child = spawn('node', ['--import', 'tsx', entry], {
+    env: { ...process.env, LOG_LEVEL: 'info', [portVar]: String(port), ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    // Probed once the process is at work: the worker's start-up (bundling workflows) blocks its event loop.
+    const started = () => /health server listening/.test(output) && readyLine.test(output);
+    for (let i = 0; i < 150 && !started(); i++) await new Promise((r) => setTimeout(r, 200));
+    if (!started()) throw new Error(`${entry} never started: ${output.slice(-2000)}`);
+    const live = await fetch(`${base}/healthz`);
+    return { healthz: live.status, ...(await readyz(`${base}/readyz`)) };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+describe('the processes without HTTP of their own serve probes on their health port', () => {
+  const elsewhere = { ELASTICSEARCH_URL: `http://${CLOSED}`, CLICKHOUSE_URL: `http://${CLOSED}` };
+
+  it('the outbox relay checks Postgres and Kafka only', async () => {
+    const r = await probeProcess(
+      'workers/outbox-relay.ts',
+      'RELAY_HEALTH_PORT',
+      {
+        ...elsewhere,
+        REDIS_URL: `redis://${CLOSED}`,
+      },
+      /outbox relay running/,
+    );
+    expect(r.healthz).toBe(200);
+    expect(r.status).toBe(200);
+    expect(Object.keys(r.body.checks).sort()).toEqual(['kafka', 'postgres']);
+  });
+
+  it('the outbox relay is not ready without Kafka, and still live', async () => {
+    const r = await probeProcess(
+      'workers/outbox-relay.ts',
+      'RELAY_HEALTH_PORT',
+      { KAFKA_BROKERS: CLOSED },
+      /outbox relay running/,
+    );
+    expect(r.healthz).toBe(200);
+    expect(r.status).toBe(503);
+    expect(r.body.down).toEqual(['kafka']);
+  });
+
+  it('the Temporal worker checks Postgres, Redis and Temporal only', async () => {
+    const r = await probeProcess(
+      'workers/temporal-worker.ts',
+      'WORKER_HEALTH_PORT',
+      {
+        ...elsewhere,
+        KAFKA_BROKERS: CLOSED,
+        TEMPORAL_TASK_QUEUE: unique('ready-probe'),
+      },
+      /worker polling/,
+    );
+    expect(r.healthz).toBe(200);
+    expect(r.body.down).toEqual([]);
+    expect(r.status).toBe(200);
+    expect(Object.keys(r.body.checks).sort()).toEqual(['postgres', 'redis', 'temporal']);
   });
 });

@@ -25,4 +25,24 @@ describe('k8s manifests', () => {
     expect(probe.livenessProbe.httpGet.path).toBe('/healthz');
     expect(probe.readinessProbe.httpGet.path).toBe('/readyz');
   });
+
+  it('probe every process: liveness on /healthz, readiness on /readyz, on a port the process serves', () => {
+    const config = docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'pasar-config').data;
+    const healthPort: Record<string, string> = {
+      'pasar-api': config.API_PORT,
+      'pasar-worker': config.WORKER_HEALTH_PORT,
+      'pasar-outbox-relay': config.RELAY_HEALTH_PORT,
+    };
+    for (const [name, port] of Object.entries(healthPort)) {
+      const deployment = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === name);
+      const c = deployment.spec.template.spec.containers[0];
+      expect([name, c.livenessProbe?.httpGet?.path, c.readinessProbe?.httpGet?.path]).toEqual([
+        name,
+        '/healthz',
+        '/readyz',
+      ]);
+      const named = (c.ports ?? []).find((p: { name: string }) => p.name === c.readinessProbe.httpGet.port);
+      expect([name, String(named?.containerPort)]).toEqual([name, port]);
+    }
+  });
 });
