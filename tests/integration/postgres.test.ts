@@ -53,6 +53,7 @@ describe('Postgres through Prisma', () => {
         'orders.complaints',
         'orders.order_items',
         'orders.orders',
+        'outbox.aggregate_versions',
         'outbox.events',
         'payments.transactions',
         'payments.webhook_events',
