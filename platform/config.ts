@@ -148,14 +148,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       webhookUrl: e.PAYMENT_WEBHOOK_URL ?? `http://127.0.0.1:${e.API_PORT}/payments/webhook`,
       expirySeconds: e.PAYMENT_EXPIRY_SECONDS,
     },
-    rateLimits: {
-      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
-      /** Login attempts per source address and email. */
     /** Anti-hoarding: what one shopper may hold in unpaid checkouts at once. */
     checkout: {
       maxUnpaidOrders: e.CHECKOUT_MAX_UNPAID_ORDERS,
       maxUnpaidUnitsPerProduct: e.CHECKOUT_MAX_UNPAID_UNITS_PER_PRODUCT,
     },
+    rateLimits: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      /** Login attempts per source address and email. */
       login: e.LOGIN_RATE_LIMIT,
       otp: e.OTP_RATE_LIMIT,
       /** Failed logins of one account from any address before its password login is locked. */
