@@ -24,7 +24,10 @@ export function createErrorHandler(logger: Logger) {
     const dependency = dependencyOf(err);
     if (dependency) {
       logger.warn({ err, requestId, dependency, path: c.req.path }, 'dependency unavailable');
-      return c.json(errorBody('dependency_unavailable', `${dependency} is unavailable; try again shortly`, { dependency }), 503);
+      return c.json(
+        errorBody('dependency_unavailable', `${dependency} is unavailable; try again shortly`, { dependency }),
+        503,
+      );
     }
     logger.error({ err, requestId, path: c.req.path }, 'unhandled error');
     return c.json(errorBody('internal', 'internal error', { request_id: requestId }), 500);
