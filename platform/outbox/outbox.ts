@@ -18,19 +18,27 @@
  * This holds at READ COMMITTED, the callers' isolation level; at REPEATABLE READ the second writer
  * would get a serialization failure instead and retry. Writers of different aggregates never
  * wait for each other here.
+ *
+ * Every event's data is checked against the event catalog (platform/event-catalog.ts) before it
+ * is written: a producer bug throws and rolls back the producer's own transaction, loudly, in its
+ * tests, instead of reaching consumers that would park it on the dead-letter topic.
  */
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../generated/prisma/client';
+import { validateEventData, type EventInput, type EventType } from '../event-catalog';
 import type { EventEnvelope } from '../events';
 import type { TopicSpec } from '../kafka/topics';
 
 type Tx = Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRaw'>;
 
-export interface NewEvent<T> {
+/** A catalog type's data is typed at compile time; a type only known at run time is checked then. */
+type DataOf<K extends string> = K extends EventType ? EventInput<K> : unknown;
+
+export interface NewEvent<K extends string> {
   topic: TopicSpec;
-  type: string;
+  type: K;
   aggregateId: string;
-  data: T;
+  data: DataOf<K>;
   /** A caller-chosen stable id makes a retried write idempotent; random otherwise. */
   id?: string;
 }
@@ -45,10 +53,17 @@ async function nextVersion(tx: Tx, topic: string, aggregateId: string): Promise<
   return Number(row!.version);
 }
 
+/** Thrown when a producer's event is not what the catalog says: a bug in the producer. */
+export class InvalidEventError extends Error {
+  override name = 'InvalidEventError';
+}
+
 /** Records an event inside the caller's transaction; returns its envelope. */
-export async function enqueueEvent<T>(tx: Tx, event: NewEvent<T>): Promise<EventEnvelope<T>> {
+export async function enqueueEvent<K extends string>(tx: Tx, event: NewEvent<K>): Promise<EventEnvelope<DataOf<K>>> {
+  const problems = validateEventData(event.type, event.data);
+  if (problems) throw new InvalidEventError(`${event.type} event for ${event.aggregateId} is invalid: ${problems}`);
   const aggregateVersion = await nextVersion(tx, event.topic.name, event.aggregateId);
-  const envelope: EventEnvelope<T> = {
+  const envelope: EventEnvelope<DataOf<K>> = {
     id: event.id ?? randomUUID(),
     type: event.type,
     aggregate_id: event.aggregateId,

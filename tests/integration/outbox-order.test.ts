@@ -15,6 +15,15 @@ import { unique, useDeps } from '../support/deps';
 import { kill } from '../support/worker-process';
 import { waitFor } from '../support/shop';
 
+const stockSet = (i: number) => ({
+  product_id: '00000000-0000-4000-a000-000000000000',
+  quantity: i,
+  reserved: 0,
+  available: i,
+  reason: 'stock_set',
+  order_id: null,
+});
+
 interface Received {
   version: number;
   header: string | undefined;
@@ -115,7 +124,10 @@ describe('outbox order', () => {
     const write = (aggregateId: string, n: number) =>
       Promise.all(
         Array.from({ length: n }, (_, i) =>
-          deps().db.$transaction((tx) => enqueueEvent(tx, { topic, type: 'test.bumped', aggregateId, data: { i } })),
+          deps().db.$transaction((tx) =>
+            // Any catalog type will do (enqueueEvent refuses types the catalog does not know).
+            enqueueEvent(tx, { topic, type: 'inventory.changed', aggregateId, data: stockSet(i) }),
+          ),
         ),
       );
     const unpublished = async () => deps().db.outboxEvent.count({ where: { topic: topic.name, published_at: null } });
