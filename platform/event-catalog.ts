@@ -34,6 +34,8 @@ export const INVENTORY_REASONS = [
   'stock_set',
 ] as const;
 
+const orderLine = z.object({ product_id: uuid, quantity: z.number().int().positive(), unit_price: money });
+
 const orderChange = <S extends 'paid' | 'cancelled' | 'refunded'>(status: S) =>
   z.object({
     order_id: uuid,
@@ -43,6 +45,8 @@ const orderChange = <S extends 'paid' | 'cancelled' | 'refunded'>(status: S) =>
     total_amount: money,
     /** Why it was cancelled or refunded; null when paid. */
     reason: z.string().nullable(),
+    /** The order's lines, so a consumer of a payment or a refund need not remember order.created. */
+    items: z.array(orderLine).optional(),
   });
 
 const paymentChange = z.object({
@@ -111,12 +115,14 @@ export const EVENT_CATALOG = {
       order_number: z.string().min(1),
       user_id: uuid,
       subtotal: money,
-      items: z.array(z.object({ product_id: uuid, quantity: z.number().int().positive(), unit_price: money })).min(1),
+      items: z.array(orderLine).min(1),
     }),
   ),
   'order.paid': entry(TOPICS.orders, orderChange('paid')),
   'order.cancelled': entry(TOPICS.orders, orderChange('cancelled')),
   'order.refunded': entry(TOPICS.orders, orderChange('refunded')),
+  /** A signed-in shopper opened a product page; published by the API directly, at most once. */
+  'product.viewed': entry(TOPICS.views, z.object({ user_id: uuid, product_id: uuid, viewed_at: isoTime })),
   'payment.succeeded': entry(TOPICS.payments, paymentChange),
   'payment.failed': entry(TOPICS.payments, paymentChange),
   'payment.refunded': entry(TOPICS.payments, paymentChange),

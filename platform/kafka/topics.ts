@@ -30,6 +30,8 @@ export const TOPICS = {
   payments: { name: 'pasar.payments', partitions: 6, carries: 'payment.succeeded, payment.failed, payment.refunded' },
   shipments: { name: 'pasar.shipments', partitions: 3, carries: 'shipment.created, shipment.status_changed' },
   complaints: { name: 'pasar.complaints', partitions: 3, carries: 'complaint.opened, complaint.resolved' },
+  /** Straight from the API, not the outbox: at most once, keyed by shopper (services/recommendations/view-publisher.ts). */
+  views: { name: 'pasar.product-views', partitions: 6, carries: 'product.viewed' },
   deadLetter: { name: 'pasar.dead-letter', partitions: 1, carries: 'events a consumer gave up on, with the error' },
 } as const satisfies Record<string, TopicSpec>;
 

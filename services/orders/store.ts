@@ -70,7 +70,7 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
         data: { status: to, ...extra },
       });
       if (moved.count === 0) return false;
-      const order = await tx.order.findUniqueOrThrow({ where: { id: orderId } });
+      const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: withItems });
       await emit(tx, orderId, type, {
         order_id: orderId,
         order_number: order.order_number,
@@ -78,6 +78,13 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
         status: to,
         total_amount: order.total_amount.toFixed(2),
         reason: order.cancel_reason,
+        // What was bought travels with the payment and the refund: consumers (recommendations,
+        // analytics) need not keep order.created's lines around until the order settles.
+        items: order.items.map((i) => ({
+          product_id: i.product_id,
+          quantity: i.quantity,
+          unit_price: i.unit_price.toFixed(2),
+        })),
       });
       return true;
     });
