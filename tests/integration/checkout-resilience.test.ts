@@ -66,7 +66,13 @@ describe('checkout under duplicates, forgeries, cancellations and refunds', () =
       id: `evt_forged_${orderId}`,
       type: 'payment_intent.succeeded',
       created: 0,
-      data: { intent_id: txn.gateway_transaction_id, reference: orderId, amount: txn.amount, status: 'succeeded' },
+      data: {
+        intent_id: txn.gateway_transaction_id,
+        reference: orderId,
+        amount: txn.amount,
+        currency: 'IDR',
+        status: 'succeeded',
+      },
     };
     expect((await postWebhook(event, 'whsec_not_the_real_secret')).status).toBe(401);
     const stale = await fetch(`${server().base}/payments/webhook`, {
