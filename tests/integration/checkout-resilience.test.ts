@@ -2,6 +2,7 @@ import { signWebhook, SIGNATURE_HEADER } from '../../services/payments/webhook-s
 import { adminToken, client, type Client } from '../support/http';
 import { CARDS, checkout, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
 import { useServer } from '../support/server';
+import { postSignedWebhook } from '../support/webhooks';
 
 describe('checkout under duplicates, forgeries, cancellations and refunds', () => {
   const server = useServer({ worker: true });
@@ -18,14 +19,7 @@ describe('checkout under duplicates, forgeries, cancellations and refunds', () =
     return { productId, me, orderId: res.body.order_id as string };
   }
 
-  const postWebhook = (event: unknown, secret = server().config.payments.webhookSecret) => {
-    const raw = JSON.stringify(event);
-    return fetch(`${server().base}/payments/webhook`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, raw) },
-      body: raw,
-    });
-  };
+  const postWebhook = (event: unknown, secret?: string) => postSignedWebhook(server(), event, secret);
 
   beforeAll(async () => {
     api = client(server().base);

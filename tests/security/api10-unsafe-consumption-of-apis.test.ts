@@ -4,10 +4,10 @@
  * and the currency must all match the transaction, or the event is recorded and refused. An
  * event type Pasar does not know is recorded and ignored, never read as a failure.
  */
-import { signWebhook, SIGNATURE_HEADER } from '../../services/payments/webhook-signature';
 import { adminToken, client, type Client } from '../support/http';
 import { CARDS, checkout, newProduct, orderStatus, shopperWithCart } from '../support/shop';
 import { useServer } from '../support/server';
+import { postSignedWebhook } from '../support/webhooks';
 
 describe('API10 unsafe consumption: payment webhooks move money only as the gateway did', () => {
   const server = useServer({ worker: true });
@@ -30,18 +30,7 @@ describe('API10 unsafe consumption: payment webhooks move money only as the gate
     return { me, orderId, productId, txn };
   }
 
-  const post = async (event: unknown) => {
-    const raw = JSON.stringify(event);
-    const res = await fetch(`${server().base}/payments/webhook`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [SIGNATURE_HEADER]: signWebhook(server().config.payments.webhookSecret, raw),
-      },
-      body: raw,
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const post = (event: unknown) => postSignedWebhook(server(), event);
 
   const succeeded = (id: string, txn: any, orderId: string, data: Record<string, unknown> = {}) => ({
     id,
