@@ -23,6 +23,7 @@ import type { AppEnv } from './context';
 import { healthRoutes } from './health/routes';
 import { inventoryRoutes } from './inventory/routes';
 import { productRoutes } from './products/routes';
+import { searchRoutes } from './search/routes';
 import { userRoutes } from './users/routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -47,6 +48,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', authRoutes(services, deps.redis, deps.config.rateLimits));
   app.route('/', userRoutes(services));
   app.route('/', productRoutes(services));
+  app.route('/', searchRoutes(deps.search));
   app.route('/', inventoryRoutes(services, deps.config.auth.internalJwtSecret));
   app.route('/', cartRoutes(services));
   app.route('/', shippingRoutes());

@@ -10,7 +10,9 @@ import { getConfig } from '../platform/config';
 import { migrateClickHouse } from '../platform/migrate/clickhouse';
 import { migrateKafka } from '../platform/migrate/kafka';
 import { migratePostgres } from '../platform/migrate/postgres';
-import { ensureProductsIndex } from '../services/search/products-index';
+import { createPrisma } from '../platform/clients/prisma';
+import { createLogger } from '../platform/logger';
+import { migrateElasticsearch } from '../platform/migrate/elasticsearch';
 
 const config = getConfig();
 const root = process.cwd();
@@ -43,7 +45,10 @@ try {
     ),
   );
   const es = createElasticsearch(config.elasticsearch.url, config.dependencyTimeoutMs);
-  await step('elasticsearch', () => ensureProductsIndex(es)).finally(() => es.close());
+  const db = createPrisma(config.postgres.url, config.dependencyTimeoutMs);
+  await step('elasticsearch', () => migrateElasticsearch(es, db, createLogger('warn', 'migrate'))).finally(() =>
+    Promise.all([es.close(), db.$disconnect()]),
+  );
   const kafka = createKafka(config.kafka.brokers, config.kafka.clientId, config.dependencyTimeoutMs);
   await step('kafka', () => migrateKafka(kafka, config.kafka.replicationFactor));
 } catch {

@@ -1,0 +1,45 @@
+/**
+ * Product search and autocomplete, public. Elasticsearch down answers 503 naming it; no other
+ * route depends on it (and the API's readiness does not check it).
+ */
+import { createRoute } from '@hono/zod-openapi';
+import type { Search } from '../../platform/clients/elasticsearch';
+import { createProductSearch } from '../../services/search/query';
+import { createRouter } from '../router';
+import { errorResponses, json } from '../schemas';
+import { SearchPage, SearchQuery, SuggestionQuery, Suggestions } from './schemas';
+
+const tags = ['search'];
+
+const routes = {
+  search: createRoute({
+    method: 'get',
+    path: '/search',
+    tags,
+    summary: 'Search active products: relevance-ranked, typo-tolerant, with highlights and facets',
+    description:
+      'Facets count with every filter except their own (category counts ignore `category`, price ranges ' +
+      'ignore `min_price`/`max_price`). Pages stop at 100.',
+    request: { query: SearchQuery },
+    responses: { 200: json(SearchPage), ...errorResponses(400, 503) },
+  }),
+  suggestions: createRoute({
+    method: 'get',
+    path: '/search/suggestions',
+    tags,
+    summary: 'Product names completing what was typed (any word of the name), one typo tolerated',
+    request: { query: SuggestionQuery },
+    responses: { 200: json(Suggestions), ...errorResponses(400, 503) },
+  }),
+};
+
+/** `index` lets a test point the routes at a scratch index. */
+export function searchRoutes(es: Search, index?: string) {
+  const search = createProductSearch(es, index);
+  return createRouter()
+    .openapi(routes.search, async (c) => c.json(await search.search(c.req.valid('query')), 200))
+    .openapi(routes.suggestions, async (c) => {
+      const { q, size } = c.req.valid('query');
+      return c.json(await search.suggest(q, size), 200);
+    });
+}

@@ -1,0 +1,183 @@
+/**
+ * Rebuilds the products index from Postgres into a new versioned index and swaps the alias,
+ * while the search consumer keeps writing (`npm run search:reindex`, and the migration to a new
+ * mapping version). Why search is never empty or wrong, and no update is lost:
+ *
+ * 1. The new index is loaded from one REPEATABLE READ snapshot of the catalog, with each
+ *    product's aggregate versions read in the same snapshot (outbox.aggregate_versions is bumped
+ *    in the transaction of every change), so every document says exactly which events it holds.
+ *    Meanwhile the consumer writes through the alias to the old index, stamping `indexed_at`.
+ * 2. Catch-up pass 1: every old-index document written since the rebuild began (`indexed_at`)
+ *    is merged into the new index, version-checked (document.ts): an event newer than the
+ *    snapshot wins, an older one is dropped.
+ * 3. The alias moves in one atomic `_aliases` call: readers see the old index, then the new one,
+ *    both complete. Then the old index gets a write block, which waits for writes in flight; a
+ *    consumer write aimed at it afterwards fails and is retried through the alias (indexer.ts).
+ * 4. Catch-up pass 2 merges what landed in the old index between pass 1 and the block. After it,
+ *    the old index can receive nothing more, so it is deleted (or kept with `keepPrevious`).
+ * Events committed after the snapshot reach the new index either through a catch-up pass (the
+ * consumer wrote them to the old index) or directly (written after the swap); events before it
+ * are already in the snapshot, so their late delivery is a no-op.
+ */
+import type { Client } from '@elastic/elasticsearch';
+import { Prisma } from '../../generated/prisma/client';
+import type { Db } from '../../platform/clients/prisma';
+import { TOPICS } from '../../platform/kafka/topics';
+import type { Logger } from '../../platform/logger';
+import { fromDocument, productHalf, stockHalf, type ProductDocument } from './document';
+import { createIndexer } from './indexer';
+import { aliasTarget, createProductsIndex, PRODUCTS_ALIAS, PRODUCTS_INDEX } from './products-index';
+
+/** `indexed_at` is stamped by the consumer's clock: allow this much skew between hosts. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export interface RebuildOptions {
+  alias?: string;
+  /** The new index is `<indexPrefix>-<timestamp>`. */
+  indexPrefix?: string;
+  batchSize?: number;
+  keepPrevious?: boolean;
+  /** Called after the snapshot is loaded, before the catch-up and the swap (tests widen the window here). */
+  afterLoad?: () => Promise<void>;
+}
+
+export interface RebuildResult {
+  index: string;
+  previous?: string;
+  documents: number;
+  caughtUp: number;
+  ms: number;
+}
+
+interface Row {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  price: string;
+  category: string;
+  status: string;
+  weight_grams: number;
+  created_at: Date;
+  updated_at: Date;
+  available: number;
+  product_version: bigint;
+  stock_version: bigint;
+}
+
+export function toDocument(r: Row, now: number): ProductDocument {
+  return {
+    ...productHalf({
+      ...r,
+      status: r.status as 'active',
+      created_at: r.created_at.toISOString(),
+      updated_at: r.updated_at.toISOString(),
+    }),
+    ...stockHalf(r.available),
+    product_version: Number(r.product_version),
+    stock_version: Number(r.stock_version),
+    indexed_at: now,
+  };
+}
+
+const stamp = () =>
+  new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .toLowerCase();
+
+/** Loads every product of one snapshot into `index`; returns how many. */
+async function loadSnapshot(db: Db, es: Client, index: string, batchSize: number): Promise<number> {
+  return db.$transaction(
+    async (tx) => {
+      let after = '00000000-0000-0000-0000-000000000000';
+      let count = 0;
+      let inFlight: Promise<unknown> = Promise.resolve();
+      for (;;) {
+        const rows = await tx.$queryRaw<Row[]>`
+          SELECT p.id::text, p.sku, p.name, p.description, p.price::text AS price, p.category, p.status,
+                 p.weight_grams, p.created_at, p.updated_at,
+                 COALESCE(i.quantity - i.reserved, 0)::int AS available,
+                 COALESCE(pv.version, 0) AS product_version, COALESCE(iv.version, 0) AS stock_version
+          FROM catalog.products p
+          LEFT JOIN catalog.inventory i ON i.product_id = p.id
+          LEFT JOIN outbox.aggregate_versions pv
+            ON pv.aggregate_type = ${TOPICS.products.name} AND pv.aggregate_id = p.id::text
+          LEFT JOIN outbox.aggregate_versions iv
+            ON iv.aggregate_type = ${TOPICS.inventory.name} AND iv.aggregate_id = p.id::text
+          WHERE p.id > ${after}::uuid ORDER BY p.id LIMIT ${batchSize}`;
+        if (rows.length === 0) break;
+        const now = Date.now();
+        const operations = rows.flatMap((r) => [{ index: { _index: index, _id: r.id } }, toDocument(r, now)]);
+        await inFlight; // one bulk in flight while the next batch is read
+        inFlight = es.bulk({ operations }).then((res) => {
+          if (res.errors)
+            throw new Error(`bulk load into ${index} failed: ${JSON.stringify(res.items.find((i) => i.index?.error))}`);
+        });
+        count += rows.length;
+        after = rows[rows.length - 1]!.id;
+      }
+      await inFlight;
+      return count;
+    },
+    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, maxWait: 10_000, timeout: 60 * 60_000 },
+  );
+}
+
+/** Merges every document of `from` written since `since` into `to`, newest version wins. */
+async function catchUp(es: Client, from: string, to: string, since: number): Promise<number> {
+  await es.indices.refresh({ index: from });
+  const target = createIndexer(es, to);
+  let searchAfter: estypesSortResults | undefined;
+  let written = 0;
+  for (;;) {
+    const res = await es.search<ProductDocument>({
+      index: from,
+      size: 1000,
+      query: { range: { indexed_at: { gte: since } } },
+      sort: [{ id: 'asc' }],
+      search_after: searchAfter,
+    });
+    const hits = res.hits.hits;
+    if (hits.length === 0) break;
+    written += await target.applyMany(hits.map((h) => fromDocument(h._id!, h._source!)));
+    searchAfter = hits[hits.length - 1]!.sort;
+  }
+  return written;
+}
+type estypesSortResults = (string | number | boolean | null)[];
+
+export async function rebuildProductsIndex(db: Db, es: Client, logger: Logger, options: RebuildOptions = {}) {
+  const started = Date.now();
+  const alias = options.alias ?? PRODUCTS_ALIAS;
+  const previous = await aliasTarget(es, alias);
+  const index = `${options.indexPrefix ?? PRODUCTS_INDEX}-${stamp()}`;
+  // No refresh while loading (one at the end), the usual bulk-load setting.
+  await createProductsIndex(es, index, { refresh_interval: '-1' });
+  try {
+    const documents = await loadSnapshot(db, es, index, options.batchSize ?? 2000);
+    await es.indices.putSettings({ index, settings: { refresh_interval: '1s' } });
+    await es.indices.refresh({ index });
+    logger.info({ index, documents, ms: Date.now() - started }, 'snapshot loaded');
+    await options.afterLoad?.();
+    const since = started - CLOCK_SKEW_MS;
+    let caughtUp = previous ? await catchUp(es, previous, index, since) : 0;
+    await es.indices.updateAliases({
+      actions: [...(previous ? [{ remove: { index: previous, alias } }] : []), { add: { index, alias } }],
+    });
+    if (previous) {
+      await es.indices.addBlock({ index: previous, block: 'write' });
+      caughtUp += await catchUp(es, previous, index, since);
+      if (!options.keepPrevious) await es.indices.delete({ index: previous });
+    }
+    await es.indices.refresh({ index });
+    const result: RebuildResult = { index, previous, documents, caughtUp, ms: Date.now() - started };
+    logger.info(result, 'alias swapped');
+    return result;
+  } catch (err) {
+    // The alias never moved (or the failure is after it moved, in which case the new index is live).
+    if (!(await aliasTarget(es, alias).catch(() => undefined))?.startsWith(index))
+      await es.indices.delete({ index }, { ignore: [404] }).catch(() => undefined);
+    throw err;
+  }
+}
