@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { getConfig } from '../platform/config';
 import { DEMO_ADDRESS } from '../services/users/demo-address';
 import { TEST_CARDS } from '../simulators/payment-gateway/cards';
+import { httpCall, loopbackAddress, type Json } from './lib/http';
 
 const { api } = getConfig();
 const BASE = `http://${api.host}:${api.port}`;
@@ -26,17 +27,13 @@ const step = (title: string, detail: unknown = '') =>
     `\n${++stepNo}. ${title}${detail === '' ? '' : `\n   ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`}`,
   );
 
-// The demo reads replies loosely, like a script would; the API documents their shapes at /docs.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
-  const res = await fetch(`${BASE}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = res.status === 204 ? undefined : await res.json();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
-  return json;
+/** One shopper, one source address of its own (see scripts/lib/http.ts). */
+const from = loopbackAddress();
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Json> {
+  const res = await httpCall(BASE, method, path, { body, headers, token: token || undefined, from });
+  if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 async function main() {

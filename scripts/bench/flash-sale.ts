@@ -4,10 +4,10 @@
  * the winners pay. Prints how long the checkouts took to settle, how long until every winner's
  * order was paid, and the final stock; exits 1 if more than U orders were paid or stock went wrong.
  */
-import { randomInt, randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { getConfig } from '../../platform/config';
 import { TEST_CARDS } from '../../simulators/payment-gateway/cards';
+import { httpCall, loopbackAddress, type Reply } from '../lib/http';
 
 const config = getConfig();
 const BASE = `http://${config.api.host}:${config.api.port}`;
@@ -16,15 +16,6 @@ const num = (name: string, fallback: number) => (args.includes(name) ? Number(ar
 const SHOPPERS = num('--shoppers', 100);
 const UNITS = num('--units', 10);
 
-// Replies are read loosely, as a load script does; their shapes are documented at /docs.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-/**
- * One HTTP call. `from` picks the loopback source address (any 127.x.y.z reaches 127.0.0.1 on
- * Linux): each shopper arrives from an address of its own, as real shoppers do, so the shop's
- * per-address sign-up limit sees a crowd, not one client registering a thousand accounts.
- */
 function call(
   method: string,
   path: string,
@@ -32,36 +23,9 @@ function call(
   token?: string,
   headers: Record<string, string> = {},
   from?: string,
-): Promise<{ status: number; body: Json }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${BASE}${path}`,
-      {
-        method,
-        localAddress: from,
-        agent: from ? false : keepAlive,
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+): Promise<Reply> {
+  return httpCall(BASE, method, path, { body, token, headers, from });
 }
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 256 });
-const loopbackAddress = () => `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
 
 const ms = (since: number) => `${((performance.now() - since) / 1000).toFixed(2)} s`;
 const percentile = (xs: number[], p: number) =>
