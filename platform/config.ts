@@ -76,6 +76,7 @@ const RawEnv = z.object({
   // Probe ports of the processes that serve no HTTP of their own (bound on API_HOST).
   WORKER_HEALTH_PORT: port(3001),
   RELAY_HEALTH_PORT: port(3002),
+  CONSUMERS_HEALTH_PORT: port(3003),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -170,8 +171,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     users: { maxAddresses: e.MAX_ADDRESSES_PER_USER },
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,
-    /** /healthz and /readyz of the worker and the relay, for Kubernetes probes. */
-    health: { host: e.API_HOST, workerPort: e.WORKER_HEALTH_PORT, relayPort: e.RELAY_HEALTH_PORT },
+    /** /healthz and /readyz of the worker, the relay and the Kafka consumers, for Kubernetes probes. */
+    health: {
+      host: e.API_HOST,
+      workerPort: e.WORKER_HEALTH_PORT,
+      relayPort: e.RELAY_HEALTH_PORT,
+      consumersPort: e.CONSUMERS_HEALTH_PORT,
+    },
   };
 }
 

@@ -1,0 +1,189 @@
+/**
+ * The consumer runtime against the real Kafka and Redis (issue 8): redelivery changes nothing,
+ * poisoned events are parked on the dead-letter topic with what an operator needs and the
+ * partition moves on, a parked event is replayed once, a graceful stop commits, and a consumer
+ * cut off from Kafka catches up when it is back. Every consumer runs in a group and on a topic
+ * of its own (tests/support/consumers.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope } from '../../platform/events';
+import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
+import { readDeadLetters, type DeadLetter } from '../../platform/kafka/dead-letter';
+import { replayEntries } from '../../platform/kafka/dead-letter-replay';
+import { createProcessedEvents, processedKey } from '../../platform/kafka/processed-events';
+import type { TopicSpec } from '../../platform/kafka/topics';
+import { createLogger } from '../../platform/logger';
+import { produce, productEvent, testTopic, useConsumers } from '../support/consumers';
+import { unique, useDeps } from '../support/deps';
+import { waitFor } from '../support/shop';
+
+const logger = createLogger('silent');
+
+describe('consumer runtime', () => {
+  const deps = useDeps();
+  const consumers = useConsumers(() => deps().kafka);
+
+  /** A consumer that counts each product's events in Redis, deduplicated by the processed-events record. */
+  function countingConsumer(name: string, topic: TopicSpec) {
+    const processed = createProcessedEvents(deps().redis, 600);
+    const seen: string[] = [];
+    const spec: ConsumerSpec = {
+      name,
+      topics: [topic],
+      types: ['product.upserted'],
+      handle: async (event) => {
+        seen.push(event.id);
+        await processed.once(name, event.id, async () => {
+          await deps().redis.incr(`test:count:${name}:${event.aggregate_id}`);
+        });
+      },
+    };
+    const count = async (productId: string) => Number(await deps().redis.get(`test:count:${name}:${productId}`));
+    return { spec, seen, count };
+  }
+
+  async function parkedBy(group: string, n: number): Promise<DeadLetter[]> {
+    let found: DeadLetter[] = [];
+    await waitFor(`${n} dead-letter entries of ${group}`, async () => {
+      found = (await readDeadLetters(deps().kafka)).filter((e) => e.group_id === group);
+      return found.length >= n;
+    });
+    return found;
+  }
+
+  it('an event delivered three times (offsets rewound twice) changes nothing after the first', async () => {
+    const { kafka } = deps();
+    const topic = await testTopic(kafka);
+    const name = unique('counter');
+    const { spec, seen, count } = countingConsumer(name, topic);
+    const event = productEvent();
+    await produce(kafka, topic.name, [{ key: event.aggregate_id, value: event }]);
+    const groupId = `pasar.${name}`;
+
+    for (let delivery = 1; delivery <= 3; delivery++) {
+      const c = consumers.start(spec, { groupId });
+      await waitFor(`delivery ${delivery}`, async () => seen.length === delivery);
+      await consumers.stop(c);
+      // Rewind the group, as a crash before the commit or a rebalance would.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.resetOffsets({ groupId, topic: topic.name, earliest: true });
+      await admin.disconnect();
+    }
+
+    expect(seen).toEqual([event.id, event.id, event.id]);
+    expect(await count(event.aggregate_id)).toBe(1);
+    expect(await deps().redis.exists(processedKey(name, event.id))).toBe(1);
+  });
+
+  it('poisoned events are parked with the error, consumer, attempts and headers; the partition moves on', async () => {
+    const { kafka } = deps();
+    const topic = await testTopic(kafka);
+    const handled: string[] = [];
+    const spec: ConsumerSpec = {
+      name: unique('poison'),
+      topics: [topic],
+      types: ['product.upserted'],
+      handle: async (event: EventEnvelope<any>) => {
+        if (event.data.name === 'always throws') throw new Error('the handler cannot take this product');
+        handled.push(event.id);
+      },
+    };
+    const key = randomUUID(); // one key: one partition, in this order
+    const badData = productEvent(2, key);
+    (badData.data as { price: string }).price = 'free';
+    const throwing = productEvent(3, key, 'always throws');
+    const good = productEvent(4, key);
+    const notForUs = { ...productEvent(5, key), type: 'user.registered', data: { nonsense: true } };
+    const sentAt = Date.now();
+    await produce(kafka, topic.name, [
+      { key, value: '{"id": "not json', headers: { traceparent: '00-abc-01' } },
+      { key, value: badData },
+      { key, value: throwing, headers: { event_type: throwing.type, traceparent: '00-def-01' } },
+      { key, value: notForUs },
+      { key, value: good },
+    ]);
+    const c = consumers.start(spec);
+
+    await waitFor('the event after the poisoned ones', async () => handled.includes(good.id));
+    const entries = await parkedBy(c.groupId, 3);
+    const firstParkedMs = Date.parse(entries[0]!.parked_at) - sentAt;
+
+    expect(handled).toEqual([good.id]);
+    expect(c.stats()).toMatchObject({ handled: 1, skipped: 1, deadLettered: 3 });
+    const [notJson, invalid, failing] = entries.sort((a, b) => Number(a.original.offset) - Number(b.original.offset));
+    expect(notJson).toMatchObject({
+      consumer: spec.name,
+      reason: 'invalid_event',
+      attempts: 0,
+      event_id: null,
+      original: { topic: topic.name, partition: 0, offset: '0', key, value: '{"id": "not json' },
+    });
+    expect(notJson!.error.message).toMatch(/not JSON/);
+    expect(notJson!.original.headers).toEqual({ traceparent: '00-abc-01' });
+    expect(invalid).toMatchObject({ reason: 'invalid_event', attempts: 0, event_id: badData.id });
+    expect(invalid!.error.message).toMatch(/data\.price/);
+    expect(failing).toMatchObject({
+      reason: 'handler_failed',
+      attempts: 4,
+      event_id: throwing.id,
+      event_type: 'product.upserted',
+      error: { name: 'Error', message: 'the handler cannot take this product' },
+      original: { offset: '2', headers: { event_type: 'product.upserted', traceparent: '00-def-01' } },
+    });
+    expect(JSON.parse(failing!.original.value!)).toEqual(throwing);
+    console.log(`a poisoned event reached the dead-letter topic ${firstParkedMs} ms after it was sent`);
+  });
+
+  it('dlq replay re-drives a parked event through its consumer once, and never twice', async () => {
+    const { kafka, redis } = deps();
+    const topic = await testTopic(kafka);
+    const name = unique('replay');
+    const { spec: counting, seen, count } = countingConsumer(name, topic);
+    let broken = true; // Elasticsearch rejects the document, say, until a fix is deployed
+    const spec: ConsumerSpec = {
+      ...counting,
+      handle: async (event, ctx) => {
+        if (broken) throw new Error('mapping rejected the document');
+        await counting.handle(event, ctx);
+      },
+    };
+    const event = productEvent();
+    await produce(kafka, topic.name, [{ key: event.aggregate_id, value: event }]);
+    const c = consumers.start(spec);
+    const [entry] = await parkedBy(c.groupId, 1);
+    expect(await count(event.aggregate_id)).toBe(0);
+
+    const stillBroken = await replayEntries(redis, [entry!], [spec], logger);
+    expect(stillBroken).toEqual([
+      expect.objectContaining({ outcome: 'failed', error: 'mapping rejected the document' }),
+    ]);
+
+    broken = false;
+    const results = await replayEntries(redis, [entry!, entry!], [spec], logger);
+    expect(results.map((r) => r.outcome)).toEqual(['replayed', 'already_replayed']);
+    expect(seen).toEqual([event.id]);
+    expect(await count(event.aggregate_id)).toBe(1);
+  });
+
+  it('a graceful stop commits what was handled', async () => {
+    const { kafka } = deps();
+    const topic = await testTopic(kafka);
+    const { spec, seen } = countingConsumer(unique('stopper'), topic);
+    const events = Array.from({ length: 20 }, () => productEvent());
+    await produce(
+      kafka,
+      topic.name,
+      events.map((e) => ({ key: 'one-key', value: e })),
+    );
+    const c = consumers.start(spec);
+    await waitFor('all 20 handled', async () => seen.length === 20);
+    await consumers.stop(c);
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId: c.groupId, topics: [topic.name] });
+    await admin.disconnect();
+    expect(offsets!.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '20' })]);
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * Every Kafka consumer the consumers process runs (workers/consumers.ts), with what each uses
+ * besides Kafka, which the process's /readyz checks. A service adds its consumer here: a factory
+ * `(deps, logger) => ConsumerSpec` in services/<service>/consumer.ts.
+ */
+import type { Deps } from '../platform/deps';
+import type { DependencyName } from '../platform/health';
+import type { ConsumerSpec } from '../platform/kafka/consumer-spec';
+import type { Logger } from '../platform/logger';
+
+export interface RegisteredConsumer {
+  name: string;
+  create: (deps: Deps, logger: Logger) => ConsumerSpec;
+  /** What its handler talks to (Kafka is implied). */
+  uses: readonly DependencyName[];
+}
+
+export const REGISTERED_CONSUMERS: RegisteredConsumer[] = [];
+
+/** The registered consumers, or only those named (`workers/consumers.ts search`). */
+export function selectConsumers(names: readonly string[] = []): RegisteredConsumer[] {
+  const unknown = names.filter((n) => !REGISTERED_CONSUMERS.some((c) => c.name === n));
+  if (unknown.length > 0) throw new Error(`unknown consumer(s): ${unknown.join(', ')}`);
+  return names.length === 0 ? REGISTERED_CONSUMERS : REGISTERED_CONSUMERS.filter((c) => names.includes(c.name));
+}
+
+/** Kafka plus everything the given consumers use, once each: what their process's readiness checks. */
+export function dependenciesOf(consumers: readonly RegisteredConsumer[]): DependencyName[] {
+  return [...new Set<DependencyName>(['kafka', ...consumers.flatMap((c) => c.uses)])];
+}
