@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm start`: the whole shop on this machine. Stack up, migrations applied, admin and demo
-# catalog seeded, then the API, the Temporal worker and the outbox relay in the foreground
+# catalog seeded, then the API, the Temporal worker, the outbox relay and the Kafka consumers
+# (search, recommendations...) in the foreground
 # (Ctrl-C stops them; the stack keeps running until `npm run stack:down`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ trap cleanup INT TERM EXIT
 
 node --import tsx workers/temporal-worker.ts & pids+=($!)
 node --import tsx workers/outbox-relay.ts & pids+=($!)
+node --import tsx workers/consumers.ts & pids+=($!)
 node --import tsx workers/api.ts & pids+=($!)
 
 for _ in $(seq 1 60); do
@@ -32,13 +34,14 @@ cat <<URLS
   API               http://$API_HOST:$API_PORT
   API docs          http://$API_HOST:$API_PORT/docs   (OpenAPI: /openapi.json)
   Readiness         http://$API_HOST:$API_PORT/readyz
+  Consumers         http://$API_HOST:${CONSUMERS_HEALTH_PORT:-3003}/readyz   (lag: npm run consumers:lag; parked events: npm run dlq -- list)
   Temporal Web UI   http://127.0.0.1:$TEMPORAL_UI_PORT
   Payment gateway   http://127.0.0.1:${PAYMENT_GATEWAY_PORT:-4010}   (simulator; deliveries: /_sim/deliveries)
   Stack status      npm run stack:status    (logs: npm run stack:logs -- <component>)
 
   Admin account     printed by [seed] above (local default password: README, "Try it")
 
-  Ctrl-C stops the API, worker and relay; npm run stack:down stops the stack.
+  Ctrl-C stops the API, worker, relay and consumers; npm run stack:down stops the stack.
 
 URLS
 wait -n "${pids[@]}"

@@ -7,6 +7,7 @@ import type { Deps } from '../platform/deps';
 import type { DependencyName } from '../platform/health';
 import type { ConsumerSpec } from '../platform/kafka/consumer-spec';
 import type { Logger } from '../platform/logger';
+import { createSearchConsumer } from '../services/search/consumer';
 
 export interface RegisteredConsumer {
   name: string;
@@ -15,7 +16,9 @@ export interface RegisteredConsumer {
   uses: readonly DependencyName[];
 }
 
-export const REGISTERED_CONSUMERS: RegisteredConsumer[] = [];
+export const REGISTERED_CONSUMERS: RegisteredConsumer[] = [
+  { name: 'search', create: (deps, logger) => createSearchConsumer(deps, logger), uses: ['elasticsearch'] },
+];
 
 /** The registered consumers, or only those named (`workers/consumers.ts search`). */
 export function selectConsumers(names: readonly string[] = []): RegisteredConsumer[] {

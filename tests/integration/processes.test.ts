@@ -64,4 +64,23 @@ describe('process entry points', () => {
     expect(code).toBe(0);
     expect(output).toContain('worker stopped');
   });
+
+  it('the consumers process joins its groups, answers its probes, then commits and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    let health = 0;
+    let ready: { status?: string; consumers?: Record<string, { state: string }> } = {};
+    const { code, output } = await runUntilStopped(
+      'workers/consumers.ts',
+      { CONSUMERS_HEALTH_PORT: String(port), LOG_LEVEL: 'info' },
+      /consumer joined its group/,
+      async () => {
+        health = (await fetch(`http://127.0.0.1:${port}/healthz`)).status;
+        ready = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
+      },
+    );
+    expect(health).toBe(200);
+    expect(ready.consumers?.search?.state).toBe('running');
+    expect(code).toBe(0);
+    expect(output).toContain('consumers stopped');
+  });
 });

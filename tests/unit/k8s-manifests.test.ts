@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { REGISTERED_CONSUMERS } from '../../workers/consumer-registry';
 
 const docs = readdirSync('k8s')
   .filter((f) => f.endsWith('.yaml'))
@@ -32,6 +33,9 @@ describe('k8s manifests', () => {
       'pasar-api': config.API_PORT,
       'pasar-worker': config.WORKER_HEALTH_PORT,
       'pasar-outbox-relay': config.RELAY_HEALTH_PORT,
+      ...Object.fromEntries(
+        REGISTERED_CONSUMERS.map((c) => [`pasar-consumer-${c.name}`, config.CONSUMERS_HEALTH_PORT]),
+      ),
     };
     for (const [name, port] of Object.entries(healthPort)) {
       const deployment = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === name);
@@ -44,5 +48,14 @@ describe('k8s manifests', () => {
       const named = (c.ports ?? []).find((p: { name: string }) => p.name === c.readinessProbe.httpGet.port);
       expect([name, String(named?.containerPort)]).toEqual([name, port]);
     }
+  });
+
+  it('run each registered Kafka consumer in a Deployment of its own, and nothing else', () => {
+    const consumers = docs
+      .filter(
+        (d) => d.kind === 'Deployment' && d.spec.template.spec.containers[0].command.at(-1) === 'workers/consumers.ts',
+      )
+      .map((d) => [d.metadata.name, d.spec.template.spec.containers[0].args]);
+    expect(consumers.sort()).toEqual(REGISTERED_CONSUMERS.map((c) => [`pasar-consumer-${c.name}`, [c.name]]).sort());
   });
 });
