@@ -23,6 +23,7 @@ import type { AppEnv } from './context';
 import { healthRoutes } from './health/routes';
 import { inventoryRoutes } from './inventory/routes';
 import { productRoutes } from './products/routes';
+import { createRecommendationApi } from './recommendations';
 import { searchRoutes } from './search/routes';
 import { userRoutes } from './users/routes';
 
@@ -47,7 +48,9 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', healthRoutes(deps));
   app.route('/', authRoutes(services, deps.redis, deps.config.rateLimits));
   app.route('/', userRoutes(services));
-  app.route('/', productRoutes(services));
+  const recommendations = createRecommendationApi(deps, services, logger);
+  app.route('/', productRoutes(services, recommendations.recordView));
+  app.route('/', recommendations.routes);
   app.route('/', searchRoutes(deps.search));
   app.route('/', inventoryRoutes(services, deps.config.auth.internalJwtSecret));
   app.route('/', cartRoutes(services));

@@ -4,6 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
 import { requireAdmin } from '../middleware/auth';
+import type { ViewRecorder } from '../recommendations/views';
 import { bearerSecurity, body, errorResponses, IdParam, json } from '../schemas';
 import {
   AvailabilitySchema,
@@ -78,7 +79,8 @@ const routes = {
   }),
 };
 
-export function productRoutes(services: Services) {
+/** `recordView` (optional) hears each product page a signed-in shopper opens; it never waits or throws. */
+export function productRoutes(services: Services, recordView?: ViewRecorder) {
   const { products, inventory } = services;
   const app = createRouter();
   const adminOnly = requireAdmin(services.tokens);
@@ -91,7 +93,11 @@ export function productRoutes(services: Services) {
     .openapi(routes.inventoryMany, async (c) =>
       c.json({ data: await inventory.availability(c.req.valid('query').ids) }, 200),
     )
-    .openapi(routes.get, async (c) => c.json(await products.get(c.req.valid('param').id), 200))
+    .openapi(routes.get, async (c) => {
+      const product = await products.get(c.req.valid('param').id);
+      recordView?.(c.req.header('authorization'), product.id);
+      return c.json(product, 200);
+    })
     .openapi(routes.inventory, async (c) => {
       const [row] = await inventory.availability([c.req.valid('param').id]);
       if (!row) throw new AppError('not_found', 'product not found');

@@ -1,0 +1,52 @@
+/**
+ * The recommendation consumer: paid orders feed popularity, bought-together pairs and the
+ * shopper's purchases; a cancellation or refund takes back what its payment added; views feed the
+ * shopper's picks. Idempotent by a record per order (`rec:order:{id}`, added → taken) checked in
+ * the same Lua script as the increments, rather than per event id: a redelivered paid event, a
+ * replay, or a refund after a cancellation of the same order can each count only once. Views are
+ * idempotent as they are (the same view sets the same timestamp).
+ */
+import type { Deps } from '../../platform/deps';
+import { topicsFor, type CatalogEvent, type EventType } from '../../platform/event-catalog';
+import type { EventEnvelope } from '../../platform/events';
+import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
+import type { Logger } from '../../platform/logger';
+import { createRecSignals } from './signals';
+
+const TYPES = ['order.paid', 'order.cancelled', 'order.refunded', 'product.viewed'] as const satisfies EventType[];
+
+export function createRecommendationConsumer(deps: Deps, logger: Logger): ConsumerSpec {
+  const signals = createRecSignals(deps.redis);
+  const log = logger.child({ consumer: 'recommendations' });
+
+  async function apply(event: CatalogEvent) {
+    switch (event.type) {
+      case 'order.paid': {
+        const { order_id, user_id, items } = event.data;
+        if (!items?.length) {
+          // Paid events from before orders carried their lines: nothing to count them from.
+          log.warn({ event_id: event.id, order_id }, 'order.paid without items: not counted');
+          return;
+        }
+        await signals.purchase(order_id, user_id, new Date(event.occurred_at), items);
+        return;
+      }
+      case 'order.cancelled':
+      case 'order.refunded':
+        await signals.takeBack(event.data.order_id);
+        return;
+      case 'product.viewed':
+        await signals.view(event.data.user_id, event.data.product_id, new Date(event.data.viewed_at));
+        return;
+      default:
+    }
+  }
+
+  return {
+    name: 'recommendations',
+    topics: topicsFor(TYPES),
+    types: TYPES,
+    // The runtime hands over events already validated by platform/event-catalog.ts `parseEvent`.
+    handle: (event: EventEnvelope) => apply(event as CatalogEvent),
+  };
+}
