@@ -76,4 +76,14 @@ describe('API1 broken object level authorization', () => {
       new RegExp(`"product_id":"${productId}"[^}]*"quantity":3|"quantity":3[^}]*"product_id":"${productId}"`),
     );
   });
+
+  it("B asking for A's recommendations gets what a missing user gets (404), never A's picks", async () => {
+    const [a, b] = [await signUp(api), await signUp(api)];
+    const stolen = await api.get(`/recommendations/user/${a.id}`, b.token);
+    const missing = await api.get(`/recommendations/user/${crypto.randomUUID()}`, b.token);
+    expect({ status: stolen.status, code: stolen.body?.error?.code }).toEqual({ status: 404, code: 'not_found' });
+    expect(stolen.body).toEqual(missing.body);
+    expect((await api.get(`/recommendations/user/${a.id}`, a.token)).status).toBe(200);
+    expect((await api.get(`/recommendations/user/${a.id}`, await adminToken(server()))).status).toBe(200);
+  });
 });

@@ -89,4 +89,20 @@ describe('API4 unrestricted resource consumption', () => {
     expect(burst.map((r) => r.status).sort()).toEqual([201, 201, 409, 409, 409, 409]);
     expect((await api.get('/users/me/addresses', me.token)).body.data).toHaveLength(max);
   });
+
+  it('caps recommendation lists: a limit above 50 is a 400 naming limit', async () => {
+    const me = await signUp(api);
+    for (const path of [
+      '/recommendations/popular?limit=100000',
+      `/recommendations/similar/${crypto.randomUUID()}?limit=51`,
+      `/recommendations/user/${me.id}?limit=1e9`,
+    ]) {
+      const res = await api.get(path, me.token);
+      expect({ path, status: res.status, field: res.body?.error?.details?.[0]?.field }).toEqual({
+        path,
+        status: 400,
+        field: 'limit',
+      });
+    }
+  });
 });
