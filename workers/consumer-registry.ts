@@ -7,6 +7,7 @@ import type { Deps } from '../platform/deps';
 import type { DependencyName } from '../platform/health';
 import type { ConsumerSpec } from '../platform/kafka/consumer-spec';
 import type { Logger } from '../platform/logger';
+import { createRecommendationConsumer } from '../services/recommendations/consumer';
 import { createSearchConsumer } from '../services/search/consumer';
 
 export interface RegisteredConsumer {
@@ -18,6 +19,11 @@ export interface RegisteredConsumer {
 
 export const REGISTERED_CONSUMERS: RegisteredConsumer[] = [
   { name: 'search', create: (deps, logger) => createSearchConsumer(deps, logger), uses: ['elasticsearch'] },
+  {
+    name: 'recommendations',
+    create: (deps, logger) => createRecommendationConsumer(deps, logger),
+    uses: ['redis'],
+  },
 ];
 
 /** The registered consumers, or only those named (`workers/consumers.ts search`). */

@@ -1,7 +1,9 @@
 /** The real entry points start, serve, and stop cleanly on SIGTERM (what Kubernetes sends). */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { REGISTERED_CONSUMERS } from '../../workers/consumer-registry';
 import { unique } from '../support/deps';
+import { waitFor } from '../support/shop';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -65,21 +67,27 @@ describe('process entry points', () => {
     expect(output).toContain('worker stopped');
   });
 
-  it('the consumers process joins its groups, answers its probes, then commits and exits 0 on SIGTERM', async () => {
+  it('the consumers process joins its groups, becomes ready, then commits and exits 0 on SIGTERM', async () => {
     const port = await freePort();
     let health = 0;
     let ready: { status?: string; consumers?: Record<string, { state: string }> } = {};
     const { code, output } = await runUntilStopped(
       'workers/consumers.ts',
       { CONSUMERS_HEALTH_PORT: String(port), LOG_LEVEL: 'info' },
-      /consumer joined its group/,
+      /consumers running/,
       async () => {
         health = (await fetch(`http://127.0.0.1:${port}/healthz`)).status;
-        ready = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
+        // Ready once Kafka and what the consumers use answer and every consumer has joined its group.
+        await waitFor('the consumers process to be ready', async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+          ready = ((await res?.json()) ?? {}) as typeof ready;
+          return res?.status === 200;
+        });
       },
     );
     expect(health).toBe(200);
-    expect(ready.consumers?.search?.state).toBe('running');
+    expect(ready.status).toBe('ready');
+    expect(Object.keys(ready.consumers ?? {}).sort()).toEqual(REGISTERED_CONSUMERS.map((c) => c.name).sort());
     expect(code).toBe(0);
     expect(output).toContain('consumers stopped');
   });
