@@ -1,0 +1,123 @@
+/**
+ * The event catalog's contract (platform/event-catalog.ts): every event the code produces
+ * validates. Real flows through the API and the checkout saga (register; product create, edit and
+ * stock set; checkout to paid then a refund; a cancelled checkout; a declined card; a signed-in
+ * product view) write their events to the outbox (the view straight to Kafka); every envelope is read back and parsed by `parseEvent`, the
+ * consumers' entry, and every type in the catalog must have been seen. A producer emitting data
+ * the catalog refuses fails inside its own transaction (enqueueEvent validates), as the last
+ * test shows.
+ */
+import { randomUUID } from 'node:crypto';
+import { EVENT_TYPES, parseEvent } from '../../platform/event-catalog';
+import { TOPICS } from '../../platform/kafka/topics';
+import { enqueueEvent, InvalidEventError } from '../../platform/outbox/outbox';
+import { adminToken, client, signUp, type Client } from '../support/http';
+import { findEvent } from '../support/kafka';
+import { useServer } from '../support/server';
+import { CARDS, checkout, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
+
+describe('event catalog contract', () => {
+  const server = useServer({ worker: true });
+  let api: Client;
+  let admin: string;
+
+  beforeAll(async () => {
+    api = client(server().base);
+    admin = await adminToken(server());
+  });
+
+  async function awaitingPayment(productId: string, quantity = 1) {
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity }]);
+    const res = await checkout(api, me.token, me.address_id);
+    expect(res.body.status).toBe('awaiting_payment');
+    return { me, orderId: res.body.order_id as string };
+  }
+
+  const paymentStatus = (orderId: string, token: string, status: string) =>
+    waitFor(`payment ${status}`, async () => (await api.get(`/payments/${orderId}`, token)).body.status === status);
+
+  it('every event the flows produce validates, and every catalog type is produced', async () => {
+    const keys: string[] = [];
+    const shopper = await signUp(api);
+    keys.push(shopper.id);
+
+    const productId = await newProduct(api, admin, 10);
+    keys.push(productId);
+    expect((await api.patch(`/products/${productId}`, { name: 'Kopi Gayo Wine 200 g' }, admin)).status).toBe(200);
+    expect((await api.put(`/products/${productId}/inventory`, { quantity: 20 }, admin)).status).toBe(200);
+
+    // Paid, then cancelled by the shopper: refunded and restocked.
+    const paid = await awaitingPayment(productId, 2);
+    keys.push(paid.orderId, paid.me.id);
+    await api.post('/payments/confirm', { order_id: paid.orderId, card_number: CARDS.ok }, paid.me.token);
+    await orderStatus(api, paid.me.token, paid.orderId, 'paid');
+    expect((await api.post(`/orders/${paid.orderId}/cancel`, undefined, paid.me.token)).status).toBe(202);
+    await orderStatus(api, paid.me.token, paid.orderId, 'refunded');
+    await paymentStatus(paid.orderId, paid.me.token, 'refunded');
+
+    // Cancelled while awaiting payment: the reservation is released.
+    const cancelled = await awaitingPayment(productId);
+    keys.push(cancelled.orderId, cancelled.me.id);
+    await api.post(`/orders/${cancelled.orderId}/cancel`, undefined, cancelled.me.token);
+    await orderStatus(api, cancelled.me.token, cancelled.orderId, 'cancelled');
+
+    // A declined card.
+    const declined = await awaitingPayment(productId);
+    keys.push(declined.orderId, declined.me.id);
+    await api.post('/payments/confirm', { order_id: declined.orderId, card_number: CARDS.declined }, declined.me.token);
+    await orderStatus(api, declined.me.token, declined.orderId, 'cancelled');
+
+    // product.viewed goes to Kafka straight from the API (not through the outbox): read it there.
+    await api.get(`/products/${productId}`, shopper.token);
+    const view = await findEvent(server().deps.kafka, TOPICS.views.name, (e) => e.data?.user_id === shopper.id);
+
+    const outbox = await server().deps.db.outboxEvent.findMany({
+      where: { key: { in: keys } },
+      orderBy: { sequence: 'asc' },
+    });
+    const rows = [...outbox, { id: view.id, type: view.type, payload: view as unknown }];
+    const problems = rows.flatMap((r) => {
+      const parsed = parseEvent(r.payload);
+      return parsed.ok ? [] : [`${r.type} ${r.id}: ${parsed.error}`];
+    });
+    expect(problems).toEqual([]);
+    const seen = [...new Set(rows.map((r) => r.type))].sort();
+    const reasons = [
+      ...new Set(rows.filter((r) => r.type === 'inventory.changed').map((r) => (r.payload as any).data.reason)),
+    ];
+    console.log(
+      `${rows.length} events validated; types: ${seen.join(', ')}; stock reasons: ${reasons.sort().join(', ')}`,
+    );
+    expect(seen).toEqual([...EVENT_TYPES].sort());
+    expect(reasons.sort()).toEqual([
+      'order_refunded',
+      'reservation_released',
+      'reserved',
+      'stock_deducted',
+      'stock_set',
+    ]);
+  });
+
+  it('a producer whose data breaks the catalog fails its own transaction and writes nothing', async () => {
+    const { db } = server().deps;
+    const aggregateId = randomUUID();
+    const write = db.$transaction(async (tx) => {
+      await enqueueEvent(tx, {
+        topic: TOPICS.inventory,
+        type: 'inventory.changed',
+        aggregateId,
+        data: {
+          product_id: aggregateId,
+          quantity: -1,
+          reserved: 0,
+          available: -1,
+          reason: 'stock_set',
+          order_id: null,
+        },
+      });
+    });
+    await expect(write).rejects.toThrow(InvalidEventError);
+    await expect(write).rejects.toThrow(/data\.quantity/);
+    expect(await db.outboxEvent.count({ where: { key: aggregateId } })).toBe(0);
+  });
+});
