@@ -39,6 +39,8 @@ export interface DocumentChange {
    * product half while no inventory event has been applied; any inventory event replaces it.
    */
   stock?: { version: number; value: StockHalf };
+  /** When the change was first indexed, kept by the reindex catch-up copy (now otherwise). */
+  indexedAt?: number;
 }
 
 /** Completion inputs: the whole name and the name from each later word, so "singkong" suggests "Keripik Singkong...". */
@@ -81,7 +83,7 @@ export function fromStockEvent(data: EventData<'inventory.changed'>, version: nu
 
 /** The change a stored document represents, to copy it into another index (reindex catch-up). */
 export function fromDocument(id: string, doc: ProductDocument): DocumentChange {
-  const change: DocumentChange = { id };
+  const change: DocumentChange = { id, indexedAt: doc.indexed_at };
   if (doc.product_version !== undefined && doc.name !== undefined) {
     const { available: _a, in_stock: _i, product_version: _pv, stock_version: _sv, indexed_at: _t, ...rest } = doc;
     change.product = { version: doc.product_version, value: rest as ProductHalf };
@@ -121,6 +123,6 @@ export function merge(
   }
   if (!changed) return null;
   doc.id = change.id; // a stock-only document has it too (the catch-up pass pages by it)
-  doc.indexed_at = now;
+  doc.indexed_at = change.indexedAt ?? now;
   return doc;
 }

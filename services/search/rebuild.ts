@@ -65,7 +65,11 @@ interface Row {
   stock_version: bigint;
 }
 
-export function toDocument(r: Row, now: number): ProductDocument {
+/**
+ * `indexed_at` 0: a snapshot document is not a consumer write, so the next rebuild's catch-up
+ * never copies it (it would bring back a row deleted from Postgres since).
+ */
+export function toDocument(r: Row): ProductDocument {
   return {
     ...productHalf({
       ...r,
@@ -76,7 +80,7 @@ export function toDocument(r: Row, now: number): ProductDocument {
     ...stockHalf(r.available),
     product_version: Number(r.product_version),
     stock_version: Number(r.stock_version),
-    indexed_at: now,
+    indexed_at: 0,
   };
 }
 
@@ -107,8 +111,7 @@ async function loadSnapshot(db: Db, es: Client, index: string, batchSize: number
             ON iv.aggregate_type = ${TOPICS.inventory.name} AND iv.aggregate_id = p.id::text
           WHERE p.id > ${after}::uuid ORDER BY p.id LIMIT ${batchSize}`;
         if (rows.length === 0) break;
-        const now = Date.now();
-        const operations = rows.flatMap((r) => [{ index: { _index: index, _id: r.id } }, toDocument(r, now)]);
+        const operations = rows.flatMap((r) => [{ index: { _index: index, _id: r.id } }, toDocument(r)]);
         await inFlight; // one bulk in flight while the next batch is read
         inFlight = es.bulk({ operations }).then((res) => {
           if (res.errors)

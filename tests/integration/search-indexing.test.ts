@@ -122,12 +122,12 @@ describe('search indexing under change', () => {
           await waitFor('the consumer to write the last updates to the old index', () => matches(alias), 30_000);
         },
       });
-      expect(updates).toBeGreaterThan(12);
-      expect(result.caughtUp).toBeGreaterThan(0);
-      expect(result.previous).not.toBe(result.index);
       // Immediately after the swap, with nothing more coming: every product has its last values.
       await search.indices.refresh({ index: alias });
       expect(await matches(alias)).toBe(true);
+      expect(updates).toBeGreaterThan(12);
+      expect(result.caughtUp).toBeGreaterThan(0);
+      expect(result.previous).not.toBe(result.index);
       const [aliased] = Object.keys(await search.indices.getAlias({ name: alias }));
       expect(aliased).toBe(result.index);
     }, 120_000);
