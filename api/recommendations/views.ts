@@ -16,14 +16,17 @@ export function createViewRecorder(tokens: TokenService, publisher: ViewPublishe
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token || pending >= MAX_PENDING) return;
     pending += 1;
-    tokens
-      .verifyAccess(token)
-      .then((claims) => {
-        if (claims.role === 'customer') publisher.record(claims.sub, productId);
-      })
-      .catch(() => undefined) // an invalid token on a public page is simply anonymous
-      .finally(() => {
-        pending -= 1;
-      });
+    // After the response is on its way: even the signature check is no work for the page.
+    setImmediate(() => {
+      tokens
+        .verifyAccess(token)
+        .then((claims) => {
+          if (claims.role === 'customer') publisher.record(claims.sub, productId);
+        })
+        .catch(() => undefined) // an invalid token on a public page is simply anonymous
+        .finally(() => {
+          pending -= 1;
+        });
+    });
   };
 }
