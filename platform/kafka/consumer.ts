@@ -31,6 +31,8 @@ export interface RunConsumerOptions {
   deadLetterTopic?: string;
   /** Longest wait between two restarts after a crash (default 30 s). */
   maxRestartDelayMs?: number;
+  /** kafkajs's own retries before the group crashes (tests shorten them to reach a restart sooner). */
+  kafkaRetry?: { retries: number; initialRetryTime: number; maxRetryTime: number };
 }
 
 export interface ConsumerStats {
@@ -71,7 +73,10 @@ export function runConsumer(kafka: Kafka, spec: ConsumerSpec, options: RunConsum
     const c = kafka.consumer({
       groupId,
       // kafkajs restarts the group itself after a retriable crash; say yes while we run.
-      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000, restartOnFailure: async () => running },
+      retry: {
+        ...(options.kafkaRetry ?? { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 }),
+        restartOnFailure: async () => running,
+      },
     });
     consumer = c;
     c.on(c.events.GROUP_JOIN, () => {

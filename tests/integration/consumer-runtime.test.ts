@@ -6,6 +6,8 @@
  * of its own (tests/support/consumers.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { getConfig } from '../../platform/config';
 import type { EventEnvelope } from '../../platform/events';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import { readDeadLetters, type DeadLetter } from '../../platform/kafka/dead-letter';
@@ -13,7 +15,7 @@ import { replayEntries } from '../../platform/kafka/dead-letter-replay';
 import { createProcessedEvents, processedKey } from '../../platform/kafka/processed-events';
 import type { TopicSpec } from '../../platform/kafka/topics';
 import { createLogger } from '../../platform/logger';
-import { produce, productEvent, testTopic, useConsumers } from '../support/consumers';
+import { cuttableLink, produce, productEvent, testTopic, useConsumers } from '../support/consumers';
 import { unique, useDeps } from '../support/deps';
 import { waitFor } from '../support/shop';
 
@@ -185,5 +187,61 @@ describe('consumer runtime', () => {
     const [offsets] = await admin.fetchOffsets({ groupId: c.groupId, topics: [topic.name] });
     await admin.disconnect();
     expect(offsets!.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '20' })]);
+  });
+
+  it('a consumer cut off from Kafka restarts and handles what was sent meanwhile when Kafka is back', async () => {
+    const { kafka } = deps();
+    const topic = await testTopic(kafka);
+    const { spec, seen } = countingConsumer(unique('reconnect'), topic);
+    const link = cuttableLink();
+    const { brokers, clientId } = getConfig().kafka;
+    const cutOff = new Kafka({ clientId, brokers, socketFactory: link.socketFactory, logLevel: logLevel.NOTHING });
+    const c = consumers.start(spec, {
+      kafka: cutOff,
+      // Short kafkajs retries, so the group crashes within seconds of the cut and the restart path runs.
+      kafkaRetry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+      maxRestartDelayMs: 2000,
+    });
+    const before = productEvent();
+    await produce(kafka, topic.name, [{ key: before.aggregate_id, value: before }]);
+    await waitFor('the event before the cut', async () => seen.includes(before.id));
+
+    link.cut();
+    await waitFor('the consumer to notice and try to reconnect', async () => c.state() === 'reconnecting');
+    const during = productEvent();
+    await produce(kafka, topic.name, [{ key: during.aggregate_id, value: during }]);
+    await new Promise((r) => setTimeout(r, 5000)); // a few failed restarts
+    expect(seen).not.toContain(during.id);
+    expect(c.state()).not.toBe('running');
+
+    const restoredAt = Date.now();
+    link.restore();
+    await waitFor('the event sent during the cut', async () => seen.includes(during.id), 60_000);
+    console.log(`consumer caught up ${Date.now() - restoredAt} ms after Kafka was reachable again`);
+    await waitFor('the consumer to be running again', async () => c.state() === 'running');
+    expect(seen).toEqual([before.id, during.id]);
+  });
+
+  it('a consumer started while Kafka is unreachable keeps trying and starts when it is back', async () => {
+    const { kafka } = deps();
+    const topic = await testTopic(kafka);
+    const { spec, seen } = countingConsumer(unique('late-start'), topic);
+    const link = cuttableLink();
+    link.cut();
+    const { brokers, clientId } = getConfig().kafka;
+    const c = consumers.start(spec, {
+      kafka: new Kafka({ clientId, brokers, socketFactory: link.socketFactory, logLevel: logLevel.NOTHING }),
+      kafkaRetry: { retries: 1, initialRetryTime: 100, maxRetryTime: 200 },
+      maxRestartDelayMs: 1000,
+    });
+    const event = productEvent();
+    await produce(kafka, topic.name, [{ key: event.aggregate_id, value: event }]);
+    await waitFor('a failed start', async () => c.state() === 'reconnecting');
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(seen).toEqual([]);
+
+    link.restore();
+    await waitFor('the event, once Kafka is reachable', async () => seen.includes(event.id), 60_000);
+    expect(c.state()).toBe('running');
   });
 });

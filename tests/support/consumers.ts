@@ -4,7 +4,8 @@
  * and stops them after the file. `testTopic()` creates a topic no other test or relay writes to.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import { connect, type Socket } from 'node:net';
+import type { ISocketFactory, Kafka } from 'kafkajs';
 import type { EventEnvelope } from '../../platform/events';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import { runConsumer, type RunConsumerOptions, type RunningConsumer } from '../../platform/kafka/consumer';
@@ -14,7 +15,11 @@ import { unique } from './deps';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test-consumers');
 
-export type TestConsumerOptions = Omit<RunConsumerOptions, 'logger'> & { logger?: RunConsumerOptions['logger'] };
+export type TestConsumerOptions = Omit<RunConsumerOptions, 'logger'> & {
+  logger?: RunConsumerOptions['logger'];
+  /** Another client than the shared one (e.g. one whose connections a test can cut). */
+  kafka?: Kafka;
+};
 
 /** `start(spec)` runs a spec in a unique group (`pasar.<name>.<unique>` unless given); all stop after the file. */
 export function useConsumers(kafka: () => Kafka) {
@@ -23,8 +28,8 @@ export function useConsumers(kafka: () => Kafka) {
     await Promise.all(running.map((c) => c.stop()));
   });
   return {
-    start(spec: ConsumerSpec, options: TestConsumerOptions = {}): RunningConsumer {
-      const c = runConsumer(kafka(), spec, {
+    start(spec: ConsumerSpec, { kafka: client, ...options }: TestConsumerOptions = {}): RunningConsumer {
+      const c = runConsumer(client ?? kafka(), spec, {
         logger,
         groupId: unique(`pasar.${spec.name}`),
         retry: { initialDelayMs: 50, maxDelayMs: 200 },
@@ -102,4 +107,32 @@ export async function produce(
   } finally {
     await producer.disconnect();
   }
+}
+
+/**
+ * A socket factory for kafkajs whose connections a test can cut (every open socket destroyed, new
+ * ones refused) and restore, as if the broker went away for this client only: the shared Kafka
+ * keeps running for every other test.
+ */
+export function cuttableLink() {
+  const sockets = new Set<Socket>();
+  let cut = false;
+  const socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
+    // Port 1 on loopback: nothing listens there, so a connection made while cut is refused at once.
+    const socket = cut ? connect({ host: '127.0.0.1', port: 1 }) : connect({ host, port }, onConnect);
+    socket.setKeepAlive(true, 60_000);
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    return socket;
+  };
+  return {
+    socketFactory,
+    cut() {
+      cut = true;
+      for (const s of sockets) s.destroy(new Error('connection cut by the test'));
+    },
+    restore() {
+      cut = false;
+    },
+  };
 }
