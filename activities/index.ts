@@ -1,12 +1,14 @@
 /** Builds every activity from its dependencies, once per worker process. */
 import type { Services } from '../services';
 import { createCheckoutActivities } from './checkout';
+import { createPaymentActivities } from './payments';
 import { createPingActivities } from './ping';
 
 export function createActivities(services: Services) {
   return {
     ...createPingActivities(),
     ...createCheckoutActivities(services),
+    ...createPaymentActivities(services),
   };
 }
 

@@ -18,6 +18,7 @@ import { cartRoutes } from './cart/routes';
 import { checkoutRoutes } from './checkout/routes';
 import { orderRoutes } from './orders/routes';
 import { paymentRoutes } from './payments/routes';
+import { reconciliationRoutes } from './payments/reconciliation-routes';
 import { shippingRoutes } from './shipping/routes';
 import type { AppEnv } from './context';
 import { healthRoutes } from './health/routes';
@@ -57,7 +58,8 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', shippingRoutes());
   app.route('/', checkoutRoutes(services, !deps.config.isProduction));
   app.route('/', orderRoutes(services));
-  app.route('/', paymentRoutes(services, deps.config.payments, logger));
+  app.route('/', paymentRoutes(services, deps.config.payments));
+  app.route('/', reconciliationRoutes(services));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

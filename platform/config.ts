@@ -67,9 +67,26 @@ const RawEnv = z.object({
   PAYMENT_GATEWAY_PORT: port(4010),
   PAYMENT_GATEWAY_URL: z.string().url().optional(),
   PAYMENT_GATEWAY_API_KEY: z.string().min(16).default(DEV_GATEWAY_API_KEY),
+  /** Names the gateway account in Pasar's records (two sandboxes never share transactions). */
+  PAYMENT_GATEWAY_NAME: z
+    .string()
+    .regex(/^[a-z0-9-]{1,50}$/)
+    .default('simulator'),
+  /** The gateway simulator's records (set by the stack); unset: it keeps them in memory. */
+  PAYMENT_GATEWAY_LEDGER_FILE: z.string().min(1).optional(),
   PAYMENT_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRET),
   PAYMENT_WEBHOOK_URL: z.string().url().optional(),
   PAYMENT_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** The worker declares the reconciliation schedule; workers on throwaway task queues (tests) do not. */
+  RECONCILE_SCHEDULE: z.enum(['on', 'off']).default('on'),
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  RECONCILE_LOOKBACK_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(2 * 86_400),
+  RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   CHECKOUT_MAX_UNPAID_ORDERS: z.coerce.number().int().min(1).max(100).default(3),
   CHECKOUT_MAX_UNPAID_UNITS_PER_PRODUCT: z.coerce.number().int().min(1).max(10_000).default(10),
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
@@ -144,10 +161,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       gatewayPort: e.PAYMENT_GATEWAY_PORT,
       gatewayUrl: e.PAYMENT_GATEWAY_URL ?? `http://127.0.0.1:${e.PAYMENT_GATEWAY_PORT}`,
       gatewayApiKey: e.PAYMENT_GATEWAY_API_KEY,
+      gatewayName: e.PAYMENT_GATEWAY_NAME,
+      gatewayLedgerFile: e.PAYMENT_GATEWAY_LEDGER_FILE,
       webhookSecret: e.PAYMENT_WEBHOOK_SECRET,
       /** Where the gateway delivers payment results: this API's webhook route. */
       webhookUrl: e.PAYMENT_WEBHOOK_URL ?? `http://127.0.0.1:${e.API_PORT}/payments/webhook`,
       expirySeconds: e.PAYMENT_EXPIRY_SECONDS,
+      /** Reconciliation with the gateway: how often, how far back, and how young a record it leaves alone. */
+      reconcile: {
+        scheduled: e.RECONCILE_SCHEDULE === 'on',
+        intervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
+        lookbackSeconds: e.RECONCILE_LOOKBACK_SECONDS,
+        graceSeconds: e.RECONCILE_GRACE_SECONDS,
+      },
     },
     /** Anti-hoarding: what one shopper may hold in unpaid checkouts at once. */
     checkout: {

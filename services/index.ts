@@ -11,6 +11,8 @@ import { createCartStore } from './orders/cart';
 import { createCheckoutClient } from './orders/checkout-client';
 import { createOrderStore } from './orders/store';
 import { createSimulatorGateway } from './payments/gateway';
+import { createReconciler } from './payments/reconcile';
+import { createPaymentSettlement } from './payments/settlement';
 import { createPaymentStore } from './payments/store';
 import { createUserStore } from './users/store';
 
@@ -20,6 +22,15 @@ export function createServices(deps: Deps, logger: Logger) {
   const tokens = createTokenService(redis, config.auth);
   const otp = createOtpService(redis, notifications);
   const products = createProductStore(db, redis, logger);
+  const gateway = createSimulatorGateway(
+    config.payments.gatewayUrl,
+    config.payments.gatewayApiKey,
+    config.payments.gatewayName,
+  );
+  const orders = createOrderStore(db, config.checkout);
+  const checkout = createCheckoutClient(deps.temporal.client, config);
+  const payments = createPaymentStore(db, gateway, config.payments.webhookUrl);
+  const settlement = createPaymentSettlement({ payments, orders, checkout }, logger);
   return {
     tokens,
     otp,
@@ -29,13 +40,11 @@ export function createServices(deps: Deps, logger: Logger) {
     products,
     inventory: createInventoryStore(db, redis, logger),
     cart: createCartStore(redis, products),
-    orders: createOrderStore(db, config.checkout),
-    checkout: createCheckoutClient(deps.temporal.client, config),
-    payments: createPaymentStore(
-      db,
-      createSimulatorGateway(config.payments.gatewayUrl, config.payments.gatewayApiKey),
-      config.payments.webhookUrl,
-    ),
+    orders,
+    checkout,
+    payments,
+    settlement,
+    reconciler: createReconciler({ db, gateway, settlement, orders, checkout }, logger, config.payments.reconcile),
   };
 }
 

@@ -7,6 +7,7 @@ import { closeDeps, createDeps } from '../platform/deps';
 import { checkReadiness, PROCESS_DEPENDENCIES } from '../platform/health';
 import { startHealthServer } from '../platform/health-server';
 import { createLogger } from '../platform/logger';
+import { ensureReconcileSchedule } from '../services/payments/schedule';
 import { createWorker } from './worker';
 
 const config = getConfig();
@@ -28,6 +29,11 @@ try {
       worker.shutdown();
     });
   }
+  await ensureReconcileSchedule(
+    deps.temporal.client,
+    config.temporal.taskQueue,
+    config.payments.reconcile.intervalSeconds,
+  );
   logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker polling');
   state = 'polling';
   await worker.run();

@@ -2,3 +2,4 @@
 export { checkoutWorkflow } from './checkout';
 export { pingWorkflow } from './ping';
 export { refundOrderWorkflow } from './refund';
+export { reconcilePaymentsWorkflow } from './reconcile';

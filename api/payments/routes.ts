@@ -6,7 +6,6 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Transaction } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
-import type { Logger } from '../../platform/logger';
 import type { Services } from '../../services';
 import type { GatewayWebhook } from '../../services/payments/webhook-rules';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../services/payments/webhook-signature';
@@ -123,7 +122,7 @@ const routes = {
   }),
 };
 
-export function paymentRoutes(services: Services, payments: Config['payments'], logger: Logger) {
+export function paymentRoutes(services: Services, payments: Config['payments']) {
   const app = createRouter();
   const user = requireUser(services.tokens);
   app.use('/payments/intent', user);
@@ -169,34 +168,7 @@ export function paymentRoutes(services: Services, payments: Config['payments'], 
         );
       }
       const event = parsed.data as GatewayWebhook;
-      const outcome = await services.payments.applyWebhook(event);
-      if (outcome.outcome === 'refused' && !outcome.duplicate) {
-        // A signed event that lies about money: a gateway bug or a leaked secret. Alert on this line.
-        logger.error(
-          { alert: 'payment_webhook_refused', event_id: event.id, type: event.type, reason: outcome.reason },
-          'payment webhook refused: it does not match the transaction it names',
-        );
-      } else if (outcome.outcome === 'ignored' && !outcome.duplicate) {
-        logger.warn(
-          { event_id: event.id, type: event.type },
-          'payment webhook of an unknown type recorded and ignored',
-        );
-      }
-      if (outcome.orderId && outcome.result && outcome.result.status !== 'refunded') {
-        const order = await services.orders.get(outcome.orderId);
-        const told = order?.workflow_id
-          ? await services.checkout.signalPayment(order.workflow_id, {
-              ...outcome.result,
-              status: outcome.result.status,
-            })
-          : false;
-        if (!told && outcome.result.status === 'succeeded' && order?.status === 'cancelled') {
-          // Paid after the checkout had already been undone: the money must go back.
-          logger.warn({ order_id: order.id, event_id: event.id }, 'payment succeeded after cancellation; refunding');
-          await services.checkout.startRefund(order.id, 'payment arrived after the checkout was cancelled');
-        }
-      }
-      if (!outcome.duplicate || outcome.orderId) await services.payments.markApplied(event.id);
+      const outcome = await services.settlement.receive(event, 'webhook');
       return c.json({ received: true as const, duplicate: outcome.duplicate, outcome: outcome.outcome }, 200);
     })
     .openapi(routes.refund, async (c) => {

@@ -10,7 +10,10 @@ gateway_healthy() { curl -sf -m 3 -o /dev/null "http://127.0.0.1:$PAYMENT_GATEWA
 
 gateway_start() {
   pid_alive gateway && gateway_healthy && return 0
-  (cd "$REPO_DIR" && spawn gateway node --import tsx simulators/payment-gateway/server.ts)
+  # Its records survive a restart, as a real sandbox's do (reconciliation relies on asking it).
+  mkdir -p "$PASAR_STATE_DIR/gateway"
+  (cd "$REPO_DIR" && export PAYMENT_GATEWAY_LEDGER_FILE="$PASAR_STATE_DIR/gateway/ledger.jsonl" \
+    && spawn gateway node --import tsx simulators/payment-gateway/server.ts)
   wait_healthy gateway 60 gateway_healthy
 }
 

@@ -11,6 +11,11 @@ export interface GatewayIntent {
   status: string;
   amount: string;
   currency: string;
+  /** Our order id, given when the intent was created. */
+  reference: string;
+  /** Unix seconds. */
+  created: number;
+  failure_reason?: string | null;
 }
 
 export interface PaymentGateway {
@@ -25,13 +30,26 @@ export interface PaymentGateway {
   confirm(intentId: string, cardNumber: string): Promise<{ status: string }>;
   cancel(intentId: string): Promise<{ status: string }>;
   refund(intentId: string, amount: string, idempotencyKey: string): Promise<{ id: string; status: string }>;
+  /** The gateway's own record of an intent; a not_found AppError when it has none. */
+  getIntent(intentId: string): Promise<GatewayIntent>;
+  /** Its intents created since a time, oldest first, one page at a time. */
+  listIntents(q: {
+    createdGte: number;
+    startingAfter?: string;
+    limit: number;
+  }): Promise<{ data: GatewayIntent[]; has_more: boolean }>;
 }
 
 export class GatewayUnavailableError extends Error {
   override name = 'GatewayUnavailableError';
 }
 
-export function createSimulatorGateway(baseUrl: string, apiKey: string, timeoutMs = 10_000): PaymentGateway {
+export function createSimulatorGateway(
+  baseUrl: string,
+  apiKey: string,
+  name = 'simulator',
+  timeoutMs = 10_000,
+): PaymentGateway {
   async function call<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
     let res: Response;
     try {
@@ -64,7 +82,7 @@ export function createSimulatorGateway(baseUrl: string, apiKey: string, timeoutM
   }
 
   return {
-    name: 'simulator',
+    name,
     createIntent: (i) =>
       call(
         'POST',
@@ -75,5 +93,11 @@ export function createSimulatorGateway(baseUrl: string, apiKey: string, timeoutM
     confirm: (id, card_number) => call('POST', `/v1/intents/${id}/confirm`, { card_number }),
     cancel: (id) => call('POST', `/v1/intents/${id}/cancel`, {}),
     refund: (id, amount, key) => call('POST', '/v1/refunds', { intent_id: id, amount }, key),
+    getIntent: (id) => call('GET', `/v1/intents/${encodeURIComponent(id)}`),
+    listIntents: (q) => {
+      const params = new URLSearchParams({ created_gte: String(q.createdGte), limit: String(q.limit) });
+      if (q.startingAfter) params.set('starting_after', q.startingAfter);
+      return call('GET', `/v1/intents?${params}`);
+    },
   };
 }

@@ -161,8 +161,9 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
           await gateway.cancel(txn.gateway_transaction_id!);
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
-          // The gateway says it already succeeded: money was taken, so give it back.
-          return this.refund(orderId, `checkout ${reason} after payment`, idempotencyKey);
+          // The gateway no longer knows the intent (a sandbox reset): there is nothing to cancel.
+          // Otherwise it refuses because the intent succeeded: money was taken, so give it back.
+          if (err.code !== 'not_found') return this.refund(orderId, `checkout ${reason} after payment`, idempotencyKey);
         }
         await setStatus(orderId, reason === 'failed' ? 'failed' : reason, ['pending', 'processing']);
       } else if (txn.status === 'success') {

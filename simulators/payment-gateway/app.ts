@@ -1,27 +1,16 @@
 /**
  * The payment-gateway simulator's HTTP API, shaped like a real sandbox (Stripe/Xendit style):
  * intents created with an Idempotency-Key, confirmed with a card, cancelled, refunded; results
- * arrive only by signed webhook. State lives in memory, like a sandbox that is reset on restart.
- * `/_sim/*` routes are test controls a real gateway does not have.
+ * arrive only by signed webhook. Its records survive a restart (ledger.ts), and it can list them
+ * by reference or time range, as reconciliation needs. `/_sim/*` routes are test controls a real
+ * gateway does not have.
  */
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { outcomeFor } from './cards';
 import type { Deliverer } from './deliveries';
-
-type IntentStatus = 'requires_confirmation' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'refunded';
-
-interface Intent {
-  id: string;
-  amount: string;
-  currency: string;
-  reference: string;
-  notification_url: string;
-  status: IntentStatus;
-  failure_reason?: string;
-  behaviour: { duplicates: number; delay_ms: number };
-}
+import { createLedger, type Intent, type Ledger } from './ledger';
 
 const CreateIntent = z.object({
   amount: z.string().regex(/^\d+(\.\d{1,2})?$/),
@@ -34,18 +23,26 @@ const Refund = z.object({ intent_id: z.string(), amount: z.string().regex(/^\d+(
 const Behaviour = z.object({
   duplicates: z.number().int().min(0).max(10).default(0),
   delay_ms: z.number().int().min(0).max(60_000).default(0),
+  /** Lose this intent's webhooks for good, like an outage longer than every retry. */
+  drop: z.boolean().default(false),
+});
+const ListQuery = z.object({
+  reference: z.string().max(100).optional(),
+  created_gte: z.coerce.number().int().min(0).optional(),
+  created_lte: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Cursor: the last intent id of the previous page (pages run oldest first). */
+  starting_after: z.string().max(100).optional(),
 });
 
 const fail = (c: Context, status: 400 | 401 | 404 | 409, code: string, message: string) =>
   c.json({ error: { code, message } }, status);
 
-export function createGatewayApp(apiKey: string, deliverer: Deliverer) {
-  const intents = new Map<string, Intent>();
-  const byIdempotencyKey = new Map<string, string>();
-  const refunds = new Map<string, { id: string; intent_id: string; amount: string; status: string }>();
+export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: Ledger = createLedger()) {
   const view = ({ behaviour: _b, notification_url: _u, ...i }: Intent) => i;
 
-  const notify = (intent: Intent, type: string) =>
+  const notify = (intent: Intent, type: string) => {
+    if (intent.behaviour.drop) return;
     deliverer.send(
       deliverer.newEvent(type, {
         intent_id: intent.id,
@@ -57,9 +54,10 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer) {
       }),
       { url: intent.notification_url, duplicates: intent.behaviour.duplicates, delayMs: intent.behaviour.delay_ms },
     );
+  };
 
   const app = new Hono();
-  app.get('/healthz', (c) => c.json({ status: 'ok', intents: intents.size }));
+  app.get('/healthz', (c) => c.json({ status: 'ok', intents: ledger.count() }));
 
   app.use('/v1/*', async (c, next) => {
     if (c.req.header('authorization') !== `Bearer ${apiKey}`) return fail(c, 401, 'unauthorized', 'invalid API key');
@@ -69,28 +67,49 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer) {
   app.post('/v1/intents', async (c) => {
     const key = c.req.header('idempotency-key');
     if (!key) return fail(c, 400, 'idempotency_key_required', 'send an Idempotency-Key header');
-    const existing = byIdempotencyKey.get(key);
-    if (existing) return c.json(view(intents.get(existing)!), 200);
+    const existing = ledger.intentForKey(key);
+    if (existing) return c.json(view(existing), 200);
     const parsed = CreateIntent.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return fail(c, 400, 'invalid_request', parsed.error.message);
+    const now = Math.floor(Date.now() / 1000);
     const intent: Intent = {
       id: `pi_${randomUUID().replaceAll('-', '')}`,
       ...parsed.data,
       status: 'requires_confirmation',
-      behaviour: { duplicates: 0, delay_ms: 0 },
+      created: now,
+      updated: now,
+      behaviour: { duplicates: 0, delay_ms: 0, drop: false },
     };
-    intents.set(intent.id, intent);
-    byIdempotencyKey.set(key, intent.id);
+    ledger.saveIntent(intent, key);
     return c.json(view(intent), 201);
   });
 
+  /** Lists intents oldest first, filtered by reference and creation time, paged by cursor. */
+  app.get('/v1/intents', (c) => {
+    const q = ListQuery.safeParse(c.req.query());
+    if (!q.success) return fail(c, 400, 'invalid_request', q.error.message);
+    const { reference, created_gte, created_lte, limit, starting_after } = q.data;
+    let all = ledger
+      .intents()
+      .filter(
+        (i) =>
+          (reference === undefined || i.reference === reference) &&
+          (created_gte === undefined || i.created >= created_gte) &&
+          (created_lte === undefined || i.created <= created_lte),
+      )
+      .sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
+    if (starting_after) all = all.slice(all.findIndex((i) => i.id === starting_after) + 1);
+    const page = all.slice(0, limit);
+    return c.json({ data: page.map(view), has_more: all.length > limit });
+  });
+
   app.get('/v1/intents/:id', (c) => {
-    const intent = intents.get(c.req.param('id'));
+    const intent = ledger.intent(c.req.param('id'));
     return intent ? c.json(view(intent)) : fail(c, 404, 'not_found', 'no such intent');
   });
 
   app.post('/v1/intents/:id/confirm', async (c) => {
-    const intent = intents.get(c.req.param('id'));
+    const intent = ledger.intent(c.req.param('id'));
     if (!intent) return fail(c, 404, 'not_found', 'no such intent');
     const parsed = Confirm.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return fail(c, 400, 'invalid_card', 'card_number must be 12 to 19 digits');
@@ -99,36 +118,37 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer) {
     }
     intent.status = 'processing';
     const outcome = outcomeFor(parsed.data.card_number);
-    if (outcome.kind === 'succeed') {
-      intent.status = 'succeeded';
-      notify(intent, 'payment_intent.succeeded');
-    } else if (outcome.kind === 'decline') {
+    if (outcome.kind === 'succeed') intent.status = 'succeeded';
+    if (outcome.kind === 'decline') {
       intent.status = 'failed';
       intent.failure_reason = outcome.reason;
-      notify(intent, 'payment_intent.payment_failed');
     }
+    ledger.saveIntent(intent); // recorded before anyone hears of it
+    if (outcome.kind === 'succeed') notify(intent, 'payment_intent.succeeded');
+    if (outcome.kind === 'decline') notify(intent, 'payment_intent.payment_failed');
     // 'never': stays processing and no webhook is sent, like a payment abandoned at 3-D Secure.
     return c.json({ ...view(intent), status: 'processing' }, 202);
   });
 
   app.post('/v1/intents/:id/cancel', (c) => {
-    const intent = intents.get(c.req.param('id'));
+    const intent = ledger.intent(c.req.param('id'));
     if (!intent) return fail(c, 404, 'not_found', 'no such intent');
     if (intent.status === 'succeeded' || intent.status === 'refunded') {
       return fail(c, 409, 'intent_unexpected_state', `intent is ${intent.status}; refund it instead`);
     }
     if (intent.status !== 'failed') intent.status = 'canceled';
+    ledger.saveIntent(intent);
     return c.json(view(intent));
   });
 
   app.post('/v1/refunds', async (c) => {
     const key = c.req.header('idempotency-key');
     if (!key) return fail(c, 400, 'idempotency_key_required', 'send an Idempotency-Key header');
-    const existing = refunds.get(key);
+    const existing = ledger.refundForKey(key);
     if (existing) return c.json(existing, 200);
     const parsed = Refund.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return fail(c, 400, 'invalid_request', parsed.error.message);
-    const intent = intents.get(parsed.data.intent_id);
+    const intent = ledger.intent(parsed.data.intent_id);
     if (!intent) return fail(c, 404, 'not_found', 'no such intent');
     if (intent.status !== 'succeeded') return fail(c, 409, 'intent_unexpected_state', `intent is ${intent.status}`);
     intent.status = 'refunded';
@@ -137,19 +157,22 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer) {
       intent_id: intent.id,
       amount: parsed.data.amount,
       status: 'succeeded',
+      created: Math.floor(Date.now() / 1000),
     };
-    refunds.set(key, refund);
+    ledger.saveIntent(intent);
+    ledger.saveRefund(key, refund);
     notify(intent, 'refund.succeeded');
     return c.json(refund, 201);
   });
 
   /** Test control: how the next webhooks of this intent are delivered. */
   app.post('/_sim/intents/:id/behaviour', async (c) => {
-    const intent = intents.get(c.req.param('id'));
+    const intent = ledger.intent(c.req.param('id'));
     if (!intent) return fail(c, 404, 'not_found', 'no such intent');
     const parsed = Behaviour.safeParse(await c.req.json().catch(() => ({})));
     if (!parsed.success) return fail(c, 400, 'invalid_request', parsed.error.message);
     intent.behaviour = parsed.data;
+    ledger.saveIntent(intent);
     return c.json({ id: intent.id, behaviour: intent.behaviour });
   });
 

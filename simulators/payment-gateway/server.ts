@@ -3,11 +3,16 @@ import { serve } from '@hono/node-server';
 import { getConfig } from '../../platform/config';
 import { createGatewayApp } from './app';
 import { createDeliverer } from './deliveries';
+import { createLedger } from './ledger';
 
 const { payments } = getConfig();
 const log = (msg: string) =>
   console.log(JSON.stringify({ time: new Date().toISOString(), service: 'payment-gateway', msg }));
-const app = createGatewayApp(payments.gatewayApiKey, createDeliverer(payments.webhookSecret, log));
+const ledger = createLedger(payments.gatewayLedgerFile);
+log(
+  `${ledger.count()} intents on record${payments.gatewayLedgerFile ? ` (${payments.gatewayLedgerFile})` : ' (in memory)'}`,
+);
+const app = createGatewayApp(payments.gatewayApiKey, createDeliverer(payments.webhookSecret, log), ledger);
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: payments.gatewayPort }, (info) =>
   log(`payment-gateway simulator listening on http://127.0.0.1:${info.port}`),

@@ -60,7 +60,7 @@ describe('process entry points', () => {
   it('the Temporal worker polls, then shuts down and exits 0 on SIGTERM', async () => {
     const { code, output } = await runUntilStopped(
       'workers/temporal-worker.ts',
-      { TEMPORAL_TASK_QUEUE: unique('proc-test'), LOG_LEVEL: 'info' },
+      { TEMPORAL_TASK_QUEUE: unique('proc-test'), LOG_LEVEL: 'info', RECONCILE_SCHEDULE: 'off' },
       /worker polling/,
     );
     expect(code).toBe(0);

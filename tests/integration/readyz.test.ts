@@ -180,6 +180,7 @@ describe('the processes without HTTP of their own serve probes on their health p
         ...elsewhere,
         KAFKA_BROKERS: CLOSED,
         TEMPORAL_TASK_QUEUE: unique('ready-probe'),
+        RECONCILE_SCHEDULE: 'off',
       },
       /worker polling/,
     );

@@ -29,6 +29,8 @@ export interface TestServer {
 export interface ServerOptions {
   worker?: boolean;
   paymentExpirySeconds?: number;
+  /** Adjusts the settings of this server and its worker (e.g. a gateway of the test's own). */
+  configure?: (config: Config) => Config;
   /** Fault injection: replaces some of the worker's activities. */
   overrideActivities?: WorkerOptions['overrideActivities'];
 }
@@ -42,11 +44,11 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
   beforeAll(async () => {
     const logger = createLogger('silent');
     const base = getConfig();
-    const config: Config = {
+    const config: Config = (options.configure ?? ((c) => c))({
       ...base,
       temporal: { ...base.temporal, taskQueue: unique('test-pasar') },
       payments: { ...base.payments, expirySeconds: options.paymentExpirySeconds ?? base.payments.expirySeconds },
-    };
+    });
     const deps = createDeps(config);
     const services = createServices(deps, logger);
     await services.auth.ensureAdmin(config.auth.admin.email, config.auth.admin.password);

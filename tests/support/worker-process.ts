@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn('node', ['--import', 'tsx', 'workers/temporal-worker.ts'], {
-      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      env: { ...process.env, LOG_LEVEL: 'info', RECONCILE_SCHEDULE: 'off', ...env },
     });
     let output = '';
     const timer = setTimeout(() => reject(new Error(`worker did not start: ${output.slice(-2000)}`)), 60_000);

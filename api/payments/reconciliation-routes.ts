@@ -1,0 +1,79 @@
+/**
+ * Payment reconciliation for operators (admin only): run a pass now, and list what reconciliation
+ * found but would not fix on its own. The Temporal Schedule `payments-reconciliation` runs the
+ * same pass every RECONCILE_INTERVAL_SECONDS.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Services } from '../../services';
+import { requireAdmin } from '../middleware/auth';
+import { createRouter } from '../router';
+import { bearerSecurity, errorResponses, json } from '../schemas';
+
+const tags = ['payments (admin)'];
+const Ref = z.object({ order_id: z.string(), intent_id: z.string() });
+
+const ReportSchema = z
+  .object({
+    since: z.string(),
+    checked: z.number(),
+    gateway_intents: z.number(),
+    applied: z.array(Ref.extend({ status: z.string() })),
+    cancelled: z.array(Ref),
+    issues: z.array(z.object({ kind: z.string(), intent_id: z.string(), order_id: z.string().nullable() })),
+  })
+  .openapi('ReconcileReport');
+
+const IssueSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    intent_id: z.string(),
+    order_id: z.string().nullable(),
+    details: z.unknown(),
+    first_seen_at: z.string(),
+    last_seen_at: z.string(),
+  })
+  .openapi('ReconciliationIssue');
+
+const routes = {
+  run: createRoute({
+    method: 'post',
+    path: '/admin/payments/reconcile',
+    tags,
+    security: bearerSecurity,
+    summary: 'Reconcile recent payments with the gateway now; returns what it applied, cancelled and reported',
+    responses: { 200: json(ReportSchema), ...errorResponses(401, 403, 503) },
+  }),
+  issues: createRoute({
+    method: 'get',
+    path: '/admin/payments/reconciliation-issues',
+    tags,
+    security: bearerSecurity,
+    summary: 'Mismatches reconciliation found and left for an operator, newest first',
+    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+    responses: {
+      200: json(z.object({ data: z.array(IssueSchema), open: z.number() })),
+      ...errorResponses(400, 401, 403),
+    },
+  }),
+};
+
+export function reconciliationRoutes(services: Services) {
+  const app = createRouter();
+  app.use('/admin/payments/*', requireAdmin(services.tokens));
+  return app
+    .openapi(routes.run, async (c) => c.json(await services.reconciler.run(), 200))
+    .openapi(routes.issues, async (c) => {
+      const issues = await services.reconciler.openIssues(c.req.valid('query').limit);
+      const data = issues.map((i) => ({
+        id: i.id,
+        kind: i.kind,
+        intent_id: i.intent_id,
+        order_id: i.order_id,
+        details: i.details,
+        first_seen_at: i.first_seen_at.toISOString(),
+        last_seen_at: i.last_seen_at.toISOString(),
+      }));
+      return c.json({ data, open: data.length }, 200);
+    });
+}

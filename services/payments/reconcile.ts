@@ -1,0 +1,204 @@
+/**
+ * Payment reconciliation: compares the gateway's record of every recent intent with Pasar's
+ * transactions, because webhooks can be lost for good (an outage longer than the gateway's
+ * retries, a misconfigured endpoint, a restart that dropped deliveries in flight).
+ * - A result the gateway has and Pasar never applied goes through the webhook's own path
+ *   (settlement.receive), under a stable event id per intent and status, so it is applied once
+ *   however often reconciliation and the real webhook race.
+ * - An open checkout whose intent the gateway no longer knows is cancelled now instead of holding
+ *   stock until its expiry.
+ * - Any disagreement about amount, currency, order or a settled status is recorded for an
+ *   operator (payments.reconciliation_issues), never silently fixed.
+ */
+import type { Db } from '../../platform/clients/prisma';
+import { AppError } from '../../platform/errors';
+import type { Logger } from '../../platform/logger';
+import type { CheckoutClient } from '../orders/checkout-client';
+import type { OrderStore } from '../orders/store';
+import type { GatewayIntent, PaymentGateway } from './gateway';
+import type { PaymentSettlement } from './settlement';
+import type { GatewayWebhook } from './webhook-rules';
+
+export interface ReconcileReport {
+  since: string;
+  checked: number;
+  gateway_intents: number;
+  applied: { order_id: string; intent_id: string; status: string }[];
+  cancelled: { order_id: string; intent_id: string }[];
+  issues: { kind: string; intent_id: string; order_id: string | null }[];
+}
+
+/** Gateway statuses that are a result Pasar must hear, and the event each stands for. */
+const RESULT_EVENTS: Record<string, string> = {
+  succeeded: 'payment_intent.succeeded',
+  failed: 'payment_intent.payment_failed',
+  refunded: 'refund.succeeded',
+};
+const OPEN = ['pending', 'processing'];
+/** What each Pasar status already knows; a gateway status outside it is news (or a mismatch). */
+const KNOWN: Record<string, string[]> = {
+  pending: ['requires_confirmation'],
+  processing: ['processing', 'requires_confirmation'],
+  success: ['succeeded'],
+  failed: ['failed'],
+  expired: ['canceled', 'failed'],
+  cancelled: ['canceled', 'failed'],
+  refunding: ['succeeded', 'refunded'],
+  refunded: ['refunded'],
+  refund_failed: ['succeeded'],
+};
+
+export function createReconciler(
+  deps: {
+    db: Db;
+    gateway: PaymentGateway;
+    settlement: PaymentSettlement;
+    orders: OrderStore;
+    checkout: CheckoutClient;
+  },
+  logger: Logger,
+  options: { lookbackSeconds: number; graceSeconds: number },
+) {
+  const { db, gateway, settlement, orders, checkout } = deps;
+
+  async function gatewayIntentsSince(createdGte: number): Promise<Map<string, GatewayIntent>> {
+    const found = new Map<string, GatewayIntent>();
+    let startingAfter: string | undefined;
+    for (;;) {
+      const page = await gateway.listIntents({ createdGte, startingAfter, limit: 500 });
+      for (const i of page.data) found.set(i.id, i);
+      if (!page.has_more || page.data.length === 0) return found;
+      startingAfter = page.data[page.data.length - 1]!.id;
+    }
+  }
+
+  async function recordIssue(kind: string, intentId: string, orderId: string | null, details: object) {
+    await db.reconciliationIssue.upsert({
+      where: { kind_gateway_intent_id: { kind, gateway: gateway.name, intent_id: intentId } },
+      create: { kind, gateway: gateway.name, intent_id: intentId, order_id: orderId, details },
+      update: { last_seen_at: new Date(), details },
+    });
+    logger.error(
+      { alert: 'payment_reconciliation_issue', kind, intent_id: intentId, order_id: orderId, details },
+      'payment reconciliation found a mismatch it will not fix on its own',
+    );
+  }
+
+  const eventFor = (intent: GatewayIntent, type: string): GatewayWebhook => ({
+    // Stable per intent and result: a second run, or this run racing the real webhook, adds nothing.
+    id: `reconcile:${intent.id}:${intent.status}`,
+    type,
+    data: {
+      intent_id: intent.id,
+      reference: intent.reference,
+      amount: intent.amount,
+      currency: intent.currency,
+      status: intent.status,
+      failure_reason: intent.failure_reason ?? null,
+    },
+  });
+
+  return {
+    /** One pass over the last `lookbackSeconds`; safe to run at any time, and concurrently with webhooks. */
+    async run(now = new Date()): Promise<ReconcileReport> {
+      const since = new Date(now.getTime() - options.lookbackSeconds * 1000);
+      const graceEdge = new Date(now.getTime() - options.graceSeconds * 1000);
+      const txns = await db.transaction.findMany({
+        where: { gateway: gateway.name, created_at: { gte: since } },
+        orderBy: { created_at: 'asc' },
+      });
+      // The gateway's clock and ours may differ a little: ask it for a bit more than the window.
+      const intents = await gatewayIntentsSince(Math.floor(since.getTime() / 1000) - 300);
+      const report: ReconcileReport = {
+        since: since.toISOString(),
+        checked: txns.length,
+        gateway_intents: intents.size,
+        applied: [],
+        cancelled: [],
+        issues: [],
+      };
+      const issue = async (kind: string, intentId: string, orderId: string | null, details: object) => {
+        await recordIssue(kind, intentId, orderId, details);
+        report.issues.push({ kind, intent_id: intentId, order_id: orderId });
+      };
+
+      for (const txn of txns) {
+        const intentId = txn.gateway_transaction_id;
+        if (!intentId) continue;
+        const intent = intents.get(intentId) ?? (await lookUp(intentId));
+        intents.delete(intentId);
+        if (!intent) {
+          if (OPEN.includes(txn.status) && txn.created_at < graceEdge) {
+            const order = await orders.get(txn.order_id);
+            if (order?.status === 'pending' && order.workflow_id) {
+              if (
+                await checkout.cancel(order.workflow_id, 'payment_intent_lost').then(
+                  () => true,
+                  () => false,
+                )
+              ) {
+                report.cancelled.push({ order_id: txn.order_id, intent_id: intentId });
+              }
+            }
+          } else if (!OPEN.includes(txn.status)) {
+            await issue('intent_missing_at_gateway', intentId, txn.order_id, { pasar_status: txn.status });
+          }
+          continue;
+        }
+        if (intent.reference !== txn.order_id || intent.currency.toUpperCase() !== txn.currency.toUpperCase()) {
+          await issue('reference_or_currency_mismatch', intentId, txn.order_id, {
+            gateway: { reference: intent.reference, currency: intent.currency },
+            pasar: { order_id: txn.order_id, currency: txn.currency },
+          });
+          continue;
+        }
+        if (!txn.amount.equals(intent.amount)) {
+          await issue('amount_mismatch', intentId, txn.order_id, {
+            gateway: intent.amount,
+            pasar: txn.amount.toFixed(2),
+          });
+          continue;
+        }
+        if ((KNOWN[txn.status] ?? []).includes(intent.status)) continue;
+        const type = RESULT_EVENTS[intent.status];
+        if (type) {
+          const outcome = await settlement.receive(eventFor(intent, type), 'reconciliation');
+          if (outcome.outcome === 'applied' && !outcome.duplicate) {
+            report.applied.push({ order_id: txn.order_id, intent_id: intentId, status: intent.status });
+            logger.warn(
+              { order_id: txn.order_id, intent_id: intentId, status: intent.status },
+              'reconciliation applied a payment result no webhook had delivered',
+            );
+          }
+          continue;
+        }
+        // A saga mid-step (it cancels at the gateway, then records it) is not a mismatch yet.
+        if (txn.updated_at > graceEdge) continue;
+        await issue('status_mismatch', intentId, txn.order_id, { gateway: intent.status, pasar: txn.status });
+      }
+      // Intents the gateway holds that Pasar never recorded, whose money it took.
+      for (const intent of intents.values()) {
+        if (intent.created * 1000 < since.getTime()) continue;
+        if (intent.status === 'succeeded') {
+          await issue('unknown_to_pasar', intent.id, null, { reference: intent.reference, amount: intent.amount });
+        }
+      }
+      return report;
+    },
+
+    /** Open issues, newest first, for the operators' list route. */
+    openIssues: (limit = 100) =>
+      db.reconciliationIssue.findMany({ where: { resolved_at: null }, orderBy: { last_seen_at: 'desc' }, take: limit }),
+  };
+
+  async function lookUp(intentId: string): Promise<GatewayIntent | undefined> {
+    try {
+      return await gateway.getIntent(intentId);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') return undefined;
+      throw err;
+    }
+  }
+}
+
+export type Reconciler = ReturnType<typeof createReconciler>;

@@ -1,0 +1,53 @@
+/**
+ * The one path by which a payment result enters Pasar, whether a webhook brought it or
+ * reconciliation found it at the gateway: record and judge the event (payments store), then tell
+ * the order's checkout saga, or, when the money arrived after the checkout was undone, start the
+ * refund. Racing deliveries of the same result are harmless: events are deduplicated by id, the
+ * payment status only moves forward and the saga takes the first decisive result.
+ */
+import type { Logger } from '../../platform/logger';
+import type { CheckoutClient } from '../orders/checkout-client';
+import type { OrderStore } from '../orders/store';
+import type { PaymentStore, WebhookOutcome } from './store';
+import type { GatewayWebhook } from './webhook-rules';
+
+export function createPaymentSettlement(
+  deps: { payments: PaymentStore; orders: OrderStore; checkout: CheckoutClient },
+  logger: Logger,
+) {
+  const { payments, orders, checkout } = deps;
+
+  return {
+    async receive(event: GatewayWebhook, source: 'webhook' | 'reconciliation'): Promise<WebhookOutcome> {
+      const outcome = await payments.applyWebhook(event);
+      if (outcome.outcome === 'refused' && !outcome.duplicate) {
+        // A signed event that lies about money: a gateway bug or a leaked secret. Alert on this line.
+        logger.error(
+          { alert: 'payment_webhook_refused', event_id: event.id, type: event.type, reason: outcome.reason, source },
+          'payment webhook refused: it does not match the transaction it names',
+        );
+      } else if (outcome.outcome === 'ignored' && !outcome.duplicate) {
+        logger.warn({ event_id: event.id, type: event.type, source }, 'payment event of an unknown type ignored');
+      }
+      const result = outcome.result;
+      if (outcome.orderId && result && result.status !== 'refunded') {
+        const order = await orders.get(outcome.orderId);
+        const told = order?.workflow_id
+          ? await checkout.signalPayment(order.workflow_id, { ...result, status: result.status })
+          : false;
+        if (!told && result.status === 'succeeded' && order?.status === 'cancelled') {
+          // Paid after the checkout had already been undone: the money must go back.
+          logger.warn(
+            { order_id: order.id, event_id: event.id, source },
+            'payment succeeded after cancellation; refunding',
+          );
+          await checkout.startRefund(order.id, 'payment arrived after the checkout was cancelled');
+        }
+      }
+      if (!outcome.duplicate || outcome.orderId) await payments.markApplied(event.id);
+      return outcome;
+    },
+  };
+}
+
+export type PaymentSettlement = ReturnType<typeof createPaymentSettlement>;

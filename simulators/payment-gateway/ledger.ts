@@ -1,0 +1,94 @@
+/**
+ * The simulator's records, kept across restarts as a real sandbox keeps them: every change to an
+ * intent, an idempotency key or a refund is appended to a JSON-lines file before the request is
+ * answered, and replayed (last record wins) at start. Appending keeps a write O(1) however many
+ * intents there are; the file is compacted at start. Without a file it is in memory only.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type IntentStatus = 'requires_confirmation' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'refunded';
+
+export interface Intent {
+  id: string;
+  amount: string;
+  currency: string;
+  reference: string;
+  notification_url: string;
+  status: IntentStatus;
+  failure_reason?: string;
+  /** Unix seconds, as gateways report it. */
+  created: number;
+  updated: number;
+  behaviour: { duplicates: number; delay_ms: number; drop: boolean };
+}
+
+export interface Refund {
+  id: string;
+  intent_id: string;
+  amount: string;
+  status: string;
+  created: number;
+}
+
+type Entry =
+  | { kind: 'intent'; value: Intent }
+  | { kind: 'key'; key: string; intent_id: string }
+  | { kind: 'refund'; key: string; value: Refund };
+
+export function createLedger(file?: string) {
+  const intents = new Map<string, Intent>();
+  const byIdempotencyKey = new Map<string, string>();
+  const refunds = new Map<string, Refund>();
+
+  const apply = (e: Entry) => {
+    if (e.kind === 'intent') intents.set(e.value.id, e.value);
+    else if (e.kind === 'key') byIdempotencyKey.set(e.key, e.intent_id);
+    else refunds.set(e.key, e.value);
+  };
+
+  if (file) {
+    mkdirSync(dirname(file), { recursive: true });
+    if (existsSync(file)) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          apply(JSON.parse(line) as Entry);
+        } catch {
+          // A torn last line from a crash mid-append: everything before it is intact.
+        }
+      }
+    }
+    const compacted: Entry[] = [
+      ...[...intents.values()].map((value): Entry => ({ kind: 'intent', value })),
+      ...[...byIdempotencyKey].map(([key, intent_id]): Entry => ({ kind: 'key', key, intent_id })),
+      ...[...refunds].map(([key, value]): Entry => ({ kind: 'refund', key, value })),
+    ];
+    writeFileSync(`${file}.tmp`, compacted.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    renameSync(`${file}.tmp`, file);
+  }
+
+  const record = (e: Entry) => {
+    apply(e);
+    if (file) appendFileSync(file, `${JSON.stringify(e)}\n`);
+  };
+
+  return {
+    intent: (id: string) => intents.get(id),
+    intentForKey: (key: string) => {
+      const id = byIdempotencyKey.get(key);
+      return id ? intents.get(id) : undefined;
+    },
+    refundForKey: (key: string) => refunds.get(key),
+    intents: () => [...intents.values()],
+    count: () => intents.size,
+    /** Stores an intent as it is now (call after every change). */
+    saveIntent(intent: Intent, idempotencyKey?: string) {
+      record({ kind: 'intent', value: { ...intent, updated: Math.floor(Date.now() / 1000) } });
+      if (idempotencyKey) record({ kind: 'key', key: idempotencyKey, intent_id: intent.id });
+    },
+    saveRefund: (key: string, refund: Refund) => record({ kind: 'refund', key, value: refund }),
+  };
+}
+
+export type Ledger = ReturnType<typeof createLedger>;
