@@ -5,7 +5,9 @@
  * cut off from Kafka catches up when it is back. Every consumer runs in a group and on a topic
  * of its own (tests/support/consumers.ts).
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { getConfig } from '../../platform/config';
 import type { EventEnvelope } from '../../platform/events';
@@ -20,6 +22,7 @@ import { unique, useDeps } from '../support/deps';
 import { waitFor } from '../support/shop';
 
 const logger = createLogger('silent');
+const run = promisify(execFile);
 
 describe('consumer runtime', () => {
   const deps = useDeps();
@@ -166,6 +169,11 @@ describe('consumer runtime', () => {
     expect(results.map((r) => r.outcome)).toEqual(['replayed', 'already_replayed']);
     expect(seen).toEqual([event.id]);
     expect(await count(event.aggregate_id)).toBe(1);
+
+    // What an operator sees: `npm run dlq -- list` shows the entry and when it was replayed.
+    const { stdout } = await run('npx', ['tsx', 'scripts/dlq.ts', 'list', '--json', '--consumer', name]);
+    const listed = JSON.parse(stdout) as (DeadLetter & { replayed_at: string | null })[];
+    expect(listed).toEqual([expect.objectContaining({ id: entry!.id, attempts: 4, replayed_at: expect.any(String) })]);
   });
 
   it('a graceful stop commits what was handled', async () => {
