@@ -105,4 +105,21 @@ describe('API4 unrestricted resource consumption', () => {
       });
     }
   });
+
+  it('caps search depth and query size: deep pages, huge pages and absurd queries are 400s naming the field', async () => {
+    for (const [path, field] of [
+      ['/search?q=kopi&page=101', 'page'],
+      ['/search?q=kopi&page_size=100000', 'page_size'],
+      [`/search?q=${'kopi%20'.repeat(50)}`, 'q'],
+      [`/search?q=${'a'.repeat(5000)}`, 'q'],
+      ['/search/suggestions?q=kopi&size=1000', 'size'],
+    ]) {
+      const res = await api.get(path!);
+      expect({ path, status: res.status, field: res.body?.error?.details?.[0]?.field }).toEqual({
+        path,
+        status: 400,
+        field,
+      });
+    }
+  });
 });
