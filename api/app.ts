@@ -19,6 +19,7 @@ import { checkoutRoutes } from './checkout/routes';
 import { orderRoutes } from './orders/routes';
 import { paymentRoutes } from './payments/routes';
 import { reconciliationRoutes } from './payments/reconciliation-routes';
+import { operationsRoutes } from './operations/routes';
 import { shippingRoutes } from './shipping/routes';
 import type { AppEnv } from './context';
 import { healthRoutes } from './health/routes';
@@ -60,6 +61,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', orderRoutes(services));
   app.route('/', paymentRoutes(services, deps.config.payments));
   app.route('/', reconciliationRoutes(services));
+  app.route('/', operationsRoutes(services, deps.config));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

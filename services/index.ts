@@ -10,6 +10,7 @@ import { createNotificationStore } from './notifications/store';
 import { createCartStore } from './orders/cart';
 import { createCheckoutClient } from './orders/checkout-client';
 import { createOrderStore } from './orders/store';
+import { createStuckWorkReport } from './orders/stuck-work';
 import { createSimulatorGateway } from './payments/gateway';
 import { createReconciler } from './payments/reconcile';
 import { createPaymentSettlement } from './payments/settlement';
@@ -44,6 +45,7 @@ export function createServices(deps: Deps, logger: Logger) {
     checkout,
     payments,
     settlement,
+    stuckWork: createStuckWorkReport(db, deps.temporal.client),
     reconciler: createReconciler({ db, gateway, settlement, orders, checkout }, logger, config.payments.reconcile),
   };
 }

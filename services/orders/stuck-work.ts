@@ -1,0 +1,130 @@
+/**
+ * The stuck-work report for operators: sagas and records that have sat in one step longer than
+ * they should. From Temporal visibility (running checkouts past their payment window, running
+ * refunds, sagas that failed and need a hand) and from the stores (pending orders whose saga is
+ * gone, payments waiting for a refund confirmation). Read-only: it points, an operator acts.
+ */
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../platform/clients/prisma';
+
+export interface StuckItem {
+  kind:
+    | 'checkout_running_too_long'
+    | 'refund_running_too_long'
+    | 'saga_failed'
+    | 'order_pending_too_long'
+    | 'refund_unconfirmed';
+  /** The workflow id or the record's id, as an operator searches for it. */
+  ref: string;
+  since: string;
+  detail: Record<string, unknown>;
+}
+
+export interface StuckThresholds {
+  /** A checkout should end by its payment expiry; this much past it is stuck. */
+  checkoutSeconds: number;
+  refundSeconds: number;
+  /** How far back failed sagas are listed. */
+  failedLookbackSeconds: number;
+}
+
+export function createStuckWorkReport(db: Db, temporal: Client) {
+  async function list(query: string, limit: number) {
+    const found = [];
+    for await (const wf of temporal.workflow.list({ query })) {
+      found.push(wf);
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  return {
+    async run(t: StuckThresholds, now = new Date(), limit = 200): Promise<StuckItem[]> {
+      const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+      const iso = (seconds: number) => ago(seconds).toISOString();
+      const items: StuckItem[] = [];
+
+      const checkouts = await list(
+        `WorkflowType = 'checkoutWorkflow' AND ExecutionStatus = 'Running' AND StartTime < '${iso(t.checkoutSeconds)}'`,
+        limit,
+      );
+      for (const wf of checkouts) {
+        items.push({
+          kind: 'checkout_running_too_long',
+          ref: wf.workflowId,
+          since: wf.startTime.toISOString(),
+          detail: {
+            order_number: wf.searchAttributes?.OrderNumber?.[0] ?? null,
+            step: wf.searchAttributes?.OrderStatus?.[0] ?? null,
+          },
+        });
+      }
+      const refunds = await list(
+        `WorkflowType = 'refundOrderWorkflow' AND ExecutionStatus = 'Running' AND StartTime < '${iso(t.refundSeconds)}'`,
+        limit,
+      );
+      for (const wf of refunds) {
+        items.push({
+          kind: 'refund_running_too_long',
+          ref: wf.workflowId,
+          since: wf.startTime.toISOString(),
+          detail: {},
+        });
+      }
+      const failed = await list(`ExecutionStatus = 'Failed' AND CloseTime > '${iso(t.failedLookbackSeconds)}'`, limit);
+      for (const wf of failed) {
+        items.push({
+          kind: 'saga_failed',
+          ref: wf.workflowId,
+          since: (wf.closeTime ?? wf.startTime).toISOString(),
+          detail: { workflow_type: wf.type },
+        });
+      }
+
+      const pending = await db.order.findMany({
+        where: { status: 'pending', created_at: { lt: ago(t.checkoutSeconds) } },
+        select: { id: true, order_number: true, workflow_id: true, created_at: true },
+        orderBy: { created_at: 'asc' },
+        take: limit,
+      });
+      const running = new Set(checkouts.map((w) => w.workflowId));
+      for (const o of pending) {
+        if (o.workflow_id && running.has(o.workflow_id)) continue; // already listed as its saga
+        items.push({
+          kind: 'order_pending_too_long',
+          ref: o.id,
+          since: o.created_at.toISOString(),
+          detail: { order_number: o.order_number, workflow_id: o.workflow_id },
+        });
+      }
+      const refunding = await db.transaction.findMany({
+        where: { status: 'refunding', updated_at: { lt: ago(t.refundSeconds) } },
+        select: { order_id: true, gateway_transaction_id: true, updated_at: true },
+        take: limit,
+      });
+      for (const p of refunding) {
+        items.push({
+          kind: 'refund_unconfirmed',
+          ref: p.order_id,
+          since: p.updated_at.toISOString(),
+          detail: { intent_id: p.gateway_transaction_id },
+        });
+      }
+      return items.sort((a, b) => a.since.localeCompare(b.since));
+    },
+  };
+}
+
+export type StuckWorkReport = ReturnType<typeof createStuckWorkReport>;
+
+/** The defaults from config, or one age for everything (an operator's "older than"). */
+export function stuckThresholds(
+  config: { payments: { expirySeconds: number } },
+  olderThanSeconds?: number,
+): StuckThresholds {
+  return {
+    checkoutSeconds: olderThanSeconds ?? config.payments.expirySeconds + 300,
+    refundSeconds: olderThanSeconds ?? 900,
+    failedLookbackSeconds: 2 * 86_400,
+  };
+}
