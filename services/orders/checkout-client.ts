@@ -25,6 +25,11 @@ import { stableId } from '../../platform/ids';
 
 /** How long POST /checkout waits for the saga to settle before answering 202 "processing". */
 const SETTLE_WAIT_MS = 20_000;
+/**
+ * Signals and refunds give up after this long when Temporal is down, so a webhook is answered
+ * 503 (and redelivered by the gateway) instead of hanging in the SDK's own retries.
+ */
+const CALL_DEADLINE_MS = 5_000;
 
 /** `PSR-YYMMDD-XXXXXXXX`: readable on a phone call, unique through the order id's hex. */
 export function orderNumberFor(orderId: string, at: Date): string {
@@ -33,6 +38,8 @@ export function orderNumberFor(orderId: string, at: Date): string {
 }
 
 export function createCheckoutClient(client: Client, config: Config) {
+  const bounded = <R>(fn: () => Promise<R>) => client.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
+
   /**
    * The saga's state once settled, or undefined if it is still busy after the wait (the caller
    * answers 202 "processing"; retrying with the same key asks again).
@@ -98,16 +105,16 @@ export function createCheckoutClient(client: Client, config: Config) {
     },
 
     async cancel(workflowId: string, reason: string) {
-      await client.workflow.getHandle(workflowId).signal(cancelCheckoutSignal, { reason });
+      await bounded(() => client.workflow.getHandle(workflowId).signal(cancelCheckoutSignal, { reason }));
     },
 
     /** Tells a checkout its payment result; false if that checkout is already over. */
     async signalPayment(workflowId: string, result: PaymentResult): Promise<boolean> {
       try {
         const handle = client.workflow.getHandle(workflowId);
-        const { status } = await handle.describe();
+        const { status } = await bounded(() => handle.describe());
         if (status.name !== 'RUNNING') return false;
-        await handle.signal(paymentResultSignal, result);
+        await bounded(() => handle.signal(paymentResultSignal, result));
         return true;
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return false;
@@ -118,11 +125,13 @@ export function createCheckoutClient(client: Client, config: Config) {
     /** Starts the refund of a paid order once; a second request finds the first. */
     async startRefund(orderId: string, reason: string) {
       try {
-        await client.workflow.start('refundOrderWorkflow', {
-          taskQueue: config.temporal.taskQueue,
-          workflowId: refundWorkflowId(orderId),
-          args: [{ orderId, reason }],
-        });
+        await bounded(() =>
+          client.workflow.start('refundOrderWorkflow', {
+            taskQueue: config.temporal.taskQueue,
+            workflowId: refundWorkflowId(orderId),
+            args: [{ orderId, reason }],
+          }),
+        );
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
