@@ -52,6 +52,15 @@ async function main() {
   const address = await call('POST', '/users/me/addresses', DEMO_ADDRESS);
   step('Added a shipping address', `${address.street}, ${address.city_name}`);
 
+  const found = await call('GET', '/search?q=kripik&in_stock=true&page_size=3');
+  step(
+    'Searched "kripik" (a typo of keripik)',
+    `${found.total} found: ${found.data.map((h: { name: string }) => h.name).join('; ')}; ` +
+      `categories ${found.facets.categories.map((f: { value: string; count: number }) => `${f.value} ${f.count}`).join(', ')}`,
+  );
+  const suggested = await call('GET', '/search/suggestions?q=kop&size=3');
+  step('Typed "kop": suggestions', suggested.data.map((s: { name: string }) => s.name).join('; '));
+
   const products = (await call('GET', '/products?category=groceries&in_stock=true&sort=price_asc&page_size=3')).data;
   if (products.length < 2) throw new Error('the demo catalog is missing: run npm start (it seeds) or npm run seed');
   step(
@@ -110,6 +119,16 @@ async function main() {
         payment: payment.status,
         reason: current.cancel_reason ?? undefined,
       });
+      const recs = await call('GET', `/recommendations/similar/${products[0].id}?limit=3`);
+      step(
+        `Bought together with ${products[0].name}`,
+        recs.data.map((r: { name: string; reason: string }) => `${r.name} (${r.reason})`).join('; ') || 'nothing yet',
+      );
+      const mine = await call('GET', `/recommendations/user/${me.id}?limit=3`);
+      step(
+        'Recommended for Dewi',
+        mine.data.map((r: { name: string; reason: string }) => `${r.name} (${r.reason})`).join('; '),
+      );
       console.log(
         `\nFind the saga in the Temporal Web UI: ${getConfig().temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(order.workflow_id)}`,
       );
