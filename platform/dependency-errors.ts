@@ -4,7 +4,22 @@
  */
 import { GatewayUnavailableError } from '../services/payments/gateway';
 
-export type Dependency = 'postgres' | 'redis' | 'kafka' | 'temporal' | 'elasticsearch' | 'payment-gateway';
+export type Dependency =
+  | 'postgres'
+  | 'redis'
+  | 'kafka'
+  | 'temporal'
+  | 'elasticsearch'
+  | 'clickhouse'
+  | 'payment-gateway';
+
+/** Thrown by analytics reads when ClickHouse is unreachable or refusing work (services/analytics/outage.ts). */
+export class ClickHouseUnavailableError extends Error {
+  override name = 'ClickHouseUnavailableError';
+  constructor(options?: { cause?: unknown }) {
+    super('clickhouse is unavailable', options);
+  }
+}
 
 const text = (err: unknown) => {
   const e = err as { name?: string; message?: string; code?: string; cause?: { message?: string; code?: string } };
@@ -13,6 +28,7 @@ const text = (err: unknown) => {
 
 export function dependencyOf(err: unknown): Dependency | undefined {
   if (err instanceof GatewayUnavailableError) return 'payment-gateway';
+  if (err instanceof ClickHouseUnavailableError) return 'clickhouse';
   const t = text(err);
   if (/MaxRetriesPerRequest|Command timed out|Connection is closed|Stream isn't writeable/i.test(t)) return 'redis';
   if (

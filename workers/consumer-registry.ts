@@ -7,6 +7,7 @@ import type { Deps } from '../platform/deps';
 import type { DependencyName } from '../platform/health';
 import type { ConsumerSpec } from '../platform/kafka/consumer-spec';
 import type { Logger } from '../platform/logger';
+import { createAnalyticsConsumer } from '../services/analytics/consumer';
 import { createRecommendationConsumer } from '../services/recommendations/consumer';
 import { createSearchConsumer } from '../services/search/consumer';
 
@@ -24,6 +25,7 @@ export const REGISTERED_CONSUMERS: RegisteredConsumer[] = [
     create: (deps, logger) => createRecommendationConsumer(deps, logger),
     uses: ['redis'],
   },
+  { name: 'analytics', create: (deps, logger) => createAnalyticsConsumer(deps, logger), uses: ['clickhouse'] },
 ];
 
 /** The registered consumers, or only those named (`workers/consumers.ts search`). */

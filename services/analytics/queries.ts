@@ -1,0 +1,105 @@
+/**
+ * The SQL behind the dashboard, in the dialect ClickHouse 18.16 and current versions share (no
+ * server-side parameters on 18.16: the only values inlined are 'YYYY-MM-DD' days this code made).
+ * Every count is immune to redelivered events: orders are grouped by order id and shoppers are
+ * counted with uniqExact, so a duplicate row not yet merged away changes nothing.
+ */
+import type { ClickHouseClient } from '../../platform/clients/clickhouse';
+import { withClickHouse } from './outage';
+import type { Window } from './periods';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const inWindow = (w: Window) => {
+  if (!DAY.test(w.from) || !DAY.test(w.to)) throw new Error(`bad window ${w.from}..${w.to}`);
+  return `day >= '${w.from}' AND day <= '${w.to}'`;
+};
+const REVERSALS = `SELECT order_id FROM events WHERE event_type IN ('order.refunded', 'order.cancelled')`;
+/** Each paid order once, with its lines, unless refunded or cancelled after payment. */
+const netPaidLines = (w: Window) => `
+  SELECT order_id, any(item_product_ids) AS pids, any(item_quantities) AS qs, any(item_amounts_sen) AS amts
+  FROM events
+  WHERE event_type = 'order.paid' AND ${inWindow(w)} AND order_id NOT IN (${REVERSALS})
+  GROUP BY order_id`;
+/** Each product's latest name and category, from its product.upserted events. */
+const PRODUCTS = `
+  SELECT aggregate_id AS product_id,
+         argMax(visitParamExtractString(data, 'name'), aggregate_version) AS name,
+         argMax(visitParamExtractString(data, 'category'), aggregate_version) AS category
+  FROM events WHERE event_type = 'product.upserted' GROUP BY aggregate_id`;
+
+export interface DayMetrics {
+  date: string;
+  orders: number;
+  revenue_sen: bigint;
+}
+
+export interface ProductFigure {
+  product_id: string;
+  name: string;
+  category: string;
+  units: number;
+  revenue_sen: bigint;
+}
+
+export function createAnalyticsQueries(clickhouse: ClickHouseClient) {
+  const rows = <T>(query: string) =>
+    withClickHouse(async () => (await clickhouse.query({ query, format: 'JSONEachRow' })).json<T>());
+  const countsBy = async (query: string) =>
+    new Map((await rows<{ k: string; n: string }>(query)).map((r) => [r.k, Number(r.n)]));
+
+  return {
+    /** Net paid orders and revenue per day (the order_metrics view), days without orders left out. */
+    async ordersByDay(w: Window): Promise<DayMetrics[]> {
+      const r = await rows<{ date: string; total_orders: string; total_revenue_sen: string }>(
+        `SELECT date, total_orders, total_revenue_sen FROM order_metrics
+         WHERE date >= '${w.from}' AND date <= '${w.to}' ORDER BY date`,
+      );
+      return r.map((x) => ({ date: x.date, orders: Number(x.total_orders), revenue_sen: BigInt(x.total_revenue_sen) }));
+    },
+
+    /** Distinct orders per event type (payments, cancellations by reason, refunds) in the window. */
+    orderOutcomes: (w: Window) =>
+      countsBy(`
+        SELECT concat(event_type, if(event_type = 'order.cancelled', concat(':', reason), '')) AS k,
+               uniqExact(order_id) AS n
+        FROM events
+        WHERE event_type IN ('payment.succeeded', 'payment.failed', 'order.created', 'order.refunded', 'order.cancelled')
+          AND ${inWindow(w)}
+          AND NOT (event_type = 'order.cancelled' AND order_id IN (SELECT order_id FROM events WHERE event_type = 'order.paid'))
+        GROUP BY k`),
+
+    /** Of the shoppers who registered in the window, how many reached each step (at any time since). */
+    funnel: (w: Window) =>
+      countsBy(`
+        SELECT event_type AS k, uniqExact(user_id) AS n
+        FROM events
+        WHERE event_type IN ('user.registered', 'cart.item_added', 'order.created', 'order.paid')
+          AND user_id IN (SELECT user_id FROM events WHERE event_type = 'user.registered' AND ${inWindow(w)})
+        GROUP BY k`),
+
+    async topProducts(w: Window, limit: number): Promise<ProductFigure[]> {
+      const r = await rows<{ product_id: string; name: string; category: string; units: string; revenue_sen: string }>(`
+        SELECT product_id, name, category, units, revenue_sen FROM (
+          SELECT product_id, sum(qty) AS units, sum(amount) AS revenue_sen
+          FROM (${netPaidLines(w)}) ARRAY JOIN pids AS product_id, qs AS qty, amts AS amount
+          GROUP BY product_id
+        ) ANY LEFT JOIN (${PRODUCTS}) USING product_id
+        ORDER BY revenue_sen DESC, product_id LIMIT ${Math.trunc(limit)}`);
+      return r.map((x) => ({ ...x, units: Number(x.units), revenue_sen: BigInt(x.revenue_sen) }));
+    },
+
+    async topCategories(w: Window, limit: number) {
+      const r = await rows<{ category: string; units: string; revenue_sen: string }>(`
+        SELECT if(category = '', 'unknown', category) AS category, sum(units) AS units, sum(revenue_sen) AS revenue_sen
+        FROM (
+          SELECT product_id, sum(qty) AS units, sum(amount) AS revenue_sen
+          FROM (${netPaidLines(w)}) ARRAY JOIN pids AS product_id, qs AS qty, amts AS amount
+          GROUP BY product_id
+        ) ANY LEFT JOIN (${PRODUCTS}) USING product_id
+        GROUP BY category ORDER BY revenue_sen DESC, category LIMIT ${Math.trunc(limit)}`);
+      return r.map((x) => ({ category: x.category, units: Number(x.units), revenue_sen: BigInt(x.revenue_sen) }));
+    },
+  };
+}
+
+export type AnalyticsQueries = ReturnType<typeof createAnalyticsQueries>;
