@@ -25,6 +25,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'shutting down api');
     server.close(async () => {
+      await app.flush().catch((err) => logger.warn({ err }, 'buffered product views could not be sent'));
       await closeDeps(deps);
       logger.info('api stopped');
       process.exit(0);

@@ -39,6 +39,7 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
   let server: ServerType | undefined;
   let ctx: TestServer | undefined;
   let workerDeps: Deps | undefined;
+  let flushApp: (() => Promise<void>) | undefined;
   let running: { worker: Worker; connection: NativeConnection; done: Promise<void> } | undefined;
 
   beforeAll(async () => {
@@ -53,6 +54,7 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
     const services = createServices(deps, logger);
     await services.auth.ensureAdmin(config.auth.admin.email, config.auth.admin.password);
     const app = createApp(deps, services, logger);
+    flushApp = app.flush;
     const relay = createOutboxRelay(config.postgres.url, deps.kafka, logger);
     await relay.start();
     await new Promise<void>((resolve) => {
@@ -81,6 +83,7 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
   });
 
   afterAll(async () => {
+    await flushApp?.().catch(() => undefined);
     await ctx?.stopWorker();
     await ctx?.relay.stop();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
