@@ -25,6 +25,8 @@ const RawEnv = z.object({
   TEMPORAL_UI_PORT: port(8233),
   ELASTICSEARCH_PORT: port(9200),
   CLICKHOUSE_HTTP_PORT: port(8123),
+  MAILPIT_SMTP_PORT: port(1025),
+  MAILPIT_API_PORT: port(8025),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   KAFKA_BROKERS: z.string().optional(),
@@ -90,6 +92,18 @@ const RawEnv = z.object({
   CHECKOUT_MAX_UNPAID_ORDERS: z.coerce.number().int().min(1).max(100).default(3),
   CHECKOUT_MAX_UNPAID_UNITS_PER_PRODUCT: z.coerce.number().int().min(1).max(10_000).default(10),
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  /** Outgoing mail: any SMTP server (Mailpit locally). Credentials only if the server wants them. */
+  SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  MAIL_FROM: z.string().min(3).default('Pasar <no-reply@pasar.local>'),
+  /**
+   * Where the sender asks whether a message already arrived (Mailpit's REST API) before resending
+   * one whose send was never recorded; `off` disables the check. Production has no default.
+   */
+  MAILPIT_API_URL: z.union([z.string().url(), z.literal('off')]).optional(),
   // Probe ports of the processes that serve no HTTP of their own (bound on API_HOST).
   WORKER_HEALTH_PORT: port(3001),
   RELAY_HEALTH_PORT: port(3002),
@@ -147,6 +161,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clickhouse: {
       url: e.CLICKHOUSE_URL ?? `http://127.0.0.1:${e.CLICKHOUSE_HTTP_PORT}`,
       database: e.CLICKHOUSE_DATABASE,
+    },
+    mail: {
+      smtp: {
+        host: e.SMTP_HOST,
+        port: e.SMTP_PORT ?? e.MAILPIT_SMTP_PORT,
+        secure: e.SMTP_SECURE === 'true',
+        user: e.SMTP_USER,
+        password: e.SMTP_PASSWORD,
+      },
+      from: e.MAIL_FROM,
+      /** Mailpit's REST API, or undefined: no delivery check (a crash may then resend once). */
+      mailpitApiUrl:
+        e.MAILPIT_API_URL === 'off'
+          ? undefined
+          : (e.MAILPIT_API_URL ?? (e.NODE_ENV === 'production' ? undefined : `http://127.0.0.1:${e.MAILPIT_API_PORT}`)),
     },
     auth: {
       jwtSecret: e.JWT_SECRET,

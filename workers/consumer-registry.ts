@@ -8,6 +8,7 @@ import type { DependencyName } from '../platform/health';
 import type { ConsumerSpec } from '../platform/kafka/consumer-spec';
 import type { Logger } from '../platform/logger';
 import { createAnalyticsConsumer } from '../services/analytics/consumer';
+import { createNotificationConsumer } from '../services/notifications/consumer';
 import { createRecommendationConsumer } from '../services/recommendations/consumer';
 import { createSearchConsumer } from '../services/search/consumer';
 
@@ -26,6 +27,8 @@ export const REGISTERED_CONSUMERS: RegisteredConsumer[] = [
     uses: ['redis'],
   },
   { name: 'analytics', create: (deps, logger) => createAnalyticsConsumer(deps, logger), uses: ['clickhouse'] },
+  // Not the mail server: a mail outage is waited out by its sender, the consumer stays ready.
+  { name: 'notifications', create: (deps, logger) => createNotificationConsumer(deps, logger), uses: ['postgres'] },
 ];
 
 /** The registered consumers, or only those named (`workers/consumers.ts search`). */

@@ -1,11 +1,14 @@
 /**
  * One-time codes: 6 digits, valid 5 minutes, at most 5 guesses per 15 minutes. Only the code's
- * hash is kept in Redis; the code itself reaches the user through a notification, never the API.
+ * hash is kept in Redis; the code itself reaches the user through a notification, never the API:
+ * an email code is a pending email row that the notification sender delivers (an SMS code waits
+ * as a row until an SMS channel exists).
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../platform/errors';
-import type { NotificationStore } from '../notifications/store';
+import { codeMessage } from '../notifications/messages';
+import { emailOf, type NotificationStore } from '../notifications/store';
 import { authKeys, OTP_ATTEMPT_WINDOW_SECONDS, OTP_MAX_ATTEMPTS, OTP_TTL_SECONDS } from './keys';
 
 export type OtpType = 'email' | 'phone' | 'password_reset';
@@ -54,18 +57,12 @@ export function createOtpService(redis: Redis, notifications: NotificationStore)
       await redis.del(attemptsKey);
     },
 
-    /** Creates a fresh code (replacing any pending one) and delivers it as a notification. */
+    /** Creates a fresh code (replacing any pending one) and queues it for delivery. */
     async send(userId: string, type: OtpType, recipient: string): Promise<void> {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       await redis.set(authKeys.otp(userId, type), sha256(code), 'EX', OTP_TTL_SECONDS);
-      await notifications.enqueue({
-        user_id: userId,
-        type: 'otp',
-        channel: type === 'phone' ? 'sms' : 'email',
-        recipient,
-        subject: type === 'password_reset' ? 'Reset your Pasar password' : 'Your Pasar verification code',
-        content: `Your Pasar code is ${code}. It expires in 5 minutes. Never share it with anyone.`,
-      });
+      const row = emailOf(codeMessage(type, code), { user_id: userId, type: 'otp', recipient });
+      await notifications.enqueue(type === 'phone' ? { ...row, channel: 'sms', html: undefined } : row);
     },
 
     /** Checks a verification code; every guess counts toward the per-user attempt limit. */

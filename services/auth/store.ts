@@ -9,7 +9,8 @@ import type { Db } from '../../platform/clients/prisma';
 import { AppError } from '../../platform/errors';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
-import type { NotificationStore } from '../notifications/store';
+import { accountExistsMessage } from '../notifications/messages';
+import { emailOf, type NotificationStore } from '../notifications/store';
 import { createProfile } from '../users/store';
 import { authKeys, emailKey } from './keys';
 import { wrongCode, type OtpService } from './otp';
@@ -77,16 +78,14 @@ export function createAuthService(db: Db, tokens: TokenService, otp: OtpService,
     if (!credential) return;
     const last = await notifications.latestFor(credential.user_id, ACCOUNT_EXISTS_NOTICE);
     if (last && Date.now() - last.created_at.getTime() < NOTICE_INTERVAL_MS) return;
-    await notifications.enqueue({
-      user_id: credential.user_id,
-      type: ACCOUNT_EXISTS_NOTICE,
-      channel: 'email',
-      recipient: credential.email,
-      subject: 'You already have a Pasar account',
-      content:
-        'Someone (perhaps you) tried to create a Pasar account with this email address. You already have one: ' +
-        'log in, or reset your password if you forgot it. If it was not you, you can ignore this message.',
-    });
+    // A pending email row: the notification sender delivers it (services/notifications/sender.ts).
+    await notifications.enqueue(
+      emailOf(accountExistsMessage(), {
+        user_id: credential.user_id,
+        type: ACCOUNT_EXISTS_NOTICE,
+        recipient: credential.email,
+      }),
+    );
   }
 
   return {

@@ -26,9 +26,12 @@ function hostPorts(service: string): number[] {
 const portOf = (url: string) => Number(new URL(url).port);
 
 describe('temporal-dev.yml', () => {
-  it('has exactly the six components of the local stack', () => {
+  it('has exactly the components of the local stack (the gateway simulator runs from this checkout)', () => {
+    const stackScript = readFileSync('scripts/stack/stack.sh', 'utf8');
+    const components = /^COMPONENTS=\(([^)]*)\)/m.exec(stackScript)?.[1]?.split(/\s+/) ?? [];
+    expect(Object.keys(compose.services).sort()).toEqual(components.filter((c) => c !== 'gateway').sort());
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['clickhouse', 'elasticsearch', 'kafka', 'postgres', 'redis', 'temporal'].sort(),
+      ['clickhouse', 'elasticsearch', 'kafka', 'mailpit', 'postgres', 'redis', 'temporal'].sort(),
     );
   });
 
@@ -39,6 +42,8 @@ describe('temporal-dev.yml', () => {
     ['elasticsearch', 'ELASTICSEARCH_PORT', portOf(config.elasticsearch.url)],
     ['clickhouse', 'CLICKHOUSE_HTTP_PORT', portOf(config.clickhouse.url)],
     ['temporal', 'TEMPORAL_PORT', Number(config.temporal.address.split(':')[1])],
+    ['mailpit', 'MAILPIT_SMTP_PORT', config.mail.smtp.port],
+    ['mailpit', 'MAILPIT_API_PORT', portOf(config.mail.mailpitApiUrl ?? '')],
   ])('publishes %s on the port the stack and the app use', (service, stackVar, appPort) => {
     expect(Number(stackDefaults[stackVar])).toBe(appPort);
     expect(hostPorts(service)).toContain(appPort);
@@ -53,8 +58,9 @@ describe('temporal-dev.yml', () => {
     for (const s of Object.values(compose.services)) for (const p of s.ports ?? []) expect(p).toMatch(/^127\.0\.0\.1:/);
   });
 
-  it('runs the same Kafka and Elasticsearch versions as the stack', () => {
+  it('runs the same Kafka, Elasticsearch and Mailpit versions as the stack', () => {
     expect(compose.services.kafka?.image).toBe(`apache/kafka:${stackDefaults.KAFKA_VERSION}`);
+    expect(compose.services.mailpit?.image).toBe(`axllent/mailpit:${stackDefaults.MAILPIT_VERSION}`);
     expect(compose.services.elasticsearch?.image).toMatch(new RegExp(`:${stackDefaults.ELASTICSEARCH_VERSION}$`));
   });
 
