@@ -16,6 +16,7 @@ import type { Services } from '../services';
 import { authRoutes } from './auth/routes';
 import { cartRoutes } from './cart/routes';
 import { checkoutRoutes } from './checkout/routes';
+import { notificationRoutes } from './notifications/routes';
 import { orderRoutes } from './orders/routes';
 import { paymentRoutes } from './payments/routes';
 import { reconciliationRoutes } from './payments/reconciliation-routes';
@@ -28,6 +29,8 @@ import { productRoutes } from './products/routes';
 import { createRecommendationApi } from './recommendations';
 import { searchRoutes } from './search/routes';
 import { userRoutes } from './users/routes';
+import { analyticsRoutes } from './analytics/routes';
+import { dashboardRoutes } from './dashboard/routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -59,9 +62,12 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', shippingRoutes());
   app.route('/', checkoutRoutes(services, !deps.config.isProduction));
   app.route('/', orderRoutes(services));
+  app.route('/', notificationRoutes(services));
   app.route('/', paymentRoutes(services, deps.config.payments));
   app.route('/', reconciliationRoutes(services));
   app.route('/', operationsRoutes(services, deps.config));
+  app.route('/', analyticsRoutes(services, deps.clickhouse));
+  app.route('/', dashboardRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

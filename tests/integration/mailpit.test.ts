@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { getConfig } from '../../platform/config';
 import { createSmtpMailer } from '../../services/notifications/mailer';
+import { mailpitInfo, readMail, searchMail } from '../support/mailpit';
 
 const config = getConfig();
-const api = config.mail.mailpitApiUrl!;
 
 describe('Mailpit over SMTP and its REST API', () => {
   const mailer = createSmtpMailer(config.mail);
@@ -25,11 +25,11 @@ describe('Mailpit over SMTP and its REST API', () => {
       html: '<p>Halo</p>',
     });
 
-    const found = await (await fetch(`${api}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}`)).json();
-    expect(found.messages).toHaveLength(1);
-    expect(found.messages[0]).toMatchObject({ Subject: 'Uji Mailpit', MessageID: messageId.slice(1, -1) });
+    const found = await searchMail(`to:"${to}"`);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ Subject: 'Uji Mailpit', MessageID: messageId.slice(1, -1) });
 
-    const message = await (await fetch(`${api}/api/v1/message/${found.messages[0].ID}`)).json();
+    const message = await readMail(found[0]!.ID);
     expect(message.Text).toContain('Halo dari Pasar');
     expect(message.HTML).toContain('<p>Halo</p>');
 
@@ -38,7 +38,6 @@ describe('Mailpit over SMTP and its REST API', () => {
   });
 
   it('reports where it keeps its messages (the stack state dir, so they survive a restart)', async () => {
-    const info = await (await fetch(`${api}/api/v1/info`)).json();
-    expect(info.Database).toMatch(/mailpit\/mailpit\.db$/);
+    expect((await mailpitInfo()).Database).toMatch(/mailpit\/mailpit\.db$/);
   });
 });
