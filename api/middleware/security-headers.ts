@@ -4,7 +4,9 @@
  * get the REST-API policy (`default-src 'none'; frame-ancestors 'none'`): nothing in them may
  * run or be framed. Swagger UI at /docs pulls its script and stylesheet from cdn.jsdelivr.net and
  * runs an inline boot script, so its CSP keeps only `frame-ancestors 'none'` (no clickjacking)
- * rather than a script policy this repository cannot exercise in a browser.
+ * rather than a script policy this repository cannot exercise in a browser. The operator
+ * dashboard (/dashboard, api/dashboard/) runs only its own files, so its policy allows this
+ * origin's scripts, styles and fetches and nothing else (no inline script, no other host).
  *
  * Every response is also `Cache-Control: no-store` unless its route chose otherwise: token
  * pairs, profiles, addresses, carts, orders and payments must never sit in a shared or disk
@@ -15,6 +17,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from '../context';
 
 export const DOCS_PATH = '/docs';
+export const DASHBOARD_PATH = '/dashboard';
 
 const common = { xFrameOptions: 'DENY', referrerPolicy: 'no-referrer' } as const;
 
@@ -25,9 +28,25 @@ const forApi = secureHeaders({
 
 const forDocs = secureHeaders({ ...common, contentSecurityPolicy: { frameAncestors: ["'none'"] } });
 
+const forDashboard = secureHeaders({
+  ...common,
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+});
+
+const isDashboard = (p: string) => p === DASHBOARD_PATH || p.startsWith(`${DASHBOARD_PATH}/`);
+
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const headers = c.req.path === DOCS_PATH ? forDocs : forApi;
+    const headers = c.req.path === DOCS_PATH ? forDocs : isDashboard(c.req.path) ? forDashboard : forApi;
     await headers(c, next);
     if (!c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'no-store');
   };

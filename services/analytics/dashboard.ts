@@ -66,7 +66,10 @@ export function createDashboard(q: AnalyticsQueries) {
           async ([name, days]) => [name, await windowFigures(q, lastDays(today, days))] as const,
         ),
       );
-      return { timezone: 'UTC', windows: Object.fromEntries(entries) as Record<keyof typeof WINDOWS, WindowFigures> };
+      return {
+        timezone: 'UTC' as const,
+        windows: Object.fromEntries(entries) as Record<keyof typeof WINDOWS, WindowFigures>,
+      };
     },
 
     /** Net paid orders, revenue and average order value per period, from..to inclusive. */
