@@ -123,7 +123,9 @@ export function createNotificationConsumer(
 
   async function apply(event: CatalogEvent) {
     const build = BUILDERS[event.type] as Builder<typeof event.type> | undefined;
-    const built = build ? await build(event as never, lookups) : null;
+    // A redelivery or a replay costs one indexed read, not the lookups (the insert below is the guard).
+    if (!build || (await store.hasEvent(event.id, 'email'))) return;
+    const built = await build(event as never, lookups);
     if (!built) return;
     let profile;
     try {

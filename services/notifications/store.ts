@@ -50,6 +50,10 @@ export function createNotificationStore(db: Db) {
       return count === 1;
     },
 
+    /** Whether the event already has its row on this channel (a redelivery: nothing to build). */
+    hasEvent: async (eventId: string, channel: Channel) =>
+      (await db.notification.count({ where: { event_id: eventId, channel } })) > 0,
+
     latestFor: (userId: string, type: string) =>
       db.notification.findFirst({ where: { user_id: userId, type }, orderBy: { created_at: 'desc' } }),
 
