@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prepare.sh
+bash scripts/ensure-chromium.sh
 echo "[test] type-checking"
 npx tsc --noEmit
 echo "[test] linting"

@@ -78,4 +78,22 @@ describe('API5 broken function level authorization', () => {
       expect((await api.raw(method, path, { body, token: serviceToken() })).status).toBeLessThan(300);
     }
   });
+
+  it('keeps the analytics figures for admins: 403 for a shopper, 401 for nobody; the page itself holds none', async () => {
+    const shopper = await signUp(api);
+    for (const path of ['/analytics/dashboard', '/analytics/orders?granularity=month']) {
+      const asShopper = await api.get(path, shopper.token);
+      expect({ path, status: asShopper.status, code: asShopper.body.error?.code }).toEqual({
+        path,
+        status: 403,
+        code: 'forbidden',
+      });
+      expect({ path, status: (await api.get(path)).status }).toEqual({ path, status: 401 });
+      expect({ path, status: (await api.get(path, admin)).status }).toEqual({ path, status: 200 });
+    }
+    // The operator page is public on purpose: it is a sign-in form and a script, every figure comes from the routes above.
+    const page = await fetch(`${server().base}/dashboard`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toMatch(/\d{4,}/);
+  });
 });

@@ -1,0 +1,165 @@
+/**
+ * The operator dashboard page in a real browser (Debian's chromium, headless): the admin signs in
+ * on the page, and every figure it shows and every point its charts draw equal what the API
+ * answers. The page reads a ClickHouse database of this test's own, filled with known events, so
+ * nothing else writing analytics can move the numbers between the page and the API call.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { getConfig } from '../../platform/config';
+import type { CatalogEvent } from '../../platform/event-catalog';
+import { toEventRow } from '../../services/analytics/rows';
+import { useAnalyticsDatabase } from '../support/analytics';
+import { adminToken, client } from '../support/http';
+import { useServer } from '../support/server';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+const event = (type: string, aggregateId: string, data: Record<string, unknown>, occurredAt = new Date()) =>
+  ({
+    id: randomUUID(),
+    type,
+    aggregate_id: aggregateId,
+    aggregate_version: 1,
+    occurred_at: occurredAt.toISOString(),
+    version: 1,
+    data,
+  }) as CatalogEvent;
+
+function knownEvents() {
+  const product = randomUUID();
+  const user = randomUUID();
+  const order = (total: string, quantity: number, at?: Date) => {
+    const id = randomUUID();
+    const items = [{ product_id: product, quantity, unit_price: '12345.50' }];
+    const base = { order_id: id, order_number: 'PSR-PAGE', user_id: user, total_amount: total, reason: null, items };
+    return [
+      event('order.created', id, { order_id: id, order_number: 'PSR-PAGE', user_id: user, subtotal: total, items }, at),
+      event('order.paid', id, { ...base, status: 'paid' }, at),
+      event(
+        'payment.succeeded',
+        id,
+        {
+          order_id: id,
+          transaction_id: randomUUID(),
+          amount: total,
+          currency: 'IDR',
+          gateway_event_id: 'evt',
+          reason: null,
+        },
+        at,
+      ),
+    ];
+  };
+  const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
+  return [
+    event('user.registered', user, {
+      user_id: user,
+      email: 'page@example.id',
+      first_name: 'A',
+      last_name: 'B',
+      phone: '+62811',
+    }),
+    event('product.upserted', product, { name: 'Kopi Toraja', category: 'groceries' }),
+    ...order('1234567.50', 2),
+    ...order('45000.05', 1),
+    ...order('99999.99', 3, threeDaysAgo),
+  ];
+}
+
+/** "Rp 1.234.567,50" → "1234567.50"; "66,67%" → 0.6667; "1.234" → 1234. */
+const money = (shown: string) => shown.replace('Rp ', '').replaceAll('.', '').replace(',', '.');
+const count = (shown: string) => Number(shown.replaceAll('.', ''));
+
+describe('operator dashboard page', () => {
+  const database = useAnalyticsDatabase();
+  const server = useServer({ configure: (c) => ({ ...c, clickhouse: { ...c.clickhouse, database } }) });
+  let browser: Browser | undefined;
+  let profile: string | undefined;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (apt-get install -y chromium)`);
+    await server().deps.clickhouse.insert({
+      table: 'events',
+      values: knownEvents().map(toEventRow),
+      format: 'JSONEachRow',
+    });
+    profile = mkdtempSync(path.join(tmpdir(), 'pasar-dashboard-'));
+    browser = await puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      userDataDir: profile,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('signs the admin in and shows exactly what the API answers, as figures and as charts', async () => {
+    const { base } = server();
+    const page = await browser!.newPage();
+    const blocked: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') blocked.push(m.text());
+    });
+    const res = await page.goto(`${base}/dashboard`);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+
+    const { email, password } = getConfig().auth.admin;
+    await page.type('#email', email);
+    await page.type('#password', password);
+    await page.click('#sign-in button');
+    // Page code as strings: the test's TypeScript has no DOM types (and needs none elsewhere).
+    await page.waitForFunction("['ready', 'error'].includes(document.body.dataset.state)", { timeout: 20_000 });
+    const state = await page.evaluate("[document.body.dataset.state, document.getElementById('status').textContent]");
+    expect(state).toEqual(['ready', '']);
+
+    const shown = (await page.evaluate(`[...document.querySelectorAll('#figures tr[data-figure] td[data-window]')]
+      .map((td) => [td.parentElement.dataset.figure, td.dataset.window, td.textContent])`)) as string[][];
+    const cell = (figure: string, window: string) => shown.find(([f, w]) => f === figure && w === window)![2]!;
+
+    const api = client(base);
+    const admin = await adminToken(server());
+    const dashboard = (await api.get('/analytics/dashboard', admin)).body;
+    const series = (await api.get('/analytics/orders?granularity=day', admin)).body;
+    for (const w of ['today', '7d', '30d']) {
+      const figures = dashboard.windows[w];
+      expect(money(cell('gmv', w))).toBe(figures.gmv);
+      expect(money(cell('average_order_value', w))).toBe(figures.average_order_value);
+      expect(count(cell('paid_orders', w))).toBe(figures.paid_orders);
+      expect(count(cell('new_shoppers', w))).toBe(figures.new_shoppers);
+      expect(count(cell('checkouts_expired', w))).toBe(figures.checkouts.expired);
+      expect(cell('payment_success_rate', w)).toBe('100,00%');
+    }
+    expect(dashboard.windows.today).toMatchObject({ gmv: '1279567.55', paid_orders: 2 });
+    expect(dashboard.windows['7d']).toMatchObject({ gmv: '1379567.54', paid_orders: 3 });
+
+    const charts = (await page.evaluate(`(() => {
+      const data = (id) => [...window.Chart.getChart(id).data.datasets[0].data];
+      return { revenue: data('chart-revenue'), orders: data('chart-orders'), funnel: data('chart-funnel') };
+    })()`)) as { revenue: number[]; orders: number[]; funnel: number[] };
+    expect(charts.revenue).toEqual(series.data.map((p: { revenue: string }) => Number(p.revenue)));
+    expect(charts.orders).toEqual(series.data.map((p: { orders: number }) => p.orders));
+    const f = dashboard.windows['30d'].funnel;
+    expect(charts.funnel).toEqual([f.registered, f.added_to_cart, f.checked_out, f.paid]);
+    expect(charts.orders.reduce((a: number, b: number) => a + b, 0)).toBe(3);
+    expect(blocked).toEqual([]); // no CSP refusal, no script error
+  });
+});
