@@ -86,4 +86,17 @@ describe('API1 broken object level authorization', () => {
     expect((await api.get(`/recommendations/user/${a.id}`, a.token)).status).toBe(200);
     expect((await api.get(`/recommendations/user/${a.id}`, await adminToken(server()))).status).toBe(200);
   });
+
+  it("B marking A's notification read gets what a missing id gets (404), and never sees A's list", async () => {
+    const [a, b] = [await signUp(api), await signUp(api)];
+    expect((await api.post('/auth/otp/send', { type: 'email' }, a.token)).status).toBe(202);
+    const mine = await api.get('/notifications', a.token);
+    const id = mine.body.data[0].id as string;
+    const stolen = await api.patch(`/notifications/${id}/read`, undefined, b.token);
+    const missing = await api.patch(`/notifications/${crypto.randomUUID()}/read`, undefined, b.token);
+    expect({ status: stolen.status, code: stolen.body?.error?.code }).toEqual({ status: 404, code: 'not_found' });
+    expect(stolen.body).toEqual(missing.body);
+    expect((await api.get('/notifications', b.token)).body.data.map((n: { id: string }) => n.id)).not.toContain(id);
+    expect((await api.get('/notifications', a.token)).body).toMatchObject({ unread: 1, data: [{ id, read: false }] });
+  });
 });

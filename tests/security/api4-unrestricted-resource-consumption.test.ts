@@ -122,4 +122,19 @@ describe('API4 unrestricted resource consumption', () => {
       });
     }
   });
+
+  it('caps notification pages: a huge page or a deep page is a 400 naming the field', async () => {
+    const me = await signUp(api);
+    for (const [path, field] of [
+      ['/notifications?page_size=1000', 'page_size'],
+      ['/notifications?page=100000', 'page'],
+    ]) {
+      const res = await api.get(path!, me.token);
+      expect({ path, status: res.status, field: res.body?.error?.details?.[0]?.field }).toEqual({
+        path,
+        status: 400,
+        field,
+      });
+    }
+  });
 });
