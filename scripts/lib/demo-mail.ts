@@ -21,7 +21,9 @@ export async function showOrderEmail(email: string, orderNumber: string, timeout
     if (latest) {
       const message = (await (await fetch(`${api}/api/v1/message/${latest.ID}`)).json()) as { Text: string };
       console.log(`\nThe email ${email} received (from Mailpit, ${api}/api/v1/message/${latest.ID}):`);
-      console.log(`   Subject: ${latest.Subject}\n${message.Text.replace(/^/gm, '   ')}`);
+      console.log(
+        `   Subject: ${latest.Subject}\n${message.Text.replace(/\r\n/g, '\n').trimEnd().replace(/^/gm, '   ')}`,
+      );
       return;
     }
     await new Promise((r) => setTimeout(r, 500));
