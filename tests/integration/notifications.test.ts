@@ -124,6 +124,19 @@ describe('notifications through Mailpit', () => {
     expect((await api.post('/auth/otp/verify', { type: 'email', code }, me.token)).status).toBe(200);
   });
 
+  it('sends a password reset code by email; the emailed code resets the password', async () => {
+    const me = await signUp(api);
+    expect((await api.post('/auth/password/reset', { email: me.email })).status).toBe(202);
+    const [sent] = await waitForMail(`to:"${me.email}" subject:"atur ulang kata sandi"`);
+    const code = /\b(\d{6})\b/.exec((await readMail(sent!.ID)).Text)?.[1];
+    const confirm = await api.post('/auth/password/reset/confirm', {
+      email: me.email,
+      code,
+      new_password: 'teh-manis-dingin',
+    });
+    expect(confirm.status).toBe(204);
+  });
+
   it('lists my notifications newest first with an unread count; another shopper’s id is a 404', async () => {
     const me = await signUp(api);
     const other = await signUp(api);
