@@ -115,6 +115,26 @@ describe('notifications through Mailpit', () => {
     expect((await rowsOf(me.id)).filter((r) => r.type === 'order_confirmation')).toHaveLength(1);
   }, 120_000);
 
+  it('tells the shopper about a cancelled checkout and about a refund, with the amount', async () => {
+    const productId = await newProduct(api, admin, 20, '15000.00');
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const first = await checkoutUntilSettled(api, me.token, me.address_id);
+    const cancelledId = first.body.order_id as string;
+    await api.post(`/orders/${cancelledId}/cancel`, undefined, me.token);
+    const cancelled = await orderStatus(api, me.token, cancelledId, 'cancelled');
+    const [notice] = await waitForMail(`to:"${me.email}" subject:"${cancelled.order_number} dibatalkan"`);
+    expect((await readMail(notice!.ID)).Text).toContain('atas permintaan Anda');
+
+    await api.post('/cart/items', { product_id: productId, quantity: 1 }, me.token);
+    const second = await checkoutUntilSettled(api, me.token, me.address_id);
+    const paidId = second.body.order_id as string;
+    await api.post('/payments/confirm', { order_id: paidId, card_number: CARDS.ok }, me.token);
+    const paid = await orderStatus(api, me.token, paidId, 'paid');
+    expect((await api.post(`/orders/${paidId}/cancel`, undefined, me.token)).status).toBe(202);
+    const [refund] = await waitForMail(`to:"${me.email}" subject:"${paid.order_number} sudah dikembalikan"`, 1, 60_000);
+    expect((await readMail(refund!.ID)).Text).toContain(formatRupiah(paid.total_amount));
+  }, 120_000);
+
   it('sends a one-time code by email, the code in the email verifies', async () => {
     const me = await signUp(api);
     expect((await api.post('/auth/otp/send', { type: 'email' }, me.token)).status).toBe(202);
