@@ -77,7 +77,11 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Pasar API', version: '0.1.0' } });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
   // Buffered product views go out before the process exits (workers/api.ts calls this on SIGTERM).
-  return Object.assign(app, { flush: () => recommendations.publisher.close() });
+  return Object.assign(app, {
+    flush: async () => {
+      await Promise.all([recommendations.publisher.close(), services.cartEvents.close()]);
+    },
+  });
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -123,6 +123,11 @@ export const EVENT_CATALOG = {
   'order.refunded': entry(TOPICS.orders, orderChange('refunded')),
   /** A signed-in shopper opened a product page; published by the API directly, at most once. */
   'product.viewed': entry(TOPICS.views, z.object({ user_id: uuid, product_id: uuid, viewed_at: isoTime })),
+  /** A product's first add to a shopper's cart; published by the API directly, at most once (services/analytics/cart-events.ts). */
+  'cart.item_added': entry(
+    TOPICS.views,
+    z.object({ user_id: uuid, product_id: uuid, quantity: z.number().int().positive(), added_at: isoTime }),
+  ),
   'payment.succeeded': entry(TOPICS.payments, paymentChange),
   'payment.failed': entry(TOPICS.payments, paymentChange),
   'payment.refunded': entry(TOPICS.payments, paymentChange),

@@ -8,6 +8,7 @@ import { createInventoryStore } from './catalog/inventory';
 import { createProductStore } from './catalog/products';
 import { createNotificationStore } from './notifications/store';
 import { createCartStore } from './orders/cart';
+import { createCartEventPublisher } from './analytics/cart-events';
 import { createCheckoutClient } from './orders/checkout-client';
 import { createOrderStore } from './orders/store';
 import { createStuckWorkReport } from './orders/stuck-work';
@@ -29,6 +30,7 @@ export function createServices(deps: Deps, logger: Logger) {
     config.payments.gatewayName,
   );
   const orders = createOrderStore(db, config.checkout);
+  const cartEvents = createCartEventPublisher(deps.kafka, logger.child({ component: 'cart-events' }));
   const checkout = createCheckoutClient(deps.temporal.client, config);
   const payments = createPaymentStore(db, gateway, config.payments.webhookUrl);
   const settlement = createPaymentSettlement({ payments, orders, checkout }, logger);
@@ -40,7 +42,8 @@ export function createServices(deps: Deps, logger: Logger) {
     users: createUserStore(db, config.users),
     products,
     inventory: createInventoryStore(db, redis, logger),
-    cart: createCartStore(redis, products),
+    cart: createCartStore(redis, products, cartEvents.record),
+    cartEvents,
     orders,
     checkout,
     payments,

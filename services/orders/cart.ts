@@ -34,7 +34,12 @@ export interface CartView {
   subtotal: string;
 }
 
-export function createCartStore(redis: Redis, products: ProductStore) {
+/** `onItemAdded`: told of a product's first add to a cart (the analytics funnel); must not throw or wait. */
+export function createCartStore(
+  redis: Redis,
+  products: ProductStore,
+  onItemAdded: (userId: string, productId: string, quantity: number) => void = () => undefined,
+) {
   async function lines(userId: string): Promise<Map<string, StoredLine>> {
     const raw = await redis.hgetall(cartKey(userId));
     return new Map(Object.entries(raw).map(([id, json]) => [id, JSON.parse(json) as StoredLine]));
@@ -132,6 +137,7 @@ export function createCartStore(redis: Redis, products: ProductStore) {
       const next = (current?.quantity ?? 0) + quantity;
       checkSellable(p, next);
       await write(userId, productId, { quantity: next, added_at: current?.added_at ?? new Date().toISOString() });
+      if (!current) onItemAdded(userId, productId, quantity);
       return view(userId);
     },
 

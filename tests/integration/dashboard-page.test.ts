@@ -64,6 +64,12 @@ function knownEvents() {
       phone: '+62811',
     }),
     event('product.upserted', product, { name: 'Kopi Toraja', category: 'groceries' }),
+    event('cart.item_added', user, {
+      user_id: user,
+      product_id: product,
+      quantity: 1,
+      added_at: new Date().toISOString(),
+    }),
     ...order('1234567.50', 2),
     ...order('45000.05', 1),
     ...order('99999.99', 3, threeDaysAgo),
@@ -106,10 +112,13 @@ describe('operator dashboard page', () => {
     });
   });
 
-  afterAll(async () => {
+  /** Closes the browser; the test calls it itself, before the server's afterAll waits on the page's keep-alive sockets. */
+  async function closeBrowser() {
     await browser?.close();
+    browser = undefined;
     if (profile) rmSync(profile, { recursive: true, force: true });
-  });
+  }
+  afterAll(closeBrowser);
 
   it('signs the admin in and shows exactly what the API answers, as figures and as charts', async () => {
     const { base } = server();
@@ -150,6 +159,7 @@ describe('operator dashboard page', () => {
     }
     expect(dashboard.windows.today).toMatchObject({ gmv: '1279567.55', paid_orders: 2 });
     expect(dashboard.windows['7d']).toMatchObject({ gmv: '1379567.54', paid_orders: 3 });
+    expect(dashboard.windows.today.funnel).toEqual({ registered: 1, added_to_cart: 1, checked_out: 1, paid: 1 });
 
     const charts = (await page.evaluate(`(() => {
       const data = (id) => [...window.Chart.getChart(id).data.datasets[0].data];
@@ -161,5 +171,6 @@ describe('operator dashboard page', () => {
     expect(charts.funnel).toEqual([f.registered, f.added_to_cart, f.checked_out, f.paid]);
     expect(charts.orders.reduce((a: number, b: number) => a + b, 0)).toBe(3);
     expect(blocked).toEqual([]); // no CSP refusal, no script error
+    await closeBrowser();
   });
 });

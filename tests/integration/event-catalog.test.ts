@@ -75,7 +75,17 @@ describe('event catalog contract', () => {
       where: { key: { in: keys } },
       orderBy: { sequence: 'asc' },
     });
-    const rows = [...outbox, { id: view.id, type: view.type, payload: view as unknown }];
+    // cart.item_added is sent the same way (services/analytics/cart-events.ts): the paid shopper's first add.
+    const cartAdd = await findEvent(
+      server().deps.kafka,
+      TOPICS.views.name,
+      (e) => e.type === 'cart.item_added' && e.data?.user_id === paid.me.id,
+    );
+    const rows = [
+      ...outbox,
+      { id: view.id, type: view.type, payload: view as unknown },
+      { id: cartAdd.id, type: cartAdd.type, payload: cartAdd as unknown },
+    ];
     const problems = rows.flatMap((r) => {
       const parsed = parseEvent(r.payload);
       return parsed.ok ? [] : [`${r.type} ${r.id}: ${parsed.error}`];
