@@ -27,4 +27,9 @@ export interface ConsumerSpec {
   handle(event: EventEnvelope, ctx: ConsumerContext): Promise<void>;
   /** Event types this consumer acts on; others on its topics are acknowledged and skipped. */
   types: readonly string[];
+  /**
+   * Work that runs for as long as the consumer does (the notification sender): runConsumer starts
+   * it and stops it, so building a spec elsewhere (the dead-letter replay) starts nothing.
+   */
+  background?: { start(): void; stop(): Promise<void> };
 }

@@ -145,6 +145,7 @@ export function runConsumer(kafka: Kafka, spec: ConsumerSpec, options: RunConsum
   }
 
   cycle = start().catch(onStartFailure);
+  spec.background?.start();
 
   return {
     name: spec.name,
@@ -157,6 +158,7 @@ export function runConsumer(kafka: Kafka, spec: ConsumerSpec, options: RunConsum
       // A start stuck connecting to a Kafka that is down is not waited for: teardown ends it.
       await Promise.race([cycle, sleep(5000)]);
       await teardown();
+      await spec.background?.stop();
       state = 'stopped';
       logger.info(stats, 'consumer stopped');
     },

@@ -92,7 +92,7 @@ const BUILDERS: { [K in EventType]?: Builder<K> } = {
 export const NOTIFICATION_EVENT_TYPES = Object.keys(BUILDERS) as EventType[];
 
 export interface NotificationConsumer extends ConsumerSpec {
-  /** The sender this consumer hands its rows to (started with it; stop it on shutdown). */
+  /** The sender this consumer hands its rows to: runConsumer starts and stops it (`background`). */
   sender: NotificationSender;
 }
 
@@ -100,8 +100,6 @@ export interface NotificationConsumerOptions {
   /** Another mailer than SMTP to the configured server (tests: a closed port). */
   mailer?: Mailer;
   sender?: Partial<SenderOptions>;
-  /** Start the sender (default true); a bench can measure the consumer alone. */
-  startSender?: boolean;
 }
 
 export function createNotificationConsumer(
@@ -119,7 +117,6 @@ export function createNotificationConsumer(
     messageIdDomain: messageIdDomain(deps.config.mail.from),
     ...options.sender,
   });
-  if (options.startSender !== false) sender.start();
 
   async function apply(event: CatalogEvent) {
     const build = BUILDERS[event.type] as Builder<typeof event.type> | undefined;
@@ -153,5 +150,6 @@ export function createNotificationConsumer(
     // The runtime hands over events already validated by platform/event-catalog.ts `parseEvent`.
     handle: (event: EventEnvelope) => apply(event as CatalogEvent),
     sender,
+    background: sender,
   };
 }
