@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { getConfig } from '../platform/config';
 import { DEMO_ADDRESS } from '../services/users/demo-address';
 import { TEST_CARDS } from '../simulators/payment-gateway/cards';
+import { showOrderEmail } from './lib/demo-mail';
 import { httpCall, loopbackAddress, type Json } from './lib/http';
 
 const { api } = getConfig();
@@ -132,6 +133,7 @@ async function main() {
       console.log(
         `\nFind the saga in the Temporal Web UI: ${getConfig().temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(order.workflow_id)}`,
       );
+      await showOrderEmail(me.email, current.order_number);
       console.log(`\nOperator dashboard (sign in as admin): ${BASE}/dashboard`);
       return;
     }
