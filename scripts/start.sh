@@ -36,7 +36,9 @@ cat <<URLS
   Readiness         http://$API_HOST:$API_PORT/readyz
   Consumers         http://$API_HOST:${CONSUMERS_HEALTH_PORT:-3003}/readyz   (lag: npm run consumers:lag; parked events: npm run dlq -- list)
   Temporal Web UI   http://127.0.0.1:$TEMPORAL_UI_PORT
+  Operator dashboard http://$API_HOST:$API_PORT/dashboard   (admin sign-in)
   Payment gateway   http://127.0.0.1:${PAYMENT_GATEWAY_PORT:-4010}   (simulator; deliveries: /_sim/deliveries)
+  Mail (Mailpit)    SMTP 127.0.0.1:${MAILPIT_SMTP_PORT:-1025}, API http://127.0.0.1:${MAILPIT_API_PORT:-8025}/api/v1/messages
   Stack status      npm run stack:status    (logs: npm run stack:logs -- <component>)
 
   Admin account     printed by [seed] above (local default password: README, "Try it")
