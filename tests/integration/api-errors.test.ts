@@ -75,6 +75,18 @@ describe('API error handling and documentation', () => {
         'POST /payments/webhook',
         'GET /payments/{orderId}',
         'POST /refunds',
+        'POST /admin/payments/reconcile',
+        'GET /admin/payments/reconciliation-issues',
+        'GET /admin/stuck-work',
+        'GET /search',
+        'GET /search/suggestions',
+        'GET /recommendations/popular',
+        'GET /recommendations/similar/{productId}',
+        'GET /recommendations/user/{id}',
+        'GET /notifications',
+        'PATCH /notifications/{id}/read',
+        'GET /analytics/dashboard',
+        'GET /analytics/orders',
       ].sort(),
     );
     expect(doc.body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });

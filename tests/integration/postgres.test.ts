@@ -55,6 +55,7 @@ describe('Postgres through Prisma', () => {
         'orders.orders',
         'outbox.aggregate_versions',
         'outbox.events',
+        'payments.reconciliation_issues',
         'payments.transactions',
         'payments.webhook_events',
         'transport.shipments',

@@ -14,15 +14,24 @@ const freePort = () =>
   });
 
 /** Starts an entry point, waits for a log line, sends SIGTERM, and resolves with its exit code and output. */
-function runUntilStopped(entry: string, env: Record<string, string>, readyLine: RegExp, onReady?: () => Promise<void>) {
+function runUntilStopped(
+  entry: string,
+  env: Record<string, string>,
+  readyLine: RegExp,
+  onReady?: () => Promise<void>,
+  timeoutMs = 45_000,
+) {
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn('node', ['--import', 'tsx', entry], { env: { ...process.env, ...env } });
     let output = '';
     let signalled = false;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${entry} never logged ${readyLine}: ${output.slice(-2000)}`));
-    }, 45_000);
+      const where = signalled
+        ? `logged ${readyLine} but was not ready and stopped in time`
+        : `never logged ${readyLine}`;
+      reject(new Error(`${entry} ${where}: ${output.slice(-2000)}`));
+    }, timeoutMs);
     const onData = async (chunk: Buffer) => {
       output += chunk.toString();
       if (!signalled && readyLine.test(output)) {
@@ -78,17 +87,23 @@ describe('process entry points', () => {
       async () => {
         health = (await fetch(`http://127.0.0.1:${port}/healthz`)).status;
         // Ready once Kafka and what the consumers use answer and every consumer has joined its group.
-        await waitFor('the consumers process to be ready', async () => {
-          const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-          ready = ((await res?.json()) ?? {}) as typeof ready;
-          return res?.status === 200;
-        });
+        // On a fresh broker the first joins of four groups wait for the group coordinator.
+        await waitFor(
+          'the consumers process to be ready',
+          async () => {
+            const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+            ready = ((await res?.json()) ?? {}) as typeof ready;
+            return res?.status === 200;
+          },
+          80_000,
+        );
       },
+      110_000,
     );
     expect(health).toBe(200);
     expect(ready.status).toBe('ready');
     expect(Object.keys(ready.consumers ?? {}).sort()).toEqual(REGISTERED_CONSUMERS.map((c) => c.name).sort());
     expect(code).toBe(0);
     expect(output).toContain('consumers stopped');
-  });
+  }, 120_000);
 });
