@@ -83,9 +83,15 @@ describe('process entry points', () => {
     const { code, output } = await runUntilStopped(
       'workers/consumers.ts',
       { CONSUMERS_HEALTH_PORT: String(port), LOG_LEVEL: 'info' },
-      /consumers running/,
+      /health server listening/,
       async () => {
-        health = (await fetch(`http://127.0.0.1:${port}/healthz`)).status;
+        // 'consumers running' comes before the health server binds; ask until it answers.
+        health = await waitFor('the consumers health server', async () =>
+          fetch(`http://127.0.0.1:${port}/healthz`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        );
         // Ready once Kafka and what the consumers use answer and every consumer has joined its group.
         // On a fresh broker the first joins of four groups wait for the group coordinator.
         await waitFor(
