@@ -111,14 +111,19 @@ export function createProductStore(db: Db, redis: Redis, logger: Logger) {
     },
 
     async get(id: string): Promise<ProductView> {
-      const cached = await redis.get(catalogKeys.product(id)).catch(() => null);
+      // The cache is optional: while Redis is not connected, skip it rather than wait out a
+      // command timeout twice on every product page.
+      const cacheUp = redis.status === 'ready';
+      const cached = cacheUp ? await redis.get(catalogKeys.product(id)).catch(() => null) : null;
       if (cached) return JSON.parse(cached) as ProductView;
       const row = await db.product.findUnique({ where: { id }, include: { inventory: true } });
       if (!row) throw new AppError('not_found', 'product not found');
       const view = toView(row);
-      await redis
-        .set(catalogKeys.product(id), JSON.stringify(view), 'EX', PRODUCT_CACHE_TTL_SECONDS)
-        .catch((err) => logger.warn({ err, id }, 'product cache write failed'));
+      if (cacheUp) {
+        await redis
+          .set(catalogKeys.product(id), JSON.stringify(view), 'EX', PRODUCT_CACHE_TTL_SECONDS)
+          .catch((err) => logger.warn({ err, id }, 'product cache write failed'));
+      }
       return view;
     },
 
