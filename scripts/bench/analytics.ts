@@ -13,6 +13,7 @@ import { getConfig } from '../../platform/config';
 import { closeDeps, createDeps } from '../../platform/deps';
 import type { EventEnvelope } from '../../platform/events';
 import { runConsumer } from '../../platform/kafka/consumer';
+import { benchEvent } from './lib/events';
 import { createLogger } from '../../platform/logger';
 import { migrateClickHouse } from '../../platform/migrate/clickhouse';
 import { analyticsSpec } from '../../services/analytics/consumer';
@@ -21,15 +22,7 @@ const args = process.argv.slice(2);
 const EVENTS = args.includes('--events') ? Number(args[args.indexOf('--events') + 1]) : 5000;
 const PARTITIONS = 6;
 
-const envelope = (type: string, key: string, data: object): EventEnvelope => ({
-  id: randomUUID(),
-  type,
-  aggregate_id: key,
-  aggregate_version: 1,
-  occurred_at: new Date().toISOString(),
-  version: 1,
-  data,
-});
+const envelope = (type: string, key: string, data: object): EventEnvelope => benchEvent(type, key, data);
 
 function burst(n: number): EventEnvelope[] {
   return Array.from({ length: n }, (_, i) => {

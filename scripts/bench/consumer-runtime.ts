@@ -12,6 +12,7 @@ import { getConfig } from '../../platform/config';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import { runConsumer } from '../../platform/kafka/consumer';
 import { createLogger } from '../../platform/logger';
+import { benchEvent } from './lib/events';
 
 const total = Number(process.argv[2] ?? 20_000);
 const config = getConfig();
@@ -21,14 +22,10 @@ const logger = createLogger('fatal', 'bench');
 function envelope(i: number) {
   const id = randomUUID();
   const now = new Date().toISOString();
-  return {
+  return benchEvent(
+    'product.upserted',
     id,
-    type: 'product.upserted',
-    aggregate_id: id,
-    aggregate_version: 1,
-    occurred_at: now,
-    version: 1,
-    data: {
+    {
       id,
       sku: `BENCH-${i}`,
       name: 'Kopi Susu Gula Aren',
@@ -42,7 +39,8 @@ function envelope(i: number) {
       created_at: now,
       updated_at: now,
     },
-  };
+    now,
+  );
 }
 
 async function freshTopic(k: Kafka, partitions: number) {

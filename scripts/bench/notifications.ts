@@ -12,6 +12,7 @@ import { getConfig } from '../../platform/config';
 import { closeDeps, createDeps } from '../../platform/deps';
 import type { EventEnvelope } from '../../platform/events';
 import { runConsumer } from '../../platform/kafka/consumer';
+import { benchEvent } from './lib/events';
 import { createLogger } from '../../platform/logger';
 import { createNotificationConsumer } from '../../services/notifications/consumer';
 import { createProfile } from '../../services/users/store';
@@ -63,15 +64,15 @@ async function main() {
     while (running.state() !== 'running') await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 1000)); // partitions assigned: the consumer is caught up (lag 0)
 
-    const events: EventEnvelope[] = users.map((u) => ({
-      id: randomUUID(),
-      type: 'user.registered',
-      aggregate_id: u.id,
-      aggregate_version: 1,
-      occurred_at: new Date().toISOString(),
-      version: 1,
-      data: { user_id: u.id, email: u.email, first_name: u.first_name, last_name: u.last_name, phone: u.phone },
-    }));
+    const events: EventEnvelope[] = users.map((u) =>
+      benchEvent('user.registered', u.id, {
+        user_id: u.id,
+        email: u.email,
+        first_name: u.first_name,
+        last_name: u.last_name,
+        phone: u.phone,
+      }),
+    );
     const burst = performance.now();
     for (let i = 0; i < events.length; i += 500)
       await producer.send({

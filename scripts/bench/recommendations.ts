@@ -11,6 +11,7 @@ import { getConfig } from '../../platform/config';
 import { closeDeps, createDeps } from '../../platform/deps';
 import type { EventEnvelope } from '../../platform/events';
 import { runConsumer } from '../../platform/kafka/consumer';
+import { benchEvent } from './lib/events';
 import { createLogger } from '../../platform/logger';
 import { createRecommendationConsumer } from '../../services/recommendations/consumer';
 import { recKeys } from '../../services/recommendations/keys';
@@ -19,15 +20,7 @@ const args = process.argv.slice(2);
 const ORDERS = args.includes('--orders') ? Number(args[args.indexOf('--orders') + 1]) : 3000;
 const PARTITIONS = 6;
 
-const envelope = (type: string, key: string, data: object): EventEnvelope => ({
-  id: randomUUID(),
-  type,
-  aggregate_id: key,
-  aggregate_version: 1,
-  occurred_at: new Date().toISOString(),
-  version: 1,
-  data,
-});
+const envelope = (type: string, key: string, data: object): EventEnvelope => benchEvent(type, key, data);
 
 async function main() {
   const deps = createDeps(getConfig());

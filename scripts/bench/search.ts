@@ -17,6 +17,7 @@ import { createLogger } from '../../platform/logger';
 import { createSearchConsumer } from '../../services/search/consumer';
 import { createProductsIndex, PRODUCTS_ALIAS } from '../../services/search/products-index';
 import { buildSearch } from '../../services/search/query';
+import { benchEvent } from './lib/events';
 
 const args = process.argv.slice(2);
 const num = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -161,14 +162,10 @@ async function main() {
     const now = new Date().toISOString();
     const messages = Array.from({ length: EVENTS }, (_, i) => {
       const pid = randomUUID();
-      const event = {
-        id: randomUUID(),
-        type: 'product.upserted',
-        aggregate_id: pid,
-        aggregate_version: 1,
-        occurred_at: now,
-        version: 1,
-        data: {
+      const event = benchEvent(
+        'product.upserted',
+        pid,
+        {
           id: pid,
           sku: `EV-${i}`,
           name: `Produk ${i}`,
@@ -182,7 +179,8 @@ async function main() {
           created_at: now,
           updated_at: now,
         },
-      };
+        now,
+      );
       return { key: pid, value: JSON.stringify(event) };
     });
     for (let i = 0; i < messages.length; i += 500) await producer.send({ topic, messages: messages.slice(i, i + 500) });
