@@ -12,6 +12,7 @@ import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
+import { DEFAULT_ADMISSION, queueMirror, ticketMember, admissionKeys } from './admission';
 import { catalogKeys } from './keys';
 
 export interface StockLine {
@@ -30,6 +31,7 @@ interface InventoryRow {
   product_id: string;
   quantity: number;
   reserved: number;
+  version: number;
 }
 
 type Tx = Prisma.TransactionClient;
@@ -48,7 +50,13 @@ const toAvailability = (r: InventoryRow): Availability => ({
   available: r.quantity - r.reserved,
 });
 
-export function createInventoryStore(db: Db, redis: Redis, logger: Logger) {
+/** `admissionStockTtlSeconds`: how long the admission gate's stock mirror lives before a rebuild. */
+export function createInventoryStore(
+  db: Db,
+  redis: Redis,
+  logger: Logger,
+  admissionStockTtlSeconds = DEFAULT_ADMISSION.stockTtlSeconds,
+) {
   async function changed(tx: Tx, row: InventoryRow, reason: string, orderId?: string) {
     await enqueueEvent(tx, {
       topic: TOPICS.inventory,
@@ -58,13 +66,21 @@ export function createInventoryStore(db: Db, redis: Redis, logger: Logger) {
     });
   }
 
-  async function refreshCache(rows: InventoryRow[]) {
-    if (rows.length === 0) return;
+  /**
+   * After commit: the caches, the admission mirror, and (for a reservation) the order's
+   * admission ticket, swapped for the reservation in one MULTI so no unit is counted twice.
+   */
+  async function refreshCache(rows: InventoryRow[], reservedFor?: { orderId: string; lines: StockLine[] }) {
+    if (rows.length === 0 && !reservedFor) return;
     const m = redis.multi();
-    for (const r of rows)
+    for (const r of rows) {
       m.set(catalogKeys.inventory(r.product_id), String(r.quantity - r.reserved)).del(
         catalogKeys.product(r.product_id),
       );
+      queueMirror(m, r, admissionStockTtlSeconds);
+    }
+    for (const l of reservedFor?.lines ?? [])
+      m.zrem(admissionKeys.tickets(l.product_id), ticketMember(reservedFor!.orderId, l.quantity));
     await m.exec().catch((err) => logger.warn({ err }, 'inventory cache refresh failed'));
   }
 
@@ -76,16 +92,16 @@ export function createInventoryStore(db: Db, redis: Redis, logger: Logger) {
     if (to === 'restocked') {
       return tx.$queryRaw<InventoryRow[]>`
           UPDATE catalog.inventory SET quantity = quantity + ${line.quantity}, version = version + 1, updated_at = now()
-          WHERE product_id = ${line.product_id}::uuid RETURNING product_id::text, quantity, reserved`;
+          WHERE product_id = ${line.product_id}::uuid RETURNING product_id::text, quantity, reserved, version`;
     }
     return to === 'released'
       ? tx.$queryRaw<InventoryRow[]>`
           UPDATE catalog.inventory SET reserved = reserved - ${line.quantity}, version = version + 1, updated_at = now()
-          WHERE product_id = ${line.product_id}::uuid RETURNING product_id::text, quantity, reserved`
+          WHERE product_id = ${line.product_id}::uuid RETURNING product_id::text, quantity, reserved, version`
       : tx.$queryRaw<InventoryRow[]>`
           UPDATE catalog.inventory SET quantity = quantity - ${line.quantity}, reserved = reserved - ${line.quantity},
             version = version + 1, updated_at = now()
-          WHERE product_id = ${line.product_id}::uuid RETURNING product_id::text, quantity, reserved`;
+          WHERE product_id = ${line.product_id}::uuid RETURNING product_id::text, quantity, reserved, version`;
   }
 
   /** Moves an order's reservations from `from` to `to`; others are left alone, so a retry does nothing. */
@@ -147,7 +163,7 @@ export function createInventoryStore(db: Db, redis: Redis, logger: Logger) {
             FROM catalog.products p
             WHERE i.product_id = ${line.product_id}::uuid AND p.id = i.product_id AND p.status = 'active'
               AND i.quantity - i.reserved >= ${line.quantity}
-            RETURNING i.product_id::text, i.quantity, i.reserved`;
+            RETURNING i.product_id::text, i.quantity, i.reserved, i.version`;
           if (!row) {
             const current = await tx.inventory.findUnique({ where: { product_id: line.product_id } });
             throw new AppError('insufficient_stock', 'not enough stock for this product', {
@@ -161,7 +177,7 @@ export function createInventoryStore(db: Db, redis: Redis, logger: Logger) {
         }
         return out;
       });
-      await refreshCache(rows);
+      await refreshCache(rows, { orderId, lines: sorted });
       return this.reservations(orderId);
     },
 
@@ -180,7 +196,7 @@ export function createInventoryStore(db: Db, redis: Redis, logger: Logger) {
         const [updated] = await tx.$queryRaw<InventoryRow[]>`
           UPDATE catalog.inventory SET quantity = ${quantity}, version = version + 1, updated_at = now()
           WHERE product_id = ${productId}::uuid AND reserved <= ${quantity}
-          RETURNING product_id::text, quantity, reserved`;
+          RETURNING product_id::text, quantity, reserved, version`;
         if (!updated) {
           const current = await tx.inventory.findUnique({ where: { product_id: productId } });
           if (!current) throw new AppError('not_found', 'product not found');

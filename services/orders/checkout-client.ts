@@ -9,6 +9,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Config } from '../../platform/config';
+import { AppError } from '../../platform/errors';
 import {
   cancelCheckoutSignal,
   checkoutWorkflowId,
@@ -22,6 +23,7 @@ import {
 import { refundWorkflowId } from '../../workflows/refund-contract';
 import { ORDER_NUMBER, ORDER_STATUS, USER_ID } from '../../workflows/search-attributes';
 import { stableId } from '../../platform/ids';
+import type { CheckoutAdmission } from './checkout-admission';
 
 /** How long POST /checkout waits for the saga to settle before answering 202 "processing". */
 const SETTLE_WAIT_MS = 20_000;
@@ -37,7 +39,8 @@ export function orderNumberFor(orderId: string, at: Date): string {
   return `PSR-${d.slice(2, 4)}${d.slice(5, 7)}${d.slice(8, 10)}-${orderId.replaceAll('-', '').slice(0, 8).toUpperCase()}`;
 }
 
-export function createCheckoutClient(client: Client, config: Config) {
+/** `admission`: the flash-sale gate; without it every checkout starts its saga. */
+export function createCheckoutClient(client: Client, config: Config, admission?: CheckoutAdmission) {
   const bounded = <R>(fn: () => Promise<R>) => client.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
 
   /**
@@ -60,6 +63,30 @@ export function createCheckoutClient(client: Client, config: Config) {
     }
   }
 
+  /** True if this key already has a saga (a retry must get its outcome, never the gate's). */
+  async function exists(workflowId: string) {
+    try {
+      await client.workflow.getHandle(workflowId).describe();
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+
+  /** Refuses, before any saga starts, a new checkout whose units are all held by others. */
+  async function admit(userId: string, orderId: string, workflowId: string) {
+    if (!admission) return [];
+    const { verdict, lines } = await admission.admit(userId, orderId);
+    if (verdict.outcome !== 'refused' || (await exists(workflowId))) return lines;
+    const { product_id, requested, available } = verdict;
+    throw new AppError('insufficient_stock', 'not enough stock for this product', {
+      product_id,
+      requested,
+      available: Math.max(0, available),
+    });
+  }
+
   return {
     /** Starts the saga or finds the one this key already started; waits briefly for an answer. */
     async start(
@@ -77,6 +104,7 @@ export function createCheckoutClient(client: Client, config: Config) {
         shippingService: body.shipping_service,
         paymentExpirySeconds: config.payments.expirySeconds,
       };
+      const tickets = await admit(userId, orderId, workflowId);
       let handle: WorkflowHandle;
       let replay = false;
       try {
@@ -95,12 +123,17 @@ export function createCheckoutClient(client: Client, config: Config) {
           ],
         });
       } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+          await admission?.release(orderId, tickets);
+          throw err;
+        }
         handle = client.workflow.getHandle(workflowId);
         replay = true;
       }
       const memo = (await handle.describe()).memo as { order_id: string; order_number: string };
       const state = await settledState(handle);
+      // Settled: the order's reservation (or its refusal) now stands where the ticket stood.
+      if (state) await admission?.release(orderId, tickets);
       return { workflowId, replay, state, order_id: memo.order_id, order_number: memo.order_number };
     },
 
