@@ -1,0 +1,122 @@
+/**
+ * The shipment workflow's steps: the transport service's store and the carrier, and the order
+ * service's fulfilment moves. Each is idempotent: the shipment is unique per order, a booking is
+ * idempotent at the carrier on its reference, events are recorded once per carrier event id, and
+ * every order move is a conditional update that a retry finds already done.
+ */
+import { AppError } from '../platform/errors';
+import type { FulfilmentStatus, FulfilmentStore } from '../services/orders/fulfilment';
+import type { OrderStore } from '../services/orders/store';
+import type { UserStore } from '../services/users/store';
+import type { Booking, BookingRequest, CarrierCode, Scenario } from '../services/transport/carrier-contract';
+import { SCENARIOS } from '../services/transport/carrier-contract';
+import type { ShipmentStore } from '../services/transport/shipment-store';
+import {
+  bookingReference,
+  CARRIER_CHOICES,
+  SHIPMENT_STATUS_OF,
+  type TrackingSignal,
+} from '../workflows/shipment-contract';
+import { asActivity } from './business-failure';
+import { WAREHOUSE_ADDRESS, toCarrierAddress } from '../services/transport/addresses';
+
+/** What the activities need from the carrier (services/transport/carrier-client.ts implements it). */
+export interface CarrierBookingClient {
+  book(request: BookingRequest): Promise<Booking>;
+  cancel(carrier: CarrierCode, awb: string): Promise<void>;
+}
+
+export interface ShipmentActivityDeps {
+  shipments: ShipmentStore;
+  fulfilment: FulfilmentStore;
+  orders: Pick<OrderStore, 'get'>;
+  users: Pick<UserStore, 'getProfile'>;
+  carrier: CarrierBookingClient;
+  settings: { delivery: 'websocket' | 'webhook'; testScenarios: boolean };
+}
+
+/** Test/demo only: an address labelled `carrier:<scenario>` asks the simulator for that journey. */
+function scenarioOf(label: unknown, enabled: boolean): Scenario | undefined {
+  if (!enabled || typeof label !== 'string' || !label.startsWith('carrier:')) return undefined;
+  const wanted = label.slice('carrier:'.length);
+  return (SCENARIOS as readonly string[]).includes(wanted) ? (wanted as Scenario) : undefined;
+}
+
+export function createShipmentActivities(d: ShipmentActivityDeps) {
+  async function requireOrder(orderId: string) {
+    const order = await d.orders.get(orderId);
+    if (!order) throw new AppError('not_found', `order ${orderId} not found`);
+    return order;
+  }
+
+  return {
+    /** Creates the order's shipment (once) to the order's address snapshot. */
+    createShipment: (input: { orderId: string; orderNumber: string; userId: string; workflowId: string }) =>
+      asActivity(async () => {
+        const order = await requireOrder(input.orderId);
+        const s = await d.shipments.ensure({
+          ...input,
+          destination: order.shipping_address as Record<string, unknown>,
+          shippingCost: order.shipping_amount.toFixed(2),
+        });
+        return { shipment_id: s.id };
+      }),
+
+    /** Books attempt n with the n-th carrier for the order's service; the carrier dedupes on the reference. */
+    bookCarrier: (input: { orderId: string; shipmentId: string; attempt: number }) =>
+      asActivity(async () => {
+        const order = await requireOrder(input.orderId);
+        const choices = CARRIER_CHOICES[order.shipping_service === 'express' ? 'express' : 'regular'];
+        const choice = choices[input.attempt - 1];
+        if (!choice)
+          throw new AppError('conflict', `no carrier left to try after ${choices.length}`, { reason: 'no_carrier' });
+        const profile = await d.users.getProfile(order.user_id);
+        const address = order.shipping_address as Record<string, unknown>;
+        const weight = order.items.reduce(
+          (w, i) => w + Number((i.product_snapshot as { weight_grams?: number }).weight_grams ?? 500) * i.quantity,
+          0,
+        );
+        const reference = bookingReference(input.shipmentId, input.attempt);
+        const scenario = scenarioOf(address.label, d.settings.testScenarios);
+        const booking = await d.carrier.book({
+          reference,
+          carrier: choice.carrier,
+          service: choice.service,
+          origin: WAREHOUSE_ADDRESS,
+          destination: toCarrierAddress(address, `${profile.first_name} ${profile.last_name}`, profile.phone),
+          weight_grams: Math.min(Math.max(weight, 1), 50_000),
+          delivery: d.settings.delivery,
+          ...(scenario ? { scenario } : {}),
+        });
+        await d.shipments.recordBooking(input.shipmentId, {
+          attempt: input.attempt,
+          carrier: booking.carrier,
+          service: booking.service,
+          awb: booking.awb,
+          reference,
+        });
+        return { carrier: booking.carrier, service: booking.service, awb: booking.awb, reference };
+      }),
+
+    /** Cancels a booking not picked up; a carrier that already dropped it is fine. */
+    cancelBooking: (carrier: CarrierCode, awb: string) => asActivity(() => d.carrier.cancel(carrier, awb)),
+
+    /** Records a carrier event once; moves the shipment's status only when the workflow says it applies. */
+    recordTrackingEvent: (shipmentId: string, event: TrackingSignal, apply: boolean) =>
+      asActivity(() => d.shipments.recordEvent(shipmentId, event, SHIPMENT_STATUS_OF[event.status], apply)),
+
+    flagShipmentStuck: (shipmentId: string, stuck: boolean, since: string) =>
+      asActivity(() => d.shipments.setStuck(shipmentId, stuck, since)),
+
+    cancelShipment: (shipmentId: string, reason: string) => asActivity(() => d.shipments.cancel(shipmentId, reason)),
+
+    advanceOrder: (orderId: string, to: FulfilmentStatus, shipmentId: string) =>
+      asActivity(() => d.fulfilment.advance(orderId, to, shipmentId)),
+
+    /** After the refund was asked for: the order of a failed shipment ends refunded. */
+    markShippedOrderRefunded: (orderId: string, reason: string) =>
+      asActivity(() => d.fulfilment.markRefunded(orderId, reason)),
+  };
+}
+
+export type ShipmentActivities = ReturnType<typeof createShipmentActivities>;

@@ -1,0 +1,104 @@
+/**
+ * The order service's side of shipping: a paid order moves paid → processing → shipped →
+ * delivered → completed, or → returned, and to refunded when the shipment fails after payment.
+ * The shipment workflow drives it; each move happens once (a conditional update from the allowed
+ * statuses) and publishes its `order.*` event through the outbox with an id from the move.
+ */
+import type { Db } from '../../platform/clients/prisma';
+import { AppError } from '../../platform/errors';
+import { stableId } from '../../platform/ids';
+import { TOPICS } from '../../platform/kafka/topics';
+import { enqueueEvent } from '../../platform/outbox/outbox';
+
+export type FulfilmentStatus = 'processing' | 'shipped' | 'delivered' | 'returned' | 'completed';
+
+/** Where each status may be entered from. Listing the target itself makes a retry a no-op. */
+const FROM: Record<FulfilmentStatus | 'refunded', string[]> = {
+  processing: ['paid'],
+  shipped: ['processing'],
+  delivered: ['shipped'],
+  returned: ['shipped', 'processing'],
+  completed: ['delivered'],
+  // A shipment that failed after payment: never picked up, lost, or returned to the warehouse.
+  refunded: ['paid', 'processing', 'shipped', 'returned'],
+};
+
+export function createFulfilmentStore(db: Db) {
+  /** Moves the order once; true if it is (now or already) in `to`, a conflict if it cannot get there. */
+  async function advance(orderId: string, to: FulfilmentStatus, shipmentId: string | null) {
+    const moved = await db.$transaction(async (tx) => {
+      const changed = await tx.order.updateMany({
+        where: { id: orderId, status: { in: FROM[to] } },
+        data: { status: to },
+      });
+      if (changed.count === 0) return false;
+      const order = await tx.order.findUniqueOrThrow({ where: { id: orderId } });
+      await enqueueEvent(tx, {
+        id: stableId(`${orderId}:order.${to}`),
+        topic: TOPICS.orders,
+        type: `order.${to}`,
+        aggregateId: orderId,
+        data: {
+          order_id: orderId,
+          order_number: order.order_number,
+          user_id: order.user_id,
+          status: to,
+          shipment_id: shipmentId,
+        },
+      });
+      return true;
+    });
+    if (moved) return true;
+    const order = await db.order.findUnique({ where: { id: orderId } });
+    if (order?.status === to) return true;
+    throw new AppError('conflict', `an order that is ${order?.status ?? 'missing'} cannot become ${to}`, {
+      reason: 'order_status',
+      status: order?.status ?? null,
+    });
+  }
+
+  return {
+    advance,
+
+    /** A failed shipment's order, after its money went back: refunded, with why. */
+    async markRefunded(orderId: string, reason: string) {
+      const moved = await db.$transaction(async (tx) => {
+        const changed = await tx.order.updateMany({
+          where: { id: orderId, status: { in: FROM.refunded } },
+          data: { status: 'refunded', cancel_reason: reason.slice(0, 255) },
+        });
+        if (changed.count === 0) return false;
+        const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true } });
+        await enqueueEvent(tx, {
+          id: stableId(`${orderId}:order.refunded`),
+          topic: TOPICS.orders,
+          type: 'order.refunded',
+          aggregateId: orderId,
+          data: {
+            order_id: orderId,
+            order_number: order.order_number,
+            user_id: order.user_id,
+            status: 'refunded',
+            total_amount: order.total_amount.toFixed(2),
+            reason: order.cancel_reason,
+            items: order.items.map((i) => ({
+              product_id: i.product_id,
+              quantity: i.quantity,
+              unit_price: i.unit_price.toFixed(2),
+            })),
+          },
+        });
+        return true;
+      });
+      if (moved) return true;
+      const order = await db.order.findUnique({ where: { id: orderId } });
+      if (order?.status === 'refunded') return true;
+      throw new AppError('conflict', `an order that is ${order?.status ?? 'missing'} cannot be refunded here`, {
+        reason: 'order_status',
+        status: order?.status ?? null,
+      });
+    },
+  };
+}
+
+export type FulfilmentStore = ReturnType<typeof createFulfilmentStore>;

@@ -1,0 +1,125 @@
+/**
+ * What the outside world needs to talk to a shipment workflow: its id, input, signals, query and
+ * the tracking rules it applies. Kept apart from the workflow body so the API and the tracking
+ * intake import no workflow code; pure (no I/O), so the workflow bundle can import the rules.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- types only (erased): the carrier's wire format
+import type { CarrierEvent, TrackingStatus } from '../services/transport/carrier-contract';
+
+export type ShipmentStatus =
+  'pending' | 'booked' | 'picked_up' | 'in_transit' | 'out_for_delivery' | 'delivered' | 'returned' | 'cancelled';
+
+export interface ShipmentTimings {
+  /** Booked but not picked up within this: rebook with the next carrier, then give up. */
+  pickupSlaSeconds: number;
+  /** No tracking event for this long after pickup: flagged for operators (ShipmentStuck). */
+  stuckAfterSeconds: number;
+  /** No tracking event for this long after pickup: the parcel is lost, the order refunded. */
+  lostAfterSeconds: number;
+  /** Delivered orders complete after this, unless a complaint holds them. */
+  completionWindowSeconds: number;
+}
+
+export interface ShipmentInput {
+  orderId: string;
+  orderNumber: string;
+  userId: string;
+  timings: ShipmentTimings;
+}
+
+/** How the shipment ended: the order's fate follows from it. */
+export type ShipmentOutcome = 'completed' | 'returned_refunded' | 'not_picked_up_refunded' | 'lost_refunded';
+
+export interface ShipmentState {
+  order_id: string;
+  order_number: string;
+  shipment_id?: string;
+  status: ShipmentStatus;
+  carrier?: string;
+  awb?: string;
+  reference?: string;
+  booking_attempt: number;
+  last_position: number;
+  stuck: boolean;
+  completion_holds: string[];
+  outcome?: ShipmentOutcome;
+}
+
+/** A carrier event as the workflow takes it (the intake passes the verified event on). */
+export type TrackingSignal = Pick<
+  CarrierEvent,
+  'event_id' | 'awb' | 'reference' | 'carrier' | 'status' | 'position' | 'occurred_at' | 'location' | 'description'
+>;
+
+export const carrierEventSignal = defineSignal<[TrackingSignal]>('carrierEvent');
+/** A complaint keeps a delivered order from completing until it is released (the complaints issue). */
+export const holdCompletionSignal = defineSignal<[{ hold_id: string; reason?: string }]>('holdCompletion');
+export const releaseCompletionSignal = defineSignal<[{ hold_id: string }]>('releaseCompletion');
+/** An operator asks for another carrier now (only before pickup: a picked-up parcel cannot move). */
+export const rebookSignal = defineSignal<[{ reason: string }]>('rebook');
+export const shipmentStateQuery = defineQuery<ShipmentState>('shipmentState');
+
+/** One shipment per order, from the business key: a second start for the same order is refused. */
+export const shipmentWorkflowId = (orderId: string) => `shipment-${orderId}`;
+
+/** Where a carrier's tracking status leaves the shipment. */
+export const SHIPMENT_STATUS_OF: Record<TrackingStatus, ShipmentStatus> = {
+  order_received: 'booked',
+  packing: 'booked',
+  picked_up: 'picked_up',
+  arrived_facility: 'in_transit',
+  departed_facility: 'in_transit',
+  out_for_delivery: 'out_for_delivery',
+  delivery_failed: 'out_for_delivery',
+  delivered: 'delivered',
+  returned_to_sender: 'returned',
+};
+
+const RANK: Record<ShipmentStatus, number> = {
+  pending: 0,
+  booked: 1,
+  picked_up: 2,
+  in_transit: 3,
+  out_for_delivery: 4,
+  delivered: 5,
+  returned: 5,
+  cancelled: 6,
+};
+
+export const rankOf = (status: ShipmentStatus) => RANK[status];
+export const isFinal = (status: ShipmentStatus) => RANK[status] >= RANK.delivered;
+
+/**
+ * Whether an event moves a shipment that is at `current`, having applied up to `lastPosition`:
+ * only a later place in the journey, never a step back, never out of a final status.
+ */
+export function moves(
+  current: ShipmentStatus,
+  lastPosition: number,
+  event: Pick<TrackingSignal, 'status' | 'position'>,
+) {
+  if (isFinal(current) || event.position <= lastPosition) return false;
+  return rankOf(SHIPMENT_STATUS_OF[event.status]) >= rankOf(current);
+}
+
+/**
+ * The carriers tried in turn for a shopper's shipping service: the first books, an SLA miss or an
+ * operator's rebook moves to the next.
+ */
+export const CARRIER_CHOICES = {
+  regular: [
+    { carrier: 'jne', service: 'REG' },
+    { carrier: 'sicepat', service: 'BEST' },
+    { carrier: 'jnt', service: 'EZ' },
+  ],
+  express: [
+    { carrier: 'jne', service: 'YES' },
+    { carrier: 'sicepat', service: 'BEST' },
+    { carrier: 'jnt', service: 'EZ' },
+  ],
+} as const;
+
+/** The reference the carrier knows a booking by: the shipment id, suffixed from the second attempt on. */
+export const bookingReference = (shipmentId: string, attempt: number) =>
+  attempt <= 1 ? shipmentId : `${shipmentId}.${attempt}`;
