@@ -1,0 +1,111 @@
+/**
+ * `npm run bench -- [--quick] [--base http://127.0.0.1:3000] [--out file.json] [--only checkout,catalog]
+ * [--shoppers 1000 --units 100]`: against the running shop (`npm start`), every figure of issue 13
+ * as a ratio to a bare baseline measured in the same run (the machine is noisy: only such ratios
+ * compare across runs), with the invariants (no oversell, no double charge, no reservation left)
+ * checked after each part that moves stock or money. Writes JSON (bench-results/<time>.json);
+ * exits 1 if an invariant broke or a part failed. `--quick` is a smoke run small enough for CI.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { getConfig } from '../../platform/config';
+import { closeDeps, createDeps } from '../../platform/deps';
+import { createSimulatorGateway } from '../../services/payments/gateway';
+import { createShop } from './lib/shop';
+import { catalogPart } from './parts/catalog';
+import { checkoutPart, checkoutShoppers } from './parts/checkout';
+import { consumersPart } from './parts/consumers';
+import type { BenchContext, PartResult } from './parts/context';
+import { flashSalePart } from './parts/flash-sale';
+import { latencyPart } from './parts/latency';
+import { searchPart } from './parts/search';
+
+const args = process.argv.slice(2);
+const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const config = getConfig();
+const quick = args.includes('--quick');
+const base = opt('--base') ?? `http://${config.api.host}:${config.api.port}`;
+const only = opt('--only')?.split(',');
+export const PARTS = ['checkout', 'latency', 'catalog', 'search', 'consumers', 'flash_sale'] as const;
+
+function print(name: string, r: PartResult) {
+  if (r.skipped) return console.log(`\n[${name}] skipped: ${r.skipped}`);
+  console.log(
+    `\n[${name}] ${Object.entries(r.figures)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
+  for (const x of r.ratios)
+    console.log(`  ${x.name}: ${x.value} (${x.measured} / ${x.baseline} ${x.unit})${x.goal ? `  goal ${x.goal}` : ''}`);
+  if (r.invariants)
+    console.log(
+      `  invariants: ${r.invariants.problems.length === 0 ? 'held' : `BROKEN: ${r.invariants.problems.join('; ')}`}`,
+    );
+}
+
+async function main() {
+  const deps = createDeps(config);
+  const shop = createShop(base);
+  const gateway = createSimulatorGateway(
+    config.payments.gatewayUrl,
+    config.payments.gatewayApiKey,
+    config.payments.gatewayName,
+  );
+  const results: Record<string, PartResult | { error: string }> = {};
+  let failed = false;
+  try {
+    const admin = await shop.adminToken(config.auth.admin.email, config.auth.admin.password);
+    const ctx: BenchContext = {
+      base,
+      quick,
+      config,
+      shop,
+      admin,
+      db: deps.db,
+      temporal: deps.temporal.client,
+      gateway,
+    };
+    console.log(`pasar bench${quick ? ' --quick' : ''} against ${base}, task queue ${config.temporal.taskQueue}`);
+    const pool = only && !only.some((p) => p === 'checkout' || p === 'latency') ? [] : await checkoutShoppers(ctx);
+    const run: Record<(typeof PARTS)[number], () => Promise<PartResult>> = {
+      checkout: () => checkoutPart(ctx, pool),
+      latency: () => latencyPart(ctx, pool),
+      catalog: () => catalogPart(ctx),
+      search: () => searchPart(ctx),
+      consumers: () => consumersPart(ctx),
+      flash_sale: () =>
+        flashSalePart(ctx, {
+          shoppers: Number(opt('--shoppers') ?? NaN) || undefined,
+          units: Number(opt('--units') ?? NaN) || undefined,
+        }),
+    };
+    for (const name of PARTS) {
+      if (only && !only.includes(name)) continue;
+      try {
+        const r = await run[name]();
+        results[name] = r;
+        print(name, r);
+        if (r.invariants && r.invariants.problems.length > 0) failed = true;
+      } catch (err) {
+        results[name] = { error: (err as Error).message };
+        console.log(`\n[${name}] FAILED: ${(err as Error).message}`);
+        failed = true;
+      }
+    }
+  } finally {
+    await closeDeps(deps);
+  }
+  const at = new Date().toISOString();
+  const out = opt('--out') ?? path.join('bench-results', `${at.replaceAll(':', '-')}.json`);
+  mkdirSync(path.dirname(out), { recursive: true });
+  // The results stay out of git without touching the repository's .gitignore.
+  if (!opt('--out')) writeFileSync(path.join('bench-results', '.gitignore'), '*\n');
+  writeFileSync(out, JSON.stringify({ at, quick, base, ok: !failed, parts: results }, null, 2));
+  console.log(`\nresults: ${out}${failed ? '\nFAILED: an invariant broke or a part failed' : ''}`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${(err as Error).message}`);
+  process.exit(1);
+});
