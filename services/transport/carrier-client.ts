@@ -1,0 +1,88 @@
+/**
+ * The carrier's partner API as the Transport service calls it (services/transport/carrier-contract.ts):
+ * book a parcel (idempotent on `reference`), cancel it before pickup, read its tracking. Every call
+ * is bounded by a timeout. A 4xx is a business answer (AppError, with the carrier's code in
+ * `details.carrier_code`: do not retry); a network error, timeout or 5xx is a
+ * `CarrierUnavailableError` naming the carrier: retry it.
+ */
+import { AppError } from '../../platform/errors';
+import { CARRIERS, type Booking, type BookingRequest, type CarrierCode, type CarrierEvent } from './carrier-contract';
+
+/** The carrier did not answer (down, timed out, 5xx): an infrastructure failure to retry. */
+export class CarrierUnavailableError extends Error {
+  override name = 'CarrierUnavailableError';
+  constructor(
+    readonly carrier: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface CarrierClient {
+  /** Books a parcel; a repeated `reference` answers the first booking (the carrier dedupes it). */
+  book(request: BookingRequest, options?: { stepMs?: number }): Promise<Booking>;
+  /** Cancels a parcel not yet picked up; a picked-up one is a `conflict` AppError (`already_picked_up`). */
+  cancel(awb: string): Promise<Booking>;
+  /** The booking and every tracking event the carrier has sent for it, in send order. */
+  tracking(awb: string): Promise<Booking & { events: CarrierEvent[] }>;
+  /** Resolves when the carrier answers its health check. */
+  ping(): Promise<void>;
+}
+
+export interface CarrierClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+}
+
+/** Names a carrier the way operators know it ("JNE"), or the endpoint when the call names no carrier. */
+const carrierName = (code: CarrierCode | undefined, baseUrl: string) =>
+  code ? `${CARRIERS[code].name} (${baseUrl})` : `carrier at ${baseUrl}`;
+
+export function createCarrierClient({ baseUrl, apiKey, timeoutMs }: CarrierClientOptions): CarrierClient {
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, carrier?: CarrierCode): Promise<T> {
+    const who = carrierName(carrier, baseUrl);
+    let res: Response;
+    try {
+      res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      const reason =
+        (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as Error).message;
+      throw new CarrierUnavailableError(who, `carrier ${who} is unavailable: ${reason}`, { cause: err });
+    }
+    const payload = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+    if (res.status >= 500) throw new CarrierUnavailableError(who, `carrier ${who} answered ${res.status}`);
+    if (!res.ok) {
+      const code = payload.error?.code ?? `http_${res.status}`;
+      // 401 means our key is wrong: a configuration fault, not the shopper's; still never worth a retry.
+      throw new AppError(
+        res.status === 404 ? 'not_found' : res.status === 400 ? 'validation_failed' : 'conflict',
+        `carrier ${who} refused: ${payload.error?.message ?? code}`,
+        { carrier_code: code },
+      );
+    }
+    return payload as T;
+  }
+
+  return {
+    book: (request, options) =>
+      call(
+        'POST',
+        '/v1/bookings',
+        options?.stepMs === undefined ? request : { ...request, step_ms: options.stepMs },
+        request.carrier,
+      ),
+    cancel: (awb) => call('POST', `/v1/bookings/${encodeURIComponent(awb)}/cancel`, {}),
+    tracking: (awb) => call('GET', `/v1/bookings/${encodeURIComponent(awb)}`),
+    ping: async () => {
+      await call('GET', '/healthz');
+    },
+  };
+}
