@@ -9,6 +9,7 @@ import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
 import type { GatewayWebhook } from '../../services/payments/webhook-rules';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../services/payments/webhook-signature';
+import { businessMetrics } from '../../platform/metrics/business';
 import { requireAdmin, requireUser } from '../middleware/auth';
 import { createRouter } from '../router';
 import { bearerSecurity, body, errorResponses, json } from '../schemas';
@@ -55,6 +56,13 @@ const WebhookBody = z.object({
     currency: z.string().regex(/^[A-Za-z]{3}$/, 'an ISO 4217 code'),
     status: z.string().max(50),
     failure_reason: z.string().nullable().optional(),
+    /** On refund.* events: the gateway's refund, what it returned, and our refund's id (reference). */
+    refund_id: z.string().min(1).max(255).optional(),
+    refund_amount: z
+      .string()
+      .regex(/^\d{1,15}(\.\d{1,2})?$/, 'a decimal amount')
+      .optional(),
+    refund_reference: z.string().uuid().nullable().optional(),
   }),
 });
 
@@ -152,6 +160,7 @@ export function paymentRoutes(services: Services, payments: Config['payments']) 
     .openapi(routes.webhook, async (c) => {
       const raw = await c.req.text();
       const check = verifyWebhook(payments.webhookSecret, raw, c.req.header(SIGNATURE_HEADER));
+      if (!check.ok) businessMetrics.webhookRejected(check.reason);
       if (!check.ok) throw new AppError('unauthorized', `webhook rejected: ${check.reason}`);
       let json: unknown;
       try {

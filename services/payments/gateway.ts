@@ -29,7 +29,13 @@ export interface PaymentGateway {
   }): Promise<GatewayIntent>;
   confirm(intentId: string, cardNumber: string): Promise<{ status: string }>;
   cancel(intentId: string): Promise<{ status: string }>;
-  refund(intentId: string, amount: string, idempotencyKey: string): Promise<{ id: string; status: string }>;
+  /** `reference`: our refund's id, which the gateway echoes in the refund's webhook. */
+  refund(
+    intentId: string,
+    amount: string,
+    idempotencyKey: string,
+    reference?: string,
+  ): Promise<{ id: string; status: string }>;
   /** The gateway's own record of an intent; a not_found AppError when it has none. */
   getIntent(intentId: string): Promise<GatewayIntent>;
   /** Its intents created since a time, oldest first, one page at a time. */
@@ -92,7 +98,7 @@ export function createSimulatorGateway(
       ),
     confirm: (id, card_number) => call('POST', `/v1/intents/${id}/confirm`, { card_number }),
     cancel: (id) => call('POST', `/v1/intents/${id}/cancel`, {}),
-    refund: (id, amount, key) => call('POST', '/v1/refunds', { intent_id: id, amount }, key),
+    refund: (id, amount, key, reference) => call('POST', '/v1/refunds', { intent_id: id, amount, reference }, key),
     getIntent: (id) => call('GET', `/v1/intents/${encodeURIComponent(id)}`),
     listIntents: (q) => {
       const params = new URLSearchParams({ created_gte: String(q.createdGte), limit: String(q.limit) });

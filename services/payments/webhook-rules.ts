@@ -27,6 +27,10 @@ export interface GatewayWebhook {
     currency: string;
     status: string;
     failure_reason?: string | null;
+    refund_id?: string;
+    refund_amount?: string;
+    /** Our refund's id, given when we asked for it (services/payments/refunds.ts). */
+    refund_reference?: string | null;
   };
 }
 
@@ -75,7 +79,8 @@ export function judgeWebhook(event: GatewayWebhook, txn: TransactionFacts | null
   if (txn.order_id !== event.data.reference) return { kind: 'refused', reason: 'reference_mismatch' };
   if (event.data.currency.toUpperCase() !== txn.currency.toUpperCase())
     return { kind: 'refused', reason: 'currency_mismatch' };
-  // Full refunds only today, so every event's amount is the amount paid, to the sen.
+  // Every event names the intent's amount, which is the amount paid, to the sen; a partial refund's
+  // own amount travels in refund_amount and is matched against our refund row.
   if (!new Prisma.Decimal(event.data.amount).equals(txn.amount)) return { kind: 'refused', reason: 'amount_mismatch' };
   const transition = WEBHOOK_TRANSITIONS[event.type];
   if (!transition) return { kind: 'ignored', reason: 'unknown_type' };

@@ -19,7 +19,12 @@ const CreateIntent = z.object({
   notification_url: z.string().url(),
 });
 const Confirm = z.object({ card_number: z.string().regex(/^\d{12,19}$/) });
-const Refund = z.object({ intent_id: z.string(), amount: z.string().regex(/^\d+(\.\d{1,2})?$/) });
+const Refund = z.object({
+  intent_id: z.string(),
+  amount: z.string().regex(/^\d+(\.\d{1,2})?$/),
+  /** The merchant's own id for this refund, echoed in its webhook (like Stripe's metadata). */
+  reference: z.string().max(100).optional(),
+});
 const Behaviour = z.object({
   duplicates: z.number().int().min(0).max(10).default(0),
   delay_ms: z.number().int().min(0).max(60_000).default(0),
@@ -35,13 +40,19 @@ const ListQuery = z.object({
   starting_after: z.string().max(100).optional(),
 });
 
+const toSen = (amount: string) => {
+  const [whole, frac = ''] = amount.split('.');
+  return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+};
+const fromSen = (sen: number) => `${Math.floor(sen / 100)}.${String(sen % 100).padStart(2, '0')}`;
+
 const fail = (c: Context, status: 400 | 401 | 404 | 409, code: string, message: string) =>
   c.json({ error: { code, message } }, status);
 
 export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: Ledger = createLedger()) {
   const view = ({ behaviour: _b, notification_url: _u, ...i }: Intent) => i;
 
-  const notify = (intent: Intent, type: string) => {
+  const notify = (intent: Intent, type: string, extra: Record<string, unknown> = {}) => {
     if (intent.behaviour.drop) return;
     deliverer.send(
       deliverer.newEvent(type, {
@@ -51,6 +62,7 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
         currency: intent.currency,
         status: intent.status,
         failure_reason: intent.failure_reason ?? null,
+        ...extra,
       }),
       { url: intent.notification_url, duplicates: intent.behaviour.duplicates, delayMs: intent.behaviour.delay_ms },
     );
@@ -151,7 +163,13 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
     const intent = ledger.intent(parsed.data.intent_id);
     if (!intent) return fail(c, 404, 'not_found', 'no such intent');
     if (intent.status !== 'succeeded') return fail(c, 409, 'intent_unexpected_state', `intent is ${intent.status}`);
-    intent.status = 'refunded';
+    // Partial refunds add up to at most what was paid, as real gateways enforce (counted in sen).
+    const refundedSen = toSen(intent.amount_refunded ?? '0') + toSen(parsed.data.amount);
+    if (toSen(parsed.data.amount) <= 0 || refundedSen > toSen(intent.amount)) {
+      return fail(c, 409, 'amount_exceeds_remaining', `refunds would exceed the ${intent.amount} paid`);
+    }
+    intent.amount_refunded = fromSen(refundedSen);
+    if (refundedSen === toSen(intent.amount)) intent.status = 'refunded';
     const refund = {
       id: `re_${randomUUID().replaceAll('-', '')}`,
       intent_id: intent.id,
@@ -161,7 +179,12 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
     };
     ledger.saveIntent(intent);
     ledger.saveRefund(key, refund);
-    notify(intent, 'refund.succeeded');
+    notify(intent, 'refund.succeeded', {
+      refund_id: refund.id,
+      refund_amount: refund.amount,
+      refund_reference: parsed.data.reference ?? null,
+      amount_refunded: intent.amount_refunded,
+    });
     return c.json(refund, 201);
   });
 

@@ -21,6 +21,8 @@ export interface Intent {
   created: number;
   updated: number;
   behaviour: { duplicates: number; delay_ms: number; drop: boolean };
+  /** Sum of its refunds so far (partial refunds add up; the intent is `refunded` once it is all back). */
+  amount_refunded?: string;
 }
 
 export interface Refund {

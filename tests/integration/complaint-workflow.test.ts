@@ -1,0 +1,326 @@
+/**
+ * The complaint workflow alone, with mocked activities, on the real Temporal server: every path
+ * and every deadline of the case, with deadlines of a second or two (the time-skipping test
+ * server cannot be downloaded on these machines, so the timers run for real, briefly).
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { ComplaintActivities } from '../../activities/complaints';
+import { getConfig } from '../../platform/config';
+import { createTemporal } from '../../platform/clients/temporal';
+import { complaintWorkflow } from '../../workflows/complaint';
+import {
+  complaintActionUpdate,
+  complaintStateQuery,
+  type ComplaintAction,
+  type ComplaintDeadlines,
+  type ComplaintInput,
+  type ComplaintStateName,
+} from '../../workflows/complaint-contract';
+import { COMPLAINT_DEADLINE, COMPLAINT_STATE } from '../../workflows/search-attributes';
+import { WORKFLOWS_PATH } from '../../workers/worker';
+import { unique } from '../support/deps';
+
+interface Case {
+  calls: string[];
+  refunds: string[];
+  states: string[];
+}
+const cases = new Map<string, Case>();
+const caseOf = (args: unknown[]) => {
+  const first = args[0] as { complaintId?: string } | string;
+  const id = typeof first === 'object' ? first.complaintId! : (args[1] as string);
+  return cases.get(id)!;
+};
+
+function mockActivities(): ComplaintActivities {
+  const paidSen = (amount: string) => Math.round(Number(amount) * 100);
+  return {
+    recordComplaintState: async (i) => {
+      caseOf([i]).states.push(i.state);
+    },
+    refundComplaint: async (i) => {
+      const c = caseOf([i]);
+      c.calls.push('refund');
+      c.refunds.push(i.amount);
+      const total = c.refunds.reduce((s, a) => s + paidSen(a), 0);
+      return { refund_id: randomUUID(), status: 'refunding' as const, refunded_total: (total / 100).toFixed(2) };
+    },
+    restockReturnedGoods: async (...a) => void caseOf(a).calls.push('restock'),
+    markOrderRefundedByComplaint: async (...a) => {
+      caseOf(a).calls.push('orderRefunded');
+      return true;
+    },
+    holdOrderCompletion: async (...a) => {
+      caseOf(a).calls.push('hold');
+      return true;
+    },
+    releaseOrderCompletion: async (...a) => {
+      caseOf(a).calls.push(`release:${a[2]}`);
+      return true;
+    },
+  };
+}
+
+const LONG = 120;
+const SHORT = 1;
+const allLong: ComplaintDeadlines = {
+  sellerAnswerSeconds: LONG,
+  returnShipSeconds: LONG,
+  inspectionSeconds: LONG,
+  offerResponseSeconds: LONG,
+  escalationSeconds: LONG,
+};
+
+describe('complaint workflow with mocked activities', () => {
+  const config = getConfig();
+  const taskQueue = unique('wf-complaint');
+  const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
+  let worker: Worker;
+  let connection: NativeConnection;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    connection = await NativeConnection.connect({ address: config.temporal.address });
+    worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowsPath: WORKFLOWS_PATH,
+      activities: mockActivities(),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await temporal.connection.close();
+  });
+
+  async function start(deadlines: Partial<ComplaintDeadlines> = {}) {
+    const complaintId = randomUUID();
+    const c: Case = { calls: [], refunds: [], states: [] };
+    cases.set(complaintId, c);
+    const input: ComplaintInput = {
+      complaintId,
+      orderId: randomUUID(),
+      userId: randomUUID(),
+      paidAmount: '150000.00',
+      deadlines: { ...allLong, ...deadlines },
+    };
+    const handle = await temporal.client.workflow.start(complaintWorkflow, {
+      taskQueue,
+      workflowId: `complaint-${complaintId}`,
+      args: [input],
+    });
+    return { handle, c };
+  }
+
+  async function reach(handle: WorkflowHandle<typeof complaintWorkflow>, state: ComplaintStateName) {
+    for (let i = 0; i < 100; i++) {
+      if ((await handle.query(complaintStateQuery)).state === state) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`never reached ${state}`);
+  }
+
+  const act = (handle: WorkflowHandle<typeof complaintWorkflow>, action: ComplaintAction) =>
+    handle.executeUpdate(complaintActionUpdate, { args: [action] });
+
+  async function refusal(promise: Promise<unknown>) {
+    const err = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    return (err as WorkflowUpdateFailedError).cause as { type?: string; message: string };
+  }
+
+  it('the seller never answers: the deadline refunds the buyer in full and the order is refunded', async () => {
+    const { handle, c } = await start({ sellerAnswerSeconds: SHORT });
+    await reach(handle, 'awaiting_seller');
+    // Visibility is eventually consistent: wait for the state's attributes to show.
+    let attributes = (await handle.describe()).typedSearchAttributes;
+    for (let i = 0; i < 30 && attributes.get(COMPLAINT_STATE) === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      attributes = (await handle.describe()).typedSearchAttributes;
+    }
+    expect(attributes.get(COMPLAINT_STATE)).toBe('awaiting_seller');
+    expect(attributes.get(COMPLAINT_DEADLINE)).toBeInstanceOf(Date);
+    const result = await handle.result();
+    expect(result).toMatchObject({ state: 'resolved', outcome: 'refunded', refunded_amount: '150000.00' });
+    expect(result.history).toEqual(['deadline:awaiting_seller']);
+    expect(c.refunds).toEqual(['150000.00']);
+    expect(c.calls).toEqual(['hold', 'refund', 'orderRefunded', 'release:refunded']);
+    expect(c.states).toEqual(['awaiting_seller', 'resolving', 'resolved']);
+  });
+
+  it('the seller accepts a refund: a full refund at once', async () => {
+    const { handle, c } = await start();
+    await reach(handle, 'awaiting_seller');
+    await act(handle, { by: 'seller', type: 'accept_refund' });
+    expect((await handle.result()).outcome).toBe('refunded');
+    expect(c.refunds).toEqual(['150000.00']);
+  });
+
+  it('a return shipped, received and inspected: restocked, then refunded', async () => {
+    const { handle, c } = await start();
+    await reach(handle, 'awaiting_seller');
+    expect((await act(handle, { by: 'seller', type: 'accept_return' })).state).toBe('awaiting_return');
+    await act(handle, { by: 'buyer', type: 'return_shipped', tracking_number: 'RET123' });
+    await act(handle, { by: 'seller', type: 'return_received' });
+    await act(handle, { by: 'seller', type: 'inspection_passed' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'refunded', return_tracking_number: 'RET123' });
+    expect(c.calls).toEqual(['hold', 'restock', 'refund', 'orderRefunded', 'release:refunded']);
+  });
+
+  it('the buyer never ships the return: the complaint closes with no refund', async () => {
+    const { handle, c } = await start({ returnShipSeconds: SHORT });
+    await reach(handle, 'awaiting_seller');
+    await act(handle, { by: 'seller', type: 'accept_return' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ state: 'closed', outcome: 'closed' });
+    expect(result.history).toEqual(['seller:accept_return', 'deadline:awaiting_return']);
+    expect(c.calls).toEqual(['hold', 'release:closed']);
+  });
+
+  it('the seller never inspects the returned goods: restocked and refunded anyway', async () => {
+    const { handle, c } = await start({ inspectionSeconds: SHORT });
+    await reach(handle, 'awaiting_seller');
+    await act(handle, { by: 'seller', type: 'accept_return' });
+    await act(handle, { by: 'buyer', type: 'return_shipped', tracking_number: 'RET9' });
+    await act(handle, { by: 'seller', type: 'return_received' });
+    const result = await handle.result();
+    expect(result.history.at(-1)).toBe('deadline:inspecting');
+    expect(c.calls).toEqual(['hold', 'restock', 'refund', 'orderRefunded', 'release:refunded']);
+  });
+
+  it('a failed inspection escalates; the platform that does not decide in time refunds the buyer', async () => {
+    const { handle, c } = await start({ escalationSeconds: SHORT });
+    await reach(handle, 'awaiting_seller');
+    await act(handle, { by: 'seller', type: 'accept_return' });
+    await act(handle, { by: 'buyer', type: 'return_shipped', tracking_number: 'RET7' });
+    await act(handle, { by: 'seller', type: 'return_received' });
+    expect((await act(handle, { by: 'seller', type: 'inspection_failed' })).state).toBe('escalated');
+    const result = await handle.result();
+    expect(result.history.at(-1)).toBe('deadline:escalated');
+    expect(c.refunds).toEqual(['150000.00']);
+  });
+
+  it('a partial offer accepted: that amount back, the order not refunded', async () => {
+    const { handle, c } = await start();
+    await reach(handle, 'awaiting_seller');
+    expect((await act(handle, { by: 'seller', type: 'offer_partial', amount: '50000.00' })).state).toBe(
+      'offer_pending',
+    );
+    await act(handle, { by: 'buyer', type: 'accept_offer' });
+    expect((await handle.result()).outcome).toBe('partially_refunded');
+    expect(c.refunds).toEqual(['50000.00']);
+    expect(c.calls).toEqual(['hold', 'refund', 'release:partially_refunded']);
+  });
+
+  it('a partial offer left unanswered is taken as accepted when its deadline passes', async () => {
+    const { handle, c } = await start({ offerResponseSeconds: SHORT });
+    await reach(handle, 'awaiting_seller');
+    await act(handle, { by: 'seller', type: 'offer_partial', amount: '20000.50' });
+    const result = await handle.result();
+    expect(result.history.at(-1)).toBe('deadline:offer_pending');
+    expect(c.refunds).toEqual(['20000.50']);
+  });
+
+  it('the buyer counters and the seller accepts the counter', async () => {
+    const { handle, c } = await start();
+    await reach(handle, 'awaiting_seller');
+    await act(handle, { by: 'seller', type: 'offer_partial', amount: '50000.00' });
+    expect((await act(handle, { by: 'buyer', type: 'counter_offer', amount: '90000.00' })).state).toBe(
+      'awaiting_seller',
+    );
+    await act(handle, { by: 'seller', type: 'accept_counter' });
+    expect((await handle.result()).outcome).toBe('partially_refunded');
+    expect(c.refunds).toEqual(['90000.00']);
+  });
+
+  it('a counter the seller leaves unanswered: the seller deadline refunds in full', async () => {
+    const { handle, c } = await start({ sellerAnswerSeconds: 3 });
+    await reach(handle, 'awaiting_seller');
+    await act(handle, { by: 'seller', type: 'offer_partial', amount: '50000.00' });
+    await act(handle, { by: 'buyer', type: 'counter_offer', amount: '90000.00' });
+    await handle.result();
+    expect(c.refunds).toEqual(['150000.00']);
+  });
+
+  it('the buyer escalates an offer and the operator rejects the complaint: no money moves', async () => {
+    const { handle, c } = await start();
+    await reach(handle, 'awaiting_seller');
+    await act(handle, { by: 'seller', type: 'offer_partial', amount: '50000.00' });
+    await act(handle, { by: 'buyer', type: 'escalate' });
+    await act(handle, { by: 'operator', type: 'decide', outcome: 'reject', note: 'photos show no damage' });
+    expect(await handle.result()).toMatchObject({ state: 'resolved', outcome: 'rejected' });
+    expect(c.calls).toEqual(['hold', 'release:rejected']);
+  });
+
+  it('a rejection escalates; the operator decides for the buyer, full or partial', async () => {
+    const full = await start();
+    const part = await start();
+    await reach(full.handle, 'awaiting_seller');
+    await reach(part.handle, 'awaiting_seller');
+    expect((await act(full.handle, { by: 'seller', type: 'reject' })).state).toBe('escalated');
+    await act(part.handle, { by: 'seller', type: 'reject' });
+    await act(full.handle, { by: 'operator', type: 'decide', outcome: 'refund' });
+    await act(part.handle, { by: 'operator', type: 'decide', outcome: 'partial_refund', amount: '75000.00' });
+    expect((await full.handle.result()).outcome).toBe('refunded');
+    expect((await part.handle.result()).outcome).toBe('partially_refunded');
+    expect(full.c.refunds).toEqual(['150000.00']);
+    expect(part.c.refunds).toEqual(['75000.00']);
+  });
+
+  it('the buyer withdraws before any agreement: no money moves, the order is released', async () => {
+    const { handle, c } = await start();
+    await reach(handle, 'awaiting_seller');
+    await act(handle, { by: 'buyer', type: 'withdraw' });
+    expect(await handle.result()).toMatchObject({ state: 'withdrawn', outcome: 'withdrawn' });
+    expect(c.calls).toEqual(['hold', 'release:withdrawn']);
+  });
+
+  it('refuses what the case does not allow: wrong state, wrong side, an amount at or past what was paid', async () => {
+    const { handle, c } = await start();
+    await reach(handle, 'awaiting_seller');
+    expect((await refusal(act(handle, { by: 'buyer', type: 'accept_offer' }))).type).toBe('invalid_state');
+    expect((await refusal(act(handle, { by: 'buyer', type: 'reject' } as unknown as ComplaintAction))).type).toBe(
+      'forbidden',
+    );
+    for (const amount of ['150000.00', '999999999.00', '0.00', '-5', 'abc']) {
+      expect((await refusal(act(handle, { by: 'seller', type: 'offer_partial', amount }))).type).toBe(
+        'validation_failed',
+      );
+    }
+    expect((await refusal(act(handle, { by: 'seller', type: 'accept_counter' }))).type).toBe('invalid_state');
+    await act(handle, { by: 'seller', type: 'accept_return' });
+    // An accepted return is an agreement: the buyer can no longer withdraw.
+    expect((await refusal(act(handle, { by: 'buyer', type: 'withdraw' }))).type).toBe('invalid_state');
+    await act(handle, { by: 'buyer', type: 'return_shipped', tracking_number: 'R1' });
+    await act(handle, { by: 'seller', type: 'return_received' });
+    await act(handle, { by: 'seller', type: 'inspection_passed' });
+    await handle.result();
+    expect(c.refunds).toHaveLength(1);
+  });
+
+  it('two resolutions racing: exactly one is taken, one refund', async () => {
+    const { handle, c } = await start();
+    await reach(handle, 'awaiting_seller');
+    const outcomes = await Promise.allSettled([
+      act(handle, { by: 'seller', type: 'accept_refund' }),
+      act(handle, { by: 'seller', type: 'offer_partial', amount: '10000.00' }),
+      act(handle, { by: 'seller', type: 'reject' }),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    // Whichever won, the others were judged against the state it led to, and refused there.
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(2);
+    const state = await handle.query(complaintStateQuery);
+    expect(state.history).toHaveLength(1);
+    expect(c.refunds.length).toBeLessThanOrEqual(1);
+    if (state.state !== 'resolving' && state.state !== 'resolved') await handle.terminate('test done');
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * What the outside world needs to talk to a complaint workflow: its input, the one update that
+ * carries every buyer, seller and operator action, its query and its states. Kept apart from the
+ * workflow body so the API imports no workflow code.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+
+export const COMPLAINT_REASONS = ['not_received', 'damaged', 'wrong_item', 'missing_item', 'not_as_described'] as const;
+export type ComplaintReason = (typeof COMPLAINT_REASONS)[number];
+
+/** Every deadline of a case, in seconds, read from config when the case starts. */
+export interface ComplaintDeadlines {
+  sellerAnswerSeconds: number;
+  returnShipSeconds: number;
+  inspectionSeconds: number;
+  offerResponseSeconds: number;
+  escalationSeconds: number;
+}
+
+export interface ComplaintInput {
+  complaintId: string;
+  orderId: string;
+  userId: string;
+  /** What the buyer paid for the order (decimal string): no resolution refunds more. */
+  paidAmount: string;
+  deadlines: ComplaintDeadlines;
+}
+
+export type ComplaintStateName =
+  | 'awaiting_seller'
+  | 'offer_pending'
+  | 'escalated'
+  | 'awaiting_return'
+  | 'return_in_transit'
+  | 'inspecting'
+  | 'resolving'
+  | 'resolved'
+  | 'withdrawn'
+  | 'closed';
+
+/** How a case ended; the shipment workflow reads it to give the order its final status. */
+export type ComplaintOutcome = 'refunded' | 'partially_refunded' | 'rejected' | 'withdrawn' | 'closed';
+
+export const OPEN_STATES: ComplaintStateName[] = [
+  'awaiting_seller',
+  'offer_pending',
+  'escalated',
+  'awaiting_return',
+  'return_in_transit',
+  'inspecting',
+  'resolving',
+];
+
+export type ComplaintAction =
+  | { by: 'seller'; type: 'accept_refund'; note?: string }
+  | { by: 'seller'; type: 'accept_return'; note?: string }
+  | { by: 'seller'; type: 'offer_partial'; amount: string; note?: string }
+  | { by: 'seller'; type: 'accept_counter'; note?: string }
+  | { by: 'seller'; type: 'reject'; note?: string }
+  | { by: 'seller'; type: 'return_received'; note?: string }
+  | { by: 'seller'; type: 'inspection_passed'; note?: string }
+  | { by: 'seller'; type: 'inspection_failed'; note?: string }
+  | { by: 'buyer'; type: 'accept_offer' }
+  | { by: 'buyer'; type: 'counter_offer'; amount: string }
+  | { by: 'buyer'; type: 'escalate'; note?: string }
+  | { by: 'buyer'; type: 'withdraw'; note?: string }
+  | { by: 'buyer'; type: 'return_shipped'; tracking_number: string }
+  | { by: 'operator'; type: 'decide'; outcome: 'refund' | 'partial_refund' | 'reject'; amount?: string; note?: string };
+
+export type ComplaintActionType = ComplaintAction['type'];
+
+/** Which action each state accepts; anything else is refused with `invalid_state`. */
+export const ALLOWED_ACTIONS: Partial<Record<ComplaintStateName, ComplaintActionType[]>> = {
+  awaiting_seller: ['accept_refund', 'accept_return', 'offer_partial', 'accept_counter', 'reject', 'withdraw'],
+  offer_pending: ['accept_offer', 'counter_offer', 'escalate', 'withdraw'],
+  escalated: ['decide', 'withdraw'],
+  awaiting_return: ['return_shipped'],
+  return_in_transit: ['return_received'],
+  inspecting: ['inspection_passed', 'inspection_failed'],
+};
+
+/** Who may take each action: the buyer on their own routes, the seller or an operator on admin routes. */
+export const ACTION_ACTOR: Record<ComplaintActionType, ComplaintAction['by']> = {
+  accept_refund: 'seller',
+  accept_return: 'seller',
+  offer_partial: 'seller',
+  accept_counter: 'seller',
+  reject: 'seller',
+  return_received: 'seller',
+  inspection_passed: 'seller',
+  inspection_failed: 'seller',
+  accept_offer: 'buyer',
+  counter_offer: 'buyer',
+  escalate: 'buyer',
+  withdraw: 'buyer',
+  return_shipped: 'buyer',
+  decide: 'operator',
+};
+
+export interface ComplaintState {
+  complaint_id: string;
+  order_id: string;
+  state: ComplaintStateName;
+  /** When the current state's timer fires (ISO), if it has one. */
+  deadline?: string;
+  /** The seller's partial-refund offer, or the buyer's counter, waiting for the other side. */
+  offer_amount?: string;
+  counter_amount?: string;
+  return_tracking_number?: string;
+  outcome?: ComplaintOutcome;
+  refunded_amount?: string;
+  /** Who or what ended each state, newest last (e.g. `seller:reject`, `deadline:awaiting_seller`). */
+  history: string[];
+}
+
+export const complaintActionUpdate = defineUpdate<ComplaintState, [ComplaintAction]>('complaintAction');
+export const complaintStateQuery = defineQuery<ComplaintState>('complaintState');
+
+/** One case per order at a time: the id comes from the complaint row, which is unique per open order. */
+export const complaintWorkflowId = (complaintId: string) => `complaint-${complaintId}`;
+
+/** Money as integer sen, so comparing amounts never meets a float. */
+export function toSen(amount: string): number {
+  const m = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(amount);
+  if (!m) return NaN;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+export const fromSen = (sen: number) => `${Math.floor(sen / 100)}.${String(sen % 100).padStart(2, '0')}`;

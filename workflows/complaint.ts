@@ -1,0 +1,226 @@
+/**
+ * One complaint about a delivered order, as a durable case: awaiting the seller's answer →
+ * refund, return (buyer ships back, seller inspects), a partial-refund offer (buyer accepts,
+ * counters or escalates) or a rejection escalated to an operator → resolved. Every deadline is a
+ * durable timer from the case's input (config), visible as the ComplaintDeadline search
+ * attribute; a missed deadline decides for the side that was kept waiting. Every action arrives
+ * through one update whose handler changes state synchronously, so two racing actions cannot
+ * both be accepted. While the case is open it holds the order's completion.
+ */
+import {
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ComplaintActivities } from '../activities/complaints';
+import {
+  ACTION_ACTOR,
+  ALLOWED_ACTIONS,
+  complaintActionUpdate,
+  complaintStateQuery,
+  fromSen,
+  toSen,
+  type ComplaintAction,
+  type ComplaintInput,
+  type ComplaintOutcome,
+  type ComplaintState,
+  type ComplaintStateName,
+} from './complaint-contract';
+import { COMPLAINT_DEADLINE, COMPLAINT_STATE } from './search-attributes';
+
+const steps = proxyActivities<ComplaintActivities>({
+  startToCloseTimeout: '30 seconds',
+  // Money and stock steps must eventually happen: retry long, then surface as a failed case.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 50 },
+});
+
+export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintState> {
+  const { workflowId } = workflowInfo();
+  const paidSen = toSen(input.paidAmount);
+  const state: ComplaintState = {
+    complaint_id: input.complaintId,
+    order_id: input.orderId,
+    state: 'awaiting_seller',
+    history: [],
+  };
+  let inbox: ComplaintAction | undefined;
+  // From an accepted action (or a fired deadline) until the next state is entered, nothing else is taken.
+  let busy = true;
+  let refunds = 0;
+  // Numbers each state change, so its complaint.* event id is stable across activity retries.
+  let stepsEntered = 0;
+
+  setHandler(complaintStateQuery, () => state);
+  setHandler(
+    complaintActionUpdate,
+    async (action) => {
+      // While the case moves to its next state, an action waits for it, then is judged against it.
+      // Checking and taking happen in one synchronous stretch: of two racing actions, one wins.
+      while (busy) await condition(() => !busy);
+      refuseUnlessAllowed(state, action, paidSen, false);
+      inbox = action;
+      busy = true;
+      state.history.push(`${action.by}:${action.type}`);
+      await condition(() => !busy);
+      return state;
+    },
+    { validator: (action) => refuseUnlessAllowed(state, action, paidSen, busy) },
+  );
+
+  /** Enters a state with its timer, records it, and waits for an action or the deadline. */
+  async function waitIn(name: ComplaintStateName, seconds?: number): Promise<ComplaintAction | undefined> {
+    const deadline = seconds === undefined ? undefined : new Date(Date.now() + seconds * 1000);
+    await enter(name, deadline);
+    const acted =
+      seconds === undefined
+        ? await condition(() => inbox !== undefined).then(() => true)
+        : await condition(() => inbox !== undefined, seconds * 1000);
+    const action = inbox;
+    inbox = undefined;
+    busy = true;
+    if (!acted) state.history.push(`deadline:${name}`);
+    return action;
+  }
+
+  async function enter(name: ComplaintStateName, deadline?: Date) {
+    state.state = name;
+    state.deadline = deadline?.toISOString();
+    busy = false;
+    upsertSearchAttributes([
+      { key: COMPLAINT_STATE, value: name },
+      { key: COMPLAINT_DEADLINE, value: deadline ?? null },
+    ] as Parameters<typeof upsertSearchAttributes>[0]);
+    stepsEntered += 1;
+    await steps.recordComplaintState({
+      complaintId: input.complaintId,
+      orderId: input.orderId,
+      state: name,
+      deadline: state.deadline ?? null,
+      step: stepsEntered,
+      cause: state.history.at(-1) ?? 'opened',
+      outcome: state.outcome ?? null,
+      offerAmount: state.offer_amount ?? null,
+      refundedAmount: state.refunded_amount ?? null,
+      returnTrackingNumber: state.return_tracking_number ?? null,
+    });
+  }
+
+  async function refund(sen: number) {
+    await enter('resolving');
+    refunds += 1;
+    const result = await steps.refundComplaint({
+      orderId: input.orderId,
+      complaintId: input.complaintId,
+      amount: fromSen(sen),
+      idempotencyKey: `${workflowId}:refund:${refunds}`,
+    });
+    state.refunded_amount = result.refunded_total;
+    return sen >= paidSen ? 'refunded' : 'partially_refunded';
+  }
+
+  async function finish(name: 'resolved' | 'withdrawn' | 'closed', outcome: ComplaintOutcome) {
+    state.outcome = outcome;
+    if (outcome === 'refunded') await steps.markOrderRefundedByComplaint(input.orderId, input.complaintId);
+    await steps.releaseOrderCompletion(input.orderId, input.complaintId, outcome);
+    await enter(name);
+    return state;
+  }
+
+  await steps.holdOrderCompletion(input.orderId, input.complaintId);
+  const d = input.deadlines;
+  let next: ComplaintStateName = 'awaiting_seller';
+
+  for (;;) {
+    if (next === 'awaiting_seller') {
+      const a = await waitIn('awaiting_seller', d.sellerAnswerSeconds);
+      if (!a || a.type === 'accept_refund') return finish('resolved', await refund(paidSen));
+      if (a.type === 'withdraw') return finish('withdrawn', 'withdrawn');
+      if (a.type === 'accept_return') next = 'awaiting_return';
+      else if (a.type === 'accept_counter') return finish('resolved', await refund(toSen(state.counter_amount!)));
+      else if (a.type === 'offer_partial') {
+        state.offer_amount = a.amount;
+        next = 'offer_pending';
+      } else next = 'escalated'; // reject
+    } else if (next === 'offer_pending') {
+      const a = await waitIn('offer_pending', d.offerResponseSeconds);
+      // Silence on an offer is taken as acceptance, as the marketplaces do: the case cannot hang.
+      if (!a || a.type === 'accept_offer') return finish('resolved', await refund(toSen(state.offer_amount!)));
+      if (a.type === 'withdraw') return finish('withdrawn', 'withdrawn');
+      if (a.type === 'counter_offer') {
+        state.counter_amount = a.amount;
+        next = 'awaiting_seller';
+      } else next = 'escalated';
+    } else if (next === 'escalated') {
+      const a = await waitIn('escalated', d.escalationSeconds);
+      // The platform that does not decide in time decides for the buyer.
+      if (!a) return finish('resolved', await refund(paidSen));
+      if (a.type === 'withdraw') return finish('withdrawn', 'withdrawn');
+      if (a.type === 'decide' && a.outcome === 'reject') return finish('resolved', 'rejected');
+      if (a.type === 'decide' && a.outcome === 'partial_refund')
+        return finish('resolved', await refund(toSen(a.amount!)));
+      return finish('resolved', await refund(paidSen));
+    } else if (next === 'awaiting_return') {
+      const a = await waitIn('awaiting_return', d.returnShipSeconds);
+      // A buyer who never ships the goods back gives the complaint up.
+      if (!a) return finish('closed', 'closed');
+      if (a.type === 'return_shipped') state.return_tracking_number = a.tracking_number;
+      next = 'return_in_transit';
+    } else if (next === 'return_in_transit') {
+      // No timer: the carrier (or the seller) reports the parcel's arrival.
+      await waitIn('return_in_transit');
+      next = 'inspecting';
+    } else if (next === 'inspecting') {
+      const a = await waitIn('inspecting', d.inspectionSeconds);
+      if (a?.type === 'inspection_failed') {
+        next = 'escalated';
+        continue;
+      }
+      // Passed, or the seller never inspected: the goods are back, so the refund goes through.
+      await steps.restockReturnedGoods(input.orderId, input.complaintId);
+      return finish('resolved', await refund(paidSen));
+    } else {
+      throw ApplicationFailure.nonRetryable(`unknown complaint state ${next}`, 'InvalidState');
+    }
+  }
+}
+
+/** Throws (refusing the update) when the action does not fit the case as it stands now. */
+/**
+ * Throws (refusing the update) when the action does not fit the case. While the case is busy
+ * moving on, its state is judged later, by the handler, against the state it moves to.
+ */
+function refuseUnlessAllowed(state: ComplaintState, action: ComplaintAction, paidSen: number, busy: boolean) {
+  const allowed = ALLOWED_ACTIONS[state.state] ?? [];
+  if (!busy && !allowed.includes(action.type)) {
+    throw ApplicationFailure.nonRetryable(
+      `a complaint that is ${state.state} does not take ${action.type}`,
+      'invalid_state',
+      { state: state.state, action: action.type },
+    );
+  }
+  if (ACTION_ACTOR[action.type] !== action.by) {
+    throw ApplicationFailure.nonRetryable(`${action.type} is the ${ACTION_ACTOR[action.type]}'s to do`, 'forbidden');
+  }
+  if (!busy && action.type === 'accept_counter' && state.counter_amount === undefined) {
+    throw ApplicationFailure.nonRetryable('there is no counter-offer to accept', 'invalid_state');
+  }
+  const amount =
+    action.type === 'offer_partial' || action.type === 'counter_offer'
+      ? action.amount
+      : action.type === 'decide' && action.outcome === 'partial_refund'
+        ? (action.amount ?? '')
+        : undefined;
+  if (amount !== undefined) {
+    const sen = toSen(amount);
+    if (!(sen > 0 && sen < paidSen)) {
+      throw ApplicationFailure.nonRetryable(
+        `amount must be more than 0 and less than the ${fromSen(paidSen)} paid`,
+        'validation_failed',
+        { field: 'amount' },
+      );
+    }
+  }
+}
