@@ -11,6 +11,7 @@ import { stableId } from '../../platform/ids';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import type { PaymentGateway } from './gateway';
+import { createRefundStore } from './refunds';
 import { judgeWebhook, type GatewayWebhook, type PaymentStatus } from './webhook-rules';
 
 export type { GatewayWebhook, PaymentStatus } from './webhook-rules';
@@ -26,6 +27,7 @@ export interface WebhookOutcome {
 }
 
 export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: string) {
+  const refunds = createRefundStore(db, gateway);
   const byOrder = (orderId: string) => db.transaction.findUnique({ where: { order_id: orderId } });
 
   async function setStatus(
@@ -42,6 +44,8 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
 
   return {
     get: byOrder,
+    /** Full and partial refunds that together never exceed what was paid. */
+    refunds,
 
     /** Creates the gateway intent and its transaction once per order; a retry returns the first. */
     async createIntent(input: { orderId: string; userId: string; amount: string; idempotencyKey: string }) {
@@ -100,6 +104,23 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
           ON CONFLICT (gateway, event_id) DO NOTHING RETURNING applied_at`;
         if (verdict.kind !== 'apply') {
           return { duplicate: inserted.length === 0, outcome: verdict.kind, reason: verdict.reason };
+        }
+        if (event.data.refund_reference && event.type.startsWith('refund.')) {
+          // One refund of several (services/payments/refunds.ts): it settles its own row only.
+          if (inserted.length === 0) return { duplicate: true, outcome: 'applied' };
+          const known = await refunds.applyNotice(tx, {
+            refundId: event.data.refund_reference,
+            gatewayRefundId: event.data.refund_id ?? '',
+            amount: event.data.refund_amount ?? '',
+            eventId: event.id,
+            succeeded: event.type === 'refund.succeeded',
+          });
+          if (known) return { duplicate: false, outcome: 'applied' };
+          await tx.webhookEvent.updateMany({
+            where: { gateway: gateway.name, event_id: event.id },
+            data: { outcome: 'refused', outcome_reason: 'refund_mismatch' },
+          });
+          return { duplicate: false, outcome: 'refused', reason: 'refund_mismatch' };
         }
         const { transition } = verdict;
         const paid = txn!; // judgeWebhook applies nothing without a transaction
@@ -178,6 +199,9 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
       if (!txn) throw new AppError('not_found', 'no payment for this order');
       if (txn.status === 'refunding' || txn.status === 'refunded') return txn;
       if (txn.status !== 'success') throw new AppError('conflict', `cannot refund a payment that is ${txn.status}`);
+      // Part of it already went back through a complaint: a whole refund would exceed what was paid.
+      if (!txn.refunded_total.isZero())
+        throw new AppError('conflict', 'part of this payment was already refunded', { reason: 'refund_exceeds_paid' });
       await gateway.refund(txn.gateway_transaction_id!, txn.amount.toFixed(2), idempotencyKey);
       await setStatus(orderId, 'refunding', ['success'], { refund_reason: reason.slice(0, 255) });
       return byOrder(orderId);
