@@ -38,8 +38,19 @@ describe('loadConfig', () => {
       ADMIN_PASSWORD: 'a-long-admin-password',
       PAYMENT_WEBHOOK_SECRET: 'whsec_from_the_gateway_dashboard',
       PAYMENT_GATEWAY_API_KEY: 'sk_live_from_the_gateway_dashboard',
+      CARRIER_API_KEY: 'carrier_live_key_from_the_partner_portal',
+      CARRIER_WEBHOOK_SECRET: 'carrier_whsec_from_the_partner_portal',
     });
     expect(c.isProduction).toBe(true);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CARRIER_API_KEY, CARRIER_WEBHOOK_SECRET/);
+  });
+
+  it('points the carrier at the local simulator and its webhooks at this API', () => {
+    const c = loadConfig({ API_PORT: '3100' });
+    expect(c.carrier.url).toBe('http://127.0.0.1:4020');
+    expect(c.carrier.webhookUrl).toBe('http://127.0.0.1:3100/shipments/webhook');
+    expect(c.health.carrierLinkPort).toBe(3004);
+    expect(() => loadConfig({ CARRIER_SPEED: '0' })).toThrow(/CARRIER_SPEED/);
   });
 
   it('refuses a short secret', () => {
