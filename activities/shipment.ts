@@ -8,7 +8,8 @@ import { AppError } from '../platform/errors';
 import type { FulfilmentStatus, FulfilmentStore } from '../services/orders/fulfilment';
 import type { OrderStore } from '../services/orders/store';
 import type { UserStore } from '../services/users/store';
-import type { Booking, BookingRequest, CarrierCode, Scenario } from '../services/transport/carrier-contract';
+import type { CarrierClient } from '../services/transport/carrier-client';
+import type { Scenario } from '../services/transport/carrier-contract';
 import { SCENARIOS } from '../services/transport/carrier-contract';
 import type { ShipmentStore } from '../services/transport/shipment-store';
 import {
@@ -20,19 +21,18 @@ import {
 import { asActivity } from './business-failure';
 import { WAREHOUSE_ADDRESS, toCarrierAddress } from '../services/transport/addresses';
 
-/** What the activities need from the carrier (services/transport/carrier-client.ts implements it). */
-export interface CarrierBookingClient {
-  book(request: BookingRequest): Promise<Booking>;
-  cancel(carrier: CarrierCode, awb: string): Promise<void>;
-}
-
 export interface ShipmentActivityDeps {
   shipments: ShipmentStore;
   fulfilment: FulfilmentStore;
   orders: Pick<OrderStore, 'get'>;
   users: Pick<UserStore, 'getProfile'>;
-  carrier: CarrierBookingClient;
-  settings: { delivery: 'websocket' | 'webhook'; testScenarios: boolean };
+  carrier: Pick<CarrierClient, 'book' | 'cancel'>;
+  shipmentSettings: {
+    delivery: 'websocket' | 'webhook';
+    testScenarios: boolean;
+    /** Test/demo only: the simulator's time per journey step for new bookings. */
+    stepMs?: number;
+  };
 }
 
 /** Test/demo only: an address labelled `carrier:<scenario>` asks the simulator for that journey. */
@@ -77,17 +77,20 @@ export function createShipmentActivities(d: ShipmentActivityDeps) {
           0,
         );
         const reference = bookingReference(input.shipmentId, input.attempt);
-        const scenario = scenarioOf(address.label, d.settings.testScenarios);
-        const booking = await d.carrier.book({
-          reference,
-          carrier: choice.carrier,
-          service: choice.service,
-          origin: WAREHOUSE_ADDRESS,
-          destination: toCarrierAddress(address, `${profile.first_name} ${profile.last_name}`, profile.phone),
-          weight_grams: Math.min(Math.max(weight, 1), 50_000),
-          delivery: d.settings.delivery,
-          ...(scenario ? { scenario } : {}),
-        });
+        const scenario = scenarioOf(address.label, d.shipmentSettings.testScenarios);
+        const booking = await d.carrier.book(
+          {
+            reference,
+            carrier: choice.carrier,
+            service: choice.service,
+            origin: WAREHOUSE_ADDRESS,
+            destination: toCarrierAddress(address, `${profile.first_name} ${profile.last_name}`, profile.phone),
+            weight_grams: Math.min(Math.max(weight, 1), 50_000),
+            delivery: d.shipmentSettings.delivery,
+            ...(scenario ? { scenario } : {}),
+          },
+          d.shipmentSettings.stepMs === undefined ? undefined : { stepMs: d.shipmentSettings.stepMs },
+        );
         await d.shipments.recordBooking(input.shipmentId, {
           attempt: input.attempt,
           carrier: booking.carrier,
@@ -98,8 +101,21 @@ export function createShipmentActivities(d: ShipmentActivityDeps) {
         return { carrier: booking.carrier, service: booking.service, awb: booking.awb, reference };
       }),
 
-    /** Cancels a booking not picked up; a carrier that already dropped it is fine. */
-    cancelBooking: (carrier: CarrierCode, awb: string) => asActivity(() => d.carrier.cancel(carrier, awb)),
+    /**
+     * Cancels a booking that was not picked up. A carrier that no longer knows it, or picked it up
+     * at the last moment, has nothing to cancel: the workflow already moved on from that booking.
+     */
+    cancelBooking: (carrier: string, awb: string) =>
+      asActivity(async () => {
+        try {
+          await d.carrier.cancel(awb);
+          return 'cancelled';
+        } catch (err) {
+          if (err instanceof AppError && (err.code === 'not_found' || err.code === 'conflict'))
+            return `kept: ${carrier} ${err.message}`;
+          throw err;
+        }
+      }),
 
     /** Records a carrier event once; moves the shipment's status only when the workflow says it applies. */
     recordTrackingEvent: (shipmentId: string, event: TrackingSignal, apply: boolean) =>

@@ -7,6 +7,7 @@ import { createRouter } from '../router';
 import { bearerSecurity, errorResponses, IdParam, json } from '../schemas';
 import { OrderListQuery, OrderSchema } from './schemas';
 import { toOrderView } from './views';
+import { OrderShipmentSchema, toOrderShipmentView } from '../shipping/views';
 
 const tags = ['orders'];
 const security = bearerSecurity;
@@ -29,9 +30,12 @@ const routes = {
     path: '/orders/{id}',
     tags,
     security,
-    summary: 'One of my orders',
+    summary: 'One of my orders, with its shipment and the latest tracking event once it ships',
     request: { params: IdParam },
-    responses: { 200: json(OrderSchema), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: json(OrderSchema.extend({ shipment: OrderShipmentSchema.nullable() }).openapi('OrderDetail')),
+      ...errorResponses(400, 401, 404),
+    },
   }),
   cancel: createRoute({
     method: 'post',
@@ -61,9 +65,11 @@ export function orderRoutes(services: Services) {
       const { data, total } = await orders.listOwn(c.get('user').sub, page, page_size);
       return c.json({ data: data.map(toOrderView), page, page_size, total }, 200);
     })
-    .openapi(routes.get, async (c) =>
-      c.json(toOrderView(await orders.getOwn(c.req.valid('param').id, c.get('user').sub)), 200),
-    )
+    .openapi(routes.get, async (c) => {
+      const order = await orders.getOwn(c.req.valid('param').id, c.get('user').sub);
+      const shipment = toOrderShipmentView(await services.shipments.latestForOrder(order.id));
+      return c.json({ ...toOrderView(order), shipment }, 200);
+    })
     .openapi(routes.cancel, async (c) => {
       const order = await orders.getOwn(c.req.valid('param').id, c.get('user').sub);
       if (order.status === 'pending' && order.workflow_id) {

@@ -46,7 +46,7 @@ function mockActivities(): Partial<ShipmentActivities & CheckoutActivities> {
       const reference = attempt === 1 ? shipmentId : `${shipmentId}.${attempt}`;
       return { carrier, service: 'REG' as const, awb: `AWB${attempt}-${orderId.slice(0, 8)}`, reference };
     },
-    cancelBooking: async (carrier, awb) => void note(orderOfAwb(awb), `cancelBooking:${carrier}`),
+    cancelBooking: async (carrier, awb) => (note(orderOfAwb(awb), `cancelBooking:${carrier}`), 'cancelled'),
     recordTrackingEvent: async (shipmentId, event, apply) => {
       const run = runOf(orderOfShipment(shipmentId));
       if (apply) run.applied.push(event.status);

@@ -1,0 +1,76 @@
+/**
+ * Starts the shipment workflow of each paid order, exactly once: a consumer of `order.paid`
+ * (at least once from Kafka) starts `shipment-<order id>` with REJECT_DUPLICATE, so a redelivered
+ * event, a replay from the dead-letter topic or a second consumer finds it started and moves on.
+ * Starting from the event rather than inside the checkout saga keeps the committed checkout
+ * histories replayable untouched, and a shipment starts even for an order paid by reconciliation.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Config } from '../../platform/config';
+import type { Deps } from '../../platform/deps';
+import { topicsFor, type TypedEvent } from '../../platform/event-catalog';
+import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
+import type { Logger } from '../../platform/logger';
+import { shipmentWorkflowId, type ShipmentInput } from '../../workflows/shipment-contract';
+
+export interface ShipmentStartOptions {
+  taskQueue: string;
+  timings: ShipmentInput['timings'];
+  /** Tests only: start shipments for their own orders, not every paid order on the shared topic. */
+  accept?: (order: { order_id: string; user_id: string }) => boolean;
+}
+
+/** Shipment timings from the settings (durations in seconds, see platform/config.ts). */
+export const shipmentTimings = (config: Config): ShipmentInput['timings'] => ({
+  pickupSlaSeconds: config.shipments.pickupSlaSeconds,
+  stuckAfterSeconds: config.shipments.stuckAfterSeconds,
+  lostAfterSeconds: config.shipments.lostAfterSeconds,
+  completionWindowSeconds: config.shipments.completionWindowSeconds,
+});
+
+/** Starts the order's shipment; true if this call started it, false if it was running or ran already. */
+export async function startShipment(
+  client: Client,
+  options: ShipmentStartOptions,
+  order: { orderId: string; orderNumber: string; userId: string },
+): Promise<boolean> {
+  try {
+    await client.workflow.start('shipmentWorkflow', {
+      taskQueue: options.taskQueue,
+      workflowId: shipmentWorkflowId(order.orderId),
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [{ ...order, timings: options.timings } satisfies ShipmentInput],
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
+}
+
+const TYPES = ['order.paid'] as const;
+
+/** The `shipments` consumer (workers/consumer-registry.ts). Temporal down: the start throws and is retried. */
+export function createShipmentStarter(deps: Deps, logger: Logger, override: Partial<ShipmentStartOptions> = {}) {
+  const options: ShipmentStartOptions = {
+    taskQueue: deps.config.temporal.taskQueue,
+    timings: shipmentTimings(deps.config),
+    ...override,
+  };
+  const spec: ConsumerSpec = {
+    name: 'shipments',
+    topics: topicsFor(TYPES),
+    types: TYPES,
+    async handle(event) {
+      const { data } = event as TypedEvent<'order.paid'>;
+      if (options.accept && !options.accept(data)) return;
+      const started = await startShipment(deps.temporal.client, options, {
+        orderId: data.order_id,
+        orderNumber: data.order_number,
+        userId: data.user_id,
+      });
+      logger.info({ order_id: data.order_id, started }, started ? 'shipment started' : 'shipment already started');
+    },
+  };
+  return spec;
+}

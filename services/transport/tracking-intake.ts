@@ -1,0 +1,28 @@
+/**
+ * Where every verified carrier event goes (the carrier link's stream and the webhook route):
+ * find the shipment by airway bill or booking reference, and signal its workflow. Resolves only
+ * once Temporal accepted the signal, so the link acks and the webhook answers 2xx only for an
+ * event that is durably on its way; the workflow dedupes by event id, so a redelivery is harmless.
+ */
+import type { CarrierEvent } from './carrier-contract';
+import type { ShipmentClient } from './shipment-client';
+import type { ShipmentStore } from './shipment-store';
+
+export type IntakeOutcome = 'delivered' | 'unknown_shipment';
+
+export interface TrackingIntakeDeps {
+  shipments: Pick<ShipmentStore, 'findForEvent'>;
+  shipmentWorkflows: Pick<ShipmentClient, 'deliverEvent'>;
+}
+
+export function receiveCarrierEvent(deps: TrackingIntakeDeps) {
+  return async (event: CarrierEvent): Promise<IntakeOutcome> => {
+    const shipment = await deps.shipments.findForEvent(event.awb, event.reference);
+    // Not ours (another shop's parcel, or a booking whose shipment is gone): nothing will ever
+    // take it, so retrying would only loop; it is acknowledged and dropped.
+    if (!shipment) return 'unknown_shipment';
+    const { seq: _seq, ...signal } = event;
+    await deps.shipmentWorkflows.deliverEvent(shipment.order_id, signal);
+    return 'delivered';
+  };
+}
