@@ -18,6 +18,7 @@ import { consumersPart } from './parts/consumers';
 import type { BenchContext, PartResult } from './parts/context';
 import { flashSalePart } from './parts/flash-sale';
 import { latencyPart } from './parts/latency';
+import { PARTS, type PartName } from './parts/names';
 import { searchPart } from './parts/search';
 
 const args = process.argv.slice(2);
@@ -26,7 +27,6 @@ const config = getConfig();
 const quick = args.includes('--quick');
 const base = opt('--base') ?? `http://${config.api.host}:${config.api.port}`;
 const only = opt('--only')?.split(',');
-export const PARTS = ['checkout', 'latency', 'catalog', 'search', 'consumers', 'flash_sale'] as const;
 
 function print(name: string, r: PartResult) {
   if (r.skipped) return console.log(`\n[${name}] skipped: ${r.skipped}`);
@@ -67,7 +67,7 @@ async function main() {
     };
     console.log(`pasar bench${quick ? ' --quick' : ''} against ${base}, task queue ${config.temporal.taskQueue}`);
     const pool = only && !only.some((p) => p === 'checkout' || p === 'latency') ? [] : await checkoutShoppers(ctx);
-    const run: Record<(typeof PARTS)[number], () => Promise<PartResult>> = {
+    const run: Record<PartName, () => Promise<PartResult>> = {
       checkout: () => checkoutPart(ctx, pool),
       latency: () => latencyPart(ctx, pool),
       catalog: () => catalogPart(ctx),

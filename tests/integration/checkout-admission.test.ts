@@ -8,7 +8,7 @@ import { createRedis } from '../../platform/clients/redis';
 import { createLogger } from '../../platform/logger';
 import { admissionKeys, createAdmissionGate, ticketMember } from '../../services/catalog/admission';
 import { adminToken, client, type Client } from '../support/http';
-import { checkout, checkoutUntilSettled, newProduct, shopperWithCart } from '../support/shop';
+import { checkout, checkoutUntilSettled, newProduct, orderStatus, shopperWithCart } from '../support/shop';
 import { useServer } from '../support/server';
 
 const SHORT_TTL_SECONDS = 2;
@@ -60,6 +60,10 @@ describe('checkout admission gate', () => {
     const next = await checkoutUntilSettled(api, losers[0]!.s.token, losers[0]!.s.address_id);
     expect(next.status).toBe(202);
     expect(await stock(productId)).toMatchObject({ quantity: 2, reserved: 2 });
+    await cancelAll([
+      { token: winners[1]!.s.token, orderId: winners[1]!.r.body.order_id },
+      { token: losers[0]!.s.token, orderId: next.body.order_id },
+    ]);
   });
 
   it('a retry with the key of an admitted checkout answers that checkout even when sold out', async () => {
@@ -71,6 +75,7 @@ describe('checkout admission gate', () => {
     const again = await checkout(api, winner.token, winner.address_id, key);
     expect(again.status).toBe(202);
     expect(again.body.order_id).toBe(first.body.order_id);
+    await cancelAll([{ token: winner.token, orderId: first.body.order_id }]);
   });
 
   it('corrects a drifted mirror and a stranded ticket by themselves, and rebuilds a lost mirror from Postgres', async () => {
@@ -98,6 +103,7 @@ describe('checkout admission gate', () => {
     expect(admitted.body.status).toBe('awaiting_payment');
     expect(await redis.hget(admissionKeys.stock(productId), 'available')).toBe('0');
     expect(await stock(productId)).toMatchObject({ quantity: 1, reserved: 1 });
+    await cancelAll([{ token: c!.token, orderId: admitted.body.order_id }]);
   });
 
   it('lets checkouts through to the saga when its Redis keys misbehave, and the saga still refuses an oversell', async () => {
@@ -116,6 +122,7 @@ describe('checkout admission gate', () => {
     expect(await server().deps.db.order.count({ where: { user_id: b!.id, status: 'pending' } })).toBe(0);
     expect(await stock(productId)).toMatchObject({ quantity: 1, reserved: 1 });
     await redis.del(admissionKeys.stock(productId));
+    await cancelAll([{ token: a!.token, orderId: first.body.order_id }]);
   });
 
   it('stands aside at once when Redis is down (a closed port), instead of failing or hanging the checkout', async () => {
@@ -132,6 +139,12 @@ describe('checkout admission gate', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     dead.disconnect();
   });
+
+  /** Cancels what a test left awaiting payment: no reservation outlives this file's worker. */
+  async function cancelAll(orders: { token: string; orderId: string }[]) {
+    await Promise.all(orders.map((o) => api.post(`/orders/${o.orderId}/cancel`, {}, o.token)));
+    await Promise.all(orders.map((o) => orderStatus(api, o.token, o.orderId, 'cancelled')));
+  }
 
   async function waitForStock(productId: string, available: number) {
     for (let i = 0; i < 100; i++) {

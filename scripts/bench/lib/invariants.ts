@@ -42,7 +42,10 @@ export async function checkInvariants(
   const problems: string[] = [];
   const deadline = Date.now() + settleMs;
   const open = () => db.reservation.count({ where: { product_id: { in: productIds }, status: 'reserved' } });
-  while ((await open()) > 0 && Date.now() < deadline) await sleep(250);
+  const pendingOrders = () =>
+    db.order.count({ where: { status: 'pending', items: { some: { product_id: { in: productIds } } } } });
+  // A compensating saga releases the stock first and cancels the order just after: wait for both.
+  while (((await open()) > 0 || (await pendingOrders()) > 0) && Date.now() < deadline) await sleep(250);
 
   const rows = await db.inventory.findMany({ where: { product_id: { in: productIds } } });
   const deducted = await db.reservation.groupBy({

@@ -1,0 +1,4 @@
+/** The parts of `npm run bench`, in the order they run (the JSON results carry one entry each). */
+export const PARTS = ['checkout', 'latency', 'catalog', 'search', 'consumers', 'flash_sale'] as const;
+
+export type PartName = (typeof PARTS)[number];
