@@ -37,9 +37,9 @@ export interface CarrierClientOptions {
   timeoutMs: number;
 }
 
-/** Names a carrier the way operators know it ("JNE"), or the endpoint when the call names no carrier. */
+/** Names a carrier the way operators know it ("JNE"), or by its endpoint when the call names no carrier. */
 const carrierName = (code: CarrierCode | undefined, baseUrl: string) =>
-  code ? `${CARRIERS[code].name} (${baseUrl})` : `carrier at ${baseUrl}`;
+  code ? `${CARRIERS[code].name} (${baseUrl})` : baseUrl;
 
 export function createCarrierClient({ baseUrl, apiKey, timeoutMs }: CarrierClientOptions): CarrierClient {
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, carrier?: CarrierCode): Promise<T> {

@@ -92,7 +92,7 @@ describe('carrier link', () => {
     const stream = unique('stream');
     const got: CarrierEvent[] = [];
     // Start from the stream's current end, so this test reads only its own parcel.
-    const { body: health } = await fetch(`${carrier().url}/healthz`).then(async (r) => ({ body: await r.json() }));
+    const { body: health } = await carrier().call('GET', '/v1/test/stream');
     await db.query('INSERT INTO transport.carrier_stream_cursors (stream, last_acked_seq) VALUES ($1, $2)', [
       stream,
       health.last_seq,
@@ -113,7 +113,7 @@ describe('carrier link', () => {
 
   it('does not ack an event the sink failed on: nothing after it is handed on, and it comes again', async () => {
     const stream = unique('stream');
-    const { body: health } = await fetch(`${carrier().url}/healthz`).then(async (r) => ({ body: await r.json() }));
+    const { body: health } = await carrier().call('GET', '/v1/test/stream');
     await db.query('INSERT INTO transport.carrier_stream_cursors (stream, last_acked_seq) VALUES ($1, $2)', [
       stream,
       health.last_seq,

@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // A webhook receiver of the test's own: answers 500 to the first `failFirst` posts of an event id.
 let receiverPort = 0;
 let receiver: Server;
-const received: { headers: Record<string, string | undefined>; raw: string }[] = [];
+const received: { headers: { timestamp: string | undefined; signature: string | undefined }; raw: string }[] = [];
 const failFirst = new Map<string, number>();
 
 beforeAll(async () => {
@@ -203,7 +203,7 @@ describe('carrier simulator', () => {
     const { body } = await carrier().call('POST', '/v1/bookings', bookingRequest({ step_ms: 10 }));
     const events = await eventsOf(body.awb, 7);
     const from = events[2]!.seq;
-    const { body: health } = await fetch(`${carrier().url}/healthz`).then(async (r) => ({ body: await r.json() }));
+    const { body: health } = await carrier().call('GET', '/v1/test/stream');
     const replay = await collectStream(from, health.last_seq - from);
     expect(replay[0]!.seq).toBe(from + 1);
     expect(replay.map((e) => e.seq)).toEqual(replay.map((_, i) => from + 1 + i));

@@ -1,0 +1,64 @@
+/**
+ * The Transport service's carrier client against the real simulator (a process of the test's
+ * own): idempotent booking, the carrier's refusals as business errors, and a carrier that is down
+ * or hangs answered quickly by an error naming it, never a hang.
+ */
+import { createServer, type Server } from 'node:http';
+import { AppError } from '../../platform/errors';
+import { CarrierUnavailableError, createCarrierClient } from '../../services/transport/carrier-client';
+import { bookingRequest, freePort, useCarrierProcess } from './carrier/carrier-process';
+
+const carrier = useCarrierProcess();
+const client = () => createCarrierClient({ baseUrl: carrier().url, apiKey: carrier().apiKey, timeoutMs: 2000 });
+
+describe('carrier client', () => {
+  it('books once per reference, reads the tracking, and cancels before pickup', async () => {
+    const request = bookingRequest({ scenario: 'no_pickup' });
+    const first = await client().book(request);
+    expect(first).toMatchObject({ reference: request.reference, carrier: 'jne', status: 'booked' });
+    expect(await client().book(request)).toEqual(first);
+    const tracking = await client().tracking(first.awb);
+    expect(tracking.events.map((e) => e.status)).toEqual(['order_received']);
+    expect((await client().cancel(first.awb)).status).toBe('cancelled');
+  });
+
+  it("turns the carrier's refusals into business errors: invalid booking, picked-up parcel, unknown airway bill", async () => {
+    const invalid = await client()
+      .book({ ...bookingRequest(), weight_grams: 0 })
+      .catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(AppError);
+    expect(invalid).toMatchObject({ code: 'validation_failed', details: { carrier_code: 'invalid_request' } });
+    const moving = await client().book(bookingRequest(), { stepMs: 10 });
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(client().cancel(moving.awb)).rejects.toMatchObject({
+      code: 'conflict',
+      details: { carrier_code: 'already_picked_up' },
+    });
+    await expect(client().tracking('JNE0000000000')).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('names the carrier when it is down, and gives up on one that never answers within the timeout', async () => {
+    const closed = createCarrierClient({
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
+      apiKey: 'k',
+      timeoutMs: 2000,
+    });
+    const down = await closed.book(bookingRequest()).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(CarrierUnavailableError);
+    expect((down as Error).message).toMatch(/^carrier JNE \(http:\/\/127\.0\.0\.1:\d+\) is unavailable/);
+
+    const port = await freePort();
+    const silent: Server = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((r) => silent.listen(port, '127.0.0.1', r));
+    try {
+      const hung = createCarrierClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k', timeoutMs: 300 });
+      const started = Date.now();
+      const err = await hung.book(bookingRequest({ carrier: 'sicepat', service: 'BEST' })).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect((err as Error).message).toMatch(/carrier SiCepat .* no answer within 300 ms/);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+});
