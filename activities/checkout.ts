@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { PAID_STATUSES, type OrderLine, type OrderStatus } from '../services/orders/store';
 import { quoteFor, type ShippingService } from '../services/transport/rates';
 import { asActivity } from './business-failure';
+import { businessMetrics as metrics, counted } from '../platform/metrics/business';
 
 export interface ValidatedCart {
   lines: (OrderLine & { weight_grams: number })[];
@@ -94,6 +95,7 @@ export function createCheckoutActivities(s: Services) {
             }),
           ),
         });
+        metrics.checkoutStarted();
         return {
           order_id: order.id,
           order_number: order.order_number,
@@ -102,7 +104,8 @@ export function createCheckoutActivities(s: Services) {
         };
       }),
 
-    cancelOrder: (orderId: string, reason: string) => asActivity(() => s.orders.cancel(orderId, reason)),
+    cancelOrder: (orderId: string, reason: string) =>
+      asActivity(() => s.orders.cancel(orderId, reason).then(counted(() => metrics.checkoutCompensated(reason)))),
 
     /** Step 3: only for an order still waiting to be paid (the inventory refuses a settled one too). */
     reserveStock: (orderId: string, lines: { product_id: string; quantity: number }[]) =>
@@ -157,12 +160,14 @@ export function createCheckoutActivities(s: Services) {
             reason: 'order_paid',
           });
         }
-        return (await s.payments.cancel(orderId, reason, idempotencyKey))?.status ?? 'none';
+        const ended = counted(() => metrics.checkoutEnded(reason === 'failed' ? 'declined' : reason));
+        return (await s.payments.cancel(orderId, reason, idempotencyKey).then(ended))?.status ?? 'none';
       }),
 
     /** Step 7, on success. */
     deductStock: (orderId: string) => asActivity(async () => void (await s.inventory.deduct(orderId))),
-    markOrderPaid: (orderId: string) => asActivity(() => s.orders.markPaid(orderId)),
+    markOrderPaid: (orderId: string) =>
+      asActivity(() => s.orders.markPaid(orderId).then(counted(() => metrics.checkoutEnded('paid')))),
     clearCart: (userId: string, productIds: string[]) =>
       asActivity(async () => {
         for (const id of productIds) {

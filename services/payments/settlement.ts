@@ -6,6 +6,7 @@
  * payment status only moves forward and the saga takes the first decisive result.
  */
 import type { Logger } from '../../platform/logger';
+import { businessMetrics } from '../../platform/metrics/business';
 import type { CheckoutClient } from '../orders/checkout-client';
 import type { OrderStore } from '../orders/store';
 import type { PaymentStore, WebhookOutcome } from './store';
@@ -20,8 +21,10 @@ export function createPaymentSettlement(
   return {
     async receive(event: GatewayWebhook, source: 'webhook' | 'reconciliation'): Promise<WebhookOutcome> {
       const outcome = await payments.applyWebhook(event);
+      businessMetrics.webhookReceived(outcome.outcome, outcome.duplicate, source);
       if (outcome.outcome === 'refused' && !outcome.duplicate) {
         // A signed event that lies about money: a gateway bug or a leaked secret. Alert on this line.
+        businessMetrics.webhookRejected(outcome.reason);
         logger.error(
           { alert: 'payment_webhook_refused', event_id: event.id, type: event.type, reason: outcome.reason, source },
           'payment webhook refused: it does not match the transaction it names',

@@ -9,6 +9,7 @@ import type { Db } from '../../platform/clients/prisma';
 import { AppError } from '../../platform/errors';
 import { stableId } from '../../platform/ids';
 import { TOPICS } from '../../platform/kafka/topics';
+import { businessMetrics } from '../../platform/metrics/business';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import type { PaymentGateway } from './gateway';
 import { createRefundStore } from './refunds';
@@ -204,6 +205,7 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
         throw new AppError('conflict', 'part of this payment was already refunded', { reason: 'refund_exceeds_paid' });
       await gateway.refund(txn.gateway_transaction_id!, txn.amount.toFixed(2), idempotencyKey);
       await setStatus(orderId, 'refunding', ['success'], { refund_reason: reason.slice(0, 255) });
+      businessMetrics.refundRequested();
       return byOrder(orderId);
     },
   };
