@@ -6,7 +6,7 @@
  * own and the payment gateway is a simulator of the test's own that shares its secrets.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assembleRuntime, type RuntimeImage } from '../../../scripts/image/assemble-runtime';
@@ -99,6 +99,16 @@ describe('the production image: compiled processes, production dependencies only
     expect(image.env.NODE_ENV).toBe('production');
     expect(image.user).toBe('node');
     expect(image.cmd).toEqual(['node', '--enable-source-maps', 'dist/workers/api.js']);
+  });
+
+  it('each entry point imports tracing before any client it patches, and shares one tracing state', () => {
+    for (const entry of ['api', 'temporal-worker', 'outbox-relay', 'consumers']) {
+      const code = readFileSync(path.join(image.dir, 'dist/workers', `${entry}.js`), 'utf8');
+      const imports = code.split('\n').filter((l) => /^import\b/.test(l));
+      expect([entry, imports[0]]).toEqual([entry, 'import "../platform/telemetry/register.js";']);
+      // The module holding the tracer provider is a file of its own, not a copy per bundle.
+      expect([entry, /^(var|let) current;/m.test(code)]).toEqual([entry, false]);
+    }
   });
 
   it('the worker loads the prebuilt workflow bundle instead of bundling at start', () => {
