@@ -1,5 +1,6 @@
 /** Temporal client over a lazily opened connection, so the API starts even while Temporal is down. */
 import { Client, Connection } from '@temporalio/client';
+import { temporalClientInterceptors } from '../telemetry/temporal';
 
 export interface TemporalHandle {
   connection: Connection;
@@ -8,5 +9,5 @@ export interface TemporalHandle {
 
 export function createTemporal(address: string, namespace: string): TemporalHandle {
   const connection = Connection.lazy({ address });
-  return { connection, client: new Client({ connection, namespace }) };
+  return { connection, client: new Client({ connection, namespace, interceptors: temporalClientInterceptors() }) };
 }

@@ -28,6 +28,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import { validateEventData, type EventInput, type EventType } from '../event-catalog';
 import type { EventEnvelope } from '../events';
 import type { TopicSpec } from '../kafka/topics';
+import { traceparentOf } from '../telemetry/trace-context';
 
 type Tx = Pick<Prisma.TransactionClient, '$queryRaw' | '$executeRaw'>;
 
@@ -73,9 +74,10 @@ export async function enqueueEvent<K extends string>(tx: Tx, event: NewEvent<K>)
     data: event.data,
   };
   // `sequence` is left to its default on purpose: it must be taken after the version lock above.
+  // The writer's trace (an HTTP request, an activity) goes with the row: the relay continues it.
   await tx.$executeRaw`
-    INSERT INTO outbox.events (id, topic, key, type, payload, aggregate_version)
+    INSERT INTO outbox.events (id, topic, key, type, payload, aggregate_version, traceparent)
     VALUES (${envelope.id}::uuid, ${event.topic.name}, ${event.aggregateId}, ${event.type},
-            ${JSON.stringify(envelope)}::jsonb, ${aggregateVersion})`;
+            ${JSON.stringify(envelope)}::jsonb, ${aggregateVersion}, ${traceparentOf() ?? null})`;
   return envelope;
 }

@@ -15,18 +15,16 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import pg from 'pg';
 import { ALL_TOPICS } from '../kafka/topics';
 import type { Logger } from '../logger';
+import {
+  endPublishSpans,
+  tracedMessages,
+  withoutAutoInstrumentation,
+  type OutboxRow,
+  type TracedMessage,
+} from './traced-messages';
 
 /** Any constant shared by every relay of one database (scripts' migrate lock is 72707). */
 export const OUTBOX_RELAY_LOCK = 72708;
-
-interface Row {
-  id: string;
-  topic: string;
-  key: string;
-  type: string;
-  aggregate_version: string;
-  payload: unknown;
-}
 
 export type RelayRole = 'standby' | 'active' | 'stopped';
 
@@ -111,25 +109,24 @@ export function createOutboxRelay(
     const p = await connectedProducer();
     await db.query('BEGIN');
     try {
-      const { rows } = await db.query<Row>(
-        `SELECT id, topic, key, type, aggregate_version, payload FROM outbox.events
+      const { rows } = await db.query<OutboxRow>(
+        `SELECT id, topic, key, type, aggregate_version, payload, traceparent FROM outbox.events
          WHERE published_at IS NULL AND topic = ANY($1) ORDER BY sequence LIMIT $2 FOR UPDATE`,
         [topics, batchSize],
       );
       if (rows.length > 0) {
-        const byTopic = new Map<string, Row[]>();
-        for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-        await p.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, list]) => ({
-            topic,
-            messages: list.map((r) => ({
-              key: r.key,
-              value: JSON.stringify(r.payload),
-              headers: { event_id: r.id, event_type: r.type, aggregate_version: r.aggregate_version },
-            })),
-          })),
-        });
+        const traced = tracedMessages(rows);
+        const byTopic = new Map<string, TracedMessage['message'][]>();
+        for (const t of traced) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), t.message]);
+        try {
+          await withoutAutoInstrumentation(() =>
+            p.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }),
+          );
+          endPublishSpans(traced);
+        } catch (err) {
+          endPublishSpans(traced, err);
+          throw err;
+        }
         await db.query(
           'UPDATE outbox.events SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
           [rows.map((r) => r.id)],
