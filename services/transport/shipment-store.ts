@@ -33,6 +33,7 @@ export interface BookingRecord {
   reference: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const FINAL: ShipmentStatus[] = ['delivered', 'returned', 'cancelled'];
 
 export function createShipmentStore(db: Db) {
@@ -162,9 +163,15 @@ export function createShipmentStore(db: Db) {
       });
     },
 
-    /** The shipment a carrier event belongs to: by airway bill, else by the booking's reference. */
-    findForEvent: (awb: string, reference: string) =>
-      db.shipment.findFirst({ where: { OR: [{ tracking_number: awb }, { reference }] } }),
+    /**
+     * The shipment a carrier event belongs to: by airway bill, else by the booking's reference,
+     * which starts with the shipment id (the first events can beat the booking's answer to us).
+     */
+    findForEvent(awb: string, reference: string) {
+      const shipmentId = reference.split('.')[0]!;
+      const byId = UUID.test(shipmentId) ? [{ id: shipmentId }] : [];
+      return db.shipment.findFirst({ where: { OR: [{ tracking_number: awb }, { reference }, ...byId] } });
+    },
 
     /** A shopper's own order's shipment; anyone else's is answered like a missing one. */
     async getOwnByOrder(orderId: string, userId: string) {

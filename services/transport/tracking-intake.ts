@@ -4,11 +4,12 @@
  * once Temporal accepted the signal, so the link acks and the webhook answers 2xx only for an
  * event that is durably on its way; the workflow dedupes by event id, so a redelivery is harmless.
  */
+import { AppError } from '../../platform/errors';
 import type { CarrierEvent } from './carrier-contract';
 import type { ShipmentClient } from './shipment-client';
 import type { ShipmentStore } from './shipment-store';
 
-export type IntakeOutcome = 'delivered' | 'unknown_shipment';
+export type IntakeOutcome = 'delivered' | 'unknown_shipment' | 'shipment_closed';
 
 export interface TrackingIntakeDeps {
   shipments: Pick<ShipmentStore, 'findForEvent'>;
@@ -22,7 +23,13 @@ export function receiveCarrierEvent(deps: TrackingIntakeDeps) {
     // take it, so retrying would only loop; it is acknowledged and dropped.
     if (!shipment) return 'unknown_shipment';
     const { seq: _seq, ...signal } = event;
-    await deps.shipmentWorkflows.deliverEvent(shipment.order_id, signal);
+    try {
+      await deps.shipmentWorkflows.deliverEvent(shipment.order_id, signal);
+    } catch (err) {
+      // The shipment's workflow has ended (completed, refunded): a late scan changes nothing now.
+      if (err instanceof AppError && err.code === 'not_found') return 'shipment_closed';
+      throw err;
+    }
     return 'delivered';
   };
 }

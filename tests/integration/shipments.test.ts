@@ -1,0 +1,199 @@
+/**
+ * Shipping end to end against the real stack: real checkouts paid through the gateway simulator,
+ * the outbox relay and Kafka carrying order.paid to the shipment starter (the real consumer
+ * runtime), the real worker booking the carrier simulator, and the carrier link (its own stream
+ * cursor) pushing the simulator's events through the tracking intake into the workflows. The
+ * address label `carrier:<scenario>` picks each parcel's journey; the simulator runs a step every
+ * SHIPMENT_CARRIER_STEP_MS.
+ */
+import { randomInt } from 'node:crypto';
+import { createLogger } from '../../platform/logger';
+import { createCarrierLink, type CarrierLink } from '../../services/transport/carrier-link';
+import { createShipmentStarter, shipmentTimings } from '../../services/transport/shipment-starter';
+import { receiveCarrierEvent } from '../../services/transport/tracking-intake';
+import { shipmentWorkflowId } from '../../workflows/shipment-contract';
+import { useConsumers } from '../support/consumers';
+import { unique } from '../support/deps';
+import { adminToken, client, signUp, type Client } from '../support/http';
+import { useServer } from '../support/server';
+import { bandung, CARDS, checkoutUntilSettled, newProduct, orderStatus, waitFor } from '../support/shop';
+
+const JOURNEY = [
+  'order_received',
+  'packing',
+  'picked_up',
+  'arrived_facility',
+  'departed_facility',
+  'out_for_delivery',
+  'delivered',
+];
+
+describe('shipments end to end', () => {
+  const shoppers = new Set<string>();
+  const server = useServer({
+    worker: true,
+    configure: (c) => ({
+      ...c,
+      shipments: {
+        ...c.shipments,
+        pickupSlaSeconds: 20,
+        stuckAfterSeconds: 3,
+        lostAfterSeconds: 7,
+        completionWindowSeconds: 1,
+        carrierStepMs: 150,
+        delivery: 'websocket',
+        testScenarios: true,
+      },
+    }),
+  });
+  const consumers = useConsumers(() => server().deps.kafka);
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  let api: Client;
+  let admin: string;
+  let link: CarrierLink;
+
+  beforeAll(async () => {
+    const s = server();
+    api = client(s.base);
+    admin = await adminToken(s);
+    consumers.start(
+      createShipmentStarter(s.deps, logger, {
+        taskQueue: s.config.temporal.taskQueue,
+        timings: shipmentTimings(s.config),
+        accept: (order) => shoppers.has(order.user_id),
+      }),
+    );
+    const intake = receiveCarrierEvent(s.services);
+    link = createCarrierLink({
+      carrierUrl: s.config.carrier.url,
+      apiKey: s.config.carrier.apiKey,
+      databaseUrl: s.config.postgres.url,
+      sink: async (event) => void (await intake(event)),
+      logger,
+      stream: unique('test-carrier-stream'),
+      lockKey: randomInt(1_000_000, 2_000_000_000),
+    });
+    await link.start();
+  });
+  afterAll(async () => {
+    await link?.stop();
+  });
+
+  /** A fresh shopper whose address label picks the carrier scenario, with a paid order of `quantity` units. */
+  async function paidOrder(scenario: string, quantity = 2) {
+    const productId = await newProduct(api, admin, 10);
+    const me = await signUp(api);
+    shoppers.add(me.id);
+    const address = await api.post('/users/me/addresses', { ...bandung, label: `carrier:${scenario}` }, me.token);
+    expect(address.status).toBe(201);
+    expect((await api.post('/cart/items', { product_id: productId, quantity }, me.token)).status).toBe(201);
+    const res = await checkoutUntilSettled(api, me.token, address.body.id);
+    const orderId = res.body.order_id as string;
+    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
+    await orderStatus(api, me.token, orderId, 'paid', 30_000).catch(() => undefined);
+    return { orderId, productId, token: me.token };
+  }
+
+  const stockOf = async (productId: string) =>
+    (await server().deps.db.inventory.findUniqueOrThrow({ where: { product_id: productId } })).quantity;
+  const orderEvents = async (orderId: string) =>
+    (
+      await server().deps.db.outboxEvent.findMany({
+        where: { key: orderId, topic: 'pasar.orders' },
+        orderBy: { sequence: 'asc' },
+      })
+    ).map((e) => e.type);
+
+  it('paid → delivered → completed, with the tracking events in journey order', async () => {
+    const { orderId, token } = await paidOrder('normal');
+    const done = await orderStatus(api, token, orderId, 'completed', 60_000);
+    expect(done.shipment).toMatchObject({ status: 'delivered', latest_event: { status: 'delivered' } });
+    const shipment = await api.get(`/shipments/${orderId}`, token);
+    expect(shipment.status).toBe(200);
+    expect(shipment.body).toMatchObject({ status: 'delivered', carrier: 'jne', booking_attempt: 1 });
+    expect(shipment.body.awb).toMatch(/\S+/);
+    const tracking = await api.get(`/shipments/${shipment.body.id}/tracking`, token);
+    expect(tracking.body.events.map((e: { status: string }) => e.status)).toEqual(JOURNEY);
+    expect(await orderEvents(orderId)).toEqual([
+      'order.created',
+      'order.paid',
+      'order.processing',
+      'order.shipped',
+      'order.delivered',
+      'order.completed',
+    ]);
+  });
+
+  it.each(['duplicated', 'out_of_order'])(
+    '%s pushes: each event recorded once, the status never goes back',
+    async (scenario) => {
+      const { orderId, token } = await paidOrder(scenario);
+      await orderStatus(api, token, orderId, 'completed', 60_000);
+      const shipment = (await api.get(`/shipments/${orderId}`, token)).body;
+      const tracking = (await api.get(`/shipments/${shipment.id}/tracking`, token)).body;
+      const ids = tracking.events.map((e: { event_id: string }) => e.event_id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(tracking.events.map((e: { status: string }) => e.status)).toEqual(JOURNEY);
+      const moves = await server().deps.db.outboxEvent.findMany({
+        where: { key: orderId, topic: 'pasar.shipments', type: 'shipment.status_changed' },
+        orderBy: { sequence: 'asc' },
+      });
+      const ranks = moves.map((m) =>
+        JOURNEY.indexOf((m.payload as { data: { tracking_status: string } }).data.tracking_status),
+      );
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      expect((await orderEvents(orderId)).filter((t) => t === 'order.delivered')).toHaveLength(1);
+    },
+  );
+
+  it('returned to sender: the order is refunded and its stock is back', async () => {
+    const { orderId, productId, token } = await paidOrder('returned', 3);
+    const before = await stockOf(productId);
+    const refunded = await orderStatus(api, token, orderId, 'refunded', 60_000);
+    expect(refunded.shipment).toMatchObject({ status: 'returned', latest_event: { status: 'returned_to_sender' } });
+    await waitFor('the payment refunded', async () => {
+      const p = await api.get(`/payments/${orderId}`, token);
+      return ['refunding', 'refunded'].includes(p.body.status);
+    });
+    expect(await stockOf(productId)).toBe(before + 3);
+    expect(await orderEvents(orderId)).toEqual(expect.arrayContaining(['order.returned', 'order.refunded']));
+  });
+
+  it('lost parcel: flagged stuck for operators, then cancelled and refunded (not restocked)', async () => {
+    const { orderId, productId, token } = await paidOrder('lost');
+    const before = await stockOf(productId);
+    await waitFor('the stuck flag', async () => {
+      const res = await api.get('/admin/shipments/stuck?page_size=100', admin);
+      return res.body.data.some((s: { order_id: string }) => s.order_id === orderId);
+    });
+    const described = await server().deps.temporal.client.workflow.getHandle(shipmentWorkflowId(orderId)).describe();
+    expect(described.searchAttributes.ShipmentStuck).toEqual([true]);
+    const refunded = await orderStatus(api, token, orderId, 'refunded', 60_000);
+    expect(refunded.shipment).toMatchObject({ status: 'cancelled', stuck: false });
+    expect(await stockOf(productId)).toBe(before);
+  });
+
+  it('the worker stops mid-shipment: the parcel is delivered once it is back, nothing lost', async () => {
+    const { orderId, token } = await paidOrder('normal');
+    await orderStatus(api, token, orderId, 'shipped', 60_000);
+    await server().stopWorker();
+    await new Promise((r) => setTimeout(r, 1500)); // the carrier keeps pushing meanwhile
+    await server().startWorker();
+    await orderStatus(api, token, orderId, 'completed', 60_000);
+    const shipment = (await api.get(`/shipments/${orderId}`, token)).body;
+    const tracking = (await api.get(`/shipments/${shipment.id}/tracking`, token)).body;
+    expect(tracking.events.map((e: { status: string }) => e.status)).toEqual(JOURNEY);
+  });
+
+  it("another shopper's shipment is a 404, like a missing one", async () => {
+    const { orderId, token } = await paidOrder('normal');
+    const shipment = await waitFor('the shipment', async () => {
+      const res = await api.get(`/shipments/${orderId}`, token);
+      return res.status === 200 ? res.body : undefined;
+    });
+    const other = await signUp(api);
+    expect((await api.get(`/shipments/${orderId}`, other.token)).status).toBe(404);
+    expect((await api.get(`/shipments/${shipment.id}/tracking`, other.token)).status).toBe(404);
+    expect((await api.get(`/shipments/${orderId}`)).status).toBe(401);
+  });
+});
