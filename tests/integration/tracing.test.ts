@@ -101,4 +101,19 @@ describe('one trace from the request through the saga to the consumers', () => {
     const publishIds = new Set(spans.filter((s) => s.kind === 'PRODUCER').map((s) => s.id));
     expect(consumerSpans.every((s) => publishIds.has(s.parentId!))).toBe(true);
   }, 180_000);
+
+  test('every error body names its request, as the X-Request-Id header does', async () => {
+    const api = client(server().base);
+    const replies = [
+      await api.get('/no-such-route'), // the not-found handler
+      await api.post('/cart/items', { product_id: 'x', quantity: -1 }), // the auth guard
+      await api.raw('POST', '/auth/login', { raw: '{"email":' }), // a body that is not JSON
+      await api.post('/auth/register', { email: 'not-an-email' }), // the validation hook
+    ];
+    for (const res of replies) {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.body.error).toMatchObject({ code: expect.any(String), request_id: res.headers.get('x-request-id') });
+    }
+  });
 });
