@@ -1,14 +1,23 @@
 /**
- * A deliberately incompatible edit of the checkout workflow (it reserves stock before creating
- * the order), used to prove the replay test catches a change that would break running sagas.
+ * Deliberately incompatible edits of the checkout workflow (it reserves stock before creating
+ * the order) and the shipment workflow (it books before creating the shipment), used to prove
+ * the replay test catches a change that would break running sagas.
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { CheckoutActivities } from '../../activities/checkout';
+import type { ShipmentActivities } from '../../activities/shipment';
 import type { CheckoutInput } from '../../workflows/checkout-contract';
+import type { ShipmentInput } from '../../workflows/shipment-contract';
 
 const steps = proxyActivities<CheckoutActivities>({ startToCloseTimeout: '30 seconds' });
 
 export async function checkoutWorkflow(input: CheckoutInput): Promise<void> {
   const cart = await steps.validateCart(input.userId);
   await steps.reserveStock(input.orderId, cart.lines);
+}
+
+const shipping = proxyActivities<ShipmentActivities>({ startToCloseTimeout: '30 seconds' });
+
+export async function shipmentWorkflow(input: ShipmentInput): Promise<void> {
+  await shipping.bookCarrier({ orderId: input.orderId, shipmentId: input.orderId, attempt: 1 });
 }

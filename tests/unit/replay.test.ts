@@ -1,5 +1,6 @@
 /**
- * Replays committed histories of real checkouts (paid, declined, expired, cancelled) against the
+ * Replays committed histories of real checkouts (paid, declined, expired, cancelled) and shipments
+ * (delivered, returned, lost, rebooked after a missed pickup) against the
  * current workflow code: a change that would break sagas already running fails here, not in
  * production. Record one with `npm run replay -- <workflow-id> --save <name>`. The replay runs
  * in its own process: the SDK's protobuf classes do not survive jest's module sandbox.
@@ -18,25 +19,30 @@ function replay(...extra: string[]): Promise<{ code: number; output: string }> {
 }
 
 describe('replaying committed checkout histories', () => {
-  it('has the four representative endings', () => {
+  it('has the representative endings', () => {
     expect(readdirSync(DIR).sort()).toEqual([
       'checkout-cancelled.json',
       'checkout-declined.json',
       'checkout-expired.json',
       'checkout-paid.json',
+      'shipment-delivered.json',
+      'shipment-lost.json',
+      'shipment-rebooked.json',
+      'shipment-returned.json',
     ]);
   });
 
   it('replays every one of them against the current code', async () => {
     const { code, output } = await replay();
-    expect(output).toContain('4 replayed deterministically, 0 failed');
+    expect(output).toContain('8 replayed deterministically, 0 failed');
     expect(code).toBe(0);
   });
 
   it('catches an incompatible change to the workflow', async () => {
     const { code, output } = await replay('--workflows', 'tests/replay/drifted-workflows.ts');
     expect(output).toMatch(/NON-DETERMINISM/);
-    expect(output).toContain('0 replayed deterministically, 4 failed');
+    expect(output).toContain('0 replayed deterministically, 8 failed');
+    expect(output).toMatch(/NON-DETERMINISM shipment-/);
     expect(code).toBe(1);
   });
 });
