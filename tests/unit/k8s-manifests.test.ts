@@ -1,61 +1,249 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+/**
+ * What the Kubernetes API schemas cannot say about k8s/ (tests/integration/k8s-manifests-schema
+ * checks those): every process runs compiled JavaScript that the build produces, is probed,
+ * sized, scraped and locked down; settings are ones platform/config.ts knows and that start a
+ * production process; Traefik's objects (custom resources, which no Kubernetes schema covers)
+ * have the shape of Traefik's CRDs and route only what the API should expose.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { loadConfig } from '../../platform/config';
+import { parseEnvFile, renderKustomization, type Manifest } from '../../scripts/k8s/render';
 import { REGISTERED_CONSUMERS } from '../../workers/consumer-registry';
 
-const docs = readdirSync('k8s')
-  .filter((f) => f.endsWith('.yaml'))
-  .flatMap((f) => parseAllDocuments(readFileSync(`k8s/${f}`, 'utf8')).map((d) => d.toJS()));
-const containers = docs
-  .filter((d) => d.kind === 'Deployment')
-  .flatMap((d) => d.spec.template.spec.containers as { image: string; command: string[] }[]);
+const docs = renderKustomization('k8s', { exampleSecrets: true });
+const deployments = docs.filter((d) => d.kind === 'Deployment') as (Manifest & { spec: any })[];
+const containerOf = (d: { spec: any }) => d.spec.template.spec.containers[0];
+const find = (kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata.name === name) as any;
+const configMap = find('ConfigMap', 'pasar-config').data as Record<string, string>;
 
 describe('k8s manifests', () => {
   it('pin every image to a version, never :latest', () => {
-    expect(containers.length).toBeGreaterThan(0);
-    for (const c of containers) expect(c.image).toMatch(/:\d+\.\d+\.\d+$/);
+    expect(deployments.length).toBeGreaterThan(0);
+    for (const d of deployments) expect(containerOf(d).image).toMatch(/:\d+\.\d+\.\d+$/);
   });
 
-  it('run entry points that exist in this repository', () => {
-    const files = new Set(readdirSync('workers').map((f) => `workers/${f}`));
-    for (const c of containers) expect(files).toContain(c.command.at(-1));
+  it('run compiled JavaScript of an entry point that exists in workers/, never tsx', () => {
+    for (const d of deployments) {
+      const command: string[] = containerOf(d).command;
+      expect([d.metadata.name, command.slice(0, 2)]).toEqual([d.metadata.name, ['node', '--enable-source-maps']]);
+      const entry = /^dist\/workers\/([a-z-]+)\.js$/.exec(command[2]!)?.[1];
+      expect([d.metadata.name, entry && existsSync(`workers/${entry}.ts`)]).toEqual([d.metadata.name, true]);
+      expect(command.join(' ')).not.toContain('tsx');
+    }
   });
 
-  it('probe the API on the routes it serves', () => {
-    const api = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'pasar-api');
-    const probe = api.spec.template.spec.containers[0];
-    expect(probe.livenessProbe.httpGet.path).toBe('/healthz');
-    expect(probe.readinessProbe.httpGet.path).toBe('/readyz');
+  it('run the API, the worker, the relay, the carrier link and each registered consumer', () => {
+    const names = deployments.map((d) => d.metadata.name).sort();
+    expect(names).toEqual(
+      [
+        'pasar-api',
+        'pasar-worker',
+        'pasar-outbox-relay',
+        'pasar-carrier-link',
+        ...REGISTERED_CONSUMERS.map((c) => `pasar-consumer-${c.name}`),
+      ].sort(),
+    );
+    const consumers = deployments
+      .filter((d) => containerOf(d).command[2] === 'dist/workers/consumers.js')
+      .map((d) => [d.metadata.name, containerOf(d).args]);
+    expect(consumers.sort()).toEqual(REGISTERED_CONSUMERS.map((c) => [`pasar-consumer-${c.name}`, [c.name]]).sort());
   });
 
-  it('probe every process: liveness on /healthz, readiness on /readyz, on a port the process serves', () => {
-    const config = docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'pasar-config').data;
-    const healthPort: Record<string, string> = {
-      'pasar-api': config.API_PORT,
-      'pasar-worker': config.WORKER_HEALTH_PORT,
-      'pasar-outbox-relay': config.RELAY_HEALTH_PORT,
+  it('probe every process (liveness /healthz, readiness /readyz) on the port its config names', () => {
+    const healthPort: Record<string, string | undefined> = {
+      'pasar-api': configMap.API_PORT,
+      'pasar-worker': configMap.WORKER_HEALTH_PORT,
+      'pasar-outbox-relay': configMap.RELAY_HEALTH_PORT,
+      'pasar-carrier-link': configMap.CARRIER_LINK_HEALTH_PORT,
       ...Object.fromEntries(
-        REGISTERED_CONSUMERS.map((c) => [`pasar-consumer-${c.name}`, config.CONSUMERS_HEALTH_PORT]),
+        REGISTERED_CONSUMERS.map((c) => [`pasar-consumer-${c.name}`, configMap.CONSUMERS_HEALTH_PORT]),
       ),
     };
-    for (const [name, port] of Object.entries(healthPort)) {
-      const deployment = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === name);
-      const c = deployment.spec.template.spec.containers[0];
+    for (const d of deployments) {
+      const c = containerOf(d);
+      const name = d.metadata.name;
       expect([name, c.livenessProbe?.httpGet?.path, c.readinessProbe?.httpGet?.path]).toEqual([
         name,
         '/healthz',
         '/readyz',
       ]);
       const named = (c.ports ?? []).find((p: { name: string }) => p.name === c.readinessProbe.httpGet.port);
-      expect([name, String(named?.containerPort)]).toEqual([name, port]);
+      expect([name, String(named?.containerPort)]).toEqual([name, healthPort[name]]);
+      expect(c.livenessProbe.httpGet.port).toBe(c.readinessProbe.httpGet.port);
     }
   });
 
-  it('run each registered Kafka consumer in a Deployment of its own, and nothing else', () => {
-    const consumers = docs
-      .filter(
-        (d) => d.kind === 'Deployment' && d.spec.template.spec.containers[0].command.at(-1) === 'workers/consumers.ts',
+  it('give every process resource requests and a memory limit, and Prometheus scrape annotations on its probe port', () => {
+    for (const d of deployments) {
+      const c = containerOf(d);
+      const name = d.metadata.name;
+      expect([name, c.resources?.requests?.cpu, c.resources?.requests?.memory, c.resources?.limits?.memory]).toEqual([
+        name,
+        expect.any(String),
+        expect.stringMatching(/^\d+Mi$/),
+        expect.stringMatching(/^\d+(Mi|Gi)$/),
+      ]);
+      const port = c.ports.find((p: { name: string }) => p.name === c.readinessProbe.httpGet.port).containerPort;
+      expect([name, d.spec.template.metadata.annotations]).toEqual([
+        name,
+        { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' },
+      ]);
+    }
+  });
+
+  it('run every container as a non-root user, read-only, without privileges or a service-account token', () => {
+    for (const d of deployments) {
+      const name = d.metadata.name;
+      expect([name, containerOf(d).securityContext]).toEqual([
+        name,
+        {
+          runAsNonRoot: true,
+          runAsUser: 1000,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        },
+      ]);
+      expect([name, d.spec.template.spec.automountServiceAccountToken]).toEqual([name, false]);
+    }
+  });
+
+  it('take settings from the ConfigMap and secrets from the generated Secret, both in every process', () => {
+    for (const d of deployments) {
+      expect([d.metadata.name, containerOf(d).envFrom]).toEqual([
+        d.metadata.name,
+        [{ configMapRef: { name: 'pasar-config' } }, { secretRef: { name: 'pasar-secrets' } }],
+      ]);
+    }
+    expect(find('Secret', 'pasar-secrets')).toBeDefined();
+  });
+
+  it('name only settings platform/config.ts reads, and keep secrets out of the ConfigMap', () => {
+    const source = readFileSync('platform/config.ts', 'utf8');
+    const secretKeys = parseEnvFile(readFileSync('k8s/secrets.env.example', 'utf8')).map(([k]) => k);
+    for (const key of [...Object.keys(configMap), ...secretKeys]) {
+      expect([key, new RegExp(`^\\s+${key}:\\s`, 'm').test(source)]).toEqual([key, true]);
+    }
+    for (const key of Object.keys(configMap)) expect(key).not.toMatch(/SECRET|PASSWORD|API_KEY|DATABASE_URL|REDIS_URL/);
+    expect(readFileSync('k8s/.gitignore', 'utf8')).toMatch(/^secrets\.env$/m);
+    expect(readFileSync('.dockerignore', 'utf8')).toMatch(/^k8s\/secrets\.env$/m);
+  });
+
+  it('start a production process from the ConfigMap plus real secrets, and point at cluster services, not loopback', () => {
+    const secrets = Object.fromEntries(
+      parseEnvFile(readFileSync('k8s/secrets.env.example', 'utf8')).map(([k]) => [
+        k,
+        k.endsWith('_URL')
+          ? `${k === 'REDIS_URL' ? 'redis' : 'postgresql'}://u:p@db.cluster:5432/pasar`
+          : `${k}-${'x'.repeat(40)}`,
+      ]),
+    );
+    const config = loadConfig({ ...configMap, ...secrets, ADMIN_EMAIL: 'ops@pasar.id' });
+    expect(config.isProduction).toBe(true);
+    const addresses = [
+      config.temporal.address,
+      config.kafka.brokers.join(','),
+      config.elasticsearch.url,
+      config.clickhouse.url,
+      config.payments.gatewayUrl,
+      config.payments.webhookUrl,
+    ];
+    for (const a of addresses) expect(a).not.toMatch(/127\.0\.0\.1|localhost/);
+    expect(config.kafka.replicationFactor).toBe(3);
+    expect(config.temporal.namespace).not.toBe('default');
+  });
+});
+
+// Traefik's CRD fields (traefik.io/v1alpha1, Traefik v3), as far as these manifests use them;
+// strict, so a misspelt field fails here as the API server would refuse it.
+const MiddlewareRef = z.strictObject({ name: z.string().min(1), namespace: z.string().optional() });
+const IngressRoute = z.strictObject({
+  apiVersion: z.literal('traefik.io/v1alpha1'),
+  kind: z.literal('IngressRoute'),
+  metadata: z.object({ name: z.string(), namespace: z.string() }),
+  spec: z.strictObject({
+    entryPoints: z.array(z.string()).min(1),
+    routes: z
+      .array(
+        z.strictObject({
+          kind: z.literal('Rule'),
+          match: z.string().min(1),
+          priority: z.number().int().optional(),
+          middlewares: z.array(MiddlewareRef).optional(),
+          services: z.array(z.strictObject({ name: z.string(), port: z.union([z.number().int(), z.string()]) })).min(1),
+        }),
       )
-      .map((d) => [d.metadata.name, d.spec.template.spec.containers[0].args]);
-    expect(consumers.sort()).toEqual(REGISTERED_CONSUMERS.map((c) => [`pasar-consumer-${c.name}`, [c.name]]).sort());
+      .min(1),
+    tls: z.strictObject({ secretName: z.string().min(1) }).optional(),
+  }),
+});
+const Middleware = z.strictObject({
+  apiVersion: z.literal('traefik.io/v1alpha1'),
+  kind: z.literal('Middleware'),
+  metadata: z.object({ name: z.string(), namespace: z.string() }),
+  spec: z.union([
+    z.strictObject({
+      rateLimit: z.strictObject({
+        average: z.number().int().positive(),
+        period: z.string().regex(/^\d+(ms|s|m|h)$/),
+        burst: z.number().int().positive(),
+        sourceCriterion: z.strictObject({ ipStrategy: z.strictObject({ depth: z.number().int().min(0) }) }).optional(),
+      }),
+    }),
+    z.strictObject({
+      headers: z.strictObject({
+        stsSeconds: z.number().int().positive(),
+        stsIncludeSubdomains: z.boolean(),
+        stsPreload: z.boolean(),
+        forceSTSHeader: z.boolean(),
+        frameDeny: z.boolean(),
+        contentTypeNosniff: z.boolean(),
+        referrerPolicy: z.string(),
+        permissionsPolicy: z.string(),
+        customResponseHeaders: z.record(z.string(), z.string()),
+      }),
+    }),
+    z.strictObject({ buffering: z.strictObject({ maxRequestBodyBytes: z.number().int().positive() }) }),
+  ]),
+});
+
+describe('Traefik in front of the API', () => {
+  const routes = docs.filter((d) => d.kind === 'IngressRoute');
+  const middlewares = docs.filter((d) => d.kind === 'Middleware');
+
+  it('has the shape of Traefik CRDs', () => {
+    expect(routes).toHaveLength(1);
+    for (const r of routes) IngressRoute.parse(r);
+    for (const m of middlewares) Middleware.parse(m);
+  });
+
+  it('routes to the API Service on a port it exposes, over TLS, with middlewares that exist', () => {
+    const route = IngressRoute.parse(routes[0]);
+    const service = find('Service', 'pasar-api');
+    expect(route.spec.tls?.secretName).toBeTruthy();
+    for (const r of route.spec.routes) {
+      for (const s of r.services) {
+        expect(s.name).toBe('pasar-api');
+        expect(service.spec.ports.map((p: { port: number }) => p.port)).toContain(s.port);
+      }
+      for (const m of r.middlewares ?? []) expect(middlewares.map((x) => x.metadata.name)).toContain(m.name);
+    }
+  });
+
+  it('puts security headers on every route, rate limits shoppers, and never routes /metrics', () => {
+    const route = IngressRoute.parse(routes[0]);
+    const spec = (name: string) => middlewares.find((m) => m.metadata.name === name) as any;
+    for (const r of route.spec.routes) {
+      const kinds = (r.middlewares ?? []).map((m) => Object.keys(spec(m.name).spec)[0]);
+      expect([r.match, kinds]).toEqual([r.match, expect.arrayContaining(['headers', 'buffering'])]);
+      const webhookOnly = /Path\(`\/(payments|shipments)\/webhook`\)/.test(r.match) && !r.match.includes('PathPrefix');
+      if (!webhookOnly) {
+        expect([r.match, kinds]).toEqual([r.match, expect.arrayContaining(['rateLimit'])]);
+        expect(r.match).toContain('!PathPrefix(`/metrics`)');
+      }
+    }
+    const headers = middlewares.map((m: any) => m.spec.headers).find(Boolean);
+    expect(headers).toMatchObject({ frameDeny: true, contentTypeNosniff: true, stsSeconds: expect.any(Number) });
   });
 });
