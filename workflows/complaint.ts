@@ -74,10 +74,11 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   async function waitIn(name: ComplaintStateName, seconds?: number): Promise<ComplaintAction | undefined> {
     const deadline = seconds === undefined ? undefined : new Date(Date.now() + seconds * 1000);
     await enter(name, deadline);
+    // The timer runs to the deadline recorded, however long recording it took.
     const acted =
-      seconds === undefined
+      deadline === undefined
         ? await condition(() => inbox !== undefined).then(() => true)
-        : await condition(() => inbox !== undefined, seconds * 1000);
+        : await condition(() => inbox !== undefined, Math.max(0, deadline.getTime() - Date.now()));
     const action = inbox;
     inbox = undefined;
     busy = true;
@@ -88,7 +89,6 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   async function enter(name: ComplaintStateName, deadline?: Date) {
     state.state = name;
     state.deadline = deadline?.toISOString();
-    busy = false;
     upsertSearchAttributes([
       { key: COMPLAINT_STATE, value: name },
       { key: COMPLAINT_DEADLINE, value: deadline ?? null },
@@ -106,6 +106,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       refundedAmount: state.refunded_amount ?? null,
       returnTrackingNumber: state.return_tracking_number ?? null,
     });
+    // Only now does the case take the next action: whoever acted reads the new state in the store too.
+    busy = false;
   }
 
   async function refund(sen: number) {

@@ -3,6 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
 import { requireUser } from '../middleware/auth';
+import { complaintView } from '../../services/orders/complaints';
+import { ComplaintSchema } from '../complaints/schemas';
 import { createRouter } from '../router';
 import { bearerSecurity, errorResponses, IdParam, json } from '../schemas';
 import { OrderListQuery, OrderSchema } from './schemas';
@@ -33,7 +35,11 @@ const routes = {
     summary: 'One of my orders, with its shipment and the latest tracking event once it ships',
     request: { params: IdParam },
     responses: {
-      200: json(OrderSchema.extend({ shipment: OrderShipmentSchema.nullable() }).openapi('OrderDetail')),
+      200: json(
+        OrderSchema.extend({ shipment: OrderShipmentSchema.nullable(), complaint: ComplaintSchema.nullable() }).openapi(
+          'OrderDetail',
+        ),
+      ),
       ...errorResponses(400, 401, 404),
     },
   }),
@@ -68,7 +74,9 @@ export function orderRoutes(services: Services) {
     .openapi(routes.get, async (c) => {
       const order = await orders.getOwn(c.req.valid('param').id, c.get('user').sub);
       const shipment = toOrderShipmentView(await services.shipments.latestForOrder(order.id));
-      return c.json({ ...toOrderView(order), shipment }, 200);
+      // The order's complaint, if it has one (its own routes carry the actions).
+      const complaint = await services.complaints.getByOrder(order.id);
+      return c.json({ ...toOrderView(order), shipment, complaint: complaint ? complaintView(complaint) : null }, 200);
     })
     .openapi(routes.cancel, async (c) => {
       const order = await orders.getOwn(c.req.valid('param').id, c.get('user').sub);

@@ -74,16 +74,16 @@ export function createRefundStore(db: Db, gateway: PaymentGateway) {
   async function refuse(tx: Tx, orderId: string, amount: Prisma.Decimal): Promise<never> {
     const txn = await tx.transaction.findUnique({ where: { order_id: orderId } });
     if (!txn) throw new AppError('not_found', 'no payment for this order');
-    if (txn.status !== 'success') {
-      throw new AppError('conflict', `cannot refund a payment that is ${txn.status}`, {
-        reason: 'payment_not_refundable',
+    if (txn.refunded_total.add(amount).gt(txn.amount)) {
+      throw new AppError('conflict', 'refunds would exceed the amount paid', {
+        reason: 'refund_exceeds_paid',
+        paid: txn.amount.toFixed(2),
+        refunded: txn.refunded_total.toFixed(2),
+        requested: amount.toFixed(2),
       });
     }
-    throw new AppError('conflict', 'refunds would exceed the amount paid', {
-      reason: 'refund_exceeds_paid',
-      paid: txn.amount.toFixed(2),
-      refunded: txn.refunded_total.toFixed(2),
-      requested: amount.toFixed(2),
+    throw new AppError('conflict', `cannot refund a payment that is ${txn.status}`, {
+      reason: 'payment_not_refundable',
     });
   }
 

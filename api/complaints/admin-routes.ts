@@ -1,0 +1,116 @@
+/**
+ * The seller's and the platform's side of complaints (admin only: Pasar's sellers are operated
+ * by the platform): the queue by state and by deadline, a case's detail, the seller's answer and
+ * partial-refund offer, and the operator's decision on an escalated case.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError } from '../../platform/errors';
+import type { Services } from '../../services';
+import { complaintView } from '../../services/orders/complaints';
+import type { ComplaintAction } from '../../workflows/complaint-contract';
+import { requireAdmin } from '../middleware/auth';
+import { createRouter } from '../router';
+import { bearerSecurity, body, errorResponses, IdParam, json } from '../schemas';
+import { CaseSchema, ComplaintListQuery, ComplaintSchema, DecideBody, OfferBody, SellerAnswerBody } from './schemas';
+
+const tags = ['complaints (admin)'];
+const security = bearerSecurity;
+
+const routes = {
+  list: createRoute({
+    method: 'get',
+    path: '/admin/complaints',
+    tags,
+    security,
+    summary: 'Open cases (or those in one state), soonest deadline first; deadline_before finds what passes today',
+    request: { query: ComplaintListQuery },
+    responses: {
+      200: json(
+        z.object({ data: z.array(ComplaintSchema), page: z.number(), page_size: z.number(), total: z.number() }),
+      ),
+      ...errorResponses(400, 401, 403),
+    },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/admin/complaints/{id}',
+    tags,
+    security,
+    summary: 'One case, with what its workflow holds now',
+    request: { params: IdParam },
+    responses: {
+      200: json(ComplaintSchema.extend({ case: CaseSchema.nullable() })),
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+  answer: createRoute({
+    method: 'post',
+    path: '/admin/complaints/{id}/answer',
+    tags,
+    security,
+    summary: "The seller's answer (refund, return, accept the counter, reject) or the return's progress",
+    request: { params: IdParam, body: body(SellerAnswerBody) },
+    responses: { 200: json(CaseSchema), ...errorResponses(400, 401, 403, 404, 409, 503) },
+  }),
+  offer: createRoute({
+    method: 'post',
+    path: '/admin/complaints/{id}/offer',
+    tags,
+    security,
+    summary: 'The seller offers a partial refund (less than what was paid)',
+    request: { params: IdParam, body: body(OfferBody) },
+    responses: { 200: json(CaseSchema), ...errorResponses(400, 401, 403, 404, 409, 503) },
+  }),
+  decide: createRoute({
+    method: 'post',
+    path: '/admin/complaints/{id}/decide',
+    tags,
+    security,
+    summary: "The platform's decision on an escalated case",
+    request: { params: IdParam, body: body(DecideBody) },
+    responses: { 200: json(CaseSchema), ...errorResponses(400, 401, 403, 404, 409, 503) },
+  }),
+};
+
+export function complaintAdminRoutes(services: Services) {
+  const { complaints, complaintCases } = services;
+  const app = createRouter();
+  app.use('/admin/complaints', requireAdmin(services.tokens));
+  app.use('/admin/complaints/*', requireAdmin(services.tokens));
+
+  const found = async (id: string) => {
+    const complaint = await complaints.get(id);
+    if (!complaint) throw new AppError('not_found', 'complaint not found');
+    return complaint;
+  };
+  const act = async (id: string, action: ComplaintAction) => complaintCases.act((await found(id)).id, action);
+
+  return app
+    .openapi(routes.list, async (c) => {
+      const q = c.req.valid('query');
+      const { data, total } = await complaints.list({
+        state: q.state,
+        deadlineBefore: q.deadline_before ? new Date(q.deadline_before) : undefined,
+        page: q.page,
+        pageSize: q.page_size,
+      });
+      return c.json({ data: data.map(complaintView), page: q.page, page_size: q.page_size, total }, 200);
+    })
+    .openapi(routes.get, async (c) => {
+      const complaint = await found(c.req.valid('param').id);
+      const live = await complaintCases.state(complaint.id).catch(() => undefined);
+      return c.json({ ...complaintView(complaint), case: live ?? null }, 200);
+    })
+    .openapi(routes.answer, async (c) => {
+      const { answer, note } = c.req.valid('json');
+      return c.json(await act(c.req.valid('param').id, { by: 'seller', type: answer, note }), 200);
+    })
+    .openapi(routes.offer, async (c) => {
+      const { amount, note } = c.req.valid('json');
+      return c.json(await act(c.req.valid('param').id, { by: 'seller', type: 'offer_partial', amount, note }), 200);
+    })
+    .openapi(routes.decide, async (c) => {
+      const { outcome, amount, note } = c.req.valid('json');
+      return c.json(await act(c.req.valid('param').id, { by: 'operator', type: 'decide', outcome, amount, note }), 200);
+    });
+}

@@ -1,0 +1,130 @@
+/** Schemas of the complaint routes, buyer's and operators' (exported for tests). */
+import { z } from '@hono/zod-openapi';
+import { COMPLAINT_REASONS } from '../../workflows/complaint-contract';
+
+const Money = z
+  .string()
+  .regex(/^\d{1,10}(\.\d{1,2})?$/, 'a positive decimal amount, e.g. "25000.00"')
+  .openapi({ example: '25000.00' });
+
+/** Evidence is links to photos the buyer uploaded elsewhere: https only, a bounded list. */
+const EvidenceUrls = z
+  .array(z.string().url().max(500).startsWith('https://', 'evidence links must be https'))
+  .max(10, 'at most 10 evidence links');
+
+const Note = z.string().trim().min(1).max(1000).optional();
+
+export const OpenComplaintBody = z
+  .strictObject({
+    reason: z.enum(COMPLAINT_REASONS),
+    description: z.string().trim().min(10, 'describe the problem in at least 10 characters').max(2000),
+    evidence_urls: EvidenceUrls.default([]),
+  })
+  .openapi('OpenComplaint');
+
+export const EditComplaintBody = z
+  .strictObject({
+    description: z.string().trim().min(10).max(2000).optional(),
+    /** Added to the evidence already given (never removes any). */
+    evidence_urls: EvidenceUrls.min(1).optional(),
+  })
+  .refine((b) => b.description !== undefined || b.evidence_urls !== undefined, {
+    message: 'send a description or evidence_urls',
+    path: ['description'],
+  })
+  .openapi('EditComplaint');
+
+/** The buyer's side of a case. */
+export const BuyerActionBody = z
+  .discriminatedUnion('action', [
+    z.strictObject({ action: z.literal('accept_offer') }),
+    z.strictObject({ action: z.literal('counter_offer'), amount: Money }),
+    z.strictObject({ action: z.literal('escalate'), note: Note }),
+    z.strictObject({ action: z.literal('withdraw'), note: Note }),
+    z.strictObject({
+      action: z.literal('return_shipped'),
+      tracking_number: z.string().regex(/^[A-Za-z0-9-]{4,100}$/, '4 to 100 letters, digits or -'),
+    }),
+  ])
+  .openapi('ComplaintBuyerAction');
+
+/** The seller's answer, and the seller's side of a return. */
+export const SellerAnswerBody = z
+  .strictObject({
+    answer: z.enum([
+      'accept_refund',
+      'accept_return',
+      'accept_counter',
+      'reject',
+      'return_received',
+      'inspection_passed',
+      'inspection_failed',
+    ]),
+    note: Note,
+  })
+  .openapi('ComplaintSellerAnswer');
+
+export const OfferBody = z.strictObject({ amount: Money, note: Note }).openapi('ComplaintOffer');
+
+export const DecideBody = z
+  .strictObject({ outcome: z.enum(['refund', 'partial_refund', 'reject']), amount: Money.optional(), note: Note })
+  .refine((b) => b.outcome !== 'partial_refund' || b.amount !== undefined, {
+    message: 'a partial refund needs an amount',
+    path: ['amount'],
+  })
+  .openapi('ComplaintDecision');
+
+export const ComplaintSchema = z
+  .object({
+    id: z.string().uuid(),
+    order_id: z.string().uuid(),
+    reason: z.string(),
+    description: z.string(),
+    evidence_urls: z.array(z.string()),
+    state: z.string(),
+    deadline_at: z.string().nullable(),
+    outcome: z.string().nullable(),
+    offer_amount: z.string().nullable(),
+    refunded_amount: z.string(),
+    return_tracking_number: z.string().nullable(),
+    resolved_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Complaint');
+
+/** What the case says right after an action: its state, deadline and what moved it. */
+export const CaseSchema = z
+  .object({
+    complaint_id: z.string(),
+    order_id: z.string(),
+    state: z.string(),
+    deadline: z.string().optional(),
+    offer_amount: z.string().optional(),
+    counter_amount: z.string().optional(),
+    outcome: z.string().optional(),
+    refunded_amount: z.string().optional(),
+    history: z.array(z.string()),
+  })
+  .openapi('ComplaintCase');
+
+export const ComplaintListQuery = z.object({
+  state: z
+    .enum([
+      'awaiting_seller',
+      'offer_pending',
+      'escalated',
+      'awaiting_return',
+      'return_in_transit',
+      'inspecting',
+      'resolving',
+      'resolved',
+      'withdrawn',
+      'closed',
+    ])
+    .optional(),
+  /** Cases whose current deadline passes before this time, e.g. the end of today. */
+  deadline_before: z.iso.datetime({ offset: true }).optional(),
+  page: z.coerce.number().int().min(1).max(1000).default(1),
+  page_size: z.coerce.number().int().min(1).max(100).default(20),
+});
