@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: a shopper's walk through the running shop (start it with `npm start`), from
- * registration to a paid order, printing each step. Options for the other endings:
+ * registration to a paid order and its parcel delivered, printing each step. Options for the other endings:
  *   npm run demo -- --card declined | --card silent (no webhook: waits for expiry) | --cancel
  */
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { getConfig } from '../platform/config';
 import { DEMO_ADDRESS } from '../services/users/demo-address';
 import { TEST_CARDS } from '../simulators/payment-gateway/cards';
 import { showOrderEmail } from './lib/demo-mail';
+import { followShipment } from './lib/demo-shipment';
 import { httpCall, loopbackAddress, type Json } from './lib/http';
 
 const { api } = getConfig();
@@ -134,6 +135,12 @@ async function main() {
         `\nFind the saga in the Temporal Web UI: ${getConfig().temporal.uiUrl}/namespaces/default/workflows/${encodeURIComponent(order.workflow_id)}`,
       );
       await showOrderEmail(me.email, current.order_number);
+      if (current.status !== 'cancelled' && current.status !== 'refunded') {
+        await followShipment(call, order.order_id, step);
+        console.log(
+          `Find the shipment in the Web UI: ${getConfig().temporal.uiUrl}/namespaces/default/workflows/shipment-${order.order_id}`,
+        );
+      }
       console.log(`\nOperator dashboard (sign in as admin): ${BASE}/dashboard`);
       return;
     }
