@@ -24,7 +24,7 @@ describe('the production image: compiled processes, production dependencies only
   let env: Record<string, string>;
   let gateway: ChildProcess;
   const running: Record<string, RunningProcess> = {};
-  const ports = { api: 0, worker: 0, relay: 0, consumers: 0, gateway: 0 };
+  const ports = { api: 0, worker: 0, temporalMetrics: 0, relay: 0, consumers: 0, gateway: 0 };
   const adminEmail = 'image-test-admin@pasar.test';
   const adminPassword = 'image-test-admin-password-1';
   let api: Client;
@@ -52,6 +52,7 @@ describe('the production image: compiled processes, production dependencies only
       LOG_LEVEL: 'info',
       API_PORT: String(ports.api),
       WORKER_HEALTH_PORT: String(ports.worker),
+      WORKER_TEMPORAL_METRICS_PORT: String(ports.temporalMetrics),
       RELAY_HEALTH_PORT: String(ports.relay),
       CONSUMERS_HEALTH_PORT: String(ports.consumers),
       TEMPORAL_TASK_QUEUE: unique('image-test'),
@@ -116,7 +117,7 @@ describe('the production image: compiled processes, production dependencies only
     expect(running.worker!.output()).not.toContain('bundled at start');
   });
 
-  it('each compiled process answers its probes', async () => {
+  it('each compiled process answers its probes and serves /metrics on the probe port', async () => {
     for (const [name, port] of [
       ['api', ports.api],
       ['worker', ports.worker],
@@ -127,6 +128,9 @@ describe('the production image: compiled processes, production dependencies only
         return res?.status === 200 ? res.status : undefined;
       });
       expect([name, (await fetch(`http://127.0.0.1:${port}/healthz`)).status, ready]).toEqual([name, 200, 200]);
+      // What k8s/'s Prometheus annotations scrape: /metrics on the same port.
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect([name, metrics.status, (await metrics.text()).includes('# TYPE ')]).toEqual([name, 200, true]);
     }
   });
 
