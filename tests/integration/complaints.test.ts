@@ -12,6 +12,7 @@ import { orderStatus } from '../support/shop';
 import { complaintBody, complaintServer, complaintState, deliveredOrder, refundsSettled } from './complaint-support';
 
 const gateway = useGatewayProcess({ ledger: false });
+const startedAt = new Date();
 
 async function gatewayIntent(intentId: string) {
   const res = await fetch(`${gateway().url}/v1/intents/${intentId}`, {
@@ -63,6 +64,20 @@ describe('complaints: the seller and the platform answer', () => {
   beforeAll(async () => {
     api = client(server().base);
     admin = await adminToken(server());
+  });
+  // Cases these tests leave open would wait out their deadlines on a task queue nobody serves.
+  afterAll(async () => {
+    const open = await server().deps.db.complaint.findMany({
+      where: { status: { notIn: ['resolved', 'withdrawn', 'closed'] }, created_at: { gte: startedAt } },
+    });
+    await Promise.all(
+      open.map((c) =>
+        server()
+          .deps.temporal.client.workflow.getHandle(c.workflow_id!)
+          .terminate('test finished')
+          .catch(() => undefined),
+      ),
+    );
   });
 
   async function opened(quantity = 2) {

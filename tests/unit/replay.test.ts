@@ -1,6 +1,7 @@
 /**
  * Replays committed histories of real checkouts (paid, declined, expired, cancelled) and shipments
- * (delivered, returned, lost, rebooked after a missed pickup) against the
+ * (delivered, returned, lost, rebooked after a missed pickup) and complaints (an automatic refund,
+ * a return, an escalation) against the
  * current workflow code: a change that would break sagas already running fails here, not in
  * production. Record one with `npm run replay -- <workflow-id> --save <name>`. The replay runs
  * in its own process: the SDK's protobuf classes do not survive jest's module sandbox.
@@ -25,6 +26,9 @@ describe('replaying committed checkout histories', () => {
       'checkout-declined.json',
       'checkout-expired.json',
       'checkout-paid.json',
+      'complaint-auto-refund.json',
+      'complaint-escalation.json',
+      'complaint-return.json',
       'shipment-delivered.json',
       'shipment-lost.json',
       'shipment-rebooked.json',
@@ -34,15 +38,16 @@ describe('replaying committed checkout histories', () => {
 
   it('replays every one of them against the current code', async () => {
     const { code, output } = await replay();
-    expect(output).toContain('8 replayed deterministically, 0 failed');
+    expect(output).toContain('11 replayed deterministically, 0 failed');
     expect(code).toBe(0);
   });
 
   it('catches an incompatible change to the workflow', async () => {
     const { code, output } = await replay('--workflows', 'tests/replay/drifted-workflows.ts');
     expect(output).toMatch(/NON-DETERMINISM/);
-    expect(output).toContain('0 replayed deterministically, 8 failed');
+    expect(output).toContain('0 replayed deterministically, 11 failed');
     expect(output).toMatch(/NON-DETERMINISM shipment-/);
+    expect(output).toMatch(/NON-DETERMINISM complaint-/);
     expect(code).toBe(1);
   });
 });
