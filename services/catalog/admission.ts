@@ -18,9 +18,20 @@ export interface AdmissionSettings {
   enabled: boolean;
   ticketTtlSeconds: number;
   stockTtlSeconds: number;
+  /**
+   * Checkouts one shopper may have between admission and settling (CHECKOUT_MAX_UNPAID_ORDERS):
+   * a burst of new keys from one shopper cannot take every ticket while the saga's own cap,
+   * which counts settled orders, has not yet seen them.
+   */
+  maxInFlightPerShopper: number;
 }
 
-export const DEFAULT_ADMISSION: AdmissionSettings = { enabled: true, ticketTtlSeconds: 30, stockTtlSeconds: 60 };
+export const DEFAULT_ADMISSION: AdmissionSettings = {
+  enabled: true,
+  ticketTtlSeconds: 30,
+  stockTtlSeconds: 60,
+  maxInFlightPerShopper: 3,
+};
 
 export interface AdmissionLine {
   product_id: string;
@@ -28,14 +39,18 @@ export interface AdmissionLine {
 }
 
 export type AdmissionVerdict =
-  | { outcome: 'admitted' | 'bypassed' }
-  | { outcome: 'refused'; product_id: string; requested: number; available: number };
+  | { outcome: 'admitted' }
+  | { outcome: 'bypassed' }
+  | { outcome: 'refused'; product_id: string; requested: number; available: number }
+  | { outcome: 'shopper_limit'; max: number };
 
 export const admissionKeys = {
   /** Hash {available, version}: Postgres's quantity - reserved at that inventory version. */
   stock: (productId: string) => `admission:{${productId}}:stock`,
   /** Sorted set of tickets `<order id>|<units>`, scored by expiry (ms since epoch). */
   tickets: (productId: string) => `admission:{${productId}}:tickets`,
+  /** Sorted set of one shopper's checkouts between admission and settling, scored by expiry. */
+  shopper: (userId: string) => `admission:shopper:{${userId}}`,
 };
 
 /** A ticket's member: the inventory store removes it when the order's reservation commits. */
@@ -66,6 +81,16 @@ if free < tonumber(ARGV[4]) then return {0, free} end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return {1, 0}`;
+
+// 1: this checkout may go on (or already holds its place); 0: the shopper has too many in flight.
+const SHOPPER = `
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 1 end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`;
 
 /** Queues the mirror write of one inventory row on a MULTI (the inventory store's refresh). */
 export function queueMirror(
@@ -109,9 +134,10 @@ export function createAdmissionGate(db: Db, redis: Redis, logger: Logger, settin
   }
 
   /** Drops this order's tickets: its checkout settled, so a reservation (or nothing) stands in. */
-  async function release(orderId: string, lines: AdmissionLine[]) {
+  async function release(userId: string, orderId: string, lines: AdmissionLine[]) {
     if (!settings.enabled || lines.length === 0 || redis.status !== 'ready') return;
     const m = redis.multi();
+    m.zrem(admissionKeys.shopper(userId), orderId);
     for (const l of lines) m.zrem(admissionKeys.tickets(l.product_id), ticketMember(orderId, l.quantity));
     await m.exec().catch((err) => logger.warn({ err, orderId }, 'admission tickets release failed; they expire'));
   }
@@ -121,16 +147,19 @@ export function createAdmissionGate(db: Db, redis: Redis, logger: Logger, settin
      * Takes one ticket per line, or none: a refused line gives back the tickets already taken.
      * Any Redis trouble answers `bypassed` (the saga decides, as without the gate).
      */
-    async admit(orderId: string, lines: AdmissionLine[]): Promise<AdmissionVerdict> {
+    async admit(userId: string, orderId: string, lines: AdmissionLine[]): Promise<AdmissionVerdict> {
       if (!settings.enabled || lines.length === 0) return { outcome: 'bypassed' };
       // Not connected: skip at once rather than wait out a command timeout on every checkout.
       if (redis.status !== 'ready') return { outcome: 'bypassed' };
       const taken: AdmissionLine[] = [];
       try {
+        const max = settings.maxInFlightPerShopper;
+        const place = await redis.eval(SHOPPER, 1, admissionKeys.shopper(userId), Date.now(), ticketMs, orderId, max);
+        if (place !== 1) return { outcome: 'shopper_limit', max };
         for (const line of [...lines].sort((a, b) => a.product_id.localeCompare(b.product_id))) {
           const verdict = await admitLine(orderId, line);
           if (verdict.outcome === 'refused') {
-            await release(orderId, taken);
+            await release(userId, orderId, [...taken, line]);
             return verdict;
           }
           if (verdict.outcome === 'admitted') taken.push(line);
@@ -138,7 +167,7 @@ export function createAdmissionGate(db: Db, redis: Redis, logger: Logger, settin
         return { outcome: 'admitted' };
       } catch (err) {
         logger.warn({ err, orderId }, 'admission gate unavailable; the checkout goes through to the saga');
-        await release(orderId, taken);
+        await release(userId, orderId, taken);
         return { outcome: 'bypassed' };
       }
     },

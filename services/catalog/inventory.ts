@@ -14,6 +14,7 @@ import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import { DEFAULT_ADMISSION, queueMirror, ticketMember, admissionKeys } from './admission';
 import { catalogKeys } from './keys';
+import { queueListInvalidation } from './list-cache';
 
 export interface StockLine {
   product_id: string;
@@ -79,6 +80,8 @@ export function createInventoryStore(
       );
       queueMirror(m, r, admissionStockTtlSeconds);
     }
+    // Lists show availability: a stock change is a catalog write for the list cache.
+    if (rows.length > 0) queueListInvalidation(m);
     for (const l of reservedFor?.lines ?? [])
       m.zrem(admissionKeys.tickets(l.product_id), ticketMember(reservedFor!.orderId, l.quantity));
     await m.exec().catch((err) => logger.warn({ err }, 'inventory cache refresh failed'));

@@ -10,6 +10,7 @@ import type { Logger } from '../../platform/logger';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import { catalogKeys, PRODUCT_CACHE_TTL_SECONDS } from './keys';
+import { createListCache, type ListCache } from './list-cache';
 
 export interface ProductView {
   id: string;
@@ -73,7 +74,57 @@ const ORDER: Record<ProductQuery['sort'], string> = {
   price_desc: 'p.price DESC, p.id',
 };
 
-export function createProductStore(db: Db, redis: Redis, logger: Logger) {
+interface ListRow {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  price: Prisma.Decimal;
+  category: string;
+  status: string;
+  weight_grams: number;
+  available: number;
+  created_at: Date;
+  updated_at: Date;
+  total: bigint;
+}
+
+/** `listCache`: the catalog list's cache (services/catalog/list-cache.ts); without one, lists read Postgres. */
+export function createProductStore(
+  db: Db,
+  redis: Redis,
+  logger: Logger,
+  listCache: ListCache = createListCache(redis, logger, 0),
+) {
+  async function listFromDb(q: ProductQuery) {
+    const where: Prisma.Sql[] = [Prisma.sql`p.status = 'active'`];
+    if (q.min_price !== undefined) where.push(Prisma.sql`p.price >= ${q.min_price}`);
+    if (q.max_price !== undefined) where.push(Prisma.sql`p.price <= ${q.max_price}`);
+    if (q.category !== undefined) where.push(Prisma.sql`p.category = ${q.category}`);
+    if (q.in_stock === true) where.push(Prisma.sql`COALESCE(i.quantity - i.reserved, 0) > 0`);
+    if (q.in_stock === false) where.push(Prisma.sql`COALESCE(i.quantity - i.reserved, 0) <= 0`);
+    const from = Prisma.sql`FROM catalog.products p LEFT JOIN catalog.inventory i ON i.product_id = p.id
+      WHERE ${Prisma.join(where, ' AND ')}`;
+    const rows = await db.$queryRaw<ListRow[]>`
+      SELECT p.id::text, p.sku, p.name, p.description, p.price, p.category, p.status, p.weight_grams,
+        COALESCE(i.quantity - i.reserved, 0)::int AS available, p.created_at, p.updated_at,
+        count(*) OVER () AS total
+      ${from} ORDER BY ${Prisma.raw(ORDER[q.sort])}
+      LIMIT ${q.page_size} OFFSET ${(q.page - 1) * q.page_size}`;
+    // A page past the end has no rows to carry the total: count it on its own (rare).
+    const total = rows[0]
+      ? Number(rows[0].total)
+      : Number((await db.$queryRaw<[{ total: bigint }]>`SELECT count(*) AS total ${from}`)[0].total);
+    const data: ProductView[] = rows.map(({ total: _total, ...r }) => ({
+      ...r,
+      price: r.price.toFixed(2),
+      in_stock: r.available > 0,
+      created_at: r.created_at.toISOString(),
+      updated_at: r.updated_at.toISOString(),
+    }));
+    return { data, page: q.page, page_size: q.page_size, total };
+  }
+
   /** Cache failures never fail a request: the database is the truth. */
   async function cacheDel(id: string) {
     await redis.del(catalogKeys.product(id)).catch((err) => logger.warn({ err, id }, 'product cache delete failed'));
@@ -87,28 +138,11 @@ export function createProductStore(db: Db, redis: Redis, logger: Logger) {
   }
 
   return {
-    /** Active products only; filters and sort run in SQL over the inventory join. */
-    async list(q: ProductQuery) {
-      const where: Prisma.Sql[] = [Prisma.sql`p.status = 'active'`];
-      if (q.min_price !== undefined) where.push(Prisma.sql`p.price >= ${q.min_price}`);
-      if (q.max_price !== undefined) where.push(Prisma.sql`p.price <= ${q.max_price}`);
-      if (q.category !== undefined) where.push(Prisma.sql`p.category = ${q.category}`);
-      if (q.in_stock === true) where.push(Prisma.sql`COALESCE(i.quantity - i.reserved, 0) > 0`);
-      if (q.in_stock === false) where.push(Prisma.sql`COALESCE(i.quantity - i.reserved, 0) <= 0`);
-      const filter = Prisma.join(where, ' AND ');
-      const from = Prisma.sql`FROM catalog.products p LEFT JOIN catalog.inventory i ON i.product_id = p.id WHERE ${filter}`;
-      const [{ total }] = await db.$queryRaw<[{ total: bigint }]>`SELECT count(*) AS total ${from}`;
-      const ids = await db.$queryRaw<{ id: string }[]>`
-        SELECT p.id ${from} ORDER BY ${Prisma.raw(ORDER[q.sort])}
-        LIMIT ${q.page_size} OFFSET ${(q.page - 1) * q.page_size}`;
-      const rows = await db.product.findMany({
-        where: { id: { in: ids.map((r) => r.id) } },
-        include: { inventory: true },
-      });
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      const data = ids.map((r) => toView(byId.get(r.id)!));
-      return { data, page: q.page, page_size: q.page_size, total: Number(total) };
-    },
+    /**
+     * Active products only; filters and sort run in SQL over the inventory join, in one query
+     * (the page's rows and the total through a window count), behind the list cache.
+     */
+    list: (q: ProductQuery) => listCache.read({ ...q }, () => listFromDb(q)),
 
     async get(id: string): Promise<ProductView> {
       // The cache is optional: while Redis is not connected, skip it rather than wait out a
@@ -145,6 +179,7 @@ export function createProductStore(db: Db, redis: Redis, logger: Logger) {
           return upsertedEvent(tx, p.id);
         });
         await redis.set(catalogKeys.inventory(view.id), String(view.available)).catch(() => undefined);
+        await listCache.invalidate();
         return view;
       } catch (err) {
         if ((err as { code?: string }).code === 'P2002') {
@@ -166,6 +201,7 @@ export function createProductStore(db: Db, redis: Redis, logger: Logger) {
         return upsertedEvent(tx, id);
       });
       await cacheDel(id);
+      await listCache.invalidate();
       return view;
     },
   };

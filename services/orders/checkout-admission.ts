@@ -28,7 +28,7 @@ export function createCheckoutAdmission(redis: Redis, gate: AdmissionGate, logge
     async admit(userId: string, orderId: string): Promise<{ verdict: AdmissionVerdict; lines: AdmissionLine[] }> {
       const lines = await cartLines(userId);
       if (!lines) return { verdict: { outcome: 'bypassed' }, lines: [] };
-      const verdict = await gate.admit(orderId, lines);
+      const verdict = await gate.admit(userId, orderId, lines);
       return { verdict, lines: verdict.outcome === 'admitted' ? lines : [] };
     },
     release: gate.release,

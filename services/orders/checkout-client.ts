@@ -78,7 +78,14 @@ export function createCheckoutClient(client: Client, config: Config, admission?:
   async function admit(userId: string, orderId: string, workflowId: string) {
     if (!admission) return [];
     const { verdict, lines } = await admission.admit(userId, orderId);
-    if (verdict.outcome !== 'refused' || (await exists(workflowId))) return lines;
+    if (verdict.outcome === 'admitted' || verdict.outcome === 'bypassed') return lines;
+    if (await exists(workflowId)) return lines;
+    if (verdict.outcome === 'shopper_limit') {
+      throw new AppError('limit_exceeded', 'you already have checkouts being prepared: wait for their answer', {
+        limit: 'checkouts_in_progress',
+        max: verdict.max,
+      });
+    }
     const { product_id, requested, available } = verdict;
     throw new AppError('insufficient_stock', 'not enough stock for this product', {
       product_id,
@@ -107,6 +114,8 @@ export function createCheckoutClient(client: Client, config: Config, admission?:
       const tickets = await admit(userId, orderId, workflowId);
       let handle: WorkflowHandle;
       let replay = false;
+      // A fresh start's memo is the input just sent: only a replay asks Temporal for it.
+      let memo = { order_id: orderId, order_number: input.orderNumber };
       try {
         handle = await client.workflow.start('checkoutWorkflow', {
           taskQueue: config.temporal.taskQueue,
@@ -124,16 +133,16 @@ export function createCheckoutClient(client: Client, config: Config, admission?:
         });
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
-          await admission?.release(orderId, tickets);
+          await admission?.release(userId, orderId, tickets);
           throw err;
         }
         handle = client.workflow.getHandle(workflowId);
         replay = true;
+        memo = (await handle.describe()).memo as typeof memo;
       }
-      const memo = (await handle.describe()).memo as { order_id: string; order_number: string };
       const state = await settledState(handle);
       // Settled: the order's reservation (or its refusal) now stands where the ticket stood.
-      if (state) await admission?.release(orderId, tickets);
+      if (state) await admission?.release(userId, orderId, tickets);
       return { workflowId, replay, state, order_id: memo.order_id, order_number: memo.order_number };
     },
 

@@ -19,7 +19,12 @@ describe('checkout admission gate', () => {
     worker: true,
     configure: (c) => ({
       ...c,
-      admission: { enabled: true, ticketTtlSeconds: SHORT_TTL_SECONDS, stockTtlSeconds: SHORT_TTL_SECONDS },
+      admission: {
+        ...c.admission,
+        enabled: true,
+        ticketTtlSeconds: SHORT_TTL_SECONDS,
+        stockTtlSeconds: SHORT_TTL_SECONDS,
+      },
     }),
   });
   let api: Client;
@@ -132,9 +137,10 @@ describe('checkout admission gate', () => {
       enabled: true,
       ticketTtlSeconds: 30,
       stockTtlSeconds: 60,
+      maxInFlightPerShopper: 3,
     });
     const started = Date.now();
-    const verdict = await gate.admit(randomUUID(), [{ product_id: randomUUID(), quantity: 1 }]);
+    const verdict = await gate.admit(randomUUID(), randomUUID(), [{ product_id: randomUUID(), quantity: 1 }]);
     expect(verdict).toEqual({ outcome: 'bypassed' });
     expect(Date.now() - started).toBeLessThan(1000);
     dead.disconnect();

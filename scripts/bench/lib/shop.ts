@@ -57,12 +57,20 @@ export function createShop(base: string) {
     addToCart: (s: Shopper, productId: string, quantity = 1) =>
       must('add to cart', call('POST', '/cart/items', { product_id: productId, quantity }, s.token)),
 
-    /** POST /checkout with one key until the saga answers; the final reply (202 awaiting_payment or a 4xx). */
+    /**
+     * POST /checkout with one key until the saga answers; the final reply (202 awaiting_payment
+     * or a 4xx). A dropped connection is retried with the same key, as a client should.
+     */
     async checkout(s: Shopper): Promise<Reply> {
       const key = randomUUID();
-      for (;;) {
-        const r = await call('POST', '/checkout', { address_id: s.address }, s.token, { 'idempotency-key': key });
-        if (r.status !== 202 || r.body.status === 'awaiting_payment') return r;
+      for (let dropped = 0; ;) {
+        const r = await call('POST', '/checkout', { address_id: s.address }, s.token, { 'idempotency-key': key }).catch(
+          (err: Error) => {
+            if (++dropped > 5) throw err;
+            return undefined;
+          },
+        );
+        if (r && (r.status !== 202 || r.body.status === 'awaiting_payment')) return r;
       }
     },
 
@@ -86,10 +94,22 @@ export function createShop(base: string) {
 
 export type Shop = ReturnType<typeof createShop>;
 
+/** A shopper, starting over with a new email if the connection drops mid-way (a loaded machine). */
+async function shopperWithRetry(shop: Shop): Promise<Shopper> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await shop.shopper();
+    } catch (err) {
+      if (attempt >= 3 || !/ECONNRESET|socket hang up|ECONNREFUSED/.test((err as Error).message)) throw err;
+      await sleep(200 * attempt);
+    }
+  }
+}
+
 /** Creates `n` shoppers, `batch` at a time (registration hashes a password: it is CPU-bound). */
 export async function shoppers(shop: Shop, n: number, batch = 20): Promise<Shopper[]> {
   const out: Shopper[] = [];
   for (let i = 0; i < n; i += batch)
-    out.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, () => shop.shopper()))));
+    out.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, () => shopperWithRetry(shop)))));
   return out;
 }
