@@ -44,7 +44,8 @@ export function shipmentRoutes(services: Services) {
   const app = createRouter();
   const user = requireUser(services.tokens);
   // GET only: POST /shipments/webhook is the carrier's, signed instead.
-  app.on('GET', '/shipments/*', user);
+  app.on('GET', '/shipments/:orderId', user);
+  app.on('GET', '/shipments/:id/tracking', user);
   return app
     .openapi(routes.byOrder, async (c) => {
       const s = await services.shipments.getOwnByOrder(c.req.valid('param').orderId, c.get('user').sub);

@@ -67,6 +67,53 @@ describe('event catalog contract', () => {
     await api.post('/payments/confirm', { order_id: declined.orderId, card_number: CARDS.declined }, declined.me.token);
     await orderStatus(api, declined.me.token, declined.orderId, 'cancelled');
 
+    // Shipping, through the stores the shipment workflow's activities call: one order delivered and
+    // completed (stuck once on the way), one returned. Both start paid.
+    const { shipments, fulfilment } = server().services;
+    for (const ending of ['completed', 'returned'] as const) {
+      const order = await awaitingPayment(productId);
+      keys.push(order.orderId, order.me.id);
+      await api.post('/payments/confirm', { order_id: order.orderId, card_number: CARDS.ok }, order.me.token);
+      await orderStatus(api, order.me.token, order.orderId, 'paid');
+      const s = await shipments.ensure({
+        orderId: order.orderId,
+        orderNumber: 'PSR-CATALOG',
+        userId: order.me.id,
+        workflowId: `shipment-${order.orderId}`,
+        destination: {},
+        shippingCost: '18000.00',
+      });
+      const reference = s.id;
+      await shipments.recordBooking(s.id, {
+        attempt: 1,
+        carrier: 'jne',
+        service: 'REG',
+        awb: `JNE-${s.id}`,
+        reference,
+      });
+      await fulfilment.advance(order.orderId, 'processing', s.id);
+      const event = (status: 'picked_up' | 'delivered' | 'returned_to_sender', position: number) => ({
+        event_id: `${s.id}-${position}`,
+        awb: `JNE-${s.id}`,
+        reference,
+        carrier: 'jne' as const,
+        status,
+        position,
+        occurred_at: new Date().toISOString(),
+      });
+      await shipments.recordEvent(s.id, event('picked_up', 3), 'picked_up', true);
+      await fulfilment.advance(order.orderId, 'shipped', s.id);
+      if (ending === 'completed') {
+        await shipments.setStuck(s.id, true, new Date().toISOString());
+        await shipments.recordEvent(s.id, event('delivered', 7), 'delivered', true);
+        await fulfilment.advance(order.orderId, 'delivered', s.id);
+        await fulfilment.advance(order.orderId, 'completed', s.id);
+      } else {
+        await shipments.recordEvent(s.id, event('returned_to_sender', 9), 'returned', true);
+        await fulfilment.advance(order.orderId, 'returned', s.id);
+      }
+    }
+
     // product.viewed goes to Kafka straight from the API (not through the outbox): read it there.
     await api.get(`/products/${productId}`, shopper.token);
     const view = await findEvent(server().deps.kafka, TOPICS.views.name, (e) => e.data?.user_id === shopper.id);
