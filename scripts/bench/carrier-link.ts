@@ -65,7 +65,7 @@ async function main() {
         method,
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
-      }).then((r) => r.json() as Promise<any>);
+      }).then((r) => r.json() as Promise<Record<string, unknown>>);
     const address = {
       name: 'Bench',
       phone: '+6281200000000',
@@ -129,7 +129,7 @@ async function main() {
     let got = 0;
     const stream = `bench-resume-${Date.now()}`;
     streams.push(stream);
-    const last = (await call('GET', '/v1/test/stream')).last_seq as number;
+    const last = Number((await call('GET', '/v1/test/stream')).last_seq);
     await db.query('INSERT INTO transport.carrier_stream_cursors (stream, last_acked_seq) VALUES ($1, $2)', [
       stream,
       last,
