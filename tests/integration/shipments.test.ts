@@ -11,6 +11,7 @@ import { createLogger } from '../../platform/logger';
 import { createCarrierLink, type CarrierLink } from '../../services/transport/carrier-link';
 import { createShipmentStarter, shipmentTimings } from '../../services/transport/shipment-starter';
 import { receiveCarrierEvent } from '../../services/transport/tracking-intake';
+import { signCarrierWebhook } from '../../services/transport/webhook-signature';
 import { shipmentWorkflowId } from '../../workflows/shipment-contract';
 import { useConsumers } from '../support/consumers';
 import { unique } from '../support/deps';
@@ -181,6 +182,43 @@ describe('shipments end to end', () => {
     await server().startWorker();
     await orderStatus(api, token, orderId, 'completed', 60_000);
     const shipment = (await api.get(`/shipments/${orderId}`, token)).body;
+    const tracking = (await api.get(`/shipments/${shipment.id}/tracking`, token)).body;
+    expect(tracking.events.map((e: { status: string }) => e.status)).toEqual(JOURNEY);
+  });
+
+  it('signed webhooks reach the workflow: each applied once however often it is posted', async () => {
+    // 'lost': the simulator goes quiet after pickup; the rest of the journey comes by webhook.
+    const { orderId, token } = await paidOrder('lost');
+    await orderStatus(api, token, orderId, 'shipped', 60_000);
+    const shipment = (await api.get(`/shipments/${orderId}`, token)).body;
+    const post = async (status: string, position: number) => {
+      const raw = JSON.stringify({
+        event_id: `${shipment.awb}-webhook-${position}`,
+        seq: 0,
+        awb: shipment.awb,
+        reference: shipment.id,
+        carrier: shipment.carrier,
+        status,
+        position,
+        occurred_at: new Date().toISOString(),
+      });
+      const res = await fetch(`${server().base}/shipments/webhook`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...signCarrierWebhook(server().config.carrier.webhookSecret, raw),
+        },
+        body: raw,
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const rest = ['arrived_facility', 'departed_facility', 'out_for_delivery', 'delivered'];
+    for (const [i, status] of rest.entries()) {
+      for (let copy = 0; copy < 3; copy++) {
+        expect(await post(status, 4 + i)).toEqual({ status: 200, body: { received: true, outcome: 'delivered' } });
+      }
+    }
+    await orderStatus(api, token, orderId, 'completed', 60_000);
     const tracking = (await api.get(`/shipments/${shipment.id}/tracking`, token)).body;
     expect(tracking.events.map((e: { status: string }) => e.status)).toEqual(JOURNEY);
   });
