@@ -17,6 +17,19 @@ import { kill } from '../../support/worker-process';
 import { freePort, productionSecrets, startProcess, type RunningProcess } from './processes';
 
 const root = process.cwd();
+const zipkin = `http://127.0.0.1:${process.env.ZIPKIN_PORT ?? 9411}`;
+/** Each compiled process traces as `<this>-<entry>` into the stack's Zipkin. */
+const traceService = unique('pasar-image');
+
+interface ZipkinSpan {
+  traceId: string;
+  name: string;
+  kind?: string;
+  localEndpoint?: { serviceName?: string };
+  tags?: Record<string, string>;
+}
+/** The database a client span talks to (the attribute's name changed across semantic conventions). */
+const dbSystem = (s: ZipkinSpan) => s.tags?.['db.system.name'] ?? s.tags?.['db.system'];
 const layerCache = path.join(process.env.PASAR_CACHE_DIR ?? '/var/cache/pasar', 'image-layers');
 
 describe('the production image: compiled processes, production dependencies only', () => {
@@ -28,11 +41,12 @@ describe('the production image: compiled processes, production dependencies only
   const adminEmail = 'image-test-admin@pasar.test';
   const adminPassword = 'image-test-admin-password-1';
   let api: Client;
+  let checkoutRequestId = '';
 
   const start = (entry: string, readyLine: RegExp) =>
     startProcess(['node', '--enable-source-maps', `dist/workers/${entry}.js`], {
       cwd: image.dir,
-      env: { ...env, ...image.env },
+      env: { ...env, OTEL_SERVICE_NAME: `${traceService}-${entry}`, ...image.env },
       readyLine,
     });
 
@@ -142,6 +156,7 @@ describe('the production image: compiled processes, production dependencies only
     const me = await shopperWithCart(api, [{ product_id: productId, quantity: 2 }]);
     const res = await checkout(api, me.token, me.address_id);
     expect([res.status, res.body.status]).toEqual([202, 'awaiting_payment']);
+    checkoutRequestId = res.headers.get('x-request-id')!;
     const confirm = await api.post(
       '/payments/confirm',
       { order_id: res.body.order_id, card_number: CARDS.ok },
@@ -159,6 +174,38 @@ describe('the production image: compiled processes, production dependencies only
       Object.entries(running)
         .map(([name, p]) => `${name} ${p.rssMiB().toFixed(0)} MiB`)
         .join(', '),
+    );
+  });
+
+  it('the compiled API and worker trace the checkout into one trace, with Postgres spans from the patched client', async () => {
+    expect(checkoutRequestId).toBeTruthy();
+    const query = new URLSearchParams({
+      serviceName: `${traceService}-api`,
+      annotationQuery: `pasar.request_id=${checkoutRequestId}`,
+      lookback: '3600000',
+      limit: '5',
+    });
+    const spans = await waitFor(
+      'the checkout trace in Zipkin',
+      async () => {
+        const found = (await (await fetch(`${zipkin}/api/v2/traces?${query}`)).json()) as ZipkinSpan[][];
+        const traceId = found[0]?.[0]?.traceId;
+        if (!traceId) return undefined;
+        const all = (await (await fetch(`${zipkin}/api/v2/trace/${traceId}`)).json()) as ZipkinSpan[];
+        const fromWorker = all.filter((s) => s.localEndpoint?.serviceName === `${traceService}-temporal-worker`);
+        return fromWorker.some((s) => s.name.startsWith('runworkflow:checkout')) &&
+          fromWorker.some((s) => s.kind === 'CLIENT' && dbSystem(s) === 'postgresql')
+          ? all
+          : undefined;
+      },
+      60_000,
+    );
+    const service = (s: ZipkinSpan) => s.localEndpoint?.serviceName?.slice(traceService.length + 1);
+    const summary = new Set(
+      spans.map((s) => `${service(s)} ${s.kind ?? 'LOCAL'}${dbSystem(s) ? ` ${dbSystem(s)}` : ''}`),
+    );
+    expect([...summary]).toEqual(
+      expect.arrayContaining(['api SERVER', 'api CLIENT postgresql', 'temporal-worker CLIENT postgresql']),
     );
   });
 
