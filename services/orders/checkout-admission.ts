@@ -7,6 +7,14 @@ import type { Logger } from '../../platform/logger';
 import type { AdmissionGate, AdmissionLine, AdmissionVerdict } from '../catalog/admission';
 import { cartKey } from './cart';
 
+/**
+ * How long a started checkout is remembered, so a retry of its key is never refused by the gate
+ * (the saga answers it). Beyond this, or after Redis lost its data, a retry on a sold-out product
+ * hears 409 insufficient_stock instead of its order's state (its order is still in /orders).
+ */
+const STARTED_TTL_SECONDS = 7 * 24 * 3600;
+const startedKey = (orderId: string) => `checkout:started:${orderId}`;
+
 export function createCheckoutAdmission(redis: Redis, gate: AdmissionGate, logger: Logger) {
   /** The cart's units per product, as the saga will read them; undefined if Redis cannot say. */
   async function cartLines(userId: string): Promise<AdmissionLine[] | undefined> {
@@ -32,6 +40,22 @@ export function createCheckoutAdmission(redis: Redis, gate: AdmissionGate, logge
       return { verdict, lines: verdict.outcome === 'admitted' ? lines : [] };
     },
     release: gate.release,
+
+    /** Remembers that this checkout's saga is being started (before the start, so a retry finds it). */
+    async markStarted(orderId: string) {
+      if (redis.status !== 'ready') return;
+      await redis
+        .set(startedKey(orderId), '1', 'EX', STARTED_TTL_SECONDS)
+        .catch((err) => logger.warn({ err, orderId }, 'checkout start not recorded for admission'));
+    },
+
+    /**
+     * True if this checkout's saga was started: the gate then lets its retry through. Asked in
+     * Redis, not Temporal, so a refused crowd costs Temporal nothing; unsure (Redis error): true.
+     */
+    async started(orderId: string) {
+      return (await redis.exists(startedKey(orderId)).catch(() => 1)) === 1;
+    },
   };
 }
 

@@ -78,8 +78,12 @@ export function createCheckoutClient(client: Client, config: Config, admission?:
   async function admit(userId: string, orderId: string, workflowId: string) {
     if (!admission) return [];
     const { verdict, lines } = await admission.admit(userId, orderId);
-    if (verdict.outcome === 'admitted' || verdict.outcome === 'bypassed') return lines;
-    if (await exists(workflowId)) return lines;
+    if (verdict.outcome === 'admitted' || verdict.outcome === 'bypassed') {
+      await admission.markStarted(orderId);
+      return lines;
+    }
+    // A retry of a started checkout gets its saga's answer; an unsure Redis asks Temporal.
+    if ((await admission.started(orderId)) && (await exists(workflowId))) return lines;
     if (verdict.outcome === 'shopper_limit') {
       throw new AppError('limit_exceeded', 'you already have checkouts being prepared: wait for their answer', {
         limit: 'checkouts_in_progress',
