@@ -1,7 +1,7 @@
 /**
  * The event catalog's contract (platform/event-catalog.ts): every event the code produces
  * validates. Real flows through the API and the checkout saga (register; product create, edit and
- * stock set; checkout to paid then a refund; a cancelled checkout; a declined card; a signed-in
+ * stock set; checkout to paid then a refund; a cancelled checkout; a declined card; a complaint; a signed-in
  * product view) write their events to the outbox (the view straight to Kafka); every envelope is read back and parsed by `parseEvent`, the
  * consumers' entry, and every type in the catalog must have been seen. A producer emitting data
  * the catalog refuses fails inside its own transaction (enqueueEvent validates), as the last
@@ -113,6 +113,42 @@ describe('event catalog contract', () => {
         await fulfilment.advance(order.orderId, 'returned', s.id);
       }
     }
+
+    // A complaint on a delivered order, through the store the complaint workflow's activities call:
+    // opened, moved, resolved.
+    const complained = await awaitingPayment(productId);
+    keys.push(complained.orderId, complained.me.id);
+    await api.post('/payments/confirm', { order_id: complained.orderId, card_number: CARDS.ok }, complained.me.token);
+    await orderStatus(api, complained.me.token, complained.orderId, 'paid');
+    await server().deps.db.order.update({ where: { id: complained.orderId }, data: { status: 'delivered' } });
+    const { complaints } = server().services;
+    const { complaint } = await complaints.open(
+      {
+        orderId: complained.orderId,
+        userId: complained.me.id,
+        reason: 'damaged',
+        description: 'The jar arrived cracked.',
+        evidenceUrls: [],
+      },
+      (id) => `complaint-${id}`,
+    );
+    keys.push(complaint.id);
+    const deadline = new Date(Date.now() + 60_000).toISOString();
+    await complaints.recordState({
+      complaintId: complaint.id,
+      state: 'awaiting_seller',
+      deadline,
+      step: 1,
+      cause: 'opened',
+    });
+    await complaints.recordState({
+      complaintId: complaint.id,
+      state: 'withdrawn',
+      deadline: null,
+      step: 2,
+      cause: 'buyer:withdraw',
+      outcome: 'withdrawn',
+    });
 
     // product.viewed goes to Kafka straight from the API (not through the outbox): read it there.
     await api.get(`/products/${productId}`, shopper.token);
