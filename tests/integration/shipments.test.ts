@@ -6,18 +6,12 @@
  * address label `carrier:<scenario>` picks each parcel's journey; the simulator runs a step every
  * SHIPMENT_CARRIER_STEP_MS.
  */
-import { randomInt } from 'node:crypto';
-import { createLogger } from '../../platform/logger';
-import { createCarrierLink, type CarrierLink } from '../../services/transport/carrier-link';
-import { createShipmentStarter, shipmentTimings } from '../../services/transport/shipment-starter';
-import { receiveCarrierEvent } from '../../services/transport/tracking-intake';
 import { signCarrierWebhook } from '../../services/transport/webhook-signature';
 import { shipmentWorkflowId } from '../../workflows/shipment-contract';
-import { useConsumers } from '../support/consumers';
-import { unique } from '../support/deps';
 import { adminToken, client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
-import { bandung, CARDS, checkoutUntilSettled, newProduct, orderStatus, waitFor } from '../support/shop';
+import { orderStatus, waitFor } from '../support/shop';
+import { testShipments, useShipmentPipeline } from './shipment-support';
 
 const JOURNEY = [
   'order_received',
@@ -30,70 +24,20 @@ const JOURNEY = [
 ];
 
 describe('shipments end to end', () => {
-  const shoppers = new Set<string>();
   const server = useServer({
     worker: true,
-    configure: (c) => ({
-      ...c,
-      shipments: {
-        ...c.shipments,
-        pickupSlaSeconds: 20,
-        stuckAfterSeconds: 3,
-        lostAfterSeconds: 7,
-        completionWindowSeconds: 1,
-        carrierStepMs: 150,
-        delivery: 'websocket',
-        testScenarios: true,
-      },
-    }),
+    configure: (c) => ({ ...c, shipments: { ...c.shipments, ...testShipments } }),
   });
-  const consumers = useConsumers(() => server().deps.kafka);
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const pipeline = useShipmentPipeline(server);
   let api: Client;
   let admin: string;
-  let link: CarrierLink;
 
   beforeAll(async () => {
-    const s = server();
-    api = client(s.base);
-    admin = await adminToken(s);
-    consumers.start(
-      createShipmentStarter(s.deps, logger, {
-        taskQueue: s.config.temporal.taskQueue,
-        timings: shipmentTimings(s.config),
-        accept: (order) => shoppers.has(order.user_id),
-      }),
-    );
-    const intake = receiveCarrierEvent(s.services);
-    link = createCarrierLink({
-      carrierUrl: s.config.carrier.url,
-      apiKey: s.config.carrier.apiKey,
-      databaseUrl: s.config.postgres.url,
-      sink: async (event) => void (await intake(event)),
-      logger,
-      stream: unique('test-carrier-stream'),
-      lockKey: randomInt(1_000_000, 2_000_000_000),
-    });
-    await link.start();
-  });
-  afterAll(async () => {
-    await link?.stop();
+    api = client(server().base);
+    admin = await adminToken(server());
   });
 
-  /** A fresh shopper whose address label picks the carrier scenario, with a paid order of `quantity` units. */
-  async function paidOrder(scenario: string, quantity = 2) {
-    const productId = await newProduct(api, admin, 10);
-    const me = await signUp(api);
-    shoppers.add(me.id);
-    const address = await api.post('/users/me/addresses', { ...bandung, label: `carrier:${scenario}` }, me.token);
-    expect(address.status).toBe(201);
-    expect((await api.post('/cart/items', { product_id: productId, quantity }, me.token)).status).toBe(201);
-    const res = await checkoutUntilSettled(api, me.token, address.body.id);
-    const orderId = res.body.order_id as string;
-    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
-    await orderStatus(api, me.token, orderId, 'paid', 30_000).catch(() => undefined);
-    return { orderId, productId, token: me.token };
-  }
+  const paidOrder = (scenario: string, quantity?: number) => pipeline.paidOrder(api, admin, scenario, quantity);
 
   const stockOf = async (productId: string) =>
     (await server().deps.db.inventory.findUniqueOrThrow({ where: { product_id: productId } })).quantity;
@@ -172,18 +116,6 @@ describe('shipments end to end', () => {
     const refunded = await orderStatus(api, token, orderId, 'refunded', 60_000);
     expect(refunded.shipment).toMatchObject({ status: 'cancelled', stuck: false });
     expect(await stockOf(productId)).toBe(before);
-  });
-
-  it('the worker stops mid-shipment: the parcel is delivered once it is back, nothing lost', async () => {
-    const { orderId, token } = await paidOrder('normal');
-    await orderStatus(api, token, orderId, 'shipped', 60_000);
-    await server().stopWorker();
-    await new Promise((r) => setTimeout(r, 1500)); // the carrier keeps pushing meanwhile
-    await server().startWorker();
-    await orderStatus(api, token, orderId, 'completed', 60_000);
-    const shipment = (await api.get(`/shipments/${orderId}`, token)).body;
-    const tracking = (await api.get(`/shipments/${shipment.id}/tracking`, token)).body;
-    expect(tracking.events.map((e: { status: string }) => e.status)).toEqual(JOURNEY);
   });
 
   it('signed webhooks reach the workflow: each applied once however often it is posted', async () => {
