@@ -68,7 +68,14 @@ export function complaintRoutes(services: Services) {
       let opened: Awaited<ReturnType<typeof complaints.open>>;
       try {
         opened = await complaints.open(
-          { orderId, userId, reason: input.reason, description: input.description, evidenceUrls: input.evidence_urls },
+          {
+            orderId,
+            userId,
+            reason: input.reason,
+            description: input.description,
+            evidenceUrls: input.evidence_urls,
+            deliveredAt: (await services.shipments.latestForOrder(orderId))?.delivered_at ?? undefined,
+          },
           complaintWorkflowId,
         );
       } catch (err) {

@@ -26,6 +26,8 @@ export interface NewComplaint {
   reason: ComplaintReason;
   description: string;
   evidenceUrls: string[];
+  /** When the parcel was delivered, as the transport service recorded it. */
+  deliveredAt?: Date;
 }
 
 /** A complaint as shoppers and operators see it. */
@@ -78,6 +80,7 @@ export function createComplaintStore(db: Db, windowSeconds: number) {
      * shopper's order is not found; a second complaint on one order is a conflict.
      */
     async open(input: NewComplaint, workflowIdFor: (complaintId: string) => string, now = new Date()) {
+      const deliveredAt = input.deliveredAt;
       const order = await db.order.findUnique({ where: { id: input.orderId } });
       if (!order || order.user_id !== input.userId) throw new AppError('not_found', 'order not found');
       if (order.status !== 'delivered') {
@@ -86,8 +89,9 @@ export function createComplaintStore(db: Db, windowSeconds: number) {
           status: order.status,
         });
       }
-      // The order stays `delivered` until it completes, so its last change is its delivery.
-      if (now.getTime() - order.updated_at.getTime() > windowSeconds * 1000) {
+      // The shipment's delivery time when the transport service has it; otherwise the order's last
+      // change, which is its delivery (it stays `delivered` until it completes).
+      if (now.getTime() - (deliveredAt ?? order.updated_at).getTime() > windowSeconds * 1000) {
         throw new AppError('conflict', 'the complaint window for this order has passed', {
           reason: 'complaint_window_passed',
         });

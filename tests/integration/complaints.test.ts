@@ -229,6 +229,12 @@ describe('complaints: the seller and the platform answer', () => {
       other.me.token,
       'evidence_urls',
     );
+    // Delivered longer ago than the complaint window (2 days by default): too late.
+    await server().deps.db
+      .$executeRaw`UPDATE orders.orders SET updated_at = now() - interval '3 days' WHERE id = ${other.orderId}::uuid`;
+    const late = await api.post(`/orders/${other.orderId}/complaint`, complaintBody, other.me.token);
+    expect(late.status).toBe(409);
+    expect(late.body.error.details).toMatchObject({ reason: 'complaint_window_passed' });
     await server().deps.db.order.update({ where: { id: other.orderId }, data: { status: 'paid' } });
     const notDelivered = await api.post(`/orders/${other.orderId}/complaint`, complaintBody, other.me.token);
     expect(notDelivered.status).toBe(409);
