@@ -16,17 +16,34 @@ source "$(dirname "$0")/lib.sh"
 : "${TEMPORAL_PG_FRONTEND_PORT:=7333}"
 : "${TEMPORAL_PG_HTTP_PORT:=7343}"
 : "${TEMPORAL_PG_METRICS_PORT:=9466}"
+: "${TEMPORAL_PG_UI_PORT:=8333}"
+: "${TEMPORAL_UI_SERVER_VERSION:=v2.42.1}"
 NAME=temporal-postgres
 # Both commands are called `server` / `sql` by go install: a directory per version keeps them apart.
 SERVER_DIR="$PASAR_CACHE_DIR/temporal-server-$TEMPORAL_SERVER_VERSION"
 SERVER_BIN="$SERVER_DIR/temporal-server"
 SQL_TOOL="$SERVER_DIR/temporal-sql-tool"
 SCHEMA_DIR="$PASAR_CACHE_DIR/go/mod/go.temporal.io/server@$TEMPORAL_SERVER_VERSION/schema/postgresql/v12"
+UI_DIR="$PASAR_CACHE_DIR/temporal-ui-server-$TEMPORAL_UI_SERVER_VERSION"
+UI_BIN="$UI_DIR/temporal-ui-server"
 CONFIG_DIR="$PASAR_STATE_DIR/temporal-postgres/config"
+UI_CONFIG_DIR="$PASAR_STATE_DIR/temporal-postgres/ui/config"
 CLI="$PASAR_CACHE_DIR/bin/temporal"
 ADDRESS="127.0.0.1:$TEMPORAL_PG_FRONTEND_PORT"
 
+# The Web UI is its own Go module (the dev server embeds the same one), also without a replace directive.
+install_ui() {
+  [ -x "$UI_BIN" ] && return 0
+  say "$NAME: building the Temporal Web UI server $TEMPORAL_UI_SERVER_VERSION with go install"
+  mkdir -p "$UI_DIR"
+  (cd /tmp && GOBIN="$UI_DIR" GOMODCACHE="$PASAR_CACHE_DIR/go/mod" GOCACHE="$PASAR_CACHE_DIR/go/build" \
+    GOFLAGS=-mod=mod go install "github.com/temporalio/ui-server/v2/cmd/server@$TEMPORAL_UI_SERVER_VERSION") \
+    >>"$LOG_DIR/$NAME-install.log" 2>&1 || { fail "$NAME: go install of the UI failed; log: $LOG_DIR/$NAME-install.log"; return 1; }
+  mv "$UI_DIR/server" "$UI_BIN"
+}
+
 install() {
+  install_ui
   [ -x "$SERVER_BIN" ] && [ -x "$SQL_TOOL" ] && return 0
   say "$NAME: building the Temporal server $TEMPORAL_SERVER_VERSION and its SQL tool with go install (minutes, once)"
   mkdir -p "$SERVER_DIR"
@@ -122,7 +139,22 @@ dynamicConfigClient:
 EOF
 }
 
+write_ui_config() {
+  mkdir -p "$UI_CONFIG_DIR"
+  cat >"$UI_CONFIG_DIR/development.yaml" <<EOF
+temporalGrpcAddress: $ADDRESS
+host: 127.0.0.1
+port: $TEMPORAL_PG_UI_PORT
+enableUi: true
+defaultNamespace: default
+refreshInterval: 1m
+cors:
+  allowOrigins: [http://127.0.0.1:$TEMPORAL_PG_UI_PORT]
+EOF
+}
+
 healthy() { "$CLI" operator cluster health --address "$ADDRESS" 2>/dev/null | grep -q SERVING; }
+ui_healthy() { curl -sf -m 3 -o /dev/null "http://127.0.0.1:$TEMPORAL_PG_UI_PORT/"; }
 
 # The namespace and the search attributes the app uses (the dev server takes them as flags).
 register() {
@@ -149,12 +181,22 @@ up() {
     wait_healthy "$NAME" 120 healthy
   fi
   register
-  say "$NAME: up at $ADDRESS (TEMPORAL_PORT=$TEMPORAL_PG_FRONTEND_PORT), persisted in Postgres databases temporal, temporal_visibility"
+  write_ui_config
+  if ! (pid_alive "$NAME-ui" && ui_healthy); then
+    spawn "$NAME-ui" "$UI_BIN" --root "$PASAR_STATE_DIR/temporal-postgres/ui" --config config --env development start
+    wait_healthy "$NAME-ui" 60 ui_healthy
+  fi
+  say "$NAME: up at $ADDRESS (TEMPORAL_PORT=$TEMPORAL_PG_FRONTEND_PORT), persisted in Postgres databases temporal, temporal_visibility; Web UI http://127.0.0.1:$TEMPORAL_PG_UI_PORT"
 }
 
 case "${1:-status}" in
   up) up ;;
-  down) stop_pid "$NAME" 30 ;;
-  status) if healthy; then say "$NAME: up at $ADDRESS"; else say "$NAME: down"; exit 1; fi ;;
+  down) stop_pid "$NAME-ui" 10 && stop_pid "$NAME" 30 ;;
+  status)
+    if healthy && ui_healthy; then say "$NAME: up at $ADDRESS, Web UI http://127.0.0.1:$TEMPORAL_PG_UI_PORT"; else
+      say "$NAME: down"
+      exit 1
+    fi
+    ;;
   *) fail "usage: $0 up|down|status" ;;
 esac
