@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--quick] [--base http://127.0.0.1:3000] [--out file.json] [--only checkout,catalog]
- * [--shoppers 1000 --units 100]`: against the running shop (`npm start`), every figure of issue 13
+ * [--rate 4] [--shoppers 1000 --units 100]`: against the running shop (`npm start`), every figure of issue 13
  * as a ratio to a bare baseline measured in the same run (the machine is noisy: only such ratios
  * compare across runs), with the invariants (no oversell, no double charge, no reservation left)
  * checked after each part that moves stock or money. Writes JSON (bench-results/<time>.json);
@@ -69,7 +69,7 @@ async function main() {
     const pool = only && !only.some((p) => p === 'checkout' || p === 'latency') ? [] : await checkoutShoppers(ctx);
     const run: Record<PartName, () => Promise<PartResult>> = {
       checkout: () => checkoutPart(ctx, pool),
-      latency: () => latencyPart(ctx, pool),
+      latency: () => latencyPart(ctx, pool, Number(opt('--rate') ?? NaN) || undefined),
       catalog: () => catalogPart(ctx),
       search: () => searchPart(ctx),
       consumers: () => consumersPart(ctx),

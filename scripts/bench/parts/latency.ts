@@ -12,8 +12,9 @@ import { ratio, type BenchContext, type PartResult } from './context';
 /** Each shopper may hold this many unpaid checkouts (CHECKOUT_MAX_UNPAID_ORDERS' default). */
 const UNPAID_PER_SHOPPER = 3;
 
-export async function latencyPart(ctx: BenchContext, pool: Shopper[]): Promise<PartResult> {
-  const rate = ctx.quick ? 2 : 4;
+/** `ratePerSecond`: arrivals per second (default 4, quick 2); keep it below the checkout rate to read latency, not a queue. */
+export async function latencyPart(ctx: BenchContext, pool: Shopper[], ratePerSecond?: number): Promise<PartResult> {
+  const rate = ratePerSecond ?? (ctx.quick ? 2 : 4);
   const seconds = ctx.quick ? 2 : 15;
   const arrivals = Math.min(Math.round(rate * seconds), pool.length * UNPAID_PER_SHOPPER);
   const since = Math.floor(Date.now() / 1000) - 5;
