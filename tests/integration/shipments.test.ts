@@ -155,6 +155,51 @@ describe('shipments end to end', () => {
     expect(tracking.events.map((e: { status: string }) => e.status)).toEqual(JOURNEY);
   });
 
+  it('operators list shipments by status and rebook a parcel nobody picked up with the next carrier', async () => {
+    const { orderId, token } = await paidOrder('no_pickup');
+    const first = await waitFor('the first booking', async () => {
+      const res = await api.get(`/shipments/${orderId}`, token);
+      return res.body?.awb ? res.body : undefined;
+    });
+    expect(first).toMatchObject({ carrier: 'jne', booking_attempt: 1, status: 'booked' });
+    const booked = await api.get('/admin/shipments?status=booked&page_size=100', admin);
+    expect(booked.status).toBe(200);
+    expect(booked.body.data.map((s: { order_id: string }) => s.order_id)).toContain(orderId);
+
+    const rebook = await api.post(`/admin/shipments/${orderId}/rebook`, { reason: 'the courier never came' }, admin);
+    expect(rebook).toMatchObject({ status: 202, body: { order_id: orderId, status: 'rebooking' } });
+    const second = await waitFor('the second booking', async () => {
+      const res = await api.get(`/shipments/${orderId}`, token);
+      return res.body?.booking_attempt === 2 && res.body.awb !== first.awb ? res.body : undefined;
+    });
+    expect(second.carrier).toBe('sicepat');
+    expect((await server().services.carrier.tracking(first.awb)).status).toBe('cancelled');
+    // Tidy: this parcel would wait out two more pickup SLAs before its refund.
+    await server().deps.temporal.client.workflow.getHandle(shipmentWorkflowId(orderId)).terminate('test done');
+  });
+
+  it.each([
+    ['GET', '/admin/shipments?status=teleported', 'status', undefined],
+    ['GET', '/admin/shipments?page_size=1000', 'page_size', undefined],
+    ['GET', '/admin/shipments/stuck?page=-1', 'page', undefined],
+    ['POST', `/admin/shipments/not-a-uuid/rebook`, 'orderId', { reason: 'x' }],
+    ['POST', `/admin/shipments/${crypto.randomUUID()}/rebook`, 'reason', { reason: '' }],
+    ['POST', `/admin/shipments/${crypto.randomUUID()}/rebook`, 'reason', { reason: 7 }],
+  ])('%s %s is a 400 naming %s', async (method, path, field, body) => {
+    const res = await api.raw(method, path, { body, token: admin });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.error)).toContain(field);
+  });
+
+  it('rebooking an order without a shipment is a 404; a delivered one is a 409', async () => {
+    const missing = await api.post(`/admin/shipments/${crypto.randomUUID()}/rebook`, { reason: 'why not' }, admin);
+    expect(missing.status).toBe(404);
+    const { orderId, token } = await paidOrder('normal');
+    await orderStatus(api, token, orderId, 'completed', 60_000);
+    const late = await api.post(`/admin/shipments/${orderId}/rebook`, { reason: 'too late' }, admin);
+    expect(late).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
+  });
+
   it("another shopper's shipment is a 404, like a missing one", async () => {
     const { orderId, token } = await paidOrder('normal');
     const shipment = await waitFor('the shipment', async () => {
