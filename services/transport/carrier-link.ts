@@ -21,6 +21,10 @@ import type { CarrierEventSink } from './carrier-contract';
 import { advanceCursor, readCursor } from './carrier-cursor';
 import { parseCarrierEvent } from './carrier-event-schema';
 
+/** Frames read ahead of the sink before the socket stops reading (a long replay must not fill memory). */
+const HIGH_WATER = 1000;
+const LOW_WATER = 100;
+
 /** Any constant shared by every carrier link of one database (migrate 72707, outbox relay 72708). */
 export const CARRIER_LINK_LOCK = 72709;
 
@@ -49,6 +53,8 @@ export interface CarrierLinkStats {
   handed_on: number;
   skipped_replays: number;
   sink_failures: number;
+  /** Times the socket stopped reading because the sink was HIGH_WATER frames behind. */
+  read_pauses: number;
   connections: number;
   last_error?: string;
 }
@@ -94,6 +100,7 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
     handed_on: 0,
     skipped_replays: 0,
     sink_failures: 0,
+    read_pauses: 0,
     connections: 0,
     last_error: undefined as string | undefined,
   };
@@ -152,6 +159,8 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
     let chain = Promise.resolve();
     let awaitingPong = false;
     const heartbeat = setInterval(() => {
+      // Paused (the sink is behind) we read nothing, pongs included: no verdict until reading again.
+      if (ws.isPaused) return void (awaitingPong = false);
       // No pong since the last ping: the peer or the network is gone without a FIN.
       if (awaitingPong) return ws.terminate();
       awaitingPong = true;
@@ -195,9 +204,18 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
         stats.connections++;
         logger.info({ stream, after: cursor }, 'carrier stream connected');
       });
+      let pending = 0;
       ws.on('message', (data) => {
+        // Past the high-water mark the socket stops reading; TCP flow control then holds the carrier back.
+        if (++pending >= HIGH_WATER && !ws.isPaused) {
+          ws.pause();
+          stats.read_pauses++;
+        }
         chain = chain
           .then(() => handle(String(data)))
+          .finally(() => {
+            if (--pending <= LOW_WATER && ws.isPaused) ws.resume();
+          })
           .catch((err: Error) => {
             broken = true;
             stats.last_error = err.message;
