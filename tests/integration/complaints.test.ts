@@ -5,6 +5,8 @@
  * was paid. Money is checked at the gateway and in the payment store, stock in the catalog.
  */
 import { randomUUID } from 'node:crypto';
+import { createTemporal } from '../../platform/clients/temporal';
+import { getConfig } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import { useGatewayProcess } from '../support/gateway-process';
 import { adminToken, client, signUp, type Client } from '../support/http';
@@ -66,18 +68,26 @@ describe('complaints: the seller and the platform answer', () => {
     admin = await adminToken(server());
   });
   // Cases these tests leave open would wait out their deadlines on a task queue nobody serves.
-  afterAll(async () => {
+  // Collected while the server runs; terminated with a client of this file's own, which outlives it.
+  let leftOpen: string[] = [];
+  afterEach(async () => {
     const open = await server().deps.db.complaint.findMany({
       where: { status: { notIn: ['resolved', 'withdrawn', 'closed'] }, created_at: { gte: startedAt } },
     });
+    leftOpen = [...new Set([...leftOpen, ...open.map((c) => c.workflow_id!)])];
+  });
+  afterAll(async () => {
+    const config = getConfig();
+    const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
     await Promise.all(
-      open.map((c) =>
-        server()
-          .deps.temporal.client.workflow.getHandle(c.workflow_id!)
+      leftOpen.map((id) =>
+        temporal.client.workflow
+          .getHandle(id)
           .terminate('test finished')
           .catch(() => undefined),
       ),
     );
+    await temporal.connection.close();
   });
 
   async function opened(quantity = 2) {
