@@ -14,11 +14,14 @@ export async function followShipment(
   call: Call,
   orderId: string,
   step: (title: string, detail?: unknown) => void,
-  timeoutMs = 15 * 60_000,
+  timeoutMs = 30 * 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const printed = new Set<string>();
   let announced = false;
+  console.log(
+    '   (a normal journey is ~22 simulated hours: ~23 min at CARRIER_SPEED=60; start the shop with SHIPMENT_CARRIER_STEP_MS=1000 for ~10 s)',
+  );
   while (Date.now() < deadline) {
     const shipment = await call('GET', `/shipments/${orderId}`).catch(() => undefined);
     if (shipment && shipment.awb && !announced) {
