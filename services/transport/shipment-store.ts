@@ -173,6 +173,9 @@ export function createShipmentStore(db: Db) {
       return db.shipment.findFirst({ where: { OR: [{ tracking_number: awb }, { reference }, ...byId] } });
     },
 
+    /** Whether a carrier event was recorded already (the workflow took it): a redelivery need not signal again. */
+    hasEvent: async (eventId: string) => (await db.trackingEvent.count({ where: { event_id: eventId } })) > 0,
+
     /** A shopper's own order's shipment; anyone else's is answered like a missing one. */
     async getOwnByOrder(orderId: string, userId: string) {
       const s = await db.shipment.findFirst({ where: { order_id: orderId, user_id: userId } });

@@ -12,7 +12,7 @@ import type { ShipmentStore } from './shipment-store';
 export type IntakeOutcome = 'delivered' | 'unknown_shipment' | 'shipment_closed';
 
 export interface TrackingIntakeDeps {
-  shipments: Pick<ShipmentStore, 'findForEvent'>;
+  shipments: Pick<ShipmentStore, 'findForEvent' | 'hasEvent'>;
   shipmentWorkflows: Pick<ShipmentClient, 'deliverEvent'>;
 }
 
@@ -22,6 +22,9 @@ export function receiveCarrierEvent(deps: TrackingIntakeDeps) {
     // Not ours (another shop's parcel, or a booking whose shipment is gone): nothing will ever
     // take it, so retrying would only loop; it is acknowledged and dropped.
     if (!shipment) return 'unknown_shipment';
+    // Recorded means the workflow already took it: a carrier's retry (or a replayed stream) need
+    // not grow the workflow's history with another signal. In-flight duplicates the workflow dedupes.
+    if (await deps.shipments.hasEvent(event.event_id)) return 'delivered';
     const { seq: _seq, ...signal } = event;
     try {
       await deps.shipmentWorkflows.deliverEvent(shipment.order_id, signal);
