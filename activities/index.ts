@@ -1,6 +1,8 @@
 /** Builds every activity from its dependencies, once per worker process. */
 import type { Services } from '../services';
 import { createCheckoutActivities } from './checkout';
+import { createComplaintActivities } from './complaints';
+import { createShipmentActivities } from './shipment';
 import { createPaymentActivities } from './payments';
 import { createPingActivities } from './ping';
 
@@ -9,6 +11,8 @@ export function createActivities(services: Services) {
     ...createPingActivities(),
     ...createCheckoutActivities(services),
     ...createPaymentActivities(services),
+    ...createComplaintActivities(services),
+    ...createShipmentActivities(services),
   };
 }
 

@@ -10,18 +10,26 @@ import type { Deps } from '../platform/deps';
 import type { Logger } from '../platform/logger';
 import { createErrorHandler, errorBody } from './middleware/error-handler';
 import { inputPolicy } from './middleware/input-policy';
+import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
 import { validationHook } from './middleware/validation';
+import { httpMetrics } from '../platform/metrics/http';
+import { metricsHandler } from '../platform/metrics/hono';
 import type { Services } from '../services';
 import { authRoutes } from './auth/routes';
 import { cartRoutes } from './cart/routes';
 import { checkoutRoutes } from './checkout/routes';
 import { notificationRoutes } from './notifications/routes';
 import { orderRoutes } from './orders/routes';
+import { complaintRoutes } from './complaints/routes';
+import { complaintAdminRoutes } from './complaints/admin-routes';
 import { paymentRoutes } from './payments/routes';
 import { reconciliationRoutes } from './payments/reconciliation-routes';
 import { operationsRoutes } from './operations/routes';
 import { shippingRoutes } from './shipping/routes';
+import { shipmentAdminRoutes } from './shipping/admin-routes';
+import { shipmentRoutes } from './shipping/shipment-routes';
+import { shipmentWebhookRoute } from './shipping/webhook-route';
 import type { AppEnv } from './context';
 import { healthRoutes } from './health/routes';
 import { inventoryRoutes } from './inventory/routes';
@@ -37,7 +45,9 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export function createApp(deps: Deps, services: Services, logger: Logger) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+  app.use('*', httpMetrics()); // first: it times and counts every answer, errors included
   app.use('*', requestId());
+  app.use('*', requestContext()); // log lines and error bodies of this request carry its id
   app.use('*', securityHeaders());
   app.use(
     '*',
@@ -51,6 +61,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.route('/', healthRoutes(deps));
+  app.get('/metrics', metricsHandler());
   app.route('/', authRoutes(services, deps.redis, deps.config.rateLimits));
   app.route('/', userRoutes(services));
   const recommendations = createRecommendationApi(deps, services, logger);
@@ -60,8 +71,13 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', inventoryRoutes(services, deps.config.auth.internalJwtSecret));
   app.route('/', cartRoutes(services));
   app.route('/', shippingRoutes());
+  app.route('/', shipmentWebhookRoute(services, deps.config.carrier));
+  app.route('/', shipmentRoutes(services));
+  app.route('/', shipmentAdminRoutes(services));
   app.route('/', checkoutRoutes(services, !deps.config.isProduction));
   app.route('/', orderRoutes(services));
+  app.route('/', complaintRoutes(services));
+  app.route('/', complaintAdminRoutes(services));
   app.route('/', notificationRoutes(services));
   app.route('/', paymentRoutes(services, deps.config.payments));
   app.route('/', reconciliationRoutes(services));

@@ -10,6 +10,8 @@ const DEV_INTERNAL_JWT_SECRET = 'pasar-local-development-internal-secret-change-
 const DEV_ADMIN_PASSWORD = 'pasar-admin-local-only';
 const DEV_WEBHOOK_SECRET = 'whsec_pasar_local_development_only';
 const DEV_GATEWAY_API_KEY = 'sk_test_pasar_local_development_only';
+const DEV_CARRIER_API_KEY = 'carrier_test_pasar_local_development_only';
+const DEV_CARRIER_WEBHOOK_SECRET = 'carrier_whsec_pasar_local_development_only';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -91,6 +93,12 @@ const RawEnv = z.object({
   RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   CHECKOUT_MAX_UNPAID_ORDERS: z.coerce.number().int().min(1).max(100).default(3),
   CHECKOUT_MAX_UNPAID_UNITS_PER_PRODUCT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Flash-sale admission gate (services/catalog/admission.ts); `off` starts a saga for every checkout. */
+  CHECKOUT_ADMISSION: z.enum(['on', 'off']).default('on'),
+  ADMISSION_TICKET_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  ADMISSION_STOCK_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** How long a catalog list page stays cached (every product or stock write invalidates); 0 = off. */
+  PRODUCT_LIST_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   DEPENDENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   /** Outgoing mail: any SMTP server (Mailpit locally). Credentials only if the server wants them. */
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -104,10 +112,100 @@ const RawEnv = z.object({
    * one whose send was never recorded; `off` disables the check. Production has no default.
    */
   MAILPIT_API_URL: z.union([z.string().url(), z.literal('off')]).optional(),
+  /** The carrier (simulators/carrier locally): its partner API, key and webhook secret. */
+  CARRIER_PORT: port(4020),
+  CARRIER_URL: z.string().url().optional(),
+  CARRIER_API_KEY: z.string().min(16).default(DEV_CARRIER_API_KEY),
+  CARRIER_WEBHOOK_SECRET: z.string().min(16).default(DEV_CARRIER_WEBHOOK_SECRET),
+  CARRIER_WEBHOOK_URL: z.string().url().optional(),
+  /** Simulator only: seconds of parcel journey per real second (3600: an hour's step takes a second). */
+  CARRIER_SPEED: z.coerce.number().positive().max(10_000_000).default(3600),
+  /** Simulator only: its bookings and event log (set by the stack); unset: in memory. */
+  CARRIER_STATE_FILE: z.string().min(1).optional(),
+  CARRIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Shipment workflow deadlines (durable timers): seconds, so tests can run them in seconds. */
+  SHIPMENT_PICKUP_SLA_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(2 * 86_400),
+  SHIPMENT_STUCK_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(3 * 86_400),
+  SHIPMENT_LOST_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(90 * 86_400)
+    .default(14 * 86_400),
+  SHIPMENT_COMPLETION_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(90 * 86_400)
+    .default(3 * 86_400),
+  /** How the carrier sends a booking's tracking events: the live push, or signed webhooks. */
+  SHIPMENT_DELIVERY: z.enum(['websocket', 'webhook']).default('websocket'),
+  /** Test/demo: an address label `carrier:<scenario>` picks the simulator's scenario; never in production. */
+  SHIPMENT_TEST_SCENARIOS: z.enum(['on', 'off']).optional(),
+  /** Test/demo only: the carrier simulator's milliseconds per journey step for our bookings (unset: its own speed). */
+  SHIPMENT_CARRIER_STEP_MS: z.coerce.number().int().min(1).max(3_600_000).optional(),
+  /** Complaint deadlines (durable timers), in seconds so tests and the demo run them in seconds. */
+  COMPLAINT_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(90 * 86_400)
+    .default(2 * 86_400),
+  COMPLAINT_SELLER_ANSWER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(2 * 86_400),
+  COMPLAINT_RETURN_SHIP_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(3 * 86_400),
+  COMPLAINT_INSPECTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(2 * 86_400),
+  COMPLAINT_OFFER_RESPONSE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(86_400),
+  COMPLAINT_ESCALATION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(2 * 86_400),
   // Probe ports of the processes that serve no HTTP of their own (bound on API_HOST).
   WORKER_HEALTH_PORT: port(3001),
   RELAY_HEALTH_PORT: port(3002),
   CONSUMERS_HEALTH_PORT: port(3003),
+  CARRIER_LINK_HEALTH_PORT: port(3004),
+  // Metrics: the Temporal SDK's own Prometheus exporter in the worker, and the stack's Prometheus.
+  WORKER_TEMPORAL_METRICS_PORT: port(9464),
+  PROMETHEUS_PORT: port(9090),
+  PROMETHEUS_URL: z.string().url().optional(),
+  /** Traces: OpenTelemetry spans of every process, exported to Zipkin (scripts/stack/zipkin.sh). */
+  TRACING: z.enum(['on', 'off']).default('on'),
+  ZIPKIN_PORT: port(9411),
+  ZIPKIN_URL: z.string().url().optional(),
+  /** Names this process in Zipkin; by default `pasar-<entry file>` (pasar-api, pasar-temporal-worker...). */
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -133,6 +231,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ['ADMIN_PASSWORD', e.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD],
       ['PAYMENT_WEBHOOK_SECRET', e.PAYMENT_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET],
       ['PAYMENT_GATEWAY_API_KEY', e.PAYMENT_GATEWAY_API_KEY === DEV_GATEWAY_API_KEY],
+      ['CARRIER_API_KEY', e.CARRIER_API_KEY === DEV_CARRIER_API_KEY],
+      ['CARRIER_WEBHOOK_SECRET', e.CARRIER_WEBHOOK_SECRET === DEV_CARRIER_WEBHOOK_SECRET],
     ];
     const offending = defaults.filter(([, isDefault]) => isDefault).map(([name]) => name);
     if (offending.length > 0) {
@@ -204,10 +304,50 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         graceSeconds: e.RECONCILE_GRACE_SECONDS,
       },
     },
+    /** The carrier's partner API (booking, push stream) and the simulator's own settings. */
+    carrier: {
+      port: e.CARRIER_PORT,
+      url: e.CARRIER_URL ?? `http://127.0.0.1:${e.CARRIER_PORT}`,
+      apiKey: e.CARRIER_API_KEY,
+      webhookSecret: e.CARRIER_WEBHOOK_SECRET,
+      /** Where the carrier posts signed tracking events for webhook bookings: this API's route. */
+      webhookUrl: e.CARRIER_WEBHOOK_URL ?? `http://127.0.0.1:${e.API_PORT}/shipments/webhook`,
+      speed: e.CARRIER_SPEED,
+      stateFile: e.CARRIER_STATE_FILE,
+      timeoutMs: e.CARRIER_TIMEOUT_MS,
+    },
+    /** The shipment workflow's deadlines and how it asks the carrier for tracking events. */
+    shipments: {
+      pickupSlaSeconds: e.SHIPMENT_PICKUP_SLA_SECONDS,
+      stuckAfterSeconds: e.SHIPMENT_STUCK_AFTER_SECONDS,
+      lostAfterSeconds: e.SHIPMENT_LOST_AFTER_SECONDS,
+      completionWindowSeconds: e.SHIPMENT_COMPLETION_WINDOW_SECONDS,
+      delivery: e.SHIPMENT_DELIVERY,
+      testScenarios: (e.SHIPMENT_TEST_SCENARIOS ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+      carrierStepMs: e.NODE_ENV === 'production' ? undefined : e.SHIPMENT_CARRIER_STEP_MS,
+    },
+    /** Complaints: how long after delivery one may be opened, and each state's deadline. */
+    complaints: {
+      windowSeconds: e.COMPLAINT_WINDOW_SECONDS,
+      deadlines: {
+        sellerAnswerSeconds: e.COMPLAINT_SELLER_ANSWER_SECONDS,
+        returnShipSeconds: e.COMPLAINT_RETURN_SHIP_SECONDS,
+        inspectionSeconds: e.COMPLAINT_INSPECTION_SECONDS,
+        offerResponseSeconds: e.COMPLAINT_OFFER_RESPONSE_SECONDS,
+        escalationSeconds: e.COMPLAINT_ESCALATION_SECONDS,
+      },
+    },
     /** Anti-hoarding: what one shopper may hold in unpaid checkouts at once. */
     checkout: {
       maxUnpaidOrders: e.CHECKOUT_MAX_UNPAID_ORDERS,
       maxUnpaidUnitsPerProduct: e.CHECKOUT_MAX_UNPAID_UNITS_PER_PRODUCT,
+    },
+    catalog: { listCacheSeconds: e.PRODUCT_LIST_CACHE_SECONDS },
+    /** Refuses a checkout whose units are all held before its saga starts; Postgres still decides. */
+    admission: {
+      enabled: e.CHECKOUT_ADMISSION === 'on',
+      ticketTtlSeconds: e.ADMISSION_TICKET_TTL_SECONDS,
+      stockTtlSeconds: e.ADMISSION_STOCK_TTL_SECONDS,
     },
     rateLimits: {
       windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
@@ -232,6 +372,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workerPort: e.WORKER_HEALTH_PORT,
       relayPort: e.RELAY_HEALTH_PORT,
       consumersPort: e.CONSUMERS_HEALTH_PORT,
+      carrierLinkPort: e.CARRIER_LINK_HEALTH_PORT,
+    },
+    /** Prometheus: where the worker's Temporal SDK metrics bind (on API_HOST), and the server that scrapes. */
+    metrics: {
+      temporalPort: e.WORKER_TEMPORAL_METRICS_PORT,
+      prometheusUrl: e.PROMETHEUS_URL ?? `http://127.0.0.1:${e.PROMETHEUS_PORT}`,
+    },
+    /** OpenTelemetry: whether spans are recorded, where they go, and this process's service name. */
+    tracing: {
+      enabled: e.TRACING === 'on',
+      zipkinUrl: e.ZIPKIN_URL ?? `http://127.0.0.1:${e.ZIPKIN_PORT}/api/v2/spans`,
+      serviceName: e.OTEL_SERVICE_NAME,
     },
   };
 }

@@ -5,13 +5,7 @@
 import { GatewayUnavailableError } from '../services/payments/gateway';
 
 export type Dependency =
-  | 'postgres'
-  | 'redis'
-  | 'kafka'
-  | 'temporal'
-  | 'elasticsearch'
-  | 'clickhouse'
-  | 'payment-gateway';
+  'postgres' | 'redis' | 'kafka' | 'temporal' | 'elasticsearch' | 'clickhouse' | 'payment-gateway';
 
 /** Thrown by analytics reads when ClickHouse is unreachable or refusing work (services/analytics/outage.ts). */
 export class ClickHouseUnavailableError extends Error {

@@ -49,6 +49,39 @@ const orderChange = <S extends 'paid' | 'cancelled' | 'refunded'>(status: S) =>
     items: z.array(orderLine).optional(),
   });
 
+/** An order moving through fulfilment (workflows/shipment.ts drives it), with its shipment. */
+const orderProgress = <S extends 'processing' | 'shipped' | 'delivered' | 'returned' | 'completed'>(status: S) =>
+  z.object({
+    order_id: uuid,
+    order_number: z.string().min(1),
+    user_id: uuid,
+    status: z.literal(status),
+    shipment_id: uuid.nullable(),
+  });
+
+export const SHIPMENT_STATUSES = [
+  'pending',
+  'booked',
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivered',
+  'returned',
+  'cancelled',
+] as const;
+
+/** A shipment's state after the change, with the booking it holds now. */
+const shipmentChange = z.object({
+  shipment_id: uuid,
+  order_id: uuid,
+  status: oneOf(SHIPMENT_STATUSES),
+  carrier: z.string().nullable(),
+  awb: z.string().nullable(),
+  /** The carrier's tracking status that moved it (null for the shop's own changes). */
+  tracking_status: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
 const paymentChange = z.object({
   order_id: uuid,
   transaction_id: uuid,
@@ -57,6 +90,39 @@ const paymentChange = z.object({
   gateway_event_id: z.string().min(1),
   /** The gateway's failure reason on payment.failed; null otherwise. */
   reason: z.string().nullable(),
+  /** On payment.refunded of one refund (full or partial): that refund; `amount` is then what it returned. */
+  refund_id: uuid.optional(),
+  /** What has been refunded of this payment so far, this refund included. */
+  refunded_total: money.optional(),
+});
+
+export const COMPLAINT_STATES = [
+  'awaiting_seller',
+  'offer_pending',
+  'escalated',
+  'awaiting_return',
+  'return_in_transit',
+  'inspecting',
+  'resolving',
+  'resolved',
+  'withdrawn',
+  'closed',
+] as const;
+
+/** A complaint case after the change (workflows/complaint.ts drives it). */
+const complaintChange = z.object({
+  complaint_id: uuid,
+  order_id: uuid,
+  user_id: uuid,
+  state: oneOf(COMPLAINT_STATES),
+  reason: z.string().min(1),
+  /** When the state's timer fires; null in a state without one. */
+  deadline_at: isoTime.nullable(),
+  /** What moved it: `seller:reject`, `deadline:awaiting_seller`, `buyer:withdraw`, `opened`... */
+  cause: z.string().min(1),
+  /** How it ended (refunded, partially_refunded, rejected, withdrawn, closed); null while open. */
+  outcome: z.string().nullable(),
+  refunded_amount: money,
 });
 
 interface CatalogEntry<S extends z.ZodType = z.ZodType> {
@@ -121,6 +187,16 @@ export const EVENT_CATALOG = {
   'order.paid': entry(TOPICS.orders, orderChange('paid')),
   'order.cancelled': entry(TOPICS.orders, orderChange('cancelled')),
   'order.refunded': entry(TOPICS.orders, orderChange('refunded')),
+  'order.processing': entry(TOPICS.orders, orderProgress('processing')),
+  'order.shipped': entry(TOPICS.orders, orderProgress('shipped')),
+  'order.delivered': entry(TOPICS.orders, orderProgress('delivered')),
+  'order.returned': entry(TOPICS.orders, orderProgress('returned')),
+  'order.completed': entry(TOPICS.orders, orderProgress('completed')),
+  /** A carrier booked the parcel (again, after a rebooking): the AWB it goes by. */
+  'shipment.created': entry(TOPICS.shipments, shipmentChange),
+  'shipment.status_changed': entry(TOPICS.shipments, shipmentChange),
+  /** No tracking event for too long: operators look (GET /admin/shipments/stuck). */
+  'shipment.stuck': entry(TOPICS.shipments, shipmentChange),
   /** A signed-in shopper opened a product page; published by the API directly, at most once. */
   'product.viewed': entry(TOPICS.views, z.object({ user_id: uuid, product_id: uuid, viewed_at: isoTime })),
   /** A product's first add to a shopper's cart; published by the API directly, at most once (services/analytics/cart-events.ts). */
@@ -131,6 +207,9 @@ export const EVENT_CATALOG = {
   'payment.succeeded': entry(TOPICS.payments, paymentChange),
   'payment.failed': entry(TOPICS.payments, paymentChange),
   'payment.refunded': entry(TOPICS.payments, paymentChange),
+  'complaint.opened': entry(TOPICS.complaints, complaintChange),
+  'complaint.state_changed': entry(TOPICS.complaints, complaintChange),
+  'complaint.resolved': entry(TOPICS.complaints, complaintChange),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type EventCatalog = typeof EVENT_CATALOG;

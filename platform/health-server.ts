@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Readiness } from './health';
 import type { Logger } from './logger';
+import { serveMetrics } from './metrics/node-http';
 
 export interface HealthServerOptions {
   host: string;
@@ -25,6 +26,7 @@ export function startHealthServer({ host, port, logger, readiness }: HealthServe
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET') return reply(405, { error: { code: 'method_not_allowed', message: 'GET only' } });
     if (path === '/healthz') return reply(200, { status: 'ok' });
+    if (path === '/metrics') return serveMetrics(res);
     if (path === '/readyz') {
       readiness().then(
         (r) => reply(r.status === 'ready' ? 200 : 503, r),

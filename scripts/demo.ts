@@ -149,7 +149,10 @@ async function main() {
   throw new Error('the order did not settle within 5 minutes');
 }
 
-main().catch((err) => {
-  console.error(`\ndemo failed: ${(err as Error).message}\nIs the shop running? (npm start)`);
-  process.exit(1);
-});
+// `--complaint` tells the other story: a complaint walked to its automatic refund (scripts/demo-complaint.ts runs itself).
+if (args.includes('--complaint')) await import('./demo-complaint');
+else
+  main().catch((err) => {
+    console.error(`\ndemo failed: ${(err as Error).message}\nIs the shop running? (npm start)`);
+    process.exit(1);
+  });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm start`: the whole shop on this machine. Stack up, migrations applied, admin and demo
-# catalog seeded, then the API, the Temporal worker, the outbox relay and the Kafka consumers
-# (search, recommendations...) in the foreground
+# catalog seeded, then the API, the Temporal worker, the outbox relay, the Kafka consumers
+# (search, recommendations, shipments...) and the carrier link in the foreground
 # (Ctrl-C stops them; the stack keeps running until `npm run stack:down`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,7 @@ trap cleanup INT TERM EXIT
 node --import tsx workers/temporal-worker.ts & pids+=($!)
 node --import tsx workers/outbox-relay.ts & pids+=($!)
 node --import tsx workers/consumers.ts & pids+=($!)
+node --import tsx workers/carrier-link.ts & pids+=($!)
 node --import tsx workers/api.ts & pids+=($!)
 
 for _ in $(seq 1 60); do
@@ -38,12 +39,15 @@ cat <<URLS
   Temporal Web UI   http://127.0.0.1:$TEMPORAL_UI_PORT
   Operator dashboard http://$API_HOST:$API_PORT/dashboard   (admin sign-in)
   Payment gateway   http://127.0.0.1:${PAYMENT_GATEWAY_PORT:-4010}   (simulator; deliveries: /_sim/deliveries)
+  Carrier           http://127.0.0.1:${CARRIER_PORT:-4020}   (courier simulator; link probes http://$API_HOST:${CARRIER_LINK_HEALTH_PORT:-3004}/readyz)
+  Traces (Zipkin)   http://127.0.0.1:${ZIPKIN_PORT:-9411}   (search pasar.request_id=<X-Request-Id>)
+  Metrics           http://127.0.0.1:${PROMETHEUS_PORT:-9090}   (Prometheus: /alerts, /targets; every process serves /metrics)
   Mail (Mailpit)    SMTP 127.0.0.1:${MAILPIT_SMTP_PORT:-1025}, API http://127.0.0.1:${MAILPIT_API_PORT:-8025}/api/v1/messages
   Stack status      npm run stack:status    (logs: npm run stack:logs -- <component>)
 
   Admin account     printed by [seed] above (local default password: README, "Try it")
 
-  Ctrl-C stops the API, worker, relay and consumers; npm run stack:down stops the stack.
+  Ctrl-C stops the API, worker, relay, consumers and carrier link; npm run stack:down stops the stack.
 
 URLS
 wait -n "${pids[@]}"

@@ -4,12 +4,18 @@ import type { Logger } from '../platform/logger';
 import { createOtpService } from './auth/otp';
 import { createAuthService } from './auth/store';
 import { createTokenService } from './auth/tokens';
+import { createAdmissionGate } from './catalog/admission';
 import { createInventoryStore } from './catalog/inventory';
+import { createListCache } from './catalog/list-cache';
 import { createProductStore } from './catalog/products';
 import { createNotificationStore } from './notifications/store';
 import { createCartStore } from './orders/cart';
 import { createCartEventPublisher } from './analytics/cart-events';
+import { createCheckoutAdmission } from './orders/checkout-admission';
 import { createCheckoutClient } from './orders/checkout-client';
+import { createComplaintCases } from './orders/complaint-cases';
+import { createComplaintStore } from './orders/complaints';
+import { createFulfilmentStore } from './orders/fulfilment';
 import { createOrderStore } from './orders/store';
 import { createStuckWorkReport } from './orders/stuck-work';
 import { createSimulatorGateway } from './payments/gateway';
@@ -17,13 +23,21 @@ import { createReconciler } from './payments/reconcile';
 import { createPaymentSettlement } from './payments/settlement';
 import { createPaymentStore } from './payments/store';
 import { createUserStore } from './users/store';
+import { createCarrierClient } from './transport/carrier-client';
+import { createShipmentStore } from './transport/shipment-store';
+import { createShipmentClient } from './transport/shipment-client';
 
 export function createServices(deps: Deps, logger: Logger) {
   const { db, redis, config } = deps;
   const notifications = createNotificationStore(db);
   const tokens = createTokenService(redis, config.auth);
   const otp = createOtpService(redis, notifications);
-  const products = createProductStore(db, redis, logger);
+  const products = createProductStore(
+    db,
+    redis,
+    logger,
+    createListCache(redis, logger, config.catalog.listCacheSeconds),
+  );
   const gateway = createSimulatorGateway(
     config.payments.gatewayUrl,
     config.payments.gatewayApiKey,
@@ -31,7 +45,15 @@ export function createServices(deps: Deps, logger: Logger) {
   );
   const orders = createOrderStore(db, config.checkout);
   const cartEvents = createCartEventPublisher(deps.kafka, logger.child({ component: 'cart-events' }));
-  const checkout = createCheckoutClient(deps.temporal.client, config);
+  const admission = createAdmissionGate(db, redis, logger.child({ component: 'admission' }), {
+    ...config.admission,
+    maxInFlightPerShopper: config.checkout.maxUnpaidOrders,
+  });
+  const checkout = createCheckoutClient(
+    deps.temporal.client,
+    config,
+    createCheckoutAdmission(redis, admission, logger.child({ component: 'admission' })),
+  );
   const payments = createPaymentStore(db, gateway, config.payments.webhookUrl);
   const settlement = createPaymentSettlement({ payments, orders, checkout }, logger);
   return {
@@ -41,11 +63,28 @@ export function createServices(deps: Deps, logger: Logger) {
     auth: createAuthService(db, tokens, otp, notifications),
     users: createUserStore(db, config.users),
     products,
-    inventory: createInventoryStore(db, redis, logger),
+    inventory: createInventoryStore(db, redis, logger, config.admission.stockTtlSeconds),
+    admission,
     cart: createCartStore(redis, products, cartEvents.record),
     cartEvents,
     orders,
     checkout,
+    complaints: createComplaintStore(db, config.complaints.windowSeconds),
+    complaintCases: createComplaintCases(deps.temporal.client, config),
+    // Transport: shipments, the order's fulfilment moves, the carrier's partner API.
+    shipments: createShipmentStore(db),
+    shipmentWorkflows: createShipmentClient(deps.temporal.client),
+    fulfilment: createFulfilmentStore(db),
+    shipmentSettings: {
+      delivery: config.shipments.delivery,
+      testScenarios: config.shipments.testScenarios,
+      stepMs: config.shipments.carrierStepMs,
+    },
+    carrier: createCarrierClient({
+      baseUrl: config.carrier.url,
+      apiKey: config.carrier.apiKey,
+      timeoutMs: config.carrier.timeoutMs,
+    }),
     payments,
     settlement,
     stuckWork: createStuckWorkReport(db, deps.temporal.client),

@@ -1,4 +1,5 @@
 /** Process entry: the HTTP API. Drains in-flight requests and closes connections on SIGTERM. */
+import '../platform/telemetry/register'; // first: tracing patches the clients the imports below load
 import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
 import { getConfig } from '../platform/config';

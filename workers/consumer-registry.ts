@@ -11,6 +11,7 @@ import { createAnalyticsConsumer } from '../services/analytics/consumer';
 import { createNotificationConsumer } from '../services/notifications/consumer';
 import { createRecommendationConsumer } from '../services/recommendations/consumer';
 import { createSearchConsumer } from '../services/search/consumer';
+import { createShipmentStarter } from '../services/transport/shipment-starter';
 
 export interface RegisteredConsumer {
   name: string;
@@ -29,6 +30,8 @@ export const REGISTERED_CONSUMERS: RegisteredConsumer[] = [
   { name: 'analytics', create: (deps, logger) => createAnalyticsConsumer(deps, logger), uses: ['clickhouse'] },
   // Not the mail server: a mail outage is waited out by its sender, the consumer stays ready.
   { name: 'notifications', create: (deps, logger) => createNotificationConsumer(deps, logger), uses: ['postgres'] },
+  // Starts one shipment workflow per paid order (REJECT_DUPLICATE: a redelivery starts nothing).
+  { name: 'shipments', create: (deps, logger) => createShipmentStarter(deps, logger), uses: ['temporal'] },
 ];
 
 /** The registered consumers, or only those named (`workers/consumers.ts search`). */

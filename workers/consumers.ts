@@ -5,12 +5,14 @@
  * CONSUMERS_HEALTH_PORT: ready when Kafka and what the consumers use answer and every consumer
  * has joined its group. SIGTERM finishes the messages in hand, commits and exits 0.
  */
+import '../platform/telemetry/register'; // first: tracing patches the clients the imports below load
 import { getConfig } from '../platform/config';
 import { closeDeps, createDeps } from '../platform/deps';
 import { checkReadiness } from '../platform/health';
 import { startHealthServer } from '../platform/health-server';
 import { runConsumer } from '../platform/kafka/consumer';
 import { createLogger } from '../platform/logger';
+import { registerConsumerMetrics } from '../platform/metrics/consumers';
 import { dependenciesOf, selectConsumers } from './consumer-registry';
 
 const config = getConfig();
@@ -18,6 +20,7 @@ const logger = createLogger(config.logLevel, 'consumers');
 const registered = selectConsumers(process.argv.slice(2));
 const deps = createDeps(config);
 const running = registered.map((r) => runConsumer(deps.kafka, r.create(deps, logger), { logger }));
+const consumerMetrics = registerConsumerMetrics(deps.kafka, running);
 const health = startHealthServer({
   host: config.health.host,
   port: config.health.consumersPort,
@@ -36,6 +39,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     logger.info({ signal }, 'stopping consumers');
     health.close();
     await Promise.all(running.map((c) => c.stop()));
+    await consumerMetrics.close();
     await closeDeps(deps);
     logger.info('consumers stopped');
     process.exit(0);

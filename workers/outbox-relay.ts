@@ -3,6 +3,7 @@
  * active (it holds the relay's advisory lock), the others wait as hot standbys. Serves /healthz
  * and /readyz (Postgres and Kafka, plus its role) on RELAY_HEALTH_PORT for Kubernetes probes.
  */
+import '../platform/telemetry/register'; // first: tracing patches the clients the imports below load
 import { getConfig } from '../platform/config';
 import { closeDeps, createDeps } from '../platform/deps';
 import { checkReadiness, PROCESS_DEPENDENCIES } from '../platform/health';

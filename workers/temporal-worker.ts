@@ -2,17 +2,21 @@
  * Process entry: the Temporal worker for every workflow and activity. Stops cleanly on SIGTERM.
  * Serves /healthz and /readyz (Postgres, Redis, Temporal) on WORKER_HEALTH_PORT for Kubernetes.
  */
+import '../platform/telemetry/register'; // first: tracing patches the clients the imports below load
 import { getConfig } from '../platform/config';
 import { closeDeps, createDeps } from '../platform/deps';
 import { checkReadiness, PROCESS_DEPENDENCIES } from '../platform/health';
 import { startHealthServer } from '../platform/health-server';
 import { createLogger } from '../platform/logger';
+import { registerStuckWorkMetrics } from '../platform/metrics/stuck-work';
+import { createStuckWorkReport, stuckThresholds } from '../services/orders/stuck-work';
 import { ensureReconcileSchedule } from '../services/payments/schedule';
-import { createWorker } from './worker';
+import { createWorker, prebuiltWorkflowBundle } from './worker';
 
 const config = getConfig();
 const logger = createLogger(config.logLevel, 'worker');
 const deps = createDeps(config);
+registerStuckWorkMetrics(createStuckWorkReport(deps.db, deps.temporal.client), stuckThresholds(config));
 let state = 'starting';
 const health = startHealthServer({
   host: config.health.host,
@@ -22,7 +26,11 @@ const health = startHealthServer({
 });
 
 try {
-  const { worker, connection } = await createWorker(deps);
+  const workflowBundlePath = prebuiltWorkflowBundle(import.meta.url);
+  const { worker, connection } = await createWorker(deps, {
+    workflowBundlePath,
+    metricsBindAddress: `${config.health.host}:${config.metrics.temporalPort}`,
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down worker');
@@ -34,7 +42,14 @@ try {
     config.temporal.taskQueue,
     config.payments.reconcile.intervalSeconds,
   );
-  logger.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker polling');
+  logger.info(
+    {
+      taskQueue: config.temporal.taskQueue,
+      address: config.temporal.address,
+      workflowBundle: workflowBundlePath ?? 'bundled at start',
+    },
+    'worker polling',
+  );
   state = 'polling';
   await worker.run();
   state = 'stopped';

@@ -1,26 +1,56 @@
 /** Builds the Temporal worker: the bundled workflows plus activities created from real deps. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities';
 import type { Deps } from '../platform/deps';
 import { createLogger } from '../platform/logger';
+import { temporalPrometheusTelemetry } from '../platform/metrics/temporal-runtime';
+import { temporalWorkerPlugins } from '../platform/telemetry/temporal';
+import { activeTracing } from '../platform/telemetry/tracing';
 import { createServices } from '../services';
 
 export const WORKFLOWS_PATH = path.resolve(process.cwd(), 'workflows/index.ts');
+/**
+ * Workflow interceptor modules of our own baked into the prebuilt bundle by `npm run build` (the SDK
+ * ignores `interceptors.workflowModules` when given a bundle); the build adds OpenTelemetry's itself.
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES: string[] = [];
+/** The prebuilt workflow bundle, written by `npm run build` beside the compiled entry points' directory. */
+export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
+
+/**
+ * The prebuilt bundle for an entry point compiled to dist/workers/ (`import.meta.url` of the
+ * entry), or undefined: run as TypeScript, the worker bundles workflows/ at start, so tests and
+ * `npm start` always run the workflow code in the tree, never a stale build.
+ */
+export function prebuiltWorkflowBundle(entryUrl: string): string | undefined {
+  const entry = new URL(entryUrl).pathname;
+  if (!entry.endsWith('.js')) return undefined;
+  const codePath = path.resolve(path.dirname(entry), '..', WORKFLOW_BUNDLE_FILE);
+  return existsSync(codePath) ? codePath : undefined;
+}
 
 export interface WorkerOptions {
   taskQueue?: string;
   workflowsPath?: string;
+  /** A bundle from `npm run build` (see prebuiltWorkflowBundle); workflowsPath is then unused. */
+  workflowBundlePath?: string;
   /** Replaces some activities: fault-injection tests make one step fail for good. */
   overrideActivities?: (real: Activities) => Partial<Activities>;
+  /** `host:port` for the SDK's Prometheus metrics; only the worker process sets it (one runtime per process). */
+  metricsBindAddress?: string;
 }
 
 const TEMPORAL_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
 
 /** The SDK's runtime logger is process-wide and can be set only before the first worker exists. */
-function installRuntimeLogger(level: string) {
+function installRuntimeLogger(level: string, metricsBindAddress?: string) {
   try {
-    Runtime.install({ logger: new DefaultLogger(TEMPORAL_LEVELS[level] ?? 'ERROR') });
+    Runtime.install({
+      logger: new DefaultLogger(TEMPORAL_LEVELS[level] ?? 'ERROR'),
+      ...(metricsBindAddress ? { telemetryOptions: temporalPrometheusTelemetry(metricsBindAddress) } : {}),
+    });
   } catch {
     // Already installed by an earlier worker in this process.
   }
@@ -28,13 +58,21 @@ function installRuntimeLogger(level: string) {
 
 export async function createWorker(deps: Deps, options: WorkerOptions = {}) {
   const { config } = deps;
-  installRuntimeLogger(config.logLevel);
+  installRuntimeLogger(config.logLevel, options.metricsBindAddress);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
-    workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,
+    plugins: temporalWorkerPlugins(),
+    ...(options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : { workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH }),
+    // The prebuilt bundle always carries OpenTelemetry's workflow interceptors; with tracing off
+    // nothing registers the sink they hand spans to, and each span would log an error.
+    ...(options.workflowBundlePath && !activeTracing()
+      ? { sinks: { exporter: { export: { fn: () => undefined } } } }
+      : {}),
     activities: withOverrides(
       createActivities(createServices(deps, createLogger(config.logLevel, 'activities'))),
       options.overrideActivities,

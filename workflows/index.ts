@@ -3,3 +3,5 @@ export { checkoutWorkflow } from './checkout';
 export { pingWorkflow } from './ping';
 export { refundOrderWorkflow } from './refund';
 export { reconcilePaymentsWorkflow } from './reconcile';
+export { shipmentWorkflow } from './shipment';
+export { complaintWorkflow } from './complaint';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The local stack: PostgreSQL, Redis, ClickHouse, Kafka, Elasticsearch, Temporal (+ Web UI),
-# the payment-gateway simulator and Mailpit (the mail server).
+# the payment-gateway and carrier simulators and Mailpit (the mail server).
 #   stack.sh up [component...]      install what is missing, start, wait until each answers
 #   stack.sh down [component...]    stop (all of them by default)
 #   stack.sh status                 one line per component; exit 1 if any is unhealthy
@@ -9,14 +9,16 @@ set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=/dev/null
 source "$here/lib.sh"
-COMPONENTS=(postgres redis clickhouse kafka elasticsearch temporal gateway mailpit)
+COMPONENTS=(postgres redis clickhouse kafka elasticsearch temporal gateway mailpit zipkin carrier prometheus)
 for c in "${COMPONENTS[@]}"; do source "$here/$c.sh"; done
 
 port_of() {
   case $1 in
     postgres) echo "$POSTGRES_PORT" ;; redis) echo "$REDIS_PORT" ;; clickhouse) echo "$CLICKHOUSE_HTTP_PORT" ;;
     kafka) echo "$KAFKA_PORT" ;; elasticsearch) echo "$ELASTICSEARCH_PORT" ;; temporal) echo "$TEMPORAL_PORT (UI $TEMPORAL_UI_PORT)" ;;
-    gateway) echo "$PAYMENT_GATEWAY_PORT" ;; mailpit) echo "$MAILPIT_SMTP_PORT (API $MAILPIT_API_PORT)" ;;
+    gateway) echo "$PAYMENT_GATEWAY_PORT" ;; zipkin) echo "$ZIPKIN_PORT" ;; mailpit) echo "$MAILPIT_SMTP_PORT (API $MAILPIT_API_PORT)" ;;
+    carrier) echo "$CARRIER_PORT" ;;
+    prometheus) echo "$PROMETHEUS_PORT" ;;
   esac
 }
 

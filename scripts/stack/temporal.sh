@@ -25,8 +25,10 @@ temporal_start() {
   # WAL with synchronous=normal: one fsync per checkpoint instead of per commit (a flash sale
   # settled 22% faster); a crash of the process loses nothing, a power cut may lose the last commits.
   spawn temporal "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
-    --ui-port "$TEMPORAL_UI_PORT" --db-filename "$TEMPORAL_DIR/temporal.db" --log-level warn \
+    --ui-port "$TEMPORAL_UI_PORT" --metrics-port "$TEMPORAL_METRICS_PORT" --db-filename "$TEMPORAL_DIR/temporal.db" --log-level warn \
     --search-attribute OrderNumber=Keyword --search-attribute UserId=Keyword --search-attribute OrderStatus=Keyword \
+    --search-attribute ShipmentStatus=Keyword --search-attribute AirwayBill=Keyword --search-attribute ShipmentStuck=Bool \
+    --search-attribute ComplaintState=Keyword --search-attribute ComplaintDeadline=Datetime \
     --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal
   wait_healthy temporal 90 temporal_healthy
 }

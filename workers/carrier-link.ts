@@ -1,0 +1,61 @@
+/**
+ * Process entry: the Transport service's connection to the carrier's push stream
+ * (services/transport/carrier-link.ts). Several replicas may run: one holds the stream (an
+ * advisory lock), the others wait as standbys. Each event goes to the shipment's workflow through
+ * the tracking intake. Serves /healthz and /readyz (Postgres, Temporal, the carrier, and the link's
+ * state) on CARRIER_LINK_HEALTH_PORT. SIGTERM lets the event in hand finish, then exits 0.
+ */
+import '../platform/telemetry/register'; // first: tracing patches the clients the imports below load
+import { getConfig } from '../platform/config';
+import { closeDeps, createDeps } from '../platform/deps';
+import { startHealthServer } from '../platform/health-server';
+import { createLogger } from '../platform/logger';
+import { createCarrierClient } from '../services/transport/carrier-client';
+import { createCarrierLink } from '../services/transport/carrier-link';
+import { carrierLinkReadiness } from '../services/transport/carrier-link-readiness';
+import { createShipmentClient } from '../services/transport/shipment-client';
+import { createShipmentStore } from '../services/transport/shipment-store';
+import { receiveCarrierEvent } from '../services/transport/tracking-intake';
+
+const config = getConfig();
+const logger = createLogger(config.logLevel, 'carrier-link');
+const deps = createDeps(config);
+const intake = receiveCarrierEvent({
+  shipments: createShipmentStore(deps.db),
+  shipmentWorkflows: createShipmentClient(deps.temporal.client),
+});
+const link = createCarrierLink({
+  carrierUrl: config.carrier.url,
+  apiKey: config.carrier.apiKey,
+  databaseUrl: config.postgres.url,
+  logger,
+  sink: async (event) => {
+    const outcome = await intake(event);
+    if (outcome === 'unknown_shipment')
+      logger.warn({ awb: event.awb, event_id: event.event_id }, 'carrier event for no shipment of ours; acknowledged');
+  },
+});
+const carrier = createCarrierClient({
+  baseUrl: config.carrier.url,
+  apiKey: config.carrier.apiKey,
+  timeoutMs: config.dependencyTimeoutMs,
+});
+const health = startHealthServer({
+  host: config.health.host,
+  port: config.health.carrierLinkPort,
+  logger,
+  readiness: () => carrierLinkReadiness(deps, carrier, link),
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, async () => {
+    logger.info({ signal }, 'stopping carrier link');
+    health.close();
+    await link.stop();
+    await closeDeps(deps);
+    process.exit(0);
+  });
+}
+
+await link.start();
+logger.info({ carrier: config.carrier.url }, 'carrier link running');
