@@ -6,6 +6,13 @@
 import { adminToken, client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
 import { bandung, checkoutUntilSettled, newProduct, shopperWithCart } from '../support/shop';
+import { complaintBody, deliveredOrder } from '../integration/complaint-support';
+
+/** An error body without its request id, which differs per request by design (it leads to the trace). */
+const sansRequestId = (body: { error?: Record<string, unknown> } | undefined) => {
+  const { request_id: _requestId, ...error } = body?.error ?? {};
+  return { ...body, error };
+};
 
 describe('API1 broken object level authorization', () => {
   const server = useServer({ worker: true });
@@ -82,7 +89,7 @@ describe('API1 broken object level authorization', () => {
     const stolen = await api.get(`/recommendations/user/${a.id}`, b.token);
     const missing = await api.get(`/recommendations/user/${crypto.randomUUID()}`, b.token);
     expect({ status: stolen.status, code: stolen.body?.error?.code }).toEqual({ status: 404, code: 'not_found' });
-    expect(stolen.body).toEqual(missing.body);
+    expect(sansRequestId(stolen.body)).toEqual(sansRequestId(missing.body));
     expect((await api.get(`/recommendations/user/${a.id}`, a.token)).status).toBe(200);
     expect((await api.get(`/recommendations/user/${a.id}`, await adminToken(server()))).status).toBe(200);
   });
@@ -95,8 +102,61 @@ describe('API1 broken object level authorization', () => {
     const stolen = await api.patch(`/notifications/${id}/read`, undefined, b.token);
     const missing = await api.patch(`/notifications/${crypto.randomUUID()}/read`, undefined, b.token);
     expect({ status: stolen.status, code: stolen.body?.error?.code }).toEqual({ status: 404, code: 'not_found' });
-    expect(stolen.body).toEqual(missing.body);
+    expect(sansRequestId(stolen.body)).toEqual(sansRequestId(missing.body));
     expect((await api.get('/notifications', b.token)).body.data.map((n: { id: string }) => n.id)).not.toContain(id);
     expect((await api.get('/notifications', a.token)).body).toMatchObject({ unread: 1, data: [{ id, read: false }] });
+  });
+
+  it("B asking for A's shipment or its tracking gets what a missing one gets (404), never A's parcel", async () => {
+    const productId = await newProduct(api, await adminToken(server()), 5);
+    const a = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const orderId = (await checkoutUntilSettled(api, a.token, a.address_id)).body.order_id as string;
+    // The shipment as the shipment workflow creates it (the store is real; the workflow is not needed here).
+    const shipment = await server().services.shipments.ensure({
+      orderId,
+      orderNumber: 'PSR-API1-SHIP',
+      userId: a.id,
+      workflowId: `shipment-${orderId}`,
+      destination: bandung as unknown as Record<string, unknown>,
+      shippingCost: '18000.00',
+    });
+    const b = await signUp(api);
+    const missing = await api.get(`/shipments/${crypto.randomUUID()}`, b.token);
+    for (const path of [`/shipments/${orderId}`, `/shipments/${shipment.id}/tracking`]) {
+      const stolen = await api.get(path, b.token);
+      expect({ path, status: stolen.status, code: stolen.body?.error?.code }).toEqual({
+        path,
+        status: 404,
+        code: 'not_found',
+      });
+      expect(stolen.body.error.message).toEqual(missing.body.error.message);
+    }
+    expect((await api.get(`/shipments/${orderId}`, a.token)).body).toMatchObject({
+      id: shipment.id,
+      status: 'pending',
+    });
+  });
+
+  it("B acting on A's complaint gets what a missing order gets (404), and A's case is untouched", async () => {
+    const a = await deliveredOrder(server(), api, await adminToken(server()), 1);
+    const opened = await api.post(`/orders/${a.orderId}/complaint`, complaintBody, a.me.token);
+    expect(opened.status).toBe(201);
+    const b = await signUp(api);
+    const missingOrder = crypto.randomUUID();
+    const tries = [
+      ['POST', `/orders/{id}/complaint`, complaintBody],
+      ['GET', `/orders/{id}/complaint`, undefined],
+      ['PATCH', `/orders/{id}/complaint`, { description: 'B rewriting the story of A' }],
+      ['POST', `/orders/{id}/complaint/resolve`, { action: 'withdraw' }],
+    ] as const;
+    for (const [method, path, body] of tries) {
+      const stolen = await api.raw(method, path.replace('{id}', a.orderId), { body, token: b.token });
+      const missing = await api.raw(method, path.replace('{id}', missingOrder), { body, token: b.token });
+      expect({ method, path, status: stolen.status }).toEqual({ method, path, status: 404 });
+      expect(stolen.body.error.message).toEqual(missing.body.error.message);
+    }
+    const mine = (await api.get(`/orders/${a.orderId}/complaint`, a.me.token)).body;
+    expect(mine).toMatchObject({ description: complaintBody.description, state: 'awaiting_seller' });
+    await server().deps.temporal.client.workflow.getHandle(`complaint-${opened.body.id}`).terminate('test finished');
   });
 });

@@ -8,6 +8,7 @@ import { adminToken, client, type Client } from '../support/http';
 import { CARDS, checkout, newProduct, orderStatus, shopperWithCart } from '../support/shop';
 import { useServer } from '../support/server';
 import { postSignedWebhook } from '../support/webhooks';
+import { signCarrierWebhook } from '../../services/transport/webhook-signature';
 
 describe('API10 unsafe consumption: payment webhooks move money only as the gateway did', () => {
   const server = useServer({ worker: true });
@@ -134,5 +135,70 @@ describe('API10 unsafe consumption: payment webhooks move money only as the gate
     expect(res.body.error.details).toEqual(
       expect.arrayContaining([expect.objectContaining({ field: 'data.currency' })]),
     );
+  });
+});
+
+describe('API10 unsafe consumption: carrier webhooks are believed only when signed, fresh and well-formed', () => {
+  const server = useServer();
+  const event = (overrides: Record<string, unknown> = {}) => ({
+    event_id: `JNE9${Date.now().toString().slice(-9)}-1`,
+    seq: 0,
+    awb: `JNE9${Date.now().toString().slice(-9)}`,
+    reference: `not-ours-${Math.random().toString(36).slice(2)}`,
+    carrier: 'jne',
+    status: 'delivered',
+    position: 7,
+    occurred_at: new Date().toISOString(),
+    ...overrides,
+  });
+  /** Posts `sent` with headers signed over `signed` (the same body unless a test lies). */
+  async function post(sent: string, headers: Record<string, string>) {
+    const res = await fetch(`${server().base}/shipments/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: sent,
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
+  }
+  const secret = () => server().config.carrier.webhookSecret;
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it.each([
+    ['no signature at all', () => ({})],
+    ['another secret', () => signCarrierWebhook('carrier_whsec_an_attacker_guess', JSON.stringify(event()))],
+    ['a delivery captured six minutes ago', () => signCarrierWebhook(secret(), JSON.stringify(event()), now() - 360)],
+    ['a timestamp ten minutes ahead', () => signCarrierWebhook(secret(), JSON.stringify(event()), now() + 600)],
+    ['a malformed signature', () => ({ 'x-carrier-timestamp': String(now()), 'x-carrier-signature': 'sha256=zz' })],
+  ])('refuses %s with a 401', async (_name, headers) => {
+    const res = await post(JSON.stringify(event()), headers() as Record<string, string>);
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('unauthorized');
+  });
+
+  it('refuses a body changed after it was signed (a captured signature on a forged delivered)', async () => {
+    const genuine = JSON.stringify(event({ status: 'out_for_delivery', position: 6 }));
+    const forged = JSON.stringify({ ...JSON.parse(genuine), status: 'delivered', position: 7 });
+    expect((await post(forged, signCarrierWebhook(secret(), genuine))).status).toBe(401);
+  });
+
+  it.each([
+    ['position', { position: '7' }],
+    ['position', { position: 1e12 }],
+    ['seq', { seq: -1 }],
+    ['status', { status: 'teleported' }],
+    ['carrier', { carrier: 'pos' }],
+    ['occurred_at', { occurred_at: 'yesterday' }],
+  ])('a signed event with a bad %s is a 400 naming the field', async (field, overrides) => {
+    const raw = JSON.stringify(event(overrides));
+    const res = await post(raw, signCarrierWebhook(secret(), raw));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+  });
+
+  it('a signed event for a parcel we never booked is dropped with a 200, the same each of 30 repeats', async () => {
+    const raw = JSON.stringify(event());
+    const answers = await Promise.all(Array.from({ length: 30 }, () => post(raw, signCarrierWebhook(secret(), raw))));
+    for (const a of answers) expect(a).toEqual({ status: 200, body: { received: true, outcome: 'unknown_shipment' } });
   });
 });

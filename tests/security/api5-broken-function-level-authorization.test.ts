@@ -27,6 +27,14 @@ describe('API5 broken function level authorization', () => {
       ['PATCH', `/products/${productId}`, { price: '1.00' }],
       ['PUT', `/products/${productId}/inventory`, { quantity: 0 }],
       ['POST', '/refunds', { order_id: randomUUID(), reason: 'because' }],
+      ['GET', '/admin/shipments', undefined],
+      ['GET', '/admin/shipments/stuck', undefined],
+      ['POST', `/admin/shipments/${randomUUID()}/rebook`, { reason: 'because' }],
+      ['GET', '/admin/complaints', undefined],
+      ['GET', `/admin/complaints/${randomUUID()}`, undefined],
+      ['POST', `/admin/complaints/${randomUUID()}/answer`, { answer: 'accept_refund' }],
+      ['POST', `/admin/complaints/${randomUUID()}/offer`, { amount: '1.00' }],
+      ['POST', `/admin/complaints/${randomUUID()}/decide`, { outcome: 'refund' }],
     ] as const;
   const internalRoutes = () =>
     [

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { adminToken, client, type Client } from '../support/http';
 import { checkout, newProduct, orderStatus, shopperWithCart } from '../support/shop';
 import { useServer } from '../support/server';
+import { complaintBody, deliveredOrder } from '../integration/complaint-support';
 
 describe('API6 sensitive business flows: nobody can hoard stock with unpaid checkouts', () => {
   const server = useServer({ worker: true });
@@ -72,5 +73,34 @@ describe('API6 sensitive business flows: nobody can hoard stock with unpaid chec
     expect(accepted).toHaveLength(maxUnpaidOrders);
     expect(replies.filter((r) => r.status === 409)).toHaveLength(4);
     expect(await stock(productId)).toMatchObject({ reserved: maxUnpaidOrders });
+  });
+  it('a burst of new keys from one shopper cannot take every admission ticket of a flash sale', async () => {
+    const { maxUnpaidOrders } = server().config.checkout;
+    const productId = await newProduct(api, admin, maxUnpaidOrders + 1);
+    const hoarder = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const honest = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const burst = Array.from({ length: 12 }, () => checkout(api, hoarder.token, hoarder.address_id, randomUUID()));
+    await new Promise((r) => setTimeout(r, 50)); // the burst holds its places first
+    const mine = await checkout(api, honest.token, honest.address_id, randomUUID());
+    const replies = await Promise.all(burst);
+    expect(mine.body.status).toBe('awaiting_payment');
+    expect(replies.filter((r) => r.body.status === 'awaiting_payment').length).toBeLessThanOrEqual(maxUnpaidOrders);
+    for (const r of replies.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('limit_exceeded');
+  });
+
+  it('a complaint is one per order: fifty at once open exactly one case, and no second refund can follow', async () => {
+    const { me, orderId } = await deliveredOrder(server(), api, admin, 1);
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, () => api.post(`/orders/${orderId}/complaint`, complaintBody, me.token)),
+    );
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(replies.filter((r) => r.status === 409)).toHaveLength(49);
+    const id = replies.find((r) => r.status === 201)!.body.id as string;
+    // Withdrawn is final, and does not open the door to a fresh complaint either.
+    await api.post(`/orders/${orderId}/complaint/resolve`, { action: 'withdraw' }, me.token);
+    expect((await api.post(`/orders/${orderId}/complaint`, complaintBody, me.token)).status).toBe(409);
+    expect(await server().deps.db.complaint.count({ where: { order_id: orderId } })).toBe(1);
+    const handle = server().deps.temporal.client.workflow.getHandle(`complaint-${id}`);
+    expect((await handle.result()).outcome).toBe('withdrawn');
   });
 });

@@ -9,9 +9,11 @@ import { client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-// Served on purpose outside the document: the document itself and its viewer, and the operator
-// dashboard's page and assets (a web page for people, not API).
+// Served on purpose outside the document: the document itself and its viewer, the operator
+// dashboard's page and assets (a web page for people, not API), and the Prometheus scrape
+// endpoint (for the scraper inside the cluster: the ingress never routes it, see k8s/ingress.yaml).
 const META = new Set([
+  'GET /metrics',
   'GET /openapi.json',
   'GET /docs',
   'GET /dashboard',
@@ -66,7 +68,6 @@ describe('API9 improper inventory management', () => {
     '/users',
     '/internal/inventory',
     '/debug',
-    '/metrics',
     '/graphql',
     '/.env',
     '/swagger.json',
@@ -74,6 +75,18 @@ describe('API9 improper inventory management', () => {
     const res = await api.get(path, (await signUp(api)).token);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('serves /metrics as Prometheus text that names routes by pattern and carries no ids or tokens', async () => {
+    const me = await signUp(api);
+    await api.get(`/orders/${crypto.randomUUID()}`, me.token);
+    const res = await fetch(`${server().base}/metrics`);
+    const text = await res.text();
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(text).toMatch(/route="\/orders\/:id"/);
+    expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    expect(text).not.toContain(me.token);
+    expect(text).not.toContain(me.email);
   });
 
   it('serves the document and its viewer', async () => {
