@@ -51,6 +51,8 @@ export function createFulfilmentStore(db: Db) {
     if (moved) return true;
     const order = await db.order.findUnique({ where: { id: orderId } });
     if (order?.status === to) return true;
+    // A complaint that refunded the order decided its fate: there is nothing left to complete.
+    if (to === 'completed' && order?.status === 'refunded') return false;
     throw new AppError('conflict', `an order that is ${order?.status ?? 'missing'} cannot become ${to}`, {
       reason: 'order_status',
       status: order?.status ?? null,

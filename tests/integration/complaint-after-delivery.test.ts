@@ -1,0 +1,88 @@
+/**
+ * A complaint on an order the carrier really delivered, end to end: checkout paid through a
+ * gateway simulator of the test's own, order.paid through the relay and Kafka to the shipment
+ * starter, the real worker booking the carrier simulator (fast steps), the carrier link pushing
+ * the journey through the tracking intake until the order is delivered; then the buyer complains,
+ * the case holds the order past its completion window, the seller stays silent, and the automatic
+ * refund leaves the order refunded: the shipment workflow ends without completing it.
+ */
+import { shipmentStateQuery, shipmentWorkflowId, type ShipmentState } from '../../workflows/shipment-contract';
+import { useGatewayProcess } from '../support/gateway-process';
+import { adminToken, client, type Client } from '../support/http';
+import { useServer } from '../support/server';
+import { orderStatus, waitFor } from '../support/shop';
+import { complaintBody, complaintState, LONG, refundsSettled } from './complaint-support';
+import { testShipments, useShipmentPipeline } from './shipment-support';
+
+const gateway = useGatewayProcess({ ledger: false });
+/** Long enough to open the case after delivery, short enough that the hold is what keeps the order open. */
+const COMPLETION_WINDOW_SECONDS = 5;
+const SELLER_ANSWER_SECONDS = 10;
+
+describe('a complaint after a real delivery', () => {
+  const server = useServer({
+    worker: true,
+    configure: (c) => ({
+      ...c,
+      payments: { ...c.payments, gatewayUrl: gateway().url },
+      shipments: { ...c.shipments, ...testShipments, completionWindowSeconds: COMPLETION_WINDOW_SECONDS },
+      complaints: { ...c.complaints, deadlines: { ...LONG, sellerAnswerSeconds: SELLER_ANSWER_SECONDS } },
+    }),
+  });
+  const pipeline = useShipmentPipeline(server);
+  let api: Client;
+  let admin: string;
+  beforeAll(async () => {
+    api = client(server().base);
+    admin = await adminToken(server());
+  });
+
+  const orderEvents = async (orderId: string) =>
+    (
+      await server().deps.db.outboxEvent.findMany({
+        where: { key: orderId, topic: 'pasar.orders' },
+        orderBy: { sequence: 'asc' },
+      })
+    ).map((e) => e.type);
+
+  it('a silent seller: the case holds completion, refunds in full, the order ends refunded', async () => {
+    const { orderId, productId, token } = await pipeline.paidOrder(api, admin, 'normal');
+    const delivered = await orderStatus(api, token, orderId, 'delivered', 60_000);
+    const total = delivered.total_amount as string;
+    const shipment = server().deps.temporal.client.workflow.getHandle(shipmentWorkflowId(orderId));
+
+    const opened = await api.post(`/orders/${orderId}/complaint`, complaintBody, token);
+    expect(opened.status).toBe(201);
+    const complaintId = opened.body.id as string;
+    const held = await waitFor('the complaint to hold the shipment', async () => {
+      const s: ShipmentState = await shipment.query(shipmentStateQuery);
+      return s.completion_holds.includes(complaintId) ? s : undefined;
+    });
+    expect(held.status).toBe('delivered');
+
+    // Past the completion window, the open case keeps the order delivered.
+    await new Promise((r) => setTimeout(r, (COMPLETION_WINDOW_SECONDS + 1) * 1000));
+    expect((await api.get(`/orders/${orderId}`, token)).body.status).toBe('delivered');
+    expect((await shipment.describe()).status.name).toBe('RUNNING');
+
+    const resolved = await complaintState(api, token, orderId, 'resolved', 60_000);
+    expect(resolved).toMatchObject({ outcome: 'refunded', refunded_amount: total });
+    const final = await shipment.result();
+    expect(final.completion_holds).toEqual([]);
+    await orderStatus(api, token, orderId, 'refunded');
+    const events = await orderEvents(orderId);
+    expect(events).toEqual(expect.arrayContaining(['order.shipped', 'order.delivered', 'order.refunded']));
+    expect(events).not.toContain('order.completed');
+
+    // Money: one refund of exactly what was paid, confirmed by the gateway.
+    const refunds = await refundsSettled(server(), orderId);
+    expect(refunds.map((r) => [r.amount.toFixed(2), r.status])).toEqual([[total, 'refunded']]);
+    const payment = (await api.get(`/payments/${orderId}`, token)).body;
+    expect(payment).toMatchObject({ status: 'refunded' });
+    const txn = await server().deps.db.transaction.findUniqueOrThrow({ where: { order_id: orderId } });
+    expect(txn.refunded_total.toFixed(2)).toBe(total);
+    // No goods came back: the stock stays sold.
+    const stock = await server().deps.db.inventory.findUniqueOrThrow({ where: { product_id: productId } });
+    expect(stock.quantity).toBe(8);
+  }, 120_000);
+});
