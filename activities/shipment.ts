@@ -117,6 +117,23 @@ export function createShipmentActivities(d: ShipmentActivityDeps) {
         }
       }),
 
+    /**
+     * The shopper's cancel asks the carrier to let a booking go; the carrier is the referee of a
+     * pickup racing the cancel: once it says picked up, the parcel ships and the cancel is refused.
+     * A booking it no longer knows has nothing to pick up. Anything else (down, 5xx) is retried.
+     */
+    withdrawBooking: (awb: string) =>
+      asActivity(async (): Promise<'cancelled' | 'already_picked_up'> => {
+        try {
+          await d.carrier.cancel(awb);
+          return 'cancelled';
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'not_found') return 'cancelled';
+          if (err instanceof AppError && err.code === 'conflict') return 'already_picked_up';
+          throw err;
+        }
+      }),
+
     /** Records a carrier event once; moves the shipment's status only when the workflow says it applies. */
     recordTrackingEvent: (shipmentId: string, event: TrackingSignal, apply: boolean) =>
       asActivity(() => d.shipments.recordEvent(shipmentId, event, SHIPMENT_STATUS_OF[event.status], apply)),

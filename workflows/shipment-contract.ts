@@ -3,7 +3,7 @@
  * the tracking rules it applies. Kept apart from the workflow body so the API and the tracking
  * intake import no workflow code; pure (no I/O), so the workflow bundle can import the rules.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports -- types only (erased): the carrier's wire format
 import type { CarrierEvent, TrackingStatus } from '../services/transport/carrier-contract';
 
@@ -29,7 +29,8 @@ export interface ShipmentInput {
 }
 
 /** How the shipment ended: the order's fate follows from it. */
-export type ShipmentOutcome = 'completed' | 'returned_refunded' | 'not_picked_up_refunded' | 'lost_refunded';
+export type ShipmentOutcome =
+  'completed' | 'returned_refunded' | 'not_picked_up_refunded' | 'lost_refunded' | 'cancelled_refunded';
 
 export interface ShipmentState {
   order_id: string;
@@ -59,6 +60,20 @@ export const releaseCompletionSignal = defineSignal<[{ hold_id: string }]>('rele
 /** An operator asks for another carrier now (only before pickup: a picked-up parcel cannot move). */
 export const rebookSignal = defineSignal<[{ reason: string }]>('rebook');
 export const shipmentStateQuery = defineQuery<ShipmentState>('shipmentState');
+
+/**
+ * The shipment's answer to its owner's cancel: accepted once the carrier let the booking go (or
+ * none was made yet; the refund and restock follow), refused once the parcel left the warehouse.
+ */
+export type CancelAnswer = { accepted: true } | { accepted: false; reason: 'already_picked_up' | 'already_cancelled' };
+
+/**
+ * The shopper cancels a paid order nobody picked up. An Update, so the caller gets the verdict;
+ * sent with CANCEL_UPDATE_ID, so Temporal folds every repeat into the first (one refund).
+ */
+export const cancelOrderUpdate = defineUpdate<CancelAnswer, [{ reason: string }]>('cancelOrder');
+/** One cancel per shipment: the server answers a repeated id with the first one's result. */
+export const CANCEL_UPDATE_ID = 'shopper-cancel';
 
 /** One shipment per order, from the business key: a second start for the same order is refused. */
 export const shipmentWorkflowId = (orderId: string) => `shipment-${orderId}`;

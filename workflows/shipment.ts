@@ -6,7 +6,9 @@
  * and no complaint holds it. Deadlines are durable timers: no pickup within the SLA → rebook with
  * the next carrier (the first is cancelled), and again → cancel, refund and restock; no event for
  * too long → flagged (ShipmentStuck) for operators, and longer → lost: cancel and refund; returned
- * to sender → refund and restock.
+ * to sender → refund and restock. Its owner may cancel it until pickup (the cancelOrder update,
+ * which also starts this workflow if the order.paid consumer has not yet): the carrier lets the
+ * booking go, or refuses because the parcel was picked up; then refund and restock, once.
  */
 import {
   condition,
@@ -20,6 +22,8 @@ import type { CheckoutActivities } from '../activities/checkout';
 import type { ShipmentActivities } from '../activities/shipment';
 import { ORDER_NUMBER, USER_ID, AIRWAY_BILL, SHIPMENT_STATUS, SHIPMENT_STUCK } from './search-attributes';
 import {
+  cancelOrderUpdate,
+  type CancelAnswer,
   carrierEventSignal,
   holdCompletionSignal,
   isFinal,
@@ -65,6 +69,10 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentSt
   const inbox: TrackingSignal[] = [];
   let heard = 0;
   let rebookRequest: string | undefined;
+  // The shopper's cancel, asked for and not yet answered; the answer every repeat gets.
+  let cancelRequest: string | undefined;
+  let cancelAnswer: CancelAnswer | undefined;
+  const pickedUp = () => rankOf(state.status) >= rankOf('picked_up');
 
   setHandler(shipmentStateQuery, () => state);
   setHandler(carrierEventSignal, (event) => {
@@ -80,6 +88,15 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentSt
   });
   setHandler(rebookSignal, ({ reason }) => {
     if (rankOf(state.status) < rankOf('picked_up')) rebookRequest ??= reason;
+  });
+  setHandler(cancelOrderUpdate, async ({ reason }): Promise<CancelAnswer> => {
+    if (cancelAnswer) return cancelAnswer;
+    if (state.status === 'cancelled') return { accepted: false, reason: 'already_cancelled' };
+    if (pickedUp()) return { accepted: false, reason: 'already_picked_up' };
+    cancelRequest ??= reason;
+    // The main flow answers (it owns the carrier call); a pickup applied meanwhile answers too.
+    await condition(() => cancelAnswer !== undefined || pickedUp());
+    return cancelAnswer ?? { accepted: false, reason: 'already_picked_up' };
   });
 
   upsertSearchAttributes([
@@ -134,6 +151,8 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentSt
   }
 
   async function refund(outcome: ShipmentOutcome, reason: string, restock: boolean) {
+    // A cancel that came while the shipment failed anyway: the shopper gets the refund they asked for.
+    if (cancelRequest !== undefined) cancelAnswer ??= { accepted: true };
     await refunds.refundPayment(input.orderId, reason, `${workflowId}:refund`);
     if (restock) await refunds.restockOrder(input.orderId);
     await steps.markShippedOrderRefunded(input.orderId, reason);
@@ -148,6 +167,15 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentSt
     workflowId,
   });
   state.shipment_id = shipment_id;
+  /** The shopper's cancel won: nothing left the warehouse, so the money and the stock go back. */
+  async function withdrawnByShopper() {
+    cancelAnswer = { accepted: true };
+    await steps.cancelShipment(shipment_id, 'cancelled by the shopper');
+    setStatus('cancelled');
+    return refund('cancelled_refunded', cancelRequest ?? 'cancelled by the shopper', true);
+  }
+  // Cancelled before the shipment began (the cancel started this workflow): the order stays out of processing.
+  if (cancelRequest !== undefined) return withdrawnByShopper();
   await steps.advanceOrder(input.orderId, 'processing', shipment_id);
 
   async function flag(stuck: boolean) {
@@ -156,9 +184,29 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentSt
     await steps.flagShipmentStuck(shipment_id, stuck, new Date(Date.now()).toISOString());
   }
 
+  /**
+   * Holds a booking until pickup, an SLA miss or an operator's rebook ('let_go'), or the shopper's
+   * cancel: the carrier lets the booking go ('withdrawn'), or refuses as it was picked up, and the
+   * wait goes on for the pickup's event.
+   */
+  async function holdBooking(awb: string): Promise<'picked_up' | 'let_go' | 'withdrawn'> {
+    const until = Date.now() + t.pickupSlaSeconds * 1000;
+    for (;;) {
+      const woke = await waitFor(
+        () => pickedUp() || rebookRequest !== undefined || cancelRequest !== undefined,
+        (until - Date.now()) / 1000,
+      );
+      if (woke && pickedUp()) return 'picked_up';
+      if (!woke || cancelRequest === undefined) return 'let_go';
+      if ((await steps.withdrawBooking(awb)) === 'cancelled') return 'withdrawn';
+      cancelAnswer = { accepted: false, reason: 'already_picked_up' };
+      cancelRequest = undefined;
+    }
+  }
+
   // Booking, until a carrier picks the parcel up.
-  const pickedUp = () => rankOf(state.status) >= rankOf('picked_up');
   for (;;) {
+    if (cancelRequest !== undefined) return withdrawnByShopper();
     const attempt = state.booking_attempt + 1;
     let booked;
     try {
@@ -171,9 +219,9 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentSt
       Object.assign(state, { carrier: booked.carrier, awb: booked.awb, reference: booked.reference, last_position: 0 });
       upsertSearchAttributes([{ key: AIRWAY_BILL, value: booked.awb }]);
       setStatus('booked');
-      if (await waitFor(() => pickedUp() || rebookRequest !== undefined, t.pickupSlaSeconds)) {
-        if (pickedUp()) break;
-      }
+      const held = await holdBooking(booked.awb);
+      if (held === 'picked_up') break;
+      if (held === 'withdrawn') return withdrawnByShopper();
       // Not picked up in time, or an operator asked: the parcel stays home; let this carrier go.
       await steps.cancelBooking(booked.carrier, booked.awb);
     }

@@ -10,8 +10,12 @@ import { bearerSecurity, errorResponses, IdParam, json } from '../schemas';
 import { OrderListQuery, OrderSchema } from './schemas';
 import { toOrderView } from './views';
 import { OrderShipmentSchema, toOrderShipmentView } from '../shipping/views';
+import { cancelRefusal } from '../../services/transport/shipment-cancel';
+import { shipmentWorkflowId } from '../../workflows/shipment-contract';
 
 const tags = ['orders'];
+/** Order statuses past the courier's pickup: the parcel is on its way and the order stays. */
+const PICKED_UP = ['shipped', 'delivered', 'returned', 'completed'];
 const security = bearerSecurity;
 
 const routes = {
@@ -48,7 +52,8 @@ const routes = {
     path: '/orders/{id}/cancel',
     tags,
     security,
-    summary: 'Cancel: a pending order is undone by its saga; a paid, unshipped one is refunded and restocked',
+    summary:
+      'Cancel: a pending order is undone by its saga; a paid one not yet picked up by the courier has its booking cancelled, then is refunded and restocked (409 already_picked_up after pickup)',
     request: { params: IdParam },
     responses: {
       202: json(
@@ -60,7 +65,7 @@ const routes = {
 };
 
 export function orderRoutes(services: Services) {
-  const { orders, checkout } = services;
+  const { orders, checkout, shipmentCancel } = services;
   const app = createRouter();
   app.use('/orders', requireUser(services.tokens));
   app.use('/orders/*', requireUser(services.tokens));
@@ -84,9 +89,20 @@ export function orderRoutes(services: Services) {
         await checkout.cancel(order.workflow_id, 'cancelled by the shopper');
         return c.json({ order_id: order.id, status: 'cancelling' as const, workflow_id: order.workflow_id }, 202);
       }
-      if (order.status === 'paid') {
-        const workflowId = await checkout.startRefund(order.id, 'cancelled by the shopper before shipping');
-        return c.json({ order_id: order.id, status: 'refunding' as const, workflow_id: workflowId }, 202);
+      // Paid and not yet picked up: the shipment workflow decides (the carrier referees a pickup race).
+      if (order.status === 'paid' || order.status === 'processing' || order.status === 'refunded') {
+        const ref = { orderId: order.id, orderNumber: order.order_number, userId: order.user_id };
+        const { workflowId, answer } =
+          order.status === 'refunded'
+            ? { workflowId: shipmentWorkflowId(order.id), answer: await shipmentCancel.verdictOf(order.id) }
+            : await shipmentCancel.cancel(ref, 'cancelled by the shopper before pickup');
+        // A repeat after the cancel ran its course gets the same answer; any other refund is not ours.
+        if (answer?.accepted)
+          return c.json({ order_id: order.id, status: 'refunding' as const, workflow_id: workflowId }, 202);
+        if (answer) throw cancelRefusal(answer, (await orders.get(order.id))?.status ?? order.status);
+      }
+      if (PICKED_UP.includes(order.status)) {
+        throw cancelRefusal({ accepted: false, reason: 'already_picked_up' }, order.status);
       }
       throw new AppError('conflict', `an order that is ${order.status} cannot be cancelled`, { status: order.status });
     });

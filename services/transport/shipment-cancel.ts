@@ -1,0 +1,100 @@
+/**
+ * The shopper's cancel of a paid order, asked of the order's shipment workflow as an Update so the
+ * API can answer with the verdict. Update-with-start: if the order.paid consumer has not started
+ * the shipment yet, the cancel starts it (the consumer's later start then finds it and does nothing).
+ * Every call carries the same update id, so Temporal folds a thousand repeats into one cancel.
+ */
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
+import { AppError } from '../../platform/errors';
+import {
+  CANCEL_UPDATE_ID,
+  cancelOrderUpdate,
+  shipmentWorkflowId,
+  type CancelAnswer,
+  type ShipmentInput,
+  type ShipmentState,
+} from '../../workflows/shipment-contract';
+import type { ShipmentStartOptions } from './shipment-starter';
+
+/**
+ * The verdict needs the carrier's answer (one call, itself bounded), so this waits longer than a
+ * signal; past it the API answers 503 naming Temporal and a retry joins the same update.
+ */
+const CANCEL_DEADLINE_MS = 20_000;
+
+export function createShipmentCancel(client: Client, options: Pick<ShipmentStartOptions, 'taskQueue' | 'timings'>) {
+  /** A shipment that has ended: its outcome says whether it ended by this cancel. */
+  async function answerOfClosed(orderId: string): Promise<CancelAnswer> {
+    const handle = client.workflow.getHandle(shipmentWorkflowId(orderId));
+    const { status } = await client.withDeadline(Date.now() + CANCEL_DEADLINE_MS, () => handle.describe());
+    if (status.name !== 'COMPLETED') return { accepted: false, reason: 'already_cancelled' };
+    const state = (await handle.result()) as ShipmentState;
+    if (state.outcome === 'cancelled_refunded') return { accepted: true };
+    return { accepted: false, reason: state.outcome === 'completed' ? 'already_picked_up' : 'already_cancelled' };
+  }
+
+  return {
+    /**
+     * A repeat of a cancel that has already run its course (the order is refunded): the ended
+     * shipment's verdict, without starting anything; undefined if no shipment ever ran.
+     */
+    async verdictOf(orderId: string): Promise<CancelAnswer | undefined> {
+      try {
+        return await answerOfClosed(orderId);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+
+    /** The shipment's verdict on its owner's cancel (starting the shipment if it has not begun). */
+    async cancel(order: { orderId: string; orderNumber: string; userId: string }, reason: string) {
+      const workflowId = shipmentWorkflowId(order.orderId);
+      const startWorkflowOperation = new WithStartWorkflowOperation('shipmentWorkflow', {
+        taskQueue: options.taskQueue,
+        workflowId,
+        // Exactly one shipment per order, as the consumer starts it: a finished one is never rerun.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ ...order, timings: options.timings } satisfies ShipmentInput],
+      });
+      try {
+        const answer = await client.withDeadline(Date.now() + CANCEL_DEADLINE_MS, () =>
+          client.workflow.executeUpdateWithStart(cancelOrderUpdate, {
+            updateId: CANCEL_UPDATE_ID,
+            args: [{ reason }],
+            startWorkflowOperation,
+          }),
+        );
+        return { workflowId, answer };
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError) && !isClosedWorkflow(err)) throw err;
+        return { workflowId, answer: await answerOfClosed(order.orderId) };
+      }
+    },
+  };
+}
+
+/** An update sent to a workflow that completed between the read and the call. */
+function isClosedWorkflow(err: unknown) {
+  const text = `${(err as Error)?.message ?? ''} ${String((err as { cause?: unknown })?.cause ?? '')}`;
+  return /already completed|workflow execution already/i.test(text);
+}
+
+export type ShipmentCancel = ReturnType<typeof createShipmentCancel>;
+
+/** The API's refusal of a cancel the shipment refused: a 409 naming why. */
+export function cancelRefusal(answer: Extract<CancelAnswer, { accepted: false }>, status: string) {
+  return new AppError(
+    'conflict',
+    answer.reason === 'already_picked_up'
+      ? 'the parcel has been picked up by the courier; the order can no longer be cancelled'
+      : 'this order was already cancelled',
+    { reason: answer.reason, status },
+  );
+}

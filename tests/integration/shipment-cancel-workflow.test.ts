@@ -1,0 +1,235 @@
+/**
+ * The shopper's cancel in the shipment workflow alone, with mocked activities on the real Temporal
+ * server: before pickup the carrier lets the booking go and the order is refunded and restocked
+ * once; a carrier that already picked the parcel up refuses and the journey goes on untouched; a
+ * cancel after the pickup event is refused without asking the carrier; a cancel before the
+ * shipment began starts it (the consumer's later start finds it); many repeats are one cancel.
+ */
+import { randomUUID } from 'node:crypto';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { CheckoutActivities } from '../../activities/checkout';
+import type { ShipmentActivities } from '../../activities/shipment';
+import { getConfig } from '../../platform/config';
+import { createTemporal } from '../../platform/clients/temporal';
+import type { TrackingStatus } from '../../services/transport/carrier-contract';
+import { createShipmentCancel } from '../../services/transport/shipment-cancel';
+import { startShipment } from '../../services/transport/shipment-starter';
+import { WORKFLOWS_PATH } from '../../workers/worker';
+import {
+  CANCEL_UPDATE_ID,
+  carrierEventSignal,
+  shipmentStateQuery,
+  shipmentWorkflowId,
+  type ShipmentState,
+  type ShipmentTimings,
+  type TrackingSignal,
+} from '../../workflows/shipment-contract';
+import { unique } from '../support/deps';
+
+interface Run {
+  calls: string[];
+  orderStatuses: string[];
+  /** The carrier already picked the parcel up (its event may not have reached the workflow). */
+  pickedUpAtCarrier: boolean;
+}
+
+const runs = new Map<string, Run>();
+const shipmentIdOf = (orderId: string) => `00000000-0000-4000-a000-${orderId.slice(-12)}`;
+const orderOfShipment = (shipmentId: string) => [...runs.keys()].find((o) => shipmentIdOf(o) === shipmentId)!;
+const orderOfAwb = (awb: string) => [...runs.keys()].find((o) => awb.endsWith(o.slice(0, 8)))!;
+const note = (orderId: string, call: string) => runs.get(orderId)!.calls.push(call);
+
+function mockActivities(): Partial<ShipmentActivities & CheckoutActivities> {
+  return {
+    createShipment: async ({ orderId }) => (note(orderId, 'createShipment'), { shipment_id: shipmentIdOf(orderId) }),
+    bookCarrier: async ({ orderId, shipmentId, attempt }) => {
+      note(orderId, `bookCarrier:${attempt}`);
+      return {
+        carrier: 'jne',
+        service: 'REG' as const,
+        awb: `AWB${attempt}-${orderId.slice(0, 8)}`,
+        reference: shipmentId,
+      };
+    },
+    cancelBooking: async (carrier, awb) => (note(orderOfAwb(awb), `cancelBooking:${carrier}`), 'cancelled'),
+    withdrawBooking: async (awb) => {
+      const orderId = orderOfAwb(awb);
+      note(orderId, 'withdrawBooking');
+      return runs.get(orderId)!.pickedUpAtCarrier ? 'already_picked_up' : 'cancelled';
+    },
+    recordTrackingEvent: async (shipmentId, event, apply) => {
+      note(orderOfShipment(shipmentId), `record:${event.status}`);
+      return { moved: apply };
+    },
+    flagShipmentStuck: async () => undefined,
+    cancelShipment: async (shipmentId) => void note(orderOfShipment(shipmentId), 'cancelShipment'),
+    advanceOrder: async (orderId, to) => (runs.get(orderId)!.orderStatuses.push(to), true),
+    markShippedOrderRefunded: async (orderId) => (runs.get(orderId)!.orderStatuses.push('refunded'), true),
+    refundPayment: async (orderId) => (note(orderId, 'refundPayment'), 'refunding'),
+    restockOrder: async (orderId) => void note(orderId, 'restockOrder'),
+  };
+}
+
+const JOURNEY: TrackingStatus[] = [
+  'order_received',
+  'packing',
+  'picked_up',
+  'arrived_facility',
+  'departed_facility',
+  'out_for_delivery',
+  'delivered',
+];
+
+describe('shipment workflow: the shopper cancels before pickup', () => {
+  const config = getConfig();
+  const taskQueue = unique('shipment-cancel-wf');
+  const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
+  const timings: ShipmentTimings = {
+    pickupSlaSeconds: 60,
+    stuckAfterSeconds: 30,
+    lostAfterSeconds: 60,
+    completionWindowSeconds: 1,
+  };
+  const cancels = createShipmentCancel(temporal.client, { taskQueue, timings });
+  let worker: Worker;
+  let connection: NativeConnection;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    connection = await NativeConnection.connect({ address: config.temporal.address });
+    worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowsPath: WORKFLOWS_PATH,
+      activities: mockActivities(),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await temporal.connection.close();
+  });
+
+  function newOrder() {
+    const orderId = randomUUID();
+    runs.set(orderId, { calls: [], orderStatuses: [], pickedUpAtCarrier: false });
+    const ref = { orderId, orderNumber: 'PSR-261125-CANC0001', userId: randomUUID() };
+    return {
+      ref,
+      orderId,
+      run: runs.get(orderId)!,
+      handle: temporal.client.workflow.getHandle(shipmentWorkflowId(orderId)),
+    };
+  }
+  type Handle = ReturnType<typeof newOrder>['handle'];
+
+  /** Started as the order.paid consumer starts it, and waited for until booked. */
+  async function booked() {
+    const order = newOrder();
+    expect(await startShipment(temporal.client, { taskQueue, timings }, order.ref)).toBe(true);
+    const state = await waitFor(order.handle, (s) => s.status === 'booked', 'booked');
+    return { ...order, state };
+  }
+
+  async function waitFor(handle: Handle, check: (s: ShipmentState) => boolean, what: string) {
+    for (let i = 0; i < 150; i++) {
+      const s = await handle.query(shipmentStateQuery).catch(() => undefined);
+      if (s && check(s)) return s;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`never reached: ${what}`);
+  }
+
+  const eventsFor = (s: ShipmentState, statuses: TrackingStatus[]): TrackingSignal[] =>
+    statuses.map((status, i) => ({
+      event_id: `${s.awb}-${i + 1}`,
+      awb: s.awb!,
+      reference: s.reference!,
+      carrier: 'jne',
+      status,
+      position: i + 1,
+      occurred_at: new Date(Date.now() + i * 1000).toISOString(),
+    }));
+
+  async function send(handle: Handle, events: TrackingSignal[]) {
+    for (const e of events) await handle.signal(carrierEventSignal, e);
+  }
+
+  it('booked, not picked up: the carrier lets it go, then one refund, restock and the order refunded', async () => {
+    const { ref, run, handle } = await booked();
+    const { answer } = await cancels.cancel(ref, 'changed my mind');
+    expect(answer).toEqual({ accepted: true });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'cancelled', outcome: 'cancelled_refunded' });
+    expect(run.calls).toEqual([
+      'createShipment',
+      'bookCarrier:1',
+      'withdrawBooking',
+      'cancelShipment',
+      'refundPayment',
+      'restockOrder',
+    ]);
+    expect(run.orderStatuses).toEqual(['processing', 'refunded']);
+    // A repeat after the shipment ended gets the same verdict and starts nothing.
+    expect((await cancels.cancel(ref, 'again')).answer).toEqual({ accepted: true });
+    expect(run.calls.filter((c) => c === 'refundPayment')).toHaveLength(1);
+  });
+
+  it('the carrier picked it up a moment ago: refused, the order untouched, the journey goes on', async () => {
+    const { ref, run, handle, state } = await booked();
+    run.pickedUpAtCarrier = true;
+    const { answer } = await cancels.cancel(ref, 'too late');
+    expect(answer).toEqual({ accepted: false, reason: 'already_picked_up' });
+    await send(handle, eventsFor(state, JOURNEY));
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'delivered', outcome: 'completed' });
+    expect(run.orderStatuses).toEqual(['processing', 'shipped', 'delivered', 'completed']);
+    expect(run.calls).not.toContain('refundPayment');
+    expect(run.calls).not.toContain('cancelShipment');
+  });
+
+  it('after the pickup event: refused at once, the carrier is not even asked', async () => {
+    const { ref, run, handle, state } = await booked();
+    await send(handle, eventsFor(state, JOURNEY.slice(0, 3)));
+    await waitFor(handle, (s) => s.status === 'picked_up', 'picked up');
+    expect((await cancels.cancel(ref, 'too late')).answer).toEqual({ accepted: false, reason: 'already_picked_up' });
+    expect(run.calls).not.toContain('withdrawBooking');
+    await handle.terminate('test done');
+  });
+
+  it('a pickup and a cancel arriving together: exactly one wins', async () => {
+    const { ref, run, handle, state } = await booked();
+    run.pickedUpAtCarrier = true;
+    const [{ answer }] = await Promise.all([cancels.cancel(ref, 'race'), send(handle, eventsFor(state, JOURNEY))]);
+    expect(answer).toEqual({ accepted: false, reason: 'already_picked_up' });
+    expect((await handle.result()).outcome).toBe('completed');
+    expect(run.calls).not.toContain('refundPayment');
+  });
+
+  it('before the shipment began: the cancel starts it, nothing is booked, and the consumer start is a no-op', async () => {
+    const { ref, run, handle } = newOrder();
+    expect((await cancels.cancel(ref, 'changed my mind')).answer).toEqual({ accepted: true });
+    expect(await startShipment(temporal.client, { taskQueue, timings }, ref)).toBe(false);
+    expect((await handle.result()).outcome).toBe('cancelled_refunded');
+    expect(run.calls).toEqual(['createShipment', 'cancelShipment', 'refundPayment', 'restockOrder']);
+    expect(run.orderStatuses).toEqual(['refunded']);
+  });
+
+  it('a cancel repeated 50 times at once is one cancel: one carrier call, one refund', async () => {
+    const { ref, run, handle } = await booked();
+    const answers = await Promise.all(Array.from({ length: 50 }, () => cancels.cancel(ref, 'again and again')));
+    expect(answers.every((a) => a.answer.accepted)).toBe(true);
+    await handle.result();
+    expect(run.calls.filter((c) => c === 'withdrawBooking')).toHaveLength(1);
+    expect(run.calls.filter((c) => c === 'refundPayment')).toHaveLength(1);
+    // Temporal kept one update, not fifty.
+    const history = await handle.fetchHistory();
+    const accepted = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]!.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest?.meta?.updateId).toBe(
+      CANCEL_UPDATE_ID,
+    );
+  });
+});
