@@ -1,12 +1,28 @@
 /**
  * The complaint workflow's steps, each idempotent: mirror the case's state into the order
  * service (once per step), refund through the payment service (once per key, never beyond what
- * was paid), restock returned goods (deducted → restocked, once), and hold or release the
- * order's completion in its shipment workflow.
+ * was paid), restock returned goods (deducted → restocked, once), take a replacement's stock out
+ * (reserved and deducted under the complaint's key, once), book the case's own parcels with the
+ * carrier (idempotent on the reference), and hold or release the order's completion.
  */
+import { AppError } from '../platform/errors';
 import type { Services } from '../services';
-import type { ComplaintOutcome, ComplaintStateName } from '../workflows/complaint-contract';
+import { WAREHOUSE_ADDRESS, toCarrierAddress } from '../services/transport/addresses';
+import {
+  complaintParcelReference,
+  replacementStockKey,
+  type ComplaintOutcome,
+  type ComplaintParcelKind,
+  type ComplaintStateName,
+} from '../workflows/complaint-contract';
+import { CARRIER_CHOICES } from '../workflows/shipment-contract';
 import { asActivity } from './business-failure';
+
+async function orderOf(s: Services, orderId: string) {
+  const order = await s.orders.get(orderId);
+  if (!order) throw new AppError('not_found', `order ${orderId} not found`);
+  return order;
+}
 
 export function createComplaintActivities(s: Services) {
   return {
@@ -37,6 +53,64 @@ export function createComplaintActivities(s: Services) {
 
     restockReturnedGoods: (orderId: string, _complaintId: string) =>
       asActivity(async () => void (await s.inventory.restock(orderId))),
+
+    /**
+     * Takes the order's items out of stock for a replacement, under the complaint's own key: a
+     * retry finds the units reserved (then deducts them) or already deducted, never takes twice.
+     * Out of stock is an answer, not a failure: the case falls back to a refund.
+     */
+    deductReplacementStock: (orderId: string, complaintId: string) =>
+      asActivity(async (): Promise<{ ok: true } | { ok: false; reason: 'out_of_stock' }> => {
+        const order = await orderOf(s, orderId);
+        const key = replacementStockKey(complaintId);
+        const lines = order.items.map((i) => ({ product_id: i.product_id, quantity: i.quantity }));
+        try {
+          await s.inventory.reserve(key, lines);
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'insufficient_stock')
+            return { ok: false, reason: 'out_of_stock' };
+          // Settled already: an earlier attempt deducted it (deduct below finds nothing left to do).
+          if (!(err instanceof AppError && (err.details as { reason?: string })?.reason === 'order_settled')) throw err;
+        }
+        await s.inventory.deduct(key);
+        return { ok: true };
+      }),
+
+    /**
+     * Books one of the case's parcels with the carrier: a replacement from the warehouse to the
+     * order's address, or the return from the buyer back to the warehouse. The reference names
+     * the case, so a retried booking is the same parcel and its events find the case.
+     */
+    bookComplaintParcel: (input: { orderId: string; complaintId: string; kind: ComplaintParcelKind }) =>
+      asActivity(async () => {
+        const order = await orderOf(s, input.orderId);
+        const profile = await s.users.getProfile(order.user_id);
+        const buyer = toCarrierAddress(
+          order.shipping_address as Record<string, unknown>,
+          `${profile.first_name} ${profile.last_name}`,
+          profile.phone,
+        );
+        const choice = CARRIER_CHOICES[order.shipping_service === 'express' ? 'express' : 'regular'][0];
+        const weight = order.items.reduce(
+          (w, i) => w + Number((i.product_snapshot as { weight_grams?: number }).weight_grams ?? 500) * i.quantity,
+          0,
+        );
+        const reference = complaintParcelReference(input.kind, input.complaintId);
+        const stepMs = s.shipmentSettings.stepMs;
+        const booking = await s.carrier.book(
+          {
+            reference,
+            carrier: choice.carrier,
+            service: choice.service,
+            origin: input.kind === 'return' ? buyer : WAREHOUSE_ADDRESS,
+            destination: input.kind === 'return' ? WAREHOUSE_ADDRESS : buyer,
+            weight_grams: Math.min(Math.max(weight, 1), 50_000),
+            delivery: s.shipmentSettings.delivery,
+          },
+          stepMs === undefined ? undefined : { stepMs },
+        );
+        return { carrier: booking.carrier, awb: booking.awb, reference };
+      }),
 
     markOrderRefundedByComplaint: (orderId: string, complaintId: string) =>
       asActivity(() => s.complaints.markOrderRefunded(orderId, complaintId)),

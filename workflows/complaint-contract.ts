@@ -3,7 +3,7 @@
  * carries every buyer, seller and operator action, its query and its states. Kept apart from the
  * workflow body so the API imports no workflow code.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export const COMPLAINT_REASONS = ['not_received', 'damaged', 'wrong_item', 'missing_item', 'not_as_described'] as const;
 export type ComplaintReason = (typeof COMPLAINT_REASONS)[number];
@@ -33,13 +33,14 @@ export type ComplaintStateName =
   | 'awaiting_return'
   | 'return_in_transit'
   | 'inspecting'
+  | 'replacing'
   | 'resolving'
   | 'resolved'
   | 'withdrawn'
   | 'closed';
 
 /** How a case ended; the shipment workflow reads it to give the order its final status. */
-export type ComplaintOutcome = 'refunded' | 'partially_refunded' | 'rejected' | 'withdrawn' | 'closed';
+export type ComplaintOutcome = 'refunded' | 'partially_refunded' | 'replaced' | 'rejected' | 'withdrawn' | 'closed';
 
 export const OPEN_STATES: ComplaintStateName[] = [
   'awaiting_seller',
@@ -48,12 +49,14 @@ export const OPEN_STATES: ComplaintStateName[] = [
   'awaiting_return',
   'return_in_transit',
   'inspecting',
+  'replacing',
   'resolving',
 ];
 
 export type ComplaintAction =
   | { by: 'seller'; type: 'accept_refund'; note?: string }
   | { by: 'seller'; type: 'accept_return'; note?: string }
+  | { by: 'seller'; type: 'accept_replacement'; note?: string }
   | { by: 'seller'; type: 'offer_partial'; amount: string; note?: string }
   | { by: 'seller'; type: 'accept_counter'; note?: string }
   | { by: 'seller'; type: 'reject'; note?: string }
@@ -71,7 +74,15 @@ export type ComplaintActionType = ComplaintAction['type'];
 
 /** Which action each state accepts; anything else is refused with `invalid_state`. */
 export const ALLOWED_ACTIONS: Partial<Record<ComplaintStateName, ComplaintActionType[]>> = {
-  awaiting_seller: ['accept_refund', 'accept_return', 'offer_partial', 'accept_counter', 'reject', 'withdraw'],
+  awaiting_seller: [
+    'accept_refund',
+    'accept_return',
+    'accept_replacement',
+    'offer_partial',
+    'accept_counter',
+    'reject',
+    'withdraw',
+  ],
   offer_pending: ['accept_offer', 'counter_offer', 'escalate', 'withdraw'],
   escalated: ['decide', 'withdraw'],
   awaiting_return: ['return_shipped'],
@@ -83,6 +94,7 @@ export const ALLOWED_ACTIONS: Partial<Record<ComplaintStateName, ComplaintAction
 export const ACTION_ACTOR: Record<ComplaintActionType, ComplaintAction['by']> = {
   accept_refund: 'seller',
   accept_return: 'seller',
+  accept_replacement: 'seller',
   offer_partial: 'seller',
   accept_counter: 'seller',
   reject: 'seller',
@@ -107,6 +119,12 @@ export interface ComplaintState {
   offer_amount?: string;
   counter_amount?: string;
   return_tracking_number?: string;
+  /** The carrier's airway bill of the return parcel booked when the buyer ships it back. */
+  return_awb?: string;
+  /** The replacement parcel's airway bill, once its stock is deducted and the carrier booked. */
+  replacement_awb?: string;
+  /** Why an accepted replacement became a refund (e.g. `out_of_stock`). */
+  replacement_fallback?: 'out_of_stock' | 'not_delivered';
   outcome?: ComplaintOutcome;
   refunded_amount?: string;
   /** Who or what ended each state, newest last (e.g. `seller:reject`, `deadline:awaiting_seller`). */
@@ -115,6 +133,27 @@ export interface ComplaintState {
 
 export const complaintActionUpdate = defineUpdate<ComplaintState, [ComplaintAction]>('complaintAction');
 export const complaintStateQuery = defineQuery<ComplaintState>('complaintState');
+
+/** A carrier's tracking event for one of the case's own parcels (a replacement, or the return). */
+export interface ComplaintParcelEvent {
+  event_id: string;
+  reference: string;
+  awb: string;
+  status: string;
+}
+export const complaintParcelSignal = defineSignal<[ComplaintParcelEvent]>('complaintParcelEvent');
+
+export type ComplaintParcelKind = 'replacement' | 'return';
+/** The carrier reference of a case's parcel: the intake finds the case from it alone. */
+export const complaintParcelReference = (kind: ComplaintParcelKind, complaintId: string) => `${kind}-${complaintId}`;
+const PARCEL_REFERENCE = /^(replacement|return)-([0-9a-f-]{36})$/;
+/** The case a parcel reference belongs to, or undefined for any other parcel. */
+export function complaintOfParcel(reference: string): { kind: ComplaintParcelKind; complaintId: string } | undefined {
+  const m = PARCEL_REFERENCE.exec(reference);
+  return m ? { kind: m[1] as ComplaintParcelKind, complaintId: m[2]! } : undefined;
+}
+/** The stock key of a replacement: reserved and deducted under it once, whatever retries. */
+export const replacementStockKey = (complaintId: string) => `replacement-${complaintId}`;
 
 /** One case per order at a time: the id comes from the complaint row, which is unique per open order. */
 export const complaintWorkflowId = (complaintId: string) => `complaint-${complaintId}`;

@@ -3,13 +3,17 @@
  * refund, return (buyer ships back, seller inspects), a partial-refund offer (buyer accepts,
  * counters or escalates) or a rejection escalated to an operator → resolved. Every deadline is a
  * durable timer from the case's input (config), visible as the ComplaintDeadline search
- * attribute; a missed deadline decides for the side that was kept waiting. Every action arrives
+ * attribute; a missed deadline decides for the side that was kept waiting. A replacement takes the
+ * items out of stock under the complaint's key and ships them in a parcel of the case's own (out
+ * of stock → refund); a return travels back in one too, and the carrier's `delivered` for it
+ * marks the goods received. Every action arrives
  * through one update whose handler changes state synchronously, so two racing actions cannot
  * both be accepted. While the case is open it holds the order's completion.
  */
 import {
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -20,8 +24,11 @@ import {
   ACTION_ACTOR,
   ALLOWED_ACTIONS,
   complaintActionUpdate,
+  complaintParcelReference,
+  complaintParcelSignal,
   complaintStateQuery,
   fromSen,
+  replacementStockKey,
   toSen,
   type ComplaintAction,
   type ComplaintInput,
@@ -53,7 +60,15 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   // Numbers each state change, so its complaint.* event id is stable across activity retries.
   let stepsEntered = 0;
 
+  // The last word of the carrier on each of the case's parcels: delivered, or back at the sender.
+  const parcels = new Map<string, 'delivered' | 'returned_to_sender'>();
+
   setHandler(complaintStateQuery, () => state);
+  setHandler(complaintParcelSignal, (event) => {
+    if (event.status === 'delivered' || event.status === 'returned_to_sender') {
+      if (!parcels.has(event.reference)) parcels.set(event.reference, event.status);
+    }
+  });
   setHandler(
     complaintActionUpdate,
     async (action) => {
@@ -71,14 +86,19 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   );
 
   /** Enters a state with its timer, records it, and waits for an action or the deadline. */
-  async function waitIn(name: ComplaintStateName, seconds?: number): Promise<ComplaintAction | undefined> {
+  async function waitIn(
+    name: ComplaintStateName,
+    seconds?: number,
+    carrierDone: () => boolean = () => false,
+  ): Promise<ComplaintAction | undefined> {
     const deadline = seconds === undefined ? undefined : new Date(Date.now() + seconds * 1000);
     await enter(name, deadline);
     // The timer runs to the deadline recorded, however long recording it took.
+    const woken = () => inbox !== undefined || carrierDone();
     const acted =
       deadline === undefined
-        ? await condition(() => inbox !== undefined).then(() => true)
-        : await condition(() => inbox !== undefined, Math.max(0, deadline.getTime() - Date.now()));
+        ? await condition(woken).then(() => true)
+        : await condition(woken, Math.max(0, deadline.getTime() - Date.now()));
     const action = inbox;
     inbox = undefined;
     busy = true;
@@ -141,6 +161,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       if (!a || a.type === 'accept_refund') return finish('resolved', await refund(paidSen));
       if (a.type === 'withdraw') return finish('withdrawn', 'withdrawn');
       if (a.type === 'accept_return') next = 'awaiting_return';
+      else if (a.type === 'accept_replacement') next = 'replacing';
       else if (a.type === 'accept_counter') return finish('resolved', await refund(toSen(state.counter_amount!)));
       else if (a.type === 'offer_partial') {
         state.offer_amount = a.amount;
@@ -169,11 +190,46 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       // A buyer who never ships the goods back gives the complaint up.
       if (!a) return finish('closed', 'closed');
       if (a.type === 'return_shipped') state.return_tracking_number = a.tracking_number;
+      // Cases started before the return travelled through the carrier replay without the booking.
+      if (patched('complaint-return-parcel')) {
+        const parcel = await steps.bookComplaintParcel({
+          orderId: input.orderId,
+          complaintId: input.complaintId,
+          kind: 'return',
+        });
+        state.return_awb = parcel.awb;
+      }
       next = 'return_in_transit';
     } else if (next === 'return_in_transit') {
-      // No timer: the carrier (or the seller) reports the parcel's arrival.
-      await waitIn('return_in_transit');
+      // No timer: the carrier's `delivered` for the return parcel (or the seller by hand) reports it.
+      const returnParcel = complaintParcelReference('return', input.complaintId);
+      const a = await waitIn('return_in_transit', undefined, () => parcels.get(returnParcel) === 'delivered');
+      if (!a) state.history.push('carrier:return_delivered');
       next = 'inspecting';
+    } else if (next === 'replacing') {
+      const stock = await steps.deductReplacementStock(input.orderId, input.complaintId);
+      if (!stock.ok) {
+        // Nothing to send: the buyer gets the money instead, and the case says why.
+        state.replacement_fallback = 'out_of_stock';
+        state.history.push('replacement:out_of_stock');
+        return finish('resolved', await refund(paidSen));
+      }
+      const parcel = await steps.bookComplaintParcel({
+        orderId: input.orderId,
+        complaintId: input.complaintId,
+        kind: 'replacement',
+      });
+      state.replacement_awb = parcel.awb;
+      await waitIn('replacing', undefined, () => parcels.has(parcel.reference));
+      if (parcels.get(parcel.reference) === 'delivered') {
+        state.history.push('carrier:replacement_delivered');
+        return finish('resolved', 'replaced');
+      }
+      // The replacement came back to the warehouse: its units go back on the shelf, the money to the buyer.
+      state.replacement_fallback = 'not_delivered';
+      state.history.push('carrier:replacement_returned');
+      await steps.restockReturnedGoods(replacementStockKey(input.complaintId), input.complaintId);
+      return finish('resolved', await refund(paidSen));
     } else if (next === 'inspecting') {
       const a = await waitIn('inspecting', d.inspectionSeconds);
       if (a?.type === 'inspection_failed') {

@@ -80,6 +80,12 @@ describe('a complaint holds its order completion', () => {
         refunded_total: i.amount,
       }),
       restockReturnedGoods: async () => undefined,
+      deductReplacementStock: async () => ({ ok: true as const }),
+      bookComplaintParcel: async (i) => ({
+        carrier: 'jne',
+        awb: `AWB-${i.kind}`,
+        reference: `${i.kind}-${i.complaintId}`,
+      }),
       markOrderRefundedByComplaint: async (orderId) => (orderMoves.get(orderId)!.push('refunded'), true),
       holdOrderCompletion: (orderId, complaintId) => cases.holdCompletion(orderId, complaintId),
       releaseOrderCompletion: (orderId, complaintId) => cases.releaseCompletion(orderId, complaintId),

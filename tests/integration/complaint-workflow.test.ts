@@ -12,6 +12,8 @@ import { createTemporal } from '../../platform/clients/temporal';
 import { complaintWorkflow } from '../../workflows/complaint';
 import {
   complaintActionUpdate,
+  complaintParcelReference,
+  complaintParcelSignal,
   complaintStateQuery,
   type ComplaintAction,
   type ComplaintDeadlines,
@@ -28,6 +30,8 @@ interface Case {
   states: string[];
 }
 const cases = new Map<string, Case>();
+/** Cases whose replacement finds no stock. */
+const outOfStock = new Set<string>();
 const caseOf = (args: unknown[]) => {
   const first = args[0] as { complaintId?: string } | string;
   const id = typeof first === 'object' ? first.complaintId! : (args[1] as string);
@@ -47,7 +51,17 @@ function mockActivities(): ComplaintActivities {
       const total = c.refunds.reduce((s, a) => s + paidSen(a), 0);
       return { refund_id: randomUUID(), status: 'refunding' as const, refunded_total: (total / 100).toFixed(2) };
     },
-    restockReturnedGoods: async (...a) => void caseOf(a).calls.push('restock'),
+    restockReturnedGoods: async (...a) =>
+      void caseOf(a).calls.push(a[0].startsWith('replacement-') ? 'restock:replacement' : 'restock'),
+    deductReplacementStock: async (...a) => {
+      if (outOfStock.has(a[1])) return { ok: false as const, reason: 'out_of_stock' as const };
+      caseOf(a).calls.push('deduct');
+      return { ok: true as const };
+    },
+    bookComplaintParcel: async (i) => {
+      caseOf([i]).calls.push(`book:${i.kind}`);
+      return { carrier: 'jne', awb: `AWB-${i.kind}`, reference: complaintParcelReference(i.kind, i.complaintId) };
+    },
     markOrderRefundedByComplaint: async (...a) => {
       caseOf(a).calls.push('orderRefunded');
       return true;
@@ -173,7 +187,7 @@ describe('complaint workflow with mocked activities', () => {
     await act(handle, { by: 'seller', type: 'inspection_passed' });
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'refunded', return_tracking_number: 'RET123' });
-    expect(c.calls).toEqual(['hold', 'restock', 'refund', 'orderRefunded', 'release:refunded']);
+    expect(c.calls).toEqual(['hold', 'book:return', 'restock', 'refund', 'orderRefunded', 'release:refunded']);
   });
 
   it('the buyer never ships the return: the complaint closes with no refund', async () => {
@@ -194,7 +208,7 @@ describe('complaint workflow with mocked activities', () => {
     await act(handle, { by: 'seller', type: 'return_received' });
     const result = await handle.result();
     expect(result.history.at(-1)).toBe('deadline:inspecting');
-    expect(c.calls).toEqual(['hold', 'restock', 'refund', 'orderRefunded', 'release:refunded']);
+    expect(c.calls).toEqual(['hold', 'book:return', 'restock', 'refund', 'orderRefunded', 'release:refunded']);
   });
 
   it('a failed inspection escalates; the platform that does not decide in time refunds the buyer', async () => {
@@ -282,6 +296,88 @@ describe('complaint workflow with mocked activities', () => {
     await act(handle, { by: 'buyer', type: 'withdraw' });
     expect(await handle.result()).toMatchObject({ state: 'withdrawn', outcome: 'withdrawn' });
     expect(c.calls).toEqual(['hold', 'release:withdrawn']);
+  });
+
+  const parcelEvent = (complaintId: string, kind: 'replacement' | 'return', status: string, n: number) => ({
+    event_id: `${kind}-${complaintId}-${n}`,
+    reference: complaintParcelReference(kind, complaintId),
+    awb: `AWB-${kind}`,
+    status,
+  });
+
+  it('a replacement: stock deducted once, a parcel of its own, resolved when the carrier delivers it', async () => {
+    const { handle, c } = await start();
+    await reach(handle, 'awaiting_seller');
+    const replacing = await act(handle, { by: 'seller', type: 'accept_replacement' });
+    expect(replacing).toMatchObject({ state: 'replacing', replacement_awb: 'AWB-replacement' });
+    const id = replacing.complaint_id;
+    // A scan on the way, or the return's parcel, does not resolve it; only its own delivery.
+    await handle.signal(complaintParcelSignal, parcelEvent(id, 'replacement', 'in_transit', 1));
+    await handle.signal(complaintParcelSignal, parcelEvent(id, 'return', 'delivered', 2));
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await handle.query(complaintStateQuery)).state).toBe('replacing');
+    await handle.signal(complaintParcelSignal, parcelEvent(id, 'replacement', 'delivered', 3));
+    const result = await handle.result();
+    expect(result).toMatchObject({ state: 'resolved', outcome: 'replaced' });
+    expect(result.history).toEqual(['seller:accept_replacement', 'carrier:replacement_delivered']);
+    expect(c.refunds).toEqual([]);
+    expect(c.calls).toEqual(['hold', 'deduct', 'book:replacement', 'release:replaced']);
+    expect(c.states).toEqual(['awaiting_seller', 'replacing', 'resolved']);
+  });
+
+  it('a replacement out of stock falls back to a full refund, and the case says so', async () => {
+    const { handle, c } = await start();
+    outOfStock.add(handle.workflowId.replace('complaint-', ''));
+    await reach(handle, 'awaiting_seller');
+    await act(handle, { by: 'seller', type: 'accept_replacement' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'refunded', replacement_fallback: 'out_of_stock' });
+    expect(result.history).toEqual(['seller:accept_replacement', 'replacement:out_of_stock']);
+    expect(c.refunds).toEqual(['150000.00']);
+    expect(c.calls).toEqual(['hold', 'refund', 'orderRefunded', 'release:refunded']);
+  });
+
+  it('a replacement the carrier brings back: its units restocked, the buyer refunded', async () => {
+    const { handle, c } = await start();
+    await reach(handle, 'awaiting_seller');
+    const replacing = await act(handle, { by: 'seller', type: 'accept_replacement' });
+    await handle.signal(
+      complaintParcelSignal,
+      parcelEvent(replacing.complaint_id, 'replacement', 'returned_to_sender', 1),
+    );
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'refunded', replacement_fallback: 'not_delivered' });
+    expect(c.calls).toEqual([
+      'hold',
+      'deduct',
+      'book:replacement',
+      'restock:replacement',
+      'refund',
+      'orderRefunded',
+      'release:refunded',
+    ]);
+  });
+
+  it("the return travels through the carrier: its delivery marks the goods received, the inspection's clock starts", async () => {
+    const { handle, c } = await start({ inspectionSeconds: SHORT });
+    await reach(handle, 'awaiting_seller');
+    await act(handle, { by: 'seller', type: 'accept_return' });
+    const shipped = await act(handle, { by: 'buyer', type: 'return_shipped', tracking_number: 'RET42' });
+    expect(shipped).toMatchObject({ state: 'return_in_transit', return_awb: 'AWB-return' });
+    const id = shipped.complaint_id;
+    await handle.signal(complaintParcelSignal, parcelEvent(id, 'return', 'out_for_delivery', 1));
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await handle.query(complaintStateQuery)).state).toBe('return_in_transit');
+    await handle.signal(complaintParcelSignal, parcelEvent(id, 'return', 'delivered', 2));
+    await reach(handle, 'inspecting');
+    const result = await handle.result();
+    expect(result.history).toEqual([
+      'seller:accept_return',
+      'buyer:return_shipped',
+      'carrier:return_delivered',
+      'deadline:inspecting',
+    ]);
+    expect(c.calls).toEqual(['hold', 'book:return', 'restock', 'refund', 'orderRefunded', 'release:refunded']);
   });
 
   it('refuses what the case does not allow: wrong state, wrong side, an amount at or past what was paid', async () => {
