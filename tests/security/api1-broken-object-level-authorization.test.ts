@@ -3,16 +3,10 @@
  * objects (order, payment, address, cart line) by id and gets exactly what a missing id gets
  * (404), never A's data, and A's objects are unchanged afterwards.
  */
-import { adminToken, client, signUp, type Client } from '../support/http';
+import { adminToken, client, sansRequestId, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
 import { bandung, checkoutUntilSettled, newProduct, shopperWithCart } from '../support/shop';
 import { complaintBody, deliveredOrder } from '../integration/complaint-support';
-
-/** An error body without its request id, which differs per request by design (it leads to the trace). */
-const sansRequestId = (body: { error?: Record<string, unknown> } | undefined) => {
-  const { request_id: _requestId, ...error } = body?.error ?? {};
-  return { ...body, error };
-};
 
 describe('API1 broken object level authorization', () => {
   const server = useServer({ worker: true });

@@ -73,3 +73,9 @@ export async function adminToken(server: TestServer): Promise<string> {
 }
 
 export const serviceToken = (service = 'order') => signServiceToken(getConfig().auth.internalJwtSecret, service);
+
+/** An error body without its request id, which differs per request by design (it leads to the trace). */
+export function sansRequestId<T extends { error?: Record<string, unknown> }>(body: T | undefined) {
+  const { request_id: _requestId, ...error } = body?.error ?? {};
+  return { ...body, error };
+}
