@@ -48,7 +48,7 @@ const routes = {
     path: '/admin/complaints/{id}/answer',
     tags,
     security,
-    summary: "The seller's answer (refund, return, accept the counter, reject) or the return's progress",
+    summary: "The seller's answer (refund, return, replacement, accept the counter, reject) or the return's progress",
     request: { params: IdParam, body: body(SellerAnswerBody) },
     responses: { 200: json(CaseSchema), ...errorResponses(400, 401, 403, 404, 409, 503) },
   }),

@@ -48,12 +48,13 @@ export const BuyerActionBody = z
   ])
   .openapi('ComplaintBuyerAction');
 
-/** The seller's answer, and the seller's side of a return. */
+/** The seller's answer (a replacement ships the same items again), and the seller's side of a return. */
 export const SellerAnswerBody = z
   .strictObject({
     answer: z.enum([
       'accept_refund',
       'accept_return',
+      'accept_replacement',
       'accept_counter',
       'reject',
       'return_received',
@@ -104,6 +105,13 @@ export const CaseSchema = z
     counter_amount: z.string().optional(),
     outcome: z.string().optional(),
     refunded_amount: z.string().optional(),
+    return_tracking_number: z.string().optional(),
+    /** The carrier's airway bill of the return parcel, booked when the buyer ships the goods back. */
+    return_awb: z.string().optional(),
+    /** The replacement parcel's airway bill, once its stock is deducted and the carrier booked. */
+    replacement_awb: z.string().optional(),
+    /** Why an accepted replacement became a refund: no stock, or the carrier brought it back. */
+    replacement_fallback: z.enum(['out_of_stock', 'not_delivered']).optional(),
     history: z.array(z.string()),
   })
   .openapi('ComplaintCase');
@@ -117,6 +125,7 @@ export const ComplaintListQuery = z.object({
       'awaiting_return',
       'return_in_transit',
       'inspecting',
+      'replacing',
       'resolving',
       'resolved',
       'withdrawn',

@@ -15,10 +15,13 @@ import type { Config } from '../../platform/config';
 import { AppError, type ErrorCode } from '../../platform/errors';
 import {
   complaintActionUpdate,
+  complaintOfParcel,
+  complaintParcelSignal,
   complaintStateQuery,
   complaintWorkflowId,
   type ComplaintAction,
   type ComplaintInput,
+  type ComplaintParcelEvent,
   type ComplaintState,
 } from '../../workflows/complaint-contract';
 import { COMPLAINT_STATE, ORDER_STATUS, USER_ID } from '../../workflows/search-attributes';
@@ -117,6 +120,27 @@ export function createComplaintCases(client: Client, config: Config) {
         );
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+
+    /**
+     * Hands a carrier event of one of a case's own parcels (reference `replacement-<id>` or
+     * `return-<id>`) to that case. Undefined for any other parcel; `closed` when the case has ended.
+     */
+    async deliverParcelEvent(event: ComplaintParcelEvent): Promise<'delivered' | 'closed' | undefined> {
+      const parcel = complaintOfParcel(event.reference);
+      if (!parcel) return undefined;
+      const { event_id, reference, awb, status } = event;
+      try {
+        await bounded(CALL_DEADLINE_MS, () =>
+          client.workflow
+            .getHandle(complaintWorkflowId(parcel.complaintId))
+            .signal(complaintParcelSignal, { event_id, reference, awb, status }),
+        );
+        return 'delivered';
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return 'closed';
         throw err;
       }
     },

@@ -5,6 +5,7 @@
  * event that is durably on its way; the workflow dedupes by event id, so a redelivery is harmless.
  */
 import { AppError } from '../../platform/errors';
+import type { ComplaintCases } from '../orders/complaint-cases';
 import type { CarrierEvent } from './carrier-contract';
 import type { ShipmentClient } from './shipment-client';
 import type { ShipmentStore } from './shipment-store';
@@ -14,10 +15,14 @@ export type IntakeOutcome = 'delivered' | 'unknown_shipment' | 'shipment_closed'
 export interface TrackingIntakeDeps {
   shipments: Pick<ShipmentStore, 'findForEvent' | 'hasEvent'>;
   shipmentWorkflows: Pick<ShipmentClient, 'deliverEvent'>;
+  /** A complaint's own parcels (a replacement, a return) are no order's shipment: their case takes them. */
+  complaintCases?: Pick<ComplaintCases, 'deliverParcelEvent'>;
 }
 
 export function receiveCarrierEvent(deps: TrackingIntakeDeps) {
   return async (event: CarrierEvent): Promise<IntakeOutcome> => {
+    const forCase = await deps.complaintCases?.deliverParcelEvent(event);
+    if (forCase) return forCase === 'delivered' ? 'delivered' : 'shipment_closed';
     const shipment = await deps.shipments.findForEvent(event.awb, event.reference);
     // Not ours (another shop's parcel, or a booking whose shipment is gone): nothing will ever
     // take it, so retrying would only loop; it is acknowledged and dropped.

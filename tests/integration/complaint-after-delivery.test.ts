@@ -4,8 +4,11 @@
  * starter, the real worker booking the carrier simulator (fast steps), the carrier link pushing
  * the journey through the tracking intake until the order is delivered; then the buyer complains,
  * the case holds the order past its completion window, the seller stays silent, and the automatic
- * refund leaves the order refunded: the shipment workflow ends without completing it.
+ * refund leaves the order refunded: the shipment workflow ends without completing it. A replacement
+ * takes the units out of stock once and travels as a parcel of its own through the carrier (out of
+ * stock: refunded instead); a return travels back through the carrier, whose delivery marks it received.
  */
+import { createComplaintActivities } from '../../activities/complaints';
 import { shipmentStateQuery, shipmentWorkflowId, type ShipmentState } from '../../workflows/shipment-contract';
 import { useGatewayProcess } from '../support/gateway-process';
 import { adminToken, client, type Client } from '../support/http';
@@ -36,6 +39,20 @@ describe('a complaint after a real delivery', () => {
     api = client(server().base);
     admin = await adminToken(server());
   });
+
+  const stockOf = async (productId: string) =>
+    (await server().deps.db.inventory.findUniqueOrThrow({ where: { product_id: productId } })).quantity;
+
+  /** A shopper's order of 2 units (10 in stock) that the carrier delivered, and a complaint on it. */
+  async function complaintOnDelivered() {
+    const order = await pipeline.paidOrder(api, admin, 'normal');
+    const delivered = await orderStatus(api, order.token, order.orderId, 'delivered', 60_000);
+    const opened = await api.post(`/orders/${order.orderId}/complaint`, complaintBody, order.token);
+    expect(opened.status).toBe(201);
+    const complaintId = opened.body.id as string;
+    const answer = (body: object) => api.post(`/admin/complaints/${complaintId}/answer`, body, admin);
+    return { ...order, complaintId, answer, total: delivered.total_amount as string };
+  }
 
   const orderEvents = async (orderId: string) =>
     (
@@ -84,5 +101,67 @@ describe('a complaint after a real delivery', () => {
     // No goods came back: the stock stays sold.
     const stock = await server().deps.db.inventory.findUniqueOrThrow({ where: { product_id: productId } });
     expect(stock.quantity).toBe(8);
+  }, 120_000);
+
+  it('a replacement: the same items out of stock once, delivered by the carrier, the order completes', async () => {
+    const { orderId, productId, token, complaintId, answer } = await complaintOnDelivered();
+    expect(await stockOf(productId)).toBe(8);
+    const replacing = await answer({ answer: 'accept_replacement' });
+    expect(replacing.status).toBe(200);
+    expect(replacing.body).toMatchObject({ state: 'replacing', replacement_awb: expect.any(String) });
+    expect(await stockOf(productId)).toBe(6);
+
+    const resolved = await complaintState(api, token, orderId, 'resolved', 60_000);
+    expect(resolved).toMatchObject({ outcome: 'replaced', refunded_amount: '0.00' });
+    await orderStatus(api, token, orderId, 'completed', 30_000);
+    // A retried stock step finds its units already taken: no second deduction.
+    const steps = createComplaintActivities(server().services);
+    await expect(steps.deductReplacementStock(orderId, complaintId)).resolves.toEqual({ ok: true });
+    expect(await stockOf(productId)).toBe(6);
+    expect(await server().deps.db.refund.count({ where: { order_id: orderId } })).toBe(0);
+  }, 120_000);
+
+  it('a replacement with no stock left falls back to a full refund, and the case says so', async () => {
+    const { orderId, productId, token, answer, total } = await complaintOnDelivered();
+    expect((await api.put(`/products/${productId}/inventory`, { quantity: 1 }, admin)).status).toBe(200);
+    const moved = await answer({ answer: 'accept_replacement' });
+    expect(moved.status).toBe(200);
+    const resolved = await complaintState(api, token, orderId, 'resolved', 60_000);
+    expect(resolved).toMatchObject({ outcome: 'refunded', refunded_amount: total });
+    const detail = await api.get(`/admin/complaints/${resolved.id}`, admin);
+    expect(detail.body.case).toMatchObject({ replacement_fallback: 'out_of_stock' });
+    expect(detail.body.case.history).toContain('replacement:out_of_stock');
+    expect(await stockOf(productId)).toBe(1);
+    await orderStatus(api, token, orderId, 'refunded');
+    const refunds = await refundsSettled(server(), orderId);
+    expect(refunds.map((r) => r.amount.toFixed(2))).toEqual([total]);
+  }, 120_000);
+
+  it('a return shipped back through the carrier: its delivery marks it received, then inspected, refunded, restocked', async () => {
+    const { orderId, productId, token, answer, total } = await complaintOnDelivered();
+    expect((await answer({ answer: 'accept_return' })).body.state).toBe('awaiting_return');
+    const shipped = await api.post(
+      `/orders/${orderId}/complaint/resolve`,
+      { action: 'return_shipped', tracking_number: 'RET-CARRIER-1' },
+      token,
+    );
+    expect(shipped.status).toBe(200);
+    expect(shipped.body).toMatchObject({ state: 'return_in_transit', return_awb: expect.any(String) });
+    // Nobody marks it received by hand: the carrier's delivery to the warehouse does.
+    const inspecting = await complaintState(api, token, orderId, 'inspecting', 60_000);
+    expect(inspecting.deadline_at).not.toBeNull();
+    expect((await answer({ answer: 'inspection_passed' })).status).toBe(200);
+    const resolved = await complaintState(api, token, orderId, 'resolved', 60_000);
+    expect(resolved).toMatchObject({ outcome: 'refunded', refunded_amount: total });
+    const detail = await api.get(`/admin/complaints/${resolved.id}`, admin);
+    expect(detail.body.case.history).toEqual([
+      'seller:accept_return',
+      'buyer:return_shipped',
+      'carrier:return_delivered',
+      'seller:inspection_passed',
+    ]);
+    await refundsSettled(server(), orderId);
+    expect(await stockOf(productId)).toBe(10);
+    await orderStatus(api, token, orderId, 'refunded');
   }, 120_000);
 });
