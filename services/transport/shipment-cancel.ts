@@ -32,8 +32,10 @@ export function createShipmentCancel(client: Client, options: Pick<ShipmentStart
   async function answerOfClosed(orderId: string): Promise<CancelAnswer> {
     const handle = client.workflow.getHandle(shipmentWorkflowId(orderId));
     const { status } = await client.withDeadline(Date.now() + CANCEL_DEADLINE_MS, () => handle.describe());
-    if (status.name !== 'COMPLETED') return { accepted: false, reason: 'already_cancelled' };
-    const state = (await handle.result()) as ShipmentState;
+    // Running: the order is already refunded and the workflow is finishing; its result says by whom.
+    if (status.name !== 'COMPLETED' && status.name !== 'RUNNING')
+      return { accepted: false, reason: 'already_cancelled' };
+    const state = (await client.withDeadline(Date.now() + CANCEL_DEADLINE_MS, () => handle.result())) as ShipmentState;
     if (state.outcome === 'cancelled_refunded') return { accepted: true };
     return { accepted: false, reason: state.outcome === 'completed' ? 'already_picked_up' : 'already_cancelled' };
   }
