@@ -1,7 +1,7 @@
 /**
  * Replays committed histories of real checkouts (paid, declined, expired, cancelled) and shipments
  * (delivered, returned, lost, rebooked after a missed pickup) and complaints (an automatic refund,
- * a return, an escalation) against the
+ * a return, an escalation, a replacement delivered by the carrier, a return carried back) against the
  * current workflow code: a change that would break sagas already running fails here, not in
  * production. Record one with `npm run replay -- <workflow-id> --save <name>`. The replay runs
  * in its own process: the SDK's protobuf classes do not survive jest's module sandbox.
@@ -28,6 +28,8 @@ describe('replaying committed checkout histories', () => {
       'checkout-paid.json',
       'complaint-auto-refund.json',
       'complaint-escalation.json',
+      'complaint-replacement.json',
+      'complaint-return-by-carrier.json',
       'complaint-return.json',
       'shipment-delivered.json',
       'shipment-lost.json',
@@ -38,14 +40,14 @@ describe('replaying committed checkout histories', () => {
 
   it('replays every one of them against the current code', async () => {
     const { code, output } = await replay();
-    expect(output).toContain('11 replayed deterministically, 0 failed');
+    expect(output).toContain('13 replayed deterministically, 0 failed');
     expect(code).toBe(0);
   });
 
   it('catches an incompatible change to the workflow', async () => {
     const { code, output } = await replay('--workflows', 'tests/replay/drifted-workflows.ts');
     expect(output).toMatch(/NON-DETERMINISM/);
-    expect(output).toContain('0 replayed deterministically, 11 failed');
+    expect(output).toContain('0 replayed deterministically, 13 failed');
     expect(output).toMatch(/NON-DETERMINISM shipment-/);
     expect(output).toMatch(/NON-DETERMINISM complaint-/);
     expect(code).toBe(1);
