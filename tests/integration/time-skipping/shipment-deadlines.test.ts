@@ -76,13 +76,22 @@ describe('shipment deadlines at production durations (time skipping)', () => {
   afterAll(async () => {
     await env?.teardown();
   });
+  // A shipment left running by a failed test would keep its timers firing with no worker to take
+  // the tasks, and the server does not skip time while a task waits: every later test would hang.
+  const started: Handle[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((h) => h.terminate('test over').catch(() => undefined)));
+  });
 
-  const start = (taskQueue: string) =>
-    env.client.workflow.start(shipmentWorkflow, {
+  async function start(taskQueue: string) {
+    const handle = await env.client.workflow.start(shipmentWorkflow, {
       taskQueue,
       workflowId: `shipment-${randomUUID()}`,
       args: [{ orderId: randomUUID(), orderNumber: 'PSR-261125-TIME0001', userId: randomUUID(), timings }],
     });
+    started.push(handle);
+    return handle;
+  }
 
   /** Polls the workflow's state (in real time: the server's clock does not skip meanwhile). */
   async function until(handle: Handle, check: (s: ShipmentState) => boolean, what: string) {
