@@ -24,6 +24,11 @@ export interface ComplaintInput {
   /** What the buyer paid for the order (decimal string): no resolution refunds more. */
   paidAmount: string;
   deadlines: ComplaintDeadlines;
+  /**
+   * How long a replacement parcel may travel before it is taken as lost and the buyer refunded
+   * (the shipments' own lost-parcel time). Cases started without it wait for the carrier only.
+   */
+  parcelLostAfterSeconds?: number;
 }
 
 export type ComplaintStateName =

@@ -220,15 +220,18 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
         kind: 'replacement',
       });
       state.replacement_awb = parcel.awb;
-      await waitIn('replacing', undefined, () => parcels.has(parcel.reference));
-      if (parcels.get(parcel.reference) === 'delivered') {
+      await waitIn('replacing', input.parcelLostAfterSeconds, () => parcels.has(parcel.reference));
+      const fate = parcels.get(parcel.reference);
+      if (fate === 'delivered') {
         state.history.push('carrier:replacement_delivered');
         return finish('resolved', 'replaced');
       }
-      // The replacement came back to the warehouse: its units go back on the shelf, the money to the buyer.
       state.replacement_fallback = 'not_delivered';
-      state.history.push('carrier:replacement_returned');
-      await steps.restockReturnedGoods(replacementStockKey(input.complaintId), input.complaintId);
+      if (fate === 'returned_to_sender') {
+        // Back at the warehouse: its units go back on the shelf. A lost one (the deadline) is gone.
+        state.history.push('carrier:replacement_returned');
+        await steps.restockReturnedGoods(replacementStockKey(input.complaintId), input.complaintId);
+      }
       return finish('resolved', await refund(paidSen));
     } else if (next === 'inspecting') {
       const a = await waitIn('inspecting', d.inspectionSeconds);

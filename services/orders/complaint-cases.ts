@@ -66,7 +66,13 @@ export function createComplaintCases(client: Client, config: Config) {
             taskQueue: config.temporal.taskQueue,
             workflowId,
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            args: [{ ...input, deadlines: config.complaints.deadlines } satisfies ComplaintInput],
+            args: [
+              {
+                ...input,
+                deadlines: config.complaints.deadlines,
+                parcelLostAfterSeconds: config.shipments.lostAfterSeconds,
+              } satisfies ComplaintInput,
+            ],
             memo: { order_id: input.orderId, complaint_id: input.complaintId },
             typedSearchAttributes: [
               { key: USER_ID, value: input.userId },

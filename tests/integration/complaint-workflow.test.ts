@@ -112,7 +112,7 @@ describe('complaint workflow with mocked activities', () => {
     await temporal.connection.close();
   });
 
-  async function start(deadlines: Partial<ComplaintDeadlines> = {}) {
+  async function start(deadlines: Partial<ComplaintDeadlines> = {}, parcelLostAfterSeconds?: number) {
     const complaintId = randomUUID();
     const c: Case = { calls: [], refunds: [], states: [] };
     cases.set(complaintId, c);
@@ -122,6 +122,7 @@ describe('complaint workflow with mocked activities', () => {
       userId: randomUUID(),
       paidAmount: '150000.00',
       deadlines: { ...allLong, ...deadlines },
+      ...(parcelLostAfterSeconds === undefined ? {} : { parcelLostAfterSeconds }),
     };
     const handle = await temporal.client.workflow.start(complaintWorkflow, {
       taskQueue,
@@ -356,6 +357,17 @@ describe('complaint workflow with mocked activities', () => {
       'orderRefunded',
       'release:refunded',
     ]);
+  });
+
+  it('a replacement that never arrives is taken as lost at its deadline: the buyer refunded, nothing restocked', async () => {
+    const { handle, c } = await start({}, SHORT);
+    await reach(handle, 'awaiting_seller');
+    const replacing = await act(handle, { by: 'seller', type: 'accept_replacement' });
+    expect(replacing.deadline).toEqual(expect.any(String));
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'refunded', replacement_fallback: 'not_delivered' });
+    expect(result.history).toEqual(['seller:accept_replacement', 'deadline:replacing']);
+    expect(c.calls).toEqual(['hold', 'deduct', 'book:replacement', 'refund', 'orderRefunded', 'release:refunded']);
   });
 
   it("the return travels through the carrier: its delivery marks the goods received, the inspection's clock starts", async () => {
