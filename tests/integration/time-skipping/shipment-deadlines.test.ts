@@ -166,6 +166,8 @@ describe('shipment deadlines at production durations (time skipping)', () => {
       expect(calls).not.toContain('refundPayment');
 
       await env.sleep(2 * MINUTE);
+      // Settled by now, without help: handle.result() would skip on to a later deadline by itself.
+      await until(handle, (s) => s.outcome !== undefined, 'given up');
       const result = await handle.result();
       expect(result).toMatchObject({ status: 'cancelled', outcome: 'not_picked_up_refunded', booking_attempt: 2 });
       expect(calls).toEqual([
@@ -205,6 +207,7 @@ describe('shipment deadlines at production durations (time skipping)', () => {
       expect(calls).not.toContain('refundPayment');
 
       await env.sleep(2 * MINUTE);
+      await until(handle, (s) => s.outcome !== undefined, 'given up as lost');
       const result = await handle.result();
       expect(result).toMatchObject({ status: 'cancelled', outcome: 'lost_refunded', stuck: false });
       expect(calls.slice(-4)).toEqual(['stuck:true', 'cancelShipment:lost in transit', 'stuck:false', 'refundPayment']);
