@@ -126,9 +126,9 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
   type Handle = ReturnType<typeof newOrder>['handle'];
 
   /** Started as the order.paid consumer starts it, and waited for until booked. */
-  async function booked() {
+  async function booked(over: Partial<ShipmentTimings> = {}) {
     const order = newOrder();
-    expect(await startShipment(temporal.client, { taskQueue, timings }, order.ref)).toBe(true);
+    expect(await startShipment(temporal.client, { taskQueue, timings: { ...timings, ...over } }, order.ref)).toBe(true);
     const state = await waitFor(order.handle, (s) => s.status === 'booked', 'booked');
     return { ...order, state };
   }
@@ -188,6 +188,18 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
     expect(run.orderStatuses).toEqual(['processing', 'shipped', 'delivered', 'completed']);
     expect(run.calls).not.toContain('refundPayment');
     expect(run.calls).not.toContain('cancelShipment');
+  });
+
+  it('refused as picked up, its scan late past the pickup SLA: no rebook, the parcel ships', async () => {
+    const { ref, run, handle, state } = await booked({ pickupSlaSeconds: 2 });
+    run.pickedUpAtCarrier = true;
+    expect((await cancels.cancel(ref, 'too late')).answer).toEqual({ accepted: false, reason: 'already_picked_up' });
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(run.calls).not.toContain('bookCarrier:2');
+    expect(run.calls).not.toContain('cancelBooking:jne');
+    await send(handle, eventsFor(state, JOURNEY));
+    expect((await handle.result()).outcome).toBe('completed');
+    expect(run.calls).not.toContain('refundPayment');
   });
 
   it('after the pickup event: refused at once, the carrier is not even asked', async () => {
