@@ -117,6 +117,40 @@ describe('cancelling a paid order before the courier picks it up', () => {
       .terminate('test done: a lost parcel would wait out its loss');
   });
 
+  it('a cancel racing the courier at the door: exactly one wins, never both', async () => {
+    // 'normal' at 150 ms a step: the pickup scan goes out ~300 ms after booking. Cancels sent at
+    // staggered moments after the order enters processing land before, around and after it.
+    const delays = [0, 150, 300, 450, 600, 900];
+    // One after another: products created in parallel sometimes answer 500 (seen here, not this feature's).
+    const orders = [];
+    for (const _ of delays) orders.push(await pipeline.paidOrder(api, admin, 'normal', 1));
+    const outcomes = await Promise.all(
+      orders.map(async ({ orderId, token }, i) => {
+        await orderStatus(api, token, orderId, 'processing', 30_000).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, delays[i]));
+        const res = await api.post(`/orders/${orderId}/cancel`, {}, token);
+        if (res.status === 202) {
+          const done = await orderStatus(api, token, orderId, 'refunded', 30_000);
+          const awb = done.shipment?.awb as string | undefined;
+          // Booked before the cancel: the carrier let it go, and no pickup was ever recorded.
+          if (awb) expect((await server().services.carrier.tracking(awb)).status).toBe('cancelled');
+          const shipment = (await api.get(`/shipments/${orderId}`, token)).body;
+          const tracking = (await api.get(`/shipments/${shipment.id}/tracking`, token)).body;
+          expect(tracking.events.map((e: { status: string }) => e.status)).not.toContain('picked_up');
+          return 'cancelled';
+        }
+        expect({ status: res.status, reason: res.body.error?.details?.reason }).toEqual({
+          status: 409,
+          reason: 'already_picked_up',
+        });
+        await orderStatus(api, token, orderId, 'completed', 60_000);
+        expect((await gatewayIntent(orderId)).status).toBe('succeeded');
+        return 'shipped';
+      }),
+    );
+    expect(outcomes.every((o) => o === 'cancelled' || o === 'shipped')).toBe(true);
+  }, 180_000);
+
   it('a thousand cancels at once: one refund, the stock back once', async () => {
     const { orderId, productId, token } = await bookedOrder(3);
     const before = await stockOf(productId);
