@@ -103,6 +103,7 @@ export const COMPLAINT_STATES = [
   'awaiting_return',
   'return_in_transit',
   'inspecting',
+  'replacing',
   'resolving',
   'resolved',
   'withdrawn',
@@ -120,7 +121,7 @@ const complaintChange = z.object({
   deadline_at: isoTime.nullable(),
   /** What moved it: `seller:reject`, `deadline:awaiting_seller`, `buyer:withdraw`, `opened`... */
   cause: z.string().min(1),
-  /** How it ended (refunded, partially_refunded, rejected, withdrawn, closed); null while open. */
+  /** How it ended (refunded, partially_refunded, replaced, rejected, withdrawn, closed); null while open. */
   outcome: z.string().nullable(),
   refunded_amount: money,
 });

@@ -26,6 +26,8 @@ import { createUserStore } from './users/store';
 import { createCarrierClient } from './transport/carrier-client';
 import { createShipmentStore } from './transport/shipment-store';
 import { createShipmentClient } from './transport/shipment-client';
+import { createShipmentCancel } from './transport/shipment-cancel';
+import { shipmentTimings } from './transport/shipment-starter';
 
 export function createServices(deps: Deps, logger: Logger) {
   const { db, redis, config } = deps;
@@ -74,6 +76,10 @@ export function createServices(deps: Deps, logger: Logger) {
     // Transport: shipments, the order's fulfilment moves, the carrier's partner API.
     shipments: createShipmentStore(db),
     shipmentWorkflows: createShipmentClient(deps.temporal.client),
+    shipmentCancel: createShipmentCancel(deps.temporal.client, {
+      taskQueue: config.temporal.taskQueue,
+      timings: shipmentTimings(config),
+    }),
     fulfilment: createFulfilmentStore(db),
     shipmentSettings: {
       delivery: config.shipments.delivery,

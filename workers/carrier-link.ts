@@ -10,6 +10,7 @@ import { getConfig } from '../platform/config';
 import { closeDeps, createDeps } from '../platform/deps';
 import { startHealthServer } from '../platform/health-server';
 import { createLogger } from '../platform/logger';
+import { createComplaintCases } from '../services/orders/complaint-cases';
 import { createCarrierClient } from '../services/transport/carrier-client';
 import { createCarrierLink } from '../services/transport/carrier-link';
 import { carrierLinkReadiness } from '../services/transport/carrier-link-readiness';
@@ -23,6 +24,8 @@ const deps = createDeps(config);
 const intake = receiveCarrierEvent({
   shipments: createShipmentStore(deps.db),
   shipmentWorkflows: createShipmentClient(deps.temporal.client),
+  // A complaint's replacement and return parcels go to their case.
+  complaintCases: createComplaintCases(deps.temporal.client, config),
 });
 const link = createCarrierLink({
   carrierUrl: config.carrier.url,

@@ -94,7 +94,7 @@ describe('the API process', () => {
     it('answers a request that needs Redis with a 503 naming it, and serves one that can do without', async () => {
       const me = await fetch(api.url('/users/me'), { headers: { authorization: `Bearer ${token}` } });
       expect(me.status).toBe(503);
-      expect(sansRequestId(await me.json())).toEqual({
+      expect(sansRequestId((await me.json()) as { error?: Record<string, unknown> })).toEqual({
         error: {
           code: 'dependency_unavailable',
           message: 'redis is unavailable; try again shortly',

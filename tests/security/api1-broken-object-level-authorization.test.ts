@@ -5,7 +5,7 @@
  */
 import { adminToken, client, sansRequestId, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
-import { bandung, checkoutUntilSettled, newProduct, shopperWithCart } from '../support/shop';
+import { bandung, CARDS, checkoutUntilSettled, newProduct, orderStatus, shopperWithCart } from '../support/shop';
 import { complaintBody, deliveredOrder } from '../integration/complaint-support';
 
 describe('API1 broken object level authorization', () => {
@@ -152,5 +152,25 @@ describe('API1 broken object level authorization', () => {
     const mine = (await api.get(`/orders/${a.orderId}/complaint`, a.me.token)).body;
     expect(mine).toMatchObject({ description: complaintBody.description, state: 'awaiting_seller' });
     await server().deps.temporal.client.workflow.getHandle(`complaint-${opened.body.id}`).terminate('test finished');
+  });
+
+  it("B cancelling A's paid order gets what a missing order gets (404); nothing starts, nothing is refunded", async () => {
+    const productId = await newProduct(api, await adminToken(server()), 5);
+    const a = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const orderId = (await checkoutUntilSettled(api, a.token, a.address_id)).body.order_id as string;
+    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, a.token);
+    await orderStatus(api, a.token, orderId, 'paid', 30_000);
+    const b = await signUp(api);
+    const missing = await api.post(`/orders/${crypto.randomUUID()}/cancel`, undefined, b.token);
+    const stolen = await api.post(`/orders/${orderId}/cancel`, undefined, b.token);
+    expect(stolen.status).toBe(404);
+    expect(sansRequestId(stolen.body)).toEqual(sansRequestId(missing.body));
+    // The cancel can start the order's shipment workflow: B's must not have reached it.
+    const shipment = server().deps.temporal.client.workflow.getHandle(`shipment-${orderId}`);
+    await expect(shipment.describe()).rejects.toThrow(/not found/i);
+    expect((await api.get(`/orders/${orderId}`, a.token)).body.status).toBe('paid');
+    // Tidy: A's own cancel ends it refunded.
+    expect((await api.post(`/orders/${orderId}/cancel`, undefined, a.token)).status).toBe(202);
+    await orderStatus(api, a.token, orderId, 'refunded', 30_000);
   });
 });

@@ -196,6 +196,13 @@ describe('API10 unsafe consumption: carrier webhooks are believed only when sign
     expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
   });
 
+  it("an event naming a complaint's parcel: unsigned a 401; signed for no case, acked (never a 5xx), 10 times alike", async () => {
+    const raw = JSON.stringify(event({ reference: `return-${crypto.randomUUID()}` }));
+    expect((await post(raw, {})).status).toBe(401);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post(raw, signCarrierWebhook(secret(), raw))));
+    for (const a of answers) expect(a).toEqual({ status: 200, body: { received: true, outcome: 'shipment_closed' } });
+  });
+
   it('a signed event for a parcel we never booked is dropped with a 200, the same each of 30 repeats', async () => {
     const raw = JSON.stringify(event());
     const answers = await Promise.all(Array.from({ length: 30 }, () => post(raw, signCarrierWebhook(secret(), raw))));

@@ -33,6 +33,7 @@ describe('API5 broken function level authorization', () => {
       ['GET', '/admin/complaints', undefined],
       ['GET', `/admin/complaints/${randomUUID()}`, undefined],
       ['POST', `/admin/complaints/${randomUUID()}/answer`, { answer: 'accept_refund' }],
+      ['POST', `/admin/complaints/${randomUUID()}/answer`, { answer: 'accept_replacement' }],
       ['POST', `/admin/complaints/${randomUUID()}/offer`, { amount: '1.00' }],
       ['POST', `/admin/complaints/${randomUUID()}/decide`, { outcome: 'refund' }],
     ] as const;

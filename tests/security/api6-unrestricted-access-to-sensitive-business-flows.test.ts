@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { adminToken, client, type Client } from '../support/http';
-import { checkout, newProduct, orderStatus, shopperWithCart } from '../support/shop';
+import { CARDS, checkout, checkoutUntilSettled, newProduct, orderStatus, shopperWithCart } from '../support/shop';
 import { useServer } from '../support/server';
 import { complaintBody, deliveredOrder } from '../integration/complaint-support';
 
@@ -102,5 +102,29 @@ describe('API6 sensitive business flows: nobody can hoard stock with unpaid chec
     expect(await server().deps.db.complaint.count({ where: { order_id: orderId } })).toBe(1);
     const handle = server().deps.temporal.client.workflow.getHandle(`complaint-${id}`);
     expect((await handle.result()).outcome).toBe('withdrawn');
+  });
+
+  it('a paid order cancelled a hundred times at once is refunded once and restocked once', async () => {
+    const productId = await newProduct(api, admin, 5);
+    const a = await shopperWithCart(api, [{ product_id: productId, quantity: 2 }]);
+    const orderId = (await checkoutUntilSettled(api, a.token, a.address_id)).body.order_id as string;
+    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, a.token);
+    await orderStatus(api, a.token, orderId, 'paid', 30_000);
+    const onHand = async () =>
+      (await server().deps.db.inventory.findUniqueOrThrow({ where: { product_id: productId } })).quantity;
+    const before = await onHand();
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, () => api.post(`/orders/${orderId}/cancel`, undefined, a.token)),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(100).fill(202));
+    await orderStatus(api, a.token, orderId, 'refunded', 30_000);
+    const history = await server().deps.temporal.client.workflow.getHandle(`shipment-${orderId}`).fetchHistory();
+    const refunds = (history.events ?? []).filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'refundPayment',
+    );
+    expect(refunds).toHaveLength(1);
+    expect(await onHand()).toBe(before + 2);
+    expect((await api.post(`/orders/${orderId}/cancel`, undefined, a.token)).status).toBe(202);
+    expect(await onHand()).toBe(before + 2);
   });
 });
