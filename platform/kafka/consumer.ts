@@ -13,8 +13,9 @@
  *   as the consumer runs, so the process heals when Kafka comes back.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from '../logger';
+import { inConsumerSpan } from '../telemetry/consumer-span';
 import type { ConsumerSpec } from './consumer-spec';
 import { DEAD_LETTER_TOPIC, headersToStrings, publishDeadLetter, toDeadLetter } from './dead-letter';
 import { DEFAULT_RETRY, deliver, type RetryPolicy } from './delivery';
@@ -97,25 +98,38 @@ export function runConsumer(kafka: Kafka, spec: ConsumerSpec, options: RunConsum
     await c.run({
       eachMessage: async ({ topic, partition, message, heartbeat }) => {
         const ctx = { topic, partition, offset: message.offset, headers: headersToStrings(message.headers) };
-        const outcome = await deliver(spec, message.value, ctx, {
-          logger,
-          retry,
-          running: () => running,
-          heartbeat,
-        });
-        if (outcome.kind === 'handled') stats.handled++;
-        else if (outcome.kind === 'skipped') stats.skipped++;
-        else {
-          const entry = toDeadLetter({ consumer: spec.name, groupId, topic, partition, message, ...outcome });
-          await publishDeadLetter(p, entry, dlqTopic);
-          stats.deadLettered++;
-          logger.error(
-            { dlq_id: entry.id, reason: entry.reason, attempts: entry.attempts, error: entry.error.message, ...ctx },
-            'event parked on the dead-letter topic',
-          );
-        }
+        await inConsumerSpan({ consumer: spec.name, ...ctx }, () =>
+          handleMessage(topic, partition, message, heartbeat, ctx, p),
+        );
       },
     });
+  }
+
+  async function handleMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    ctx: { topic: string; partition: number; offset: string; headers: Record<string, string> },
+    p: Producer,
+  ) {
+    const outcome = await deliver(spec, message.value, ctx, {
+      logger,
+      retry,
+      running: () => running,
+      heartbeat,
+    });
+    if (outcome.kind === 'handled') stats.handled++;
+    else if (outcome.kind === 'skipped') stats.skipped++;
+    else {
+      const entry = toDeadLetter({ consumer: spec.name, groupId, topic, partition, message, ...outcome });
+      await publishDeadLetter(p, entry, dlqTopic);
+      stats.deadLettered++;
+      logger.error(
+        { dlq_id: entry.id, reason: entry.reason, attempts: entry.attempts, error: entry.error.message, ...ctx },
+        'event parked on the dead-letter topic',
+      );
+    }
   }
 
   async function teardown() {

@@ -1,13 +1,13 @@
 /**
  * The process's OpenTelemetry tracer provider: spans batched to Zipkin, W3C context propagation
  * over AsyncLocalStorage, and the instrumentations of what every process talks to (HTTP in and
- * out, Postgres, Redis, Kafka produce and consume). Started once per process, before the clients
+ * out, Postgres, Redis; Kafka's produce and consume spans are opened by the relay and the consumer
+ * runtime themselves). Started once per process, before the clients
  * it patches are loaded (platform/telemetry/register.ts is each entry's first import).
  */
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
@@ -58,7 +58,6 @@ export function startTracing({ serviceName, zipkinUrl }: TracingOptions): Tracin
       // Only inside a trace: the relay's polling and the consumers' bookkeeping would be root spans otherwise.
       new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
-      new KafkaJsInstrumentation(),
     ],
   });
   current = {

@@ -2,13 +2,12 @@
  * Tracing inside a jest process: the provider of platform/telemetry, exporting to the stack's
  * Zipkin under a service name of the test's own, and Zipkin's query API to read traces back.
  * Jest loads node_modules through its own module registry, which the instrumentations' require
- * hook never sees (and @hono/node-server loaded node:http before this ran), so the kafkajs and
- * HTTP instrumentations are applied here to the modules jest loaded.
+ * hook never sees (and @hono/node-server loaded node:http before this ran), so the HTTP
+ * instrumentation is applied here to the module jest loaded (Kafka's spans need no patching: the
+ * relay and the consumer runtime open them).
  */
 import * as http from 'node:http';
-import * as kafkajs from 'kafkajs';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { getConfig } from '../../platform/config';
 import { startTracing, type Tracing } from '../../platform/telemetry/tracing';
 import { waitFor } from './shop';
@@ -26,8 +25,6 @@ export interface ZipkinSpan {
 /** Starts this process's tracing (before any client is created) as the service `serviceName`. */
 export function startTestTracing(serviceName: string): Tracing {
   const tracing = startTracing({ serviceName, zipkinUrl: getConfig().tracing.zipkinUrl });
-  const kafka = new KafkaJsInstrumentation();
-  for (const definition of kafka.getModuleDefinitions()) definition.patch?.(kafkajs, '2.2.4');
   // The incoming side patches http.Server.prototype, which every server shares.
   const incoming = new HttpInstrumentation();
   for (const definition of incoming.getModuleDefinitions()) {
