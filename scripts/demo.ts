@@ -9,6 +9,7 @@ import { DEMO_ADDRESS } from '../services/users/demo-address';
 import { TEST_CARDS } from '../simulators/payment-gateway/cards';
 import { showOrderEmail } from './lib/demo-mail';
 import { followShipment } from './lib/demo-shipment';
+import { traceUrl } from './lib/demo-trace';
 import { httpCall, loopbackAddress, type Json } from './lib/http';
 
 const { api } = getConfig();
@@ -88,11 +89,12 @@ async function main() {
     rates.rates.map((r: { service: string; cost: string }) => `${r.service} Rp ${r.cost}`).join(', '),
   );
 
+  const checkoutRequestId = `demo-${randomUUID()}`;
   const order = await call(
     'POST',
     '/checkout',
     { address_id: address.id, shipping_service: 'regular' },
-    { 'idempotency-key': randomUUID() },
+    { 'idempotency-key': randomUUID(), 'x-request-id': checkoutRequestId },
   );
   step('Checked out (the saga reserved the stock and opened a payment)', {
     order_number: order.order_number,
@@ -141,6 +143,7 @@ async function main() {
           `Find the shipment in the Web UI: ${getConfig().temporal.uiUrl}/namespaces/default/workflows/shipment-${order.order_id}`,
         );
       }
+      console.log(`The checkout's trace in Zipkin: ${await traceUrl(checkoutRequestId)}`);
       console.log(`\nOperator dashboard (sign in as admin): ${BASE}/dashboard`);
       return;
     }

@@ -9,6 +9,7 @@ import type { Json } from './http';
 type Call = (method: string, path: string) => Promise<Json>;
 
 const FINAL = ['delivered', 'returned', 'cancelled'];
+const ORDER_AFTER_SHIPPING = ['delivered', 'completed', 'returned', 'refunded', 'cancelled'];
 
 export async function followShipment(
   call: Call,
@@ -20,7 +21,7 @@ export async function followShipment(
   const printed = new Set<string>();
   let announced = false;
   console.log(
-    '   (a normal journey is ~22 simulated hours: ~23 min at CARRIER_SPEED=60; start the shop with SHIPMENT_CARRIER_STEP_MS=1000 for ~10 s)',
+    "   (a normal journey is ~22 simulated hours: ~22 s at the stack's CARRIER_SPEED=3600; CARRIER_SPEED=1 is real time)",
   );
   while (Date.now() < deadline) {
     const shipment = await call('GET', `/shipments/${orderId}`).catch(() => undefined);
@@ -36,7 +37,12 @@ export async function followShipment(
         console.log(`   · ${e.status.replaceAll('_', ' ')}${e.location ? ` (${e.location})` : ''}`);
       }
       if (FINAL.includes(shipment.status)) {
-        const order = await call('GET', `/orders/${orderId}`);
+        // The order moves right after the shipment row (the workflow's next step): give it a moment.
+        let order = await call('GET', `/orders/${orderId}`);
+        for (let i = 0; i < 10 && !ORDER_AFTER_SHIPPING.includes(order.status); i++) {
+          await new Promise((r) => setTimeout(r, 500));
+          order = await call('GET', `/orders/${orderId}`);
+        }
         step(`Shipment ${shipment.status.toUpperCase()}; the order is ${order.status}`, {
           awb: shipment.awb,
           delivered_at: shipment.delivered_at ?? undefined,
