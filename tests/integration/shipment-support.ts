@@ -12,7 +12,7 @@ import { useConsumers } from '../support/consumers';
 import { unique } from '../support/deps';
 import { signUp, type Client } from '../support/http';
 import type { TestServer } from '../support/server';
-import { bandung, CARDS, checkoutUntilSettled, newProduct, orderStatus } from '../support/shop';
+import { bandung, CARDS, checkoutUntilSettled, newProduct, waitFor } from '../support/shop';
 
 /** Test deadlines: seconds, so every branch ends within a test's time. */
 export const testShipments = {
@@ -58,7 +58,8 @@ export function useShipmentPipeline(server: () => TestServer) {
 
   /** A fresh shopper whose address label picks the carrier scenario, with a paid order of `quantity` units. */
   async function paidOrder(api: Client, admin: string, scenario: string, quantity = 2) {
-    const productId = await newProduct(api, admin, 10);
+    const initialStock = 10;
+    const productId = await newProduct(api, admin, initialStock);
     const me = await signUp(api);
     shoppers.add(me.id);
     const address = await api.post('/users/me/addresses', { ...bandung, label: `carrier:${scenario}` }, me.token);
@@ -67,8 +68,12 @@ export function useShipmentPipeline(server: () => TestServer) {
     const res = await checkoutUntilSettled(api, me.token, address.body.id);
     const orderId = res.body.order_id as string;
     await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
-    await orderStatus(api, me.token, orderId, 'paid', 30_000).catch(() => undefined);
-    return { orderId, productId, token: me.token };
+    // Paid or already further along: the shipment can move a paid order on within a second.
+    await waitFor(`order ${orderId} paid`, async () => {
+      const status = (await api.get(`/orders/${orderId}`, me.token)).body?.status as string | undefined;
+      return status !== undefined && !['pending', 'awaiting_payment'].includes(status);
+    });
+    return { orderId, productId, initialStock, token: me.token };
   }
 
   return { paidOrder };
