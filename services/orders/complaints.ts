@@ -10,6 +10,7 @@ import { AppError } from '../../platform/errors';
 import { stableId } from '../../platform/ids';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
+import { moveToRefunded } from './fulfilment';
 import {
   OPEN_STATES,
   type ComplaintOutcome,
@@ -203,34 +204,13 @@ export function createComplaintStore(db: Db, windowSeconds: number) {
 
     /** A complaint that refunded everything leaves its order refunded (order.refunded, once). */
     async markOrderRefunded(orderId: string, complaintId: string) {
-      return db.$transaction(async (tx) => {
-        const moved = await tx.order.updateMany({
-          where: { id: orderId, status: { in: ['delivered', 'completed'] } },
-          data: { status: 'refunded', cancel_reason: 'refunded after a complaint' },
-        });
-        if (moved.count === 0) return false;
-        const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true } });
-        await enqueueEvent(tx, {
-          id: stableId(`${orderId}:order.refunded`),
-          topic: TOPICS.orders,
-          type: 'order.refunded',
-          aggregateId: orderId,
-          data: {
-            order_id: orderId,
-            order_number: order.order_number,
-            user_id: order.user_id,
-            status: 'refunded',
-            total_amount: order.total_amount.toFixed(2),
-            reason: `complaint ${complaintId}`,
-            items: order.items.map((i) => ({
-              product_id: i.product_id,
-              quantity: i.quantity,
-              unit_price: i.unit_price.toFixed(2),
-            })),
-          },
-        });
-        return true;
-      });
+      return moveToRefunded(
+        db,
+        orderId,
+        ['delivered', 'completed'],
+        'refunded after a complaint',
+        `complaint ${complaintId}`,
+      );
     },
   };
 }

@@ -64,34 +64,7 @@ export function createFulfilmentStore(db: Db) {
 
     /** A failed shipment's order, after its money went back: refunded, with why. */
     async markRefunded(orderId: string, reason: string) {
-      const moved = await db.$transaction(async (tx) => {
-        const changed = await tx.order.updateMany({
-          where: { id: orderId, status: { in: FROM.refunded } },
-          data: { status: 'refunded', cancel_reason: reason.slice(0, 255) },
-        });
-        if (changed.count === 0) return false;
-        const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true } });
-        await enqueueEvent(tx, {
-          id: stableId(`${orderId}:order.refunded`),
-          topic: TOPICS.orders,
-          type: 'order.refunded',
-          aggregateId: orderId,
-          data: {
-            order_id: orderId,
-            order_number: order.order_number,
-            user_id: order.user_id,
-            status: 'refunded',
-            total_amount: order.total_amount.toFixed(2),
-            reason: order.cancel_reason,
-            items: order.items.map((i) => ({
-              product_id: i.product_id,
-              quantity: i.quantity,
-              unit_price: i.unit_price.toFixed(2),
-            })),
-          },
-        });
-        return true;
-      });
+      const moved = await moveToRefunded(db, orderId, FROM.refunded, reason.slice(0, 255));
       if (moved) return true;
       const order = await db.order.findUnique({ where: { id: orderId } });
       if (order?.status === 'refunded') return true;
@@ -104,3 +77,39 @@ export function createFulfilmentStore(db: Db) {
 }
 
 export type FulfilmentStore = ReturnType<typeof createFulfilmentStore>;
+
+/**
+ * Moves an order from one of `from` to refunded and writes its `order.refunded` event in the same
+ * transaction; false when the order was not in one of those states. `eventReason` is what the
+ * event says (by default the reason stored on the order).
+ */
+export function moveToRefunded(db: Db, orderId: string, from: string[], cancelReason: string, eventReason?: string) {
+  return db.$transaction(async (tx) => {
+    const changed = await tx.order.updateMany({
+      where: { id: orderId, status: { in: from } },
+      data: { status: 'refunded', cancel_reason: cancelReason },
+    });
+    if (changed.count === 0) return false;
+    const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true } });
+    await enqueueEvent(tx, {
+      id: stableId(`${orderId}:order.refunded`),
+      topic: TOPICS.orders,
+      type: 'order.refunded',
+      aggregateId: orderId,
+      data: {
+        order_id: orderId,
+        order_number: order.order_number,
+        user_id: order.user_id,
+        status: 'refunded',
+        total_amount: order.total_amount.toFixed(2),
+        reason: eventReason ?? order.cancel_reason,
+        items: order.items.map((i) => ({
+          product_id: i.product_id,
+          quantity: i.quantity,
+          unit_price: i.unit_price.toFixed(2),
+        })),
+      },
+    });
+    return true;
+  });
+}
