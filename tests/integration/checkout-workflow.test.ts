@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/checkout';
 import { getConfig } from '../../platform/config';
 import { createTemporal } from '../../platform/clients/temporal';
@@ -17,8 +16,8 @@ import {
   type CheckoutInput,
   type CheckoutState,
 } from '../../workflows/checkout-contract';
-import { WORKFLOWS_PATH } from '../../workers/worker';
 import { unique } from '../support/deps';
+import { useMockedActivityWorker } from '../support/mocked-worker';
 
 type Step = keyof CheckoutActivities;
 
@@ -88,26 +87,8 @@ describe('checkout workflow with mocked activities', () => {
   const config = getConfig();
   const taskQueue = unique('wf-unit');
   const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
-  let worker: Worker;
-  let connection: NativeConnection;
-  let running: Promise<void>;
-
-  beforeAll(async () => {
-    connection = await NativeConnection.connect({ address: config.temporal.address });
-    worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
-      activities: mockActivities(),
-    });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await temporal.connection.close();
-  });
+  useMockedActivityWorker(taskQueue, mockActivities);
+  afterAll(() => temporal.connection.close());
 
   function start(scenario: Scenario, expirySeconds = 30) {
     const orderId = randomUUID();

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ComplaintActivities } from '../../activities/complaints';
 import { getConfig } from '../../platform/config';
 import { createTemporal } from '../../platform/clients/temporal';
@@ -21,8 +20,8 @@ import {
   type ComplaintStateName,
 } from '../../workflows/complaint-contract';
 import { COMPLAINT_DEADLINE, COMPLAINT_STATE } from '../../workflows/search-attributes';
-import { WORKFLOWS_PATH } from '../../workers/worker';
 import { unique } from '../support/deps';
+import { useMockedActivityWorker } from '../support/mocked-worker';
 
 interface Case {
   calls: string[];
@@ -91,26 +90,8 @@ describe('complaint workflow with mocked activities', () => {
   const config = getConfig();
   const taskQueue = unique('wf-complaint');
   const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
-  let worker: Worker;
-  let connection: NativeConnection;
-  let running: Promise<void>;
-
-  beforeAll(async () => {
-    connection = await NativeConnection.connect({ address: config.temporal.address });
-    worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
-      activities: mockActivities(),
-    });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await temporal.connection.close();
-  });
+  useMockedActivityWorker(taskQueue, mockActivities);
+  afterAll(() => temporal.connection.close());
 
   async function start(deadlines: Partial<ComplaintDeadlines> = {}, parcelLostAfterSeconds?: number) {
     const complaintId = randomUUID();

@@ -6,7 +6,6 @@
  * shipment began starts it (the consumer's later start finds it); many repeats are one cancel.
  */
 import { randomUUID } from 'node:crypto';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/checkout';
 import type { ShipmentActivities } from '../../activities/shipment';
 import { getConfig } from '../../platform/config';
@@ -14,7 +13,6 @@ import { createTemporal } from '../../platform/clients/temporal';
 import type { TrackingStatus } from '../../services/transport/carrier-contract';
 import { createShipmentCancel } from '../../services/transport/shipment-cancel';
 import { startShipment } from '../../services/transport/shipment-starter';
-import { WORKFLOWS_PATH } from '../../workers/worker';
 import {
   CANCEL_UPDATE_ID,
   carrierEventSignal,
@@ -25,6 +23,7 @@ import {
   type TrackingSignal,
 } from '../../workflows/shipment-contract';
 import { unique } from '../support/deps';
+import { useMockedActivityWorker } from '../support/mocked-worker';
 
 interface Run {
   calls: string[];
@@ -91,26 +90,8 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
     completionWindowSeconds: 1,
   };
   const cancels = createShipmentCancel(temporal.client, { taskQueue, timings });
-  let worker: Worker;
-  let connection: NativeConnection;
-  let running: Promise<void>;
-
-  beforeAll(async () => {
-    connection = await NativeConnection.connect({ address: config.temporal.address });
-    worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
-      activities: mockActivities(),
-    });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await temporal.connection.close();
-  });
+  useMockedActivityWorker(taskQueue, mockActivities);
+  afterAll(() => temporal.connection.close());
 
   function newOrder() {
     const orderId = randomUUID();

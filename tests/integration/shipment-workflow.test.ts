@@ -5,13 +5,11 @@
  * returned to sender, a complaint holding completion, an operator's rebook).
  */
 import { randomUUID } from 'node:crypto';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import type { CheckoutActivities } from '../../activities/checkout';
 import type { ShipmentActivities } from '../../activities/shipment';
 import { getConfig } from '../../platform/config';
 import { createTemporal } from '../../platform/clients/temporal';
 import type { TrackingStatus } from '../../services/transport/carrier-contract';
-import { WORKFLOWS_PATH } from '../../workers/worker';
 import { shipmentWorkflow } from '../../workflows/shipment';
 import {
   carrierEventSignal,
@@ -24,6 +22,7 @@ import {
   type TrackingSignal,
 } from '../../workflows/shipment-contract';
 import { unique } from '../support/deps';
+import { useMockedActivityWorker } from '../support/mocked-worker';
 
 interface Run {
   calls: string[];
@@ -77,26 +76,8 @@ describe('shipment workflow with mocked activities', () => {
   const config = getConfig();
   const taskQueue = unique('shipment-wf');
   const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
-  let worker: Worker;
-  let connection: NativeConnection;
-  let running: Promise<void>;
-
-  beforeAll(async () => {
-    connection = await NativeConnection.connect({ address: config.temporal.address });
-    worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
-      activities: mockActivities(),
-    });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await temporal.connection.close();
-  });
+  useMockedActivityWorker(taskQueue, mockActivities);
+  afterAll(() => temporal.connection.close());
 
   const timings: ShipmentTimings = {
     pickupSlaSeconds: 3,
