@@ -6,7 +6,7 @@ import { getConfig } from '../platform/config';
 import { closeDeps, createDeps } from '../platform/deps';
 import { createLogger } from '../platform/logger';
 import { createServices } from '../services';
-import { demoCatalog } from '../services/catalog/demo-catalog';
+import { demoCatalog } from './lib/demo-catalog';
 
 const config = getConfig();
 const logger = createLogger('warn', 'seed');

@@ -16,7 +16,7 @@ import { searchRoutes } from '../../api/search/routes';
 import { getConfig } from '../../platform/config';
 import { closeDeps, createDeps, type Deps } from '../../platform/deps';
 import { createLogger } from '../../platform/logger';
-import { demoCatalog } from '../../services/catalog/demo-catalog';
+import { demoCatalog } from '../../scripts/lib/demo-catalog';
 import { createServices } from '../../services';
 import { createSearchConsumer } from '../../services/search/consumer';
 import type { ProductDocument } from '../../services/search/document';
