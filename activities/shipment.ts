@@ -9,8 +9,8 @@ import type { FulfilmentStatus, FulfilmentStore } from '../services/orders/fulfi
 import type { OrderStore } from '../services/orders/store';
 import type { UserStore } from '../services/users/store';
 import type { CarrierClient } from '../services/transport/carrier-client';
-import type { Scenario } from '../services/transport/carrier-contract';
-import { SCENARIOS } from '../services/transport/carrier-contract';
+import type { Scenario } from '../contracts/carrier';
+import { SCENARIOS } from '../contracts/carrier';
 import type { ShipmentStore } from '../services/transport/shipment-store';
 import {
   bookingReference,

@@ -15,7 +15,7 @@ import { closeDeps, createDeps } from '../platform/deps';
 import { createLogger } from '../platform/logger';
 import { createServices } from '../services';
 import { DEMO_ADDRESS } from '../services/users/demo-address';
-import { TEST_CARDS } from '../simulators/payment-gateway/cards';
+import { TEST_CARDS } from '../contracts/test-cards';
 import { createWorker } from '../workers/worker';
 import { httpCall, loopbackAddress, type Json } from './lib/http';
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { getConfig } from '../platform/config';
 import { DEMO_ADDRESS } from '../services/users/demo-address';
-import { TEST_CARDS } from '../simulators/payment-gateway/cards';
+import { TEST_CARDS } from '../contracts/test-cards';
 import { showOrderEmail } from './lib/demo-mail';
 import { followShipment } from './lib/demo-shipment';
 import { traceUrl } from './lib/demo-trace';

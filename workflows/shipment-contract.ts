@@ -4,8 +4,7 @@
  * intake import no workflow code; pure (no I/O), so the workflow bundle can import the rules.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- types only (erased): the carrier's wire format
-import type { CarrierEvent, TrackingStatus } from '../services/transport/carrier-contract';
+import type { CarrierEvent, TrackingStatus } from '../contracts/carrier';
 
 export type ShipmentStatus =
   'pending' | 'booked' | 'picked_up' | 'in_transit' | 'out_for_delivery' | 'delivered' | 'returned' | 'cancelled';

@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../platform/errors';
 import type { Services } from '../../services';
-import { TEST_CARDS } from '../../simulators/payment-gateway/cards';
+import { TEST_CARDS } from '../../contracts/test-cards';
 import { requireUser } from '../middleware/auth';
 import { CheckoutAccepted, CheckoutBody, IdempotencyHeader } from '../orders/schemas';
 import { createRouter } from '../router';

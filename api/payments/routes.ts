@@ -8,7 +8,7 @@ import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
 import type { GatewayWebhook } from '../../services/payments/webhook-rules';
-import { SIGNATURE_HEADER, verifyWebhook } from '../../services/payments/webhook-signature';
+import { SIGNATURE_HEADER, verifyWebhook } from '../../contracts/webhook-signature/gateway';
 import { businessMetrics } from '../../platform/metrics/business';
 import { requireAdmin, requireUser } from '../middleware/auth';
 import { createRouter } from '../router';

@@ -15,7 +15,7 @@ import {
   CARRIER_SIGNATURE_HEADER,
   CARRIER_TIMESTAMP_HEADER,
   verifyCarrierWebhook,
-} from '../../services/transport/webhook-signature';
+} from '../../contracts/webhook-signature/carrier';
 import { createRouter } from '../router';
 import { errorResponses, json } from '../schemas';
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { getConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
-import type { CarrierEvent } from '../../services/transport/carrier-contract';
+import type { CarrierEvent } from '../../contracts/carrier';
 import { createCarrierLink } from '../../services/transport/carrier-link';
 
 const args = process.argv.slice(2);

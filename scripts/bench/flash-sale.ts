@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { getConfig } from '../../platform/config';
-import { TEST_CARDS } from '../../simulators/payment-gateway/cards';
+import { TEST_CARDS } from '../../contracts/test-cards';
 import { httpCall, loopbackAddress, type Reply } from '../lib/http';
 
 const config = getConfig();

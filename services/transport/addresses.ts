@@ -1,8 +1,8 @@
 /**
- * Addresses as the carrier's booking API takes them (services/transport/carrier-contract.ts): the
+ * Addresses as the carrier's booking API takes them (contracts/carrier.ts): the
  * warehouse parcels leave from, and an order's address snapshot with the recipient's name and phone.
  */
-import type { Address } from './carrier-contract';
+import type { Address } from '../../contracts/carrier';
 
 /** The Jakarta warehouse (rates.ts prices from it too). */
 export const WAREHOUSE_ADDRESS: Address = {

@@ -1,12 +1,18 @@
 /**
- * The carrier's partner API as the Transport service calls it (services/transport/carrier-contract.ts):
+ * The carrier's partner API as the Transport service calls it (contracts/carrier.ts):
  * book a parcel (idempotent on `reference`), cancel it before pickup, read its tracking. Every call
  * is bounded by a timeout. A 4xx is a business answer (AppError, with the carrier's code in
  * `details.carrier_code`: do not retry); a network error, timeout or 5xx is a
  * `CarrierUnavailableError` naming the carrier: retry it.
  */
 import { AppError } from '../../platform/errors';
-import { CARRIERS, type Booking, type BookingRequest, type CarrierCode, type CarrierEvent } from './carrier-contract';
+import {
+  CARRIERS,
+  type Booking,
+  type BookingRequest,
+  type CarrierCode,
+  type CarrierEvent,
+} from '../../contracts/carrier';
 
 /** The carrier did not answer (down, timed out, 5xx): an infrastructure failure to retry. */
 export class CarrierUnavailableError extends Error {

@@ -3,7 +3,7 @@
  * anything trusts it: an outside party's message is input like any other.
  */
 import { z } from 'zod';
-import { CARRIERS, TRACKING_STATUSES, type CarrierCode, type CarrierEvent } from './carrier-contract';
+import { CARRIERS, TRACKING_STATUSES, type CarrierCode, type CarrierEvent } from '../../contracts/carrier';
 
 export const CarrierEventSchema = z.object({
   event_id: z.string().min(1).max(100),

@@ -1,5 +1,5 @@
 /**
- * The Transport service's live connection to the carrier's push stream (carrier-contract.ts).
+ * The Transport service's live connection to the carrier's push stream (contracts/carrier.ts).
  *
  * - One replica at a time: it holds a Postgres session advisory lock; the others wait as standbys
  *   and one takes over when that session ends (at once if the process dies).
@@ -17,7 +17,7 @@
 import pg from 'pg';
 import WebSocket from 'ws';
 import type { Logger } from '../../platform/logger';
-import type { CarrierEventSink } from './carrier-contract';
+import type { CarrierEventSink } from '../../contracts/carrier';
 import { advanceCursor, readCursor } from './carrier-cursor';
 import { parseCarrierEvent } from './carrier-event-schema';
 

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../../platform/errors';
 import type { ComplaintCases } from '../orders/complaint-cases';
-import type { CarrierEvent } from './carrier-contract';
+import type { CarrierEvent } from '../../contracts/carrier';
 import type { ShipmentClient } from './shipment-client';
 import type { ShipmentStore } from './shipment-store';
 

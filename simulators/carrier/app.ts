@@ -8,13 +8,7 @@
 import { randomInt } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import {
-  CARRIERS,
-  SCENARIOS,
-  type Booking,
-  type BookingRequest,
-  type CarrierCode,
-} from '../../services/transport/carrier-contract';
+import { CARRIERS, SCENARIOS, type Booking, type BookingRequest, type CarrierCode } from '../../contracts/carrier';
 import type { Journeys } from './journeys';
 import { isPickedUp } from './scenarios';
 import type { CarrierState, StoredBooking } from './state';

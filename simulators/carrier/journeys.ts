@@ -3,7 +3,7 @@
  * to the push stream or the webhook deliverer. After a restart it picks every unfinished journey
  * up where the log left it; sends whose time passed while it was down go out at once, in order.
  */
-import type { CarrierEvent } from '../../services/transport/carrier-contract';
+import type { CarrierEvent } from '../../contracts/carrier';
 import { emissionPlan, journeyFor, scanDelaysMs, type Clock } from './scenarios';
 import type { CarrierState, StoredBooking } from './state';
 

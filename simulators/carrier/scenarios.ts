@@ -4,7 +4,7 @@
  * sends those scans, duplicates included). Journey times are in simulator seconds; the clock scales
  * them by the speed factor, or spaces the steps `stepMs` apart when a test asks for that.
  */
-import type { Scenario, TrackingStatus } from '../../services/transport/carrier-contract';
+import type { Scenario, TrackingStatus } from '../../contracts/carrier';
 
 export interface JourneyStep {
   status: TrackingStatus;

@@ -7,7 +7,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Booking, BookingRequest, CarrierEvent } from '../../services/transport/carrier-contract';
+import type { Booking, BookingRequest, CarrierEvent } from '../../contracts/carrier';
 
 export interface StoredBooking extends Booking {
   scenario: NonNullable<BookingRequest['scenario']>;

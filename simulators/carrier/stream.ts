@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { CarrierEvent } from '../../services/transport/carrier-contract';
+import type { CarrierEvent } from '../../contracts/carrier';
 import type { CarrierState } from './state';
 
 interface Subscriber {

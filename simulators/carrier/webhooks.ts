@@ -1,10 +1,10 @@
 /**
  * Posts tracking events to the shop as a courier's webhook does: signed per the contract
- * (services/transport/webhook-signature.ts), retried with exponential backoff until a 2xx or the
+ * (contracts/webhook-signature/carrier.ts), retried with exponential backoff until a 2xx or the
  * attempts run out. A 2xx is recorded, so after a restart only the undelivered ones go again.
  */
-import type { CarrierEvent } from '../../services/transport/carrier-contract';
-import { signCarrierWebhook } from '../../services/transport/webhook-signature';
+import type { CarrierEvent } from '../../contracts/carrier';
+import { signCarrierWebhook } from '../../contracts/webhook-signature/carrier';
 import type { CarrierState } from './state';
 
 export interface WebhookAttemptLog {

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { outcomeFor } from './cards';
+import { outcomeFor } from '../../contracts/test-cards';
 import type { Deliverer } from './deliveries';
 import { createLedger, type Intent, type Ledger } from './ledger';
 

@@ -4,7 +4,7 @@
  * duplicated on request so clients can prove they apply each event exactly once.
  */
 import { randomUUID } from 'node:crypto';
-import { signWebhook, SIGNATURE_HEADER } from '../../services/payments/webhook-signature';
+import { signWebhook, SIGNATURE_HEADER } from '../../contracts/webhook-signature/gateway';
 
 export interface WebhookEvent {
   id: string;

@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { getConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
-import type { CarrierEvent, Scenario } from '../../services/transport/carrier-contract';
+import type { CarrierEvent, Scenario } from '../../contracts/carrier';
 import { backoffDelay, createCarrierLink, type CarrierLink } from '../../services/transport/carrier-link';
 import { unique } from '../support/deps';
 import { bookingRequest, useCarrierProcess } from './carrier/carrier-process';

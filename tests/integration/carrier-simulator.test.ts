@@ -6,8 +6,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import WebSocket from 'ws';
-import type { CarrierEvent, Scenario, TrackingStatus } from '../../services/transport/carrier-contract';
-import { verifyCarrierWebhook } from '../../services/transport/webhook-signature';
+import type { CarrierEvent, Scenario, TrackingStatus } from '../../contracts/carrier';
+import { verifyCarrierWebhook } from '../../contracts/webhook-signature/carrier';
 import { bookingRequest, freePort, useCarrierProcess } from './carrier/carrier-process';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

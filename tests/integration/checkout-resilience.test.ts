@@ -1,4 +1,4 @@
-import { signWebhook, SIGNATURE_HEADER } from '../../services/payments/webhook-signature';
+import { signWebhook, SIGNATURE_HEADER } from '../../contracts/webhook-signature/gateway';
 import { adminToken, client, type Client } from '../support/http';
 import { CARDS, checkout, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
 import { useServer } from '../support/server';

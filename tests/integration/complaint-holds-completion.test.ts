@@ -12,7 +12,7 @@ import type { ComplaintActivities } from '../../activities/complaints';
 import type { ShipmentActivities } from '../../activities/shipment';
 import { createTemporal } from '../../platform/clients/temporal';
 import { getConfig } from '../../platform/config';
-import type { TrackingStatus } from '../../services/transport/carrier-contract';
+import type { TrackingStatus } from '../../contracts/carrier';
 import { createComplaintCases } from '../../services/orders/complaint-cases';
 import { WORKFLOWS_PATH } from '../../workers/worker';
 import { complaintWorkflow } from '../../workflows/complaint';

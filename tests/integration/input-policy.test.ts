@@ -5,7 +5,7 @@
  * answer 5xx. Direct cases cover the reported 500s, the signed webhook and the tab/newline rule.
  */
 import { randomUUID } from 'node:crypto';
-import { signWebhook, SIGNATURE_HEADER } from '../../services/payments/webhook-signature';
+import { signWebhook, SIGNATURE_HEADER } from '../../contracts/webhook-signature/gateway';
 import { unique } from '../support/deps';
 import { adminToken, client, serviceToken, signUp, type Client, type Reply } from '../support/http';
 import { useServer } from '../support/server';

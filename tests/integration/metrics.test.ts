@@ -10,7 +10,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import YAML from 'yaml';
-import { SIGNATURE_HEADER } from '../../services/payments/webhook-signature';
+import { SIGNATURE_HEADER } from '../../contracts/webhook-signature/gateway';
 import { kill } from '../support/worker-process';
 import { adminToken, client, type Client } from '../support/http';
 import { useServer } from '../support/server';

@@ -9,7 +9,7 @@ import type { CheckoutActivities } from '../../activities/checkout';
 import type { ShipmentActivities } from '../../activities/shipment';
 import { getConfig } from '../../platform/config';
 import { createTemporal } from '../../platform/clients/temporal';
-import type { TrackingStatus } from '../../services/transport/carrier-contract';
+import type { TrackingStatus } from '../../contracts/carrier';
 import { shipmentWorkflow } from '../../workflows/shipment';
 import {
   carrierEventSignal,

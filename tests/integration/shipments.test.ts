@@ -6,7 +6,7 @@
  * address label `carrier:<scenario>` picks each parcel's journey; the simulator runs a step every
  * SHIPMENT_CARRIER_STEP_MS.
  */
-import { signCarrierWebhook } from '../../services/transport/webhook-signature';
+import { signCarrierWebhook } from '../../contracts/webhook-signature/carrier';
 import { shipmentWorkflowId } from '../../workflows/shipment-contract';
 import { adminToken, client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';

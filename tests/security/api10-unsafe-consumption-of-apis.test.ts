@@ -8,7 +8,7 @@ import { adminToken, client, type Client } from '../support/http';
 import { CARDS, checkout, newProduct, orderStatus, shopperWithCart } from '../support/shop';
 import { useServer } from '../support/server';
 import { postSignedWebhook } from '../support/webhooks';
-import { signCarrierWebhook } from '../../services/transport/webhook-signature';
+import { signCarrierWebhook } from '../../contracts/webhook-signature/carrier';
 
 describe('API10 unsafe consumption: payment webhooks move money only as the gateway did', () => {
   const server = useServer({ worker: true });

@@ -1,5 +1,5 @@
 /** Posts a payment-gateway webhook to a test server, signed as the gateway signs it. */
-import { signWebhook, SIGNATURE_HEADER } from '../../services/payments/webhook-signature';
+import { signWebhook, SIGNATURE_HEADER } from '../../contracts/webhook-signature/gateway';
 import type { TestServer } from './server';
 
 export async function postSignedWebhook(

@@ -1,4 +1,4 @@
-import { SCENARIOS, TRACKING_STATUSES } from '../../services/transport/carrier-contract';
+import { SCENARIOS, TRACKING_STATUSES } from '../../contracts/carrier';
 import { emissionPlan, isPickedUp, journeyFor, scanDelaysMs } from '../../simulators/carrier/scenarios';
 
 const statuses = (s: (typeof SCENARIOS)[number]) => journeyFor(s).map((j) => j.status);

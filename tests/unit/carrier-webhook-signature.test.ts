@@ -3,7 +3,7 @@ import {
   CARRIER_SIGNATURE_TOLERANCE_SECONDS,
   signCarrierWebhook,
   verifyCarrierWebhook,
-} from '../../services/transport/webhook-signature';
+} from '../../contracts/webhook-signature/carrier';
 
 const secret = 'carrier_whsec_unit_test_secret';
 const body = '{"event_id":"JNE0000000001-1","status":"order_received"}';

@@ -1,4 +1,4 @@
-import { signWebhook, verifyWebhook } from '../../services/payments/webhook-signature';
+import { signWebhook, verifyWebhook } from '../../contracts/webhook-signature/gateway';
 
 const secret = 'whsec_test_secret_value';
 const body = '{"id":"evt_1","type":"payment_intent.succeeded"}';

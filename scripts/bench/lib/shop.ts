@@ -1,6 +1,6 @@
 /** The shop as the benchmarks drive it over HTTP: admin, products, shoppers with carts, checkout, payment. */
 import { randomUUID } from 'node:crypto';
-import { TEST_CARDS } from '../../../simulators/payment-gateway/cards';
+import { TEST_CARDS } from '../../../contracts/test-cards';
 import { DEMO_ADDRESS } from '../../../services/users/demo-address';
 import { httpCall, loopbackAddress, type Reply } from '../../lib/http';
 import { sleep } from './load';

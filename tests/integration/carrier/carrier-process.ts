@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getConfig } from '../../../platform/config';
-import type { Address, BookingRequest } from '../../../services/transport/carrier-contract';
+import type { Address, BookingRequest } from '../../../contracts/carrier';
 import { kill } from '../../support/worker-process';
 
 export const freePort = () =>

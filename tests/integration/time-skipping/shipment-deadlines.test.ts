@@ -10,7 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CheckoutActivities } from '../../../activities/checkout';
 import type { ShipmentActivities } from '../../../activities/shipment';
 import { loadConfig } from '../../../platform/config';
-import type { TrackingStatus } from '../../../services/transport/carrier-contract';
+import type { TrackingStatus } from '../../../contracts/carrier';
 import { shipmentWorkflow } from '../../../workflows/shipment';
 import {
   carrierEventSignal,

@@ -1,7 +1,8 @@
 /**
  * The contract between the carrier (a courier's API: simulators/carrier in development) and the
  * Transport service. The simulator, the carrier connection (websocket + webhook intake) and the
- * shipment workflow all speak these types, so each can be built and tested on its own.
+ * shipment workflow all speak these types, so each can be built and tested on its own. It imports
+ * nothing, so the workflow bundle may import it; the signature scheme lives in webhook-signature/.
  *
  * Wire protocol, as Indonesian couriers' partner APIs work:
  * - Booking: `POST {carrier}/v1/bookings` with `Authorization: Bearer <api key>` and a

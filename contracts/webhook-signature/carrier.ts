@@ -1,9 +1,10 @@
 /**
- * The carrier's webhook signature (services/transport/carrier-contract.ts): `X-Carrier-Timestamp:
+ * The carrier's webhook signature (contracts/carrier.ts): `X-Carrier-Timestamp:
  * <unix seconds>` and `X-Carrier-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw
  * body>")>`. Verification compares in constant time and refuses a timestamp more than five minutes
  * old, so a captured delivery cannot be replayed later, or one from the future (beyond a few seconds
  * of clock drift between two honest machines), so a signature cannot be minted to stay valid longer.
+ * Uses node:crypto: workflows never import it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

@@ -1,7 +1,8 @@
 /**
- * Webhook signatures: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, the
- * scheme Stripe uses. Verification compares in constant time and refuses timestamps more than
- * five minutes away, so a captured delivery cannot be replayed later.
+ * The payment gateway's webhook signatures: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret,
+ * "<t>.<raw body>")>`, the scheme Stripe uses. Verification compares in constant time and refuses
+ * timestamps more than five minutes away, so a captured delivery cannot be replayed later.
+ * Uses node:crypto: workflows never import it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
