@@ -12,7 +12,7 @@ import { migrateKafka } from '../platform/migrate/kafka';
 import { migratePostgres } from '../platform/migrate/postgres';
 import { createPrisma } from '../platform/clients/prisma';
 import { createLogger } from '../platform/logger';
-import { migrateElasticsearch } from '../platform/migrate/elasticsearch';
+import { migrateElasticsearch } from '../services/search/migrate';
 
 const config = getConfig();
 const root = process.cwd();

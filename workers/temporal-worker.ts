@@ -8,7 +8,7 @@ import { closeDeps, createDeps } from '../platform/deps';
 import { checkReadiness, PROCESS_DEPENDENCIES } from '../platform/health';
 import { startHealthServer } from '../platform/health-server';
 import { createLogger } from '../platform/logger';
-import { registerStuckWorkMetrics } from '../platform/metrics/stuck-work';
+import { registerStuckWorkMetrics } from '../services/orders/stuck-work-gauge';
 import { createStuckWorkReport, stuckThresholds } from '../services/orders/stuck-work';
 import { ensureReconcileSchedule } from '../services/payments/schedule';
 import { createWorker, prebuiltWorkflowBundle } from './worker';

@@ -1,11 +1,11 @@
 /**
- * The stuck-work report (services/orders/stuck-work.ts) as a gauge, so an alert fires when a saga
+ * The stuck-work report (stuck-work.ts) as a gauge, so an alert fires when a saga
  * sits in one step too long instead of waiting for an operator to run `npm run stuck`:
  * `pasar_stuck_work{kind, step}` counts the items by kind and, for checkouts, the step they sit in.
  * The report reads Temporal visibility and Postgres, so a scrape reuses a recent result.
  */
-import type { StuckItem, StuckThresholds } from '../../services/orders/stuck-work';
-import { gauge } from './registry';
+import { gauge } from '../../platform/metrics/registry';
+import type { StuckItem, StuckThresholds } from './stuck-work';
 
 const REUSE_MS = 10_000;
 const READ_TIMEOUT_MS = 5000;

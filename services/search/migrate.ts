@@ -1,14 +1,15 @@
 /**
- * Brings the `products` alias to the current mapping version (services/search/products-index.ts):
+ * Brings the `products` alias to the current mapping version (products-index.ts):
  * a fresh stack gets the index and alias; an alias on an older version (`products_v1`) is rebuilt
- * from Postgres into the new version and swapped atomically (services/search/rebuild.ts), so a
+ * from Postgres into the new version and swapped atomically (rebuild.ts), so a
  * mapping change ships with `npm run migrate` and search never goes empty. Returns what it did.
+ * It lives with the search service because it is built from that service's index rules.
  */
 import type { Client } from '@elastic/elasticsearch';
-import type { Db } from '../clients/prisma';
-import type { Logger } from '../logger';
-import { aliasTarget, isCurrentVersion } from '../../services/search/products-index';
-import { rebuildProductsIndex } from '../../services/search/rebuild';
+import type { Db } from '../../platform/clients/prisma';
+import type { Logger } from '../../platform/logger';
+import { aliasTarget, isCurrentVersion } from './products-index';
+import { rebuildProductsIndex } from './rebuild';
 
 export async function migrateElasticsearch(es: Client, db: Db, logger: Logger): Promise<string[]> {
   const target = await aliasTarget(es);
