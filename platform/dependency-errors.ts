@@ -1,17 +1,23 @@
 /**
- * Recognises an error that means "a dependency is down" (connection refused, timed out, closed),
- * so the API answers 503 naming the dependency instead of a generic 500 or a hang.
+ * "A dependency is down" (connection refused, timed out, closed, 5xx), so the API answers 503
+ * naming the dependency instead of a generic 500 or a hang, the consumer runtime waits the outage
+ * out instead of parking the event, and Temporal retries the activity. Our own clients of an
+ * outside party (payment gateway, carrier, ClickHouse, Elasticsearch) throw
+ * DependencyUnavailableError; the drivers' own errors (Postgres, Redis, Kafka, Temporal) are
+ * recognised by dependencyOf.
  */
-import { GatewayUnavailableError } from '../services/payments/gateway';
 
 export type Dependency =
-  'postgres' | 'redis' | 'kafka' | 'temporal' | 'elasticsearch' | 'clickhouse' | 'payment-gateway';
+  'postgres' | 'redis' | 'kafka' | 'temporal' | 'elasticsearch' | 'clickhouse' | 'payment-gateway' | 'carrier';
 
-/** Thrown by analytics reads when ClickHouse is unreachable or refusing work (services/analytics/outage.ts). */
-export class ClickHouseUnavailableError extends Error {
-  override name = 'ClickHouseUnavailableError';
-  constructor(options?: { cause?: unknown }) {
-    super('clickhouse is unavailable', options);
+/** Thrown when `dependency` did not answer or answered "not now"; `message` (logged, never sent) says how. */
+export class DependencyUnavailableError extends Error {
+  override name = 'DependencyUnavailableError';
+  constructor(
+    readonly dependency: Dependency,
+    options: { message?: string; cause?: unknown } = {},
+  ) {
+    super(options.message ?? `${dependency} is unavailable`, 'cause' in options ? { cause: options.cause } : undefined);
   }
 }
 
@@ -20,9 +26,9 @@ const text = (err: unknown) => {
   return `${e?.name ?? ''} ${e?.code ?? ''} ${e?.message ?? ''} ${e?.cause?.code ?? ''} ${e?.cause?.message ?? ''}`;
 };
 
+/** The dependency an error says is down, or undefined when it says something else. */
 export function dependencyOf(err: unknown): Dependency | undefined {
-  if (err instanceof GatewayUnavailableError) return 'payment-gateway';
-  if (err instanceof ClickHouseUnavailableError) return 'clickhouse';
+  if (err instanceof DependencyUnavailableError) return err.dependency;
   const t = text(err);
   if (/MaxRetriesPerRequest|Command timed out|Connection is closed|Stream isn't writeable/i.test(t)) return 'redis';
   if (

@@ -35,17 +35,6 @@ export class PermanentEventError extends Error {
   override name = 'PermanentEventError';
 }
 
-/** Thrown by a handler to say a dependency is down: the runtime waits instead of parking the event. */
-export class DependencyUnavailableError extends Error {
-  override name = 'DependencyUnavailableError';
-  constructor(
-    readonly dependency: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${dependency} is unavailable`, options);
-  }
-}
-
 /** Thrown out of the runtime when it stops while waiting out an outage: the offset is not committed. */
 export class ConsumerStoppingError extends Error {
   override name = 'ConsumerStoppingError';
@@ -56,7 +45,7 @@ const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT
 
 /** Whether an error means "a dependency is down" rather than "this event is bad". */
 export function isDependencyOutage(err: unknown): boolean {
-  if (err instanceof DependencyUnavailableError || dependencyOf(err) !== undefined) return true;
+  if (dependencyOf(err) !== undefined) return true;
   const e = err as { name?: string; code?: string; cause?: { code?: string } } | undefined;
   return CONNECTION_ERROR_NAMES.has(e?.name ?? '') || CONNECTION_ERROR_CODES.has(e?.code ?? e?.cause?.code ?? '');
 }

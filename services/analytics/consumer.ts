@@ -16,7 +16,7 @@ import type { Deps } from '../../platform/deps';
 import { EVENT_TYPES, topicsFor, type CatalogEvent } from '../../platform/event-catalog';
 import type { EventEnvelope } from '../../platform/events';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
-import { DependencyUnavailableError } from '../../platform/kafka/delivery';
+import { DependencyUnavailableError } from '../../platform/dependency-errors';
 import type { Logger } from '../../platform/logger';
 import { isClickHouseOutage } from './outage';
 import { toEventRow } from './rows';

@@ -4,6 +4,7 @@
  * back from these calls; they arrive later as signed webhooks. A 4xx from the gateway is a
  * business failure (AppError); a network error or 5xx is an infrastructure failure to retry.
  */
+import { DependencyUnavailableError } from '../../platform/dependency-errors';
 import { AppError } from '../../platform/errors';
 
 export interface GatewayIntent {
@@ -46,10 +47,6 @@ export interface PaymentGateway {
   }): Promise<{ data: GatewayIntent[]; has_more: boolean }>;
 }
 
-export class GatewayUnavailableError extends Error {
-  override name = 'GatewayUnavailableError';
-}
-
 export function createSimulatorGateway(
   baseUrl: string,
   apiKey: string,
@@ -70,10 +67,14 @@ export function createSimulatorGateway(
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new GatewayUnavailableError(`payment gateway unreachable at ${baseUrl}: ${(err as Error).message}`);
+      throw new DependencyUnavailableError('payment-gateway', {
+        message: `payment gateway unreachable at ${baseUrl}: ${(err as Error).message}`,
+        cause: err,
+      });
     }
     const payload = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-    if (res.status >= 500) throw new GatewayUnavailableError(`payment gateway answered ${res.status}`);
+    if (res.status >= 500)
+      throw new DependencyUnavailableError('payment-gateway', { message: `payment gateway answered ${res.status}` });
     if (!res.ok) {
       const code = payload.error?.code ?? 'gateway_error';
       throw new AppError(

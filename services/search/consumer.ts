@@ -16,7 +16,7 @@ import { topicsFor } from '../../platform/event-catalog';
 import type { Deps } from '../../platform/deps';
 import type { EventEnvelope } from '../../platform/events';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
-import { DependencyUnavailableError } from '../../platform/kafka/delivery';
+import { DependencyUnavailableError } from '../../platform/dependency-errors';
 import type { Logger } from '../../platform/logger';
 import { fromProductEvent, fromStockEvent, type DocumentChange } from './document';
 import { isUnavailable } from './errors';

@@ -3,8 +3,9 @@
  * book a parcel (idempotent on `reference`), cancel it before pickup, read its tracking. Every call
  * is bounded by a timeout. A 4xx is a business answer (AppError, with the carrier's code in
  * `details.carrier_code`: do not retry); a network error, timeout or 5xx is a
- * `CarrierUnavailableError` naming the carrier: retry it.
+ * `DependencyUnavailableError('carrier')` whose message names the carrier: retry it.
  */
+import { DependencyUnavailableError } from '../../platform/dependency-errors';
 import { AppError } from '../../platform/errors';
 import {
   CARRIERS,
@@ -13,18 +14,6 @@ import {
   type CarrierCode,
   type CarrierEvent,
 } from '../../contracts/carrier';
-
-/** The carrier did not answer (down, timed out, 5xx): an infrastructure failure to retry. */
-export class CarrierUnavailableError extends Error {
-  override name = 'CarrierUnavailableError';
-  constructor(
-    readonly carrier: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 export interface CarrierClient {
   /** Books a parcel; a repeated `reference` answers the first booking (the carrier dedupes it). */
@@ -61,10 +50,14 @@ export function createCarrierClient({ baseUrl, apiKey, timeoutMs }: CarrierClien
     } catch (err) {
       const reason =
         (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as Error).message;
-      throw new CarrierUnavailableError(who, `carrier ${who} is unavailable: ${reason}`, { cause: err });
+      throw new DependencyUnavailableError('carrier', {
+        message: `carrier ${who} is unavailable: ${reason}`,
+        cause: err,
+      });
     }
     const payload = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-    if (res.status >= 500) throw new CarrierUnavailableError(who, `carrier ${who} answered ${res.status}`);
+    if (res.status >= 500)
+      throw new DependencyUnavailableError('carrier', { message: `carrier ${who} answered ${res.status}` });
     if (!res.ok) {
       const code = payload.error?.code ?? `http_${res.status}`;
       // 401 means our key is wrong: a configuration fault, not the shopper's; still never worth a retry.

@@ -5,7 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import { AppError } from '../../platform/errors';
-import { CarrierUnavailableError, createCarrierClient } from '../../services/transport/carrier-client';
+import { DependencyUnavailableError } from '../../platform/dependency-errors';
+import { createCarrierClient } from '../../services/transport/carrier-client';
 import { bookingRequest, freePort, useCarrierProcess } from './carrier/carrier-process';
 
 const carrier = useCarrierProcess();
@@ -44,7 +45,8 @@ describe('carrier client', () => {
       timeoutMs: 2000,
     });
     const down = await closed.book(bookingRequest()).catch((e: unknown) => e);
-    expect(down).toBeInstanceOf(CarrierUnavailableError);
+    expect(down).toBeInstanceOf(DependencyUnavailableError);
+    expect(down).toMatchObject({ dependency: 'carrier' });
     expect((down as Error).message).toMatch(/^carrier JNE \(http:\/\/127\.0\.0\.1:\d+\) is unavailable/);
 
     const port = await freePort();
