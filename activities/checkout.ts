@@ -150,7 +150,7 @@ export function createCheckoutActivities(s: Services) {
 
     /**
      * Compensation of step 5: cancel the intent, or refund if the money was taken meanwhile. Never
-     * for a paid order: its money moves only through the refund path (refundOrderWorkflow).
+     * for a paid order: its money moves only through the refund path (activities/refunds.ts).
      */
     cancelPayment: (orderId: string, reason: 'expired' | 'cancelled' | 'failed', idempotencyKey: string) =>
       asActivity(async () => {
@@ -164,7 +164,7 @@ export function createCheckoutActivities(s: Services) {
         return (await s.payments.cancel(orderId, reason, idempotencyKey).then(ended))?.status ?? 'none';
       }),
 
-    /** Step 7, on success. */
+    /** Step 7, on success; its undo is the refund path's restockOrder (activities/refunds.ts). */
     deductStock: (orderId: string) => asActivity(async () => void (await s.inventory.deduct(orderId))),
     markOrderPaid: (orderId: string) =>
       asActivity(() => s.orders.markPaid(orderId).then(counted(() => metrics.checkoutEnded('paid')))),
@@ -178,11 +178,6 @@ export function createCheckoutActivities(s: Services) {
         }
       }),
 
-    /** Refund of a paid order: money back, stock back, order refunded. */
-    refundPayment: (orderId: string, reason: string, idempotencyKey: string) =>
-      asActivity(async () => (await s.payments.refund(orderId, reason, idempotencyKey))?.status ?? 'none'),
-    restockOrder: (orderId: string) => asActivity(async () => void (await s.inventory.restock(orderId))),
-    markOrderRefunded: (orderId: string, reason: string) => asActivity(() => s.orders.markRefunded(orderId, reason)),
   };
 }
 

@@ -51,9 +51,6 @@ export function createComplaintActivities(s: Services) {
         return { refund_id: refund.id, status: refund.status, refunded_total: refund.refunded_total };
       }),
 
-    restockReturnedGoods: (orderId: string, _complaintId: string) =>
-      asActivity(async () => void (await s.inventory.restock(orderId))),
-
     /**
      * Takes the order's items out of stock for a replacement, under the complaint's own key: a
      * retry finds the units reserved (then deducts them) or already deducted, never takes twice.
@@ -111,9 +108,6 @@ export function createComplaintActivities(s: Services) {
         );
         return { carrier: booking.carrier, awb: booking.awb, reference };
       }),
-
-    markOrderRefundedByComplaint: (orderId: string, complaintId: string) =>
-      asActivity(() => s.complaints.markOrderRefunded(orderId, complaintId)),
 
     holdOrderCompletion: (orderId: string, complaintId: string) =>
       asActivity(() => s.complaintCases.holdCompletion(orderId, complaintId)),

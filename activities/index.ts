@@ -5,6 +5,7 @@ import { createComplaintActivities } from './complaints';
 import { createShipmentActivities } from './shipment';
 import { createPaymentActivities } from './payments';
 import { createPingActivities } from './ping';
+import { createRefundActivities } from './refunds';
 
 export function createActivities(services: Services) {
   return {
@@ -13,6 +14,7 @@ export function createActivities(services: Services) {
     ...createPaymentActivities(services),
     ...createComplaintActivities(services),
     ...createShipmentActivities(services),
+    ...createRefundActivities(services),
   };
 }
 

@@ -146,9 +146,6 @@ export function createShipmentActivities(d: ShipmentActivityDeps) {
     advanceOrder: (orderId: string, to: FulfilmentStatus, shipmentId: string) =>
       asActivity(() => d.fulfilment.advance(orderId, to, shipmentId)),
 
-    /** After the refund was asked for: the order of a failed shipment ends refunded. */
-    markShippedOrderRefunded: (orderId: string, reason: string) =>
-      asActivity(() => d.fulfilment.markRefunded(orderId, reason)),
   };
 }
 

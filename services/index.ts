@@ -12,6 +12,7 @@ import { createNotificationStore } from './notifications/store';
 import { createCartStore } from './orders/cart';
 import { createCartEventPublisher } from './analytics/cart-events';
 import { createCheckoutAdmission } from './orders/checkout-admission';
+import { createOrderCancellation } from './orders/cancellation';
 import { createCheckoutClient } from './orders/checkout-client';
 import { createComplaintCases } from './orders/complaint-cases';
 import { createComplaintStore } from './orders/complaints';
@@ -58,6 +59,10 @@ export function createServices(deps: Deps, logger: Logger) {
   );
   const payments = createPaymentStore(db, gateway, config.payments.webhookUrl);
   const settlement = createPaymentSettlement({ payments, orders, checkout }, logger);
+  const shipmentCancel = createShipmentCancel(deps.temporal.client, {
+    taskQueue: config.temporal.taskQueue,
+    timings: shipmentTimings(config),
+  });
   return {
     tokens,
     otp,
@@ -76,10 +81,8 @@ export function createServices(deps: Deps, logger: Logger) {
     // Transport: shipments, the order's fulfilment moves, the carrier's partner API.
     shipments: createShipmentStore(db),
     shipmentWorkflows: createShipmentClient(deps.temporal.client),
-    shipmentCancel: createShipmentCancel(deps.temporal.client, {
-      taskQueue: config.temporal.taskQueue,
-      timings: shipmentTimings(config),
-    }),
+    shipmentCancel,
+    cancellation: createOrderCancellation({ orders, checkout, shipmentCancel }),
     fulfilment: createFulfilmentStore(db),
     shipmentSettings: {
       delivery: config.shipments.delivery,

@@ -18,6 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CheckoutActivities } from '../activities/checkout';
+import type { RefundActivities } from '../activities/refunds';
 import {
   cancelCheckoutSignal,
   checkoutStateQuery,
@@ -29,6 +30,7 @@ import {
   type CheckoutStep,
   type PaymentResult,
 } from './checkout-contract';
+import { compensationFailed, Saga } from './saga';
 import { ORDER_STATUS } from './search-attributes';
 
 const STEP_OPTIONS = {
@@ -47,7 +49,7 @@ const localSteps = proxyLocalActivities<CheckoutActivities>(STEP_OPTIONS);
 const LOCAL_STEPS_PATCH = 'checkout-local-steps';
 
 // Undo steps must eventually succeed: they retry for longer, then surface (never silently drop).
-const undo = proxyActivities<CheckoutActivities>({
+const undo = proxyActivities<CheckoutActivities & RefundActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 50 },
 });
@@ -78,7 +80,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
     state.step = step;
     upsertSearchAttributes([{ key: ORDER_STATUS, value: step }]);
   };
-  const compensations: { name: string; run: () => Promise<unknown> }[] = [];
+  const saga = new Saga();
   const key = (step: string) => `${workflowId}:${step}`;
   const run = patched(LOCAL_STEPS_PATCH) ? localSteps : steps;
 
@@ -87,23 +89,27 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
     const cart = await run.validateCart(input.userId);
 
     enter('creating_order');
-    compensations.push({
-      name: 'cancelOrder',
-      run: () => undo.cancelOrder(input.orderId, state.failure?.code ?? 'cancelled'),
-    });
-    const order = await run.createOrder({
-      orderId: input.orderId,
-      orderNumber: input.orderNumber,
-      userId: input.userId,
-      workflowId,
-      addressId: input.addressId,
-      shippingService: input.shippingService,
-      lines: cart.lines,
-    });
+    const order = await saga.step(
+      'createOrder',
+      () =>
+        run.createOrder({
+          orderId: input.orderId,
+          orderNumber: input.orderNumber,
+          userId: input.userId,
+          workflowId,
+          addressId: input.addressId,
+          shippingService: input.shippingService,
+          lines: cart.lines,
+        }),
+      () => undo.cancelOrder(input.orderId, state.failure?.code ?? 'cancelled'),
+    );
 
     enter('reserving_stock');
-    compensations.push({ name: 'releaseStock', run: () => undo.releaseStock(input.orderId) });
-    await run.reserveStock(input.orderId, cart.lines);
+    await saga.step(
+      'reserveStock',
+      () => run.reserveStock(input.orderId, cart.lines),
+      () => undo.releaseStock(input.orderId),
+    );
 
     enter('quoting_shipping');
     const totals = await run.applyShipping({
@@ -116,16 +122,17 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
     state.amount = { ...totals, currency: 'IDR' };
 
     enter('creating_payment');
-    compensations.push({
-      name: 'cancelPayment',
-      run: () => undo.cancelPayment(input.orderId, paymentFailureReason(state), key('cancel-payment')),
-    });
-    await run.createPaymentIntent({
-      orderId: input.orderId,
-      userId: input.userId,
-      amount: totals.total_amount,
-      idempotencyKey: key('payment-intent'),
-    });
+    await saga.step(
+      'createPaymentIntent',
+      () =>
+        run.createPaymentIntent({
+          orderId: input.orderId,
+          userId: input.userId,
+          amount: totals.total_amount,
+          idempotencyKey: key('payment-intent'),
+        }),
+      () => undo.cancelPayment(input.orderId, paymentFailureReason(state), key('cancel-payment')),
+    );
 
     state.payment_expires_at = new Date(Date.now() + input.paymentExpirySeconds * 1000).toISOString();
     enter('awaiting_payment');
@@ -138,11 +145,14 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
       enter('completing');
       // Deducted stock goes back on the shelf (exactly once: deducted → restocked) if the order
       // cannot be marked paid; the payment's undo then refunds, since the order is not paid.
-      compensations.push({ name: 'restockOrder', run: () => undo.restockOrder(input.orderId) });
-      await run.deductStock(input.orderId);
+      await saga.step(
+        'deductStock',
+        () => run.deductStock(input.orderId),
+        () => undo.restockOrder(input.orderId),
+      );
       await run.markOrderPaid(input.orderId);
       // Paid: from here nothing undoes the order; only the refund path may move its money.
-      compensations.length = 0;
+      saga.commit();
       await clearOrderedLines(run, input.userId, cart.lines);
       enter('paid');
       return state;
@@ -158,18 +168,11 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
   }
 
   enter('compensating');
-  const errors: string[] = [];
-  for (const c of compensations.reverse()) {
-    try {
-      await c.run();
-    } catch (err) {
-      errors.push(`${c.name}: ${(err as Error).message}`);
-    }
-  }
+  const errors = await saga.compensate({ surface: false });
   if (errors.length > 0) {
     state.compensation_errors = errors;
     // Surfaced as a failed workflow in the Web UI, for an operator; never silently dropped.
-    throw ApplicationFailure.nonRetryable(`compensation incomplete: ${errors.join('; ')}`, 'CompensationFailed');
+    throw compensationFailed(errors);
   }
   enter('cancelled');
   return state;

@@ -20,6 +20,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ComplaintActivities } from '../activities/complaints';
+import type { RefundActivities } from '../activities/refunds';
 import {
   ACTION_ACTOR,
   ALLOWED_ACTIONS,
@@ -38,7 +39,7 @@ import {
 } from './complaint-contract';
 import { COMPLAINT_DEADLINE, COMPLAINT_STATE } from './search-attributes';
 
-const steps = proxyActivities<ComplaintActivities>({
+const steps = proxyActivities<ComplaintActivities & RefundActivities>({
   startToCloseTimeout: '30 seconds',
   // Money and stock steps must eventually happen: retry long, then surface as a failed case.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 50 },

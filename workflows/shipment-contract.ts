@@ -44,6 +44,8 @@ export interface ShipmentState {
   stuck: boolean;
   completion_holds: string[];
   outcome?: ShipmentOutcome;
+  /** The verdict on the order's cancel or refund, once given: what every repeat is answered. */
+  cancel_answer?: CancelAnswer;
 }
 
 /** A carrier event as the workflow takes it (the intake passes the verified event on). */
@@ -63,14 +65,24 @@ export const shipmentStateQuery = defineQuery<ShipmentState>('shipmentState');
 /**
  * The shipment's answer to its owner's cancel: accepted once the carrier let the booking go (or
  * none was made yet; the refund and restock follow), refused once the parcel left the warehouse.
+ * `already_refunded`: the money went back by another way (a complaint), never by this shipment.
  */
-export type CancelAnswer = { accepted: true } | { accepted: false; reason: 'already_picked_up' | 'already_cancelled' };
+export type CancelAnswer =
+  | { accepted: true }
+  | { accepted: false; reason: 'already_picked_up' | 'already_cancelled' | 'already_refunded' };
+
+/** Who asks for the money back of a paid order before the courier has it. */
+export type CancelRequester = 'shopper' | 'operator';
 
 /**
- * The shopper cancels a paid order nobody picked up. An Update, so the caller gets the verdict;
- * sent with CANCEL_UPDATE_ID, so Temporal folds every repeat into the first (one refund).
+ * The shopper cancels, or an operator refunds, a paid order nobody picked up: the shipment, which
+ * owns the order until delivery, withdraws the booking first, then refunds and restocks, or refuses
+ * once the parcel left. An Update, so the caller gets the verdict; sent with CANCEL_UPDATE_ID, so
+ * Temporal folds every repeat, whoever sends it, into the first (one refund).
  */
-export const cancelOrderUpdate = defineUpdate<CancelAnswer, [{ reason: string }]>('cancelOrder');
+export const cancelOrderUpdate = defineUpdate<CancelAnswer, [{ reason: string; by?: CancelRequester }]>(
+  'cancelOrder',
+);
 /** One cancel per shipment: the server answers a repeated id with the first one's result. */
 export const CANCEL_UPDATE_ID = 'shopper-cancel';
 

@@ -18,7 +18,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CheckoutActivities } from '../activities/checkout';
+import type { RefundActivities } from '../activities/refunds';
 import type { ShipmentActivities } from '../activities/shipment';
 import { ORDER_NUMBER, USER_ID, AIRWAY_BILL, SHIPMENT_STATUS, SHIPMENT_STUCK } from './search-attributes';
 import {
@@ -47,8 +47,8 @@ const retry = {
   maximumAttempts: 50,
 } as const;
 const steps = proxyActivities<ShipmentActivities>({ startToCloseTimeout: '30 seconds', retry });
-// Money and stock go back through the checkout's own refund steps (the refund path), never a copy.
-const refunds = proxyActivities<CheckoutActivities>({ startToCloseTimeout: '30 seconds', retry });
+// Money and stock go back through the refund path's steps (activities/refunds.ts), never a copy.
+const refunds = proxyActivities<RefundActivities>({ startToCloseTimeout: '30 seconds', retry });
 
 /** Automatic bookings before giving up on pickup; an operator's rebook may use the last carrier too. */
 const AUTOMATIC_BOOKINGS = 2;
@@ -69,9 +69,9 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentSt
   const inbox: TrackingSignal[] = [];
   let heard = 0;
   let rebookRequest: string | undefined;
-  // The shopper's cancel, asked for and not yet answered; the answer every repeat gets.
+  // The owner's cancel (the shopper's, or an operator's refund), asked for and not yet answered;
+  // its answer, once given, is state.cancel_answer: what every repeat gets.
   let cancelRequest: string | undefined;
-  let cancelAnswer: CancelAnswer | undefined;
   const pickedUp = () => rankOf(state.status) >= rankOf('picked_up');
 
   setHandler(shipmentStateQuery, () => state);
@@ -90,13 +90,13 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentSt
     if (rankOf(state.status) < rankOf('picked_up')) rebookRequest ??= reason;
   });
   setHandler(cancelOrderUpdate, async ({ reason }): Promise<CancelAnswer> => {
-    if (cancelAnswer) return cancelAnswer;
+    if (state.cancel_answer) return state.cancel_answer;
     if (state.status === 'cancelled') return { accepted: false, reason: 'already_cancelled' };
     if (pickedUp()) return { accepted: false, reason: 'already_picked_up' };
     cancelRequest ??= reason;
     // The main flow answers (it owns the carrier call); a pickup applied meanwhile answers too.
-    await condition(() => cancelAnswer !== undefined || pickedUp());
-    return cancelAnswer ?? { accepted: false, reason: 'already_picked_up' };
+    await condition(() => state.cancel_answer !== undefined || pickedUp());
+    return state.cancel_answer ?? { accepted: false, reason: 'already_picked_up' };
   });
 
   upsertSearchAttributes([
@@ -152,10 +152,10 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentSt
 
   async function refund(outcome: ShipmentOutcome, reason: string, restock: boolean) {
     // A cancel that came while the shipment failed anyway: the shopper gets the refund they asked for.
-    if (cancelRequest !== undefined) cancelAnswer ??= { accepted: true };
+    if (cancelRequest !== undefined) state.cancel_answer ??= { accepted: true };
     await refunds.refundPayment(input.orderId, reason, `${workflowId}:refund`);
     if (restock) await refunds.restockOrder(input.orderId);
-    await steps.markShippedOrderRefunded(input.orderId, reason);
+    await refunds.markShippedOrderRefunded(input.orderId, reason);
     state.outcome = outcome;
     return state;
   }
@@ -169,7 +169,7 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentSt
   state.shipment_id = shipment_id;
   /** The shopper's cancel won: nothing left the warehouse, so the money and the stock go back. */
   async function withdrawnByShopper() {
-    cancelAnswer = { accepted: true };
+    state.cancel_answer = { accepted: true };
     await steps.cancelShipment(shipment_id, 'cancelled by the shopper');
     setStatus('cancelled');
     return refund('cancelled_refunded', cancelRequest ?? 'cancelled by the shopper', true);
@@ -197,7 +197,7 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<ShipmentSt
     if (woke && pickedUp()) return 'picked_up';
     if (!woke || cancelRequest === undefined) return 'let_go';
     if ((await steps.withdrawBooking(awb)) === 'cancelled') return 'withdrawn';
-    cancelAnswer = { accepted: false, reason: 'already_picked_up' };
+    state.cancel_answer = { accepted: false, reason: 'already_picked_up' };
     cancelRequest = undefined;
     // The carrier has the parcel though its scan may lag (a link behind): no SLA rebook of a
     // parcel already on its way; the in-transit watch (stuck, then lost) takes over.

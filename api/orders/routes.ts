@@ -1,6 +1,5 @@
 /** The shopper's orders: list, detail, cancel. Another user's order is a 404. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
 import { requireUser } from '../middleware/auth';
 import { complaintView } from '../../services/orders/complaints';
@@ -10,12 +9,8 @@ import { bearerSecurity, errorResponses, IdParam, json } from '../schemas';
 import { OrderListQuery, OrderSchema } from './schemas';
 import { toOrderView } from './views';
 import { OrderShipmentSchema, toOrderShipmentView } from '../shipping/views';
-import { cancelRefusal } from '../../services/transport/shipment-cancel';
-import { shipmentWorkflowId } from '../../workflows/shipment-contract';
 
 const tags = ['orders'];
-/** Order statuses past the courier's pickup: the parcel is on its way and the order stays. */
-const PICKED_UP = ['shipped', 'delivered', 'returned', 'completed'];
 const security = bearerSecurity;
 
 const routes = {
@@ -65,7 +60,7 @@ const routes = {
 };
 
 export function orderRoutes(services: Services) {
-  const { orders, checkout, shipmentCancel } = services;
+  const { orders, cancellation } = services;
   const app = createRouter();
   app.use('/orders', requireUser(services.tokens));
   app.use('/orders/*', requireUser(services.tokens));
@@ -85,25 +80,6 @@ export function orderRoutes(services: Services) {
     })
     .openapi(routes.cancel, async (c) => {
       const order = await orders.getOwn(c.req.valid('param').id, c.get('user').sub);
-      if (order.status === 'pending' && order.workflow_id) {
-        await checkout.cancel(order.workflow_id, 'cancelled by the shopper');
-        return c.json({ order_id: order.id, status: 'cancelling' as const, workflow_id: order.workflow_id }, 202);
-      }
-      // Paid and not yet picked up: the shipment workflow decides (the carrier referees a pickup race).
-      if (order.status === 'paid' || order.status === 'processing' || order.status === 'refunded') {
-        const ref = { orderId: order.id, orderNumber: order.order_number, userId: order.user_id };
-        const { workflowId, answer } =
-          order.status === 'refunded'
-            ? { workflowId: shipmentWorkflowId(order.id), answer: await shipmentCancel.verdictOf(order.id) }
-            : await shipmentCancel.cancel(ref, 'cancelled by the shopper before pickup');
-        // A repeat after the cancel ran its course gets the same answer; any other refund is not ours.
-        if (answer?.accepted)
-          return c.json({ order_id: order.id, status: 'refunding' as const, workflow_id: workflowId }, 202);
-        if (answer) throw cancelRefusal(answer, (await orders.get(order.id))?.status ?? order.status);
-      }
-      if (PICKED_UP.includes(order.status)) {
-        throw cancelRefusal({ accepted: false, reason: 'already_picked_up' }, order.status);
-      }
-      throw new AppError('conflict', `an order that is ${order.status} cannot be cancelled`, { status: order.status });
+      return c.json(await cancellation.cancel(order, 'shopper', 'cancelled by the shopper before pickup'), 202);
     });
 }

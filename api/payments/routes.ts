@@ -119,7 +119,8 @@ const routes = {
     path: '/refunds',
     tags: ['payments (admin)'],
     security,
-    summary: 'Refund a paid order (operator): money back, stock back, order refunded',
+    summary:
+      'Refund a paid order the courier has not picked up (operator): booking withdrawn, money back, stock back, order refunded; 409 naming why otherwise',
     request: {
       body: body(z.strictObject({ order_id: orderId, reason: z.string().min(1).max(255) }).openapi('RefundRequest')),
     },
@@ -184,8 +185,8 @@ export function paymentRoutes(services: Services, payments: Config['payments']) 
       const { order_id, reason } = c.req.valid('json');
       const order = await services.orders.get(order_id);
       if (!order) throw new AppError('not_found', 'order not found');
-      if (order.status !== 'paid')
-        throw new AppError('conflict', `an order that is ${order.status} cannot be refunded here`);
-      return c.json({ order_id, workflow_id: await services.checkout.startRefund(order_id, reason) }, 202);
+      // The order's owner decides: its shipment withdraws the booking first, or refuses once picked up.
+      const verdict = await services.cancellation.cancel(order, 'operator', reason);
+      return c.json({ order_id, workflow_id: verdict.workflow_id }, 202);
     });
 }

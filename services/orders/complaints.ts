@@ -10,7 +10,6 @@ import { AppError } from '../../platform/errors';
 import { stableId } from '../../platform/ids';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
-import { moveToRefunded } from './fulfilment';
 import {
   OPEN_STATES,
   type ComplaintOutcome,
@@ -200,17 +199,6 @@ export function createComplaintStore(db: Db, windowSeconds: number) {
         db.complaint.count({ where }),
       ]);
       return { data, total };
-    },
-
-    /** A complaint that refunded everything leaves its order refunded (order.refunded, once). */
-    async markOrderRefunded(orderId: string, complaintId: string) {
-      return moveToRefunded(
-        db,
-        orderId,
-        ['delivered', 'completed'],
-        'refunded after a complaint',
-        `complaint ${complaintId}`,
-      );
     },
   };
 }

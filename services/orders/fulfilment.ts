@@ -1,6 +1,6 @@
 /**
  * The order service's side of shipping: a paid order moves paid → processing → shipped →
- * delivered → completed, or → returned, and to refunded when the shipment fails after payment.
+ * delivered → completed, or → returned (to refunded only through the order store's markRefunded).
  * The shipment workflow drives it; each move happens once (a conditional update from the allowed
  * statuses) and publishes its `order.*` event through the outbox with an id from the move.
  */
@@ -13,14 +13,12 @@ import { enqueueEvent } from '../../platform/outbox/outbox';
 export type FulfilmentStatus = 'processing' | 'shipped' | 'delivered' | 'returned' | 'completed';
 
 /** Where each status may be entered from. Listing the target itself makes a retry a no-op. */
-const FROM: Record<FulfilmentStatus | 'refunded', string[]> = {
+const FROM: Record<FulfilmentStatus, string[]> = {
   processing: ['paid'],
   shipped: ['processing'],
   delivered: ['shipped'],
   returned: ['shipped', 'processing'],
   completed: ['delivered'],
-  // A shipment that failed after payment: never picked up, lost, or returned to the warehouse.
-  refunded: ['paid', 'processing', 'shipped', 'returned'],
 };
 
 export function createFulfilmentStore(db: Db) {
@@ -59,57 +57,7 @@ export function createFulfilmentStore(db: Db) {
     });
   }
 
-  return {
-    advance,
-
-    /** A failed shipment's order, after its money went back: refunded, with why. */
-    async markRefunded(orderId: string, reason: string) {
-      const moved = await moveToRefunded(db, orderId, FROM.refunded, reason.slice(0, 255));
-      if (moved) return true;
-      const order = await db.order.findUnique({ where: { id: orderId } });
-      if (order?.status === 'refunded') return true;
-      throw new AppError('conflict', `an order that is ${order?.status ?? 'missing'} cannot be refunded here`, {
-        reason: 'order_status',
-        status: order?.status ?? null,
-      });
-    },
-  };
+  return { advance };
 }
 
 export type FulfilmentStore = ReturnType<typeof createFulfilmentStore>;
-
-/**
- * Moves an order from one of `from` to refunded and writes its `order.refunded` event in the same
- * transaction; false when the order was not in one of those states. `eventReason` is what the
- * event says (by default the reason stored on the order).
- */
-export function moveToRefunded(db: Db, orderId: string, from: string[], cancelReason: string, eventReason?: string) {
-  return db.$transaction(async (tx) => {
-    const changed = await tx.order.updateMany({
-      where: { id: orderId, status: { in: from } },
-      data: { status: 'refunded', cancel_reason: cancelReason },
-    });
-    if (changed.count === 0) return false;
-    const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true } });
-    await enqueueEvent(tx, {
-      id: stableId(`${orderId}:order.refunded`),
-      topic: TOPICS.orders,
-      type: 'order.refunded',
-      aggregateId: orderId,
-      data: {
-        order_id: orderId,
-        order_number: order.order_number,
-        user_id: order.user_id,
-        status: 'refunded',
-        total_amount: order.total_amount.toFixed(2),
-        reason: eventReason ?? order.cancel_reason,
-        items: order.items.map((i) => ({
-          product_id: i.product_id,
-          quantity: i.quantity,
-          unit_price: i.unit_price.toFixed(2),
-        })),
-      },
-    });
-    return true;
-  });
-}

@@ -11,7 +11,19 @@ import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import { stableId } from '../../platform/ids';
 
-export type OrderStatus = 'pending' | 'paid' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'refunded';
+/** Every status an order can be in, in the order of its life. */
+export const ORDER_STATUSES = [
+  'pending',
+  'paid',
+  'processing',
+  'shipped',
+  'delivered',
+  'returned',
+  'completed',
+  'cancelled',
+  'refunded',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export interface OrderLine {
   product_id: string;
@@ -42,6 +54,9 @@ export interface HoldingLimits {
 
 /** Statuses in which the money was taken: only the refund path may touch such an order. */
 export const PAID_STATUSES: OrderStatus[] = ['paid', 'processing', 'shipped', 'delivered', 'refunded'];
+
+/** Statuses whose money may go back in full: every paid status but refunded itself. */
+const REFUNDABLE: OrderStatus[] = ['paid', 'processing', 'shipped', 'delivered', 'returned', 'completed'];
 
 export function createOrderStore(db: Db, limits: HoldingLimits) {
   const withItems = { items: true } as const;
@@ -203,10 +218,18 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
     cancel: (orderId: string, reason: string) =>
       transition(orderId, ['pending'], 'cancelled', 'order.cancelled', { cancel_reason: reason.slice(0, 255) }),
 
-    markRefunded: (orderId: string, reason: string) =>
-      transition(orderId, ['paid', 'processing'], 'refunded', 'order.refunded', {
-        cancel_reason: reason.slice(0, 255),
-      }),
+    /**
+     * The one move of an order to refunded, whoever gave the money back (the shipment's owner of a
+     * paid order, a complaint, a late payment's refund). Which orders may be refunded, and when, is
+     * decided by the workflow that owns the order; this only refuses orders whose money was never
+     * taken. True when the order is (now or already) refunded; false when it never was paid.
+     */
+    async markRefunded(orderId: string, reason: string) {
+      if (await transition(orderId, REFUNDABLE, 'refunded', 'order.refunded', { cancel_reason: reason.slice(0, 255) }))
+        return true;
+      const order = await db.order.findUnique({ where: { id: orderId } });
+      return order?.status === 'refunded';
+    },
 
     /** A shopper's own order; anyone else's is answered like a missing one. */
     async getOwn(orderId: string, userId: string) {

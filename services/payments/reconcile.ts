@@ -17,7 +17,7 @@ import type { CheckoutClient } from '../orders/checkout-client';
 import type { OrderStore } from '../orders/store';
 import type { GatewayIntent, PaymentGateway } from './gateway';
 import type { PaymentSettlement } from './settlement';
-import type { GatewayWebhook } from './webhook-rules';
+import { eventFromGateway, RESULT_EVENTS } from './webhook-rules';
 
 export interface ReconcileReport {
   since: string;
@@ -28,12 +28,6 @@ export interface ReconcileReport {
   issues: { kind: string; intent_id: string; order_id: string | null }[];
 }
 
-/** Gateway statuses that are a result Pasar must hear, and the event each stands for. */
-const RESULT_EVENTS: Record<string, string> = {
-  succeeded: 'payment_intent.succeeded',
-  failed: 'payment_intent.payment_failed',
-  refunded: 'refund.succeeded',
-};
 const OPEN = ['pending', 'processing'];
 /** What each Pasar status already knows; a gateway status outside it is news (or a mismatch). */
 const KNOWN: Record<string, string[]> = {
@@ -83,20 +77,6 @@ export function createReconciler(
       'payment reconciliation found a mismatch it will not fix on its own',
     );
   }
-
-  const eventFor = (intent: GatewayIntent, type: string): GatewayWebhook => ({
-    // Stable per intent and result: a second run, or this run racing the real webhook, adds nothing.
-    id: `reconcile:${intent.id}:${intent.status}`,
-    type,
-    data: {
-      intent_id: intent.id,
-      reference: intent.reference,
-      amount: intent.amount,
-      currency: intent.currency,
-      status: intent.status,
-      failure_reason: intent.failure_reason ?? null,
-    },
-  });
 
   return {
     /** One pass over the last `lookbackSeconds`; safe to run at any time, and concurrently with webhooks. */
@@ -162,7 +142,7 @@ export function createReconciler(
         if ((KNOWN[txn.status] ?? []).includes(intent.status)) continue;
         const type = RESULT_EVENTS[intent.status];
         if (type) {
-          const outcome = await settlement.receive(eventFor(intent, type), 'reconciliation');
+          const outcome = await settlement.receive(eventFromGateway(intent, type), 'reconciliation');
           if (outcome.outcome === 'applied' && !outcome.duplicate) {
             report.applied.push({ order_id: txn.order_id, intent_id: intentId, status: intent.status });
             logger.warn(

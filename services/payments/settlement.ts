@@ -38,8 +38,10 @@ export function createPaymentSettlement(
         const told = order?.workflow_id
           ? await checkout.signalPayment(order.workflow_id, { ...result, status: result.status })
           : false;
-        if (!told && result.status === 'succeeded' && order?.status === 'cancelled') {
-          // Paid after the checkout had already been undone: the money must go back.
+        const held = async () => (await payments.get(outcome.orderId!))?.status === 'success';
+        // Paid after the checkout had already been undone: the money must go back, unless the
+        // checkout's compensation found it taken and is already giving it back.
+        if (!told && result.status === 'succeeded' && order?.status === 'cancelled' && (await held())) {
           logger.warn(
             { order_id: order.id, event_id: event.id, source },
             'payment succeeded after cancellation; refunding',

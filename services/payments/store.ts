@@ -13,7 +13,7 @@ import { businessMetrics } from '../../platform/metrics/business';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import type { PaymentGateway } from './gateway';
 import { createRefundStore } from './refunds';
-import { judgeWebhook, type GatewayWebhook, type PaymentStatus } from './webhook-rules';
+import { eventFromGateway, judgeWebhook, RESULT_EVENTS, type GatewayWebhook, type PaymentStatus } from './webhook-rules';
 
 export type { GatewayWebhook, PaymentStatus } from './webhook-rules';
 
@@ -174,38 +174,63 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
         data: { applied_at: new Date() },
       }),
 
-    /** Compensation: cancels an unpaid intent; a payment that succeeded meanwhile is refunded instead. */
+    /**
+     * Compensation: cancels an unpaid intent. A gateway that refuses because the money was taken
+     * (captured, its webhook still on the way) is asked for the intent: its success is recorded as
+     * reconciliation would record it, and the money goes back now, by the refund path, once,
+     * whenever the late webhook arrives.
+     */
     async cancel(orderId: string, reason: 'expired' | 'cancelled' | 'failed', idempotencyKey: string) {
       const txn = await byOrder(orderId);
       if (!txn) return undefined;
+      const refundReason = `checkout ${reason} after payment`;
       if (txn.status === 'pending' || txn.status === 'processing') {
         try {
           await gateway.cancel(txn.gateway_transaction_id!);
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           // The gateway no longer knows the intent (a sandbox reset): there is nothing to cancel.
-          // Otherwise it refuses because the intent succeeded: money was taken, so give it back.
-          if (err.code !== 'not_found') return this.refund(orderId, `checkout ${reason} after payment`, idempotencyKey);
+          if (err.code !== 'not_found') {
+            await this.takeGatewaysWord(txn.gateway_transaction_id!);
+            return this.refund(orderId, refundReason, idempotencyKey);
+          }
         }
         await setStatus(orderId, reason === 'failed' ? 'failed' : reason, ['pending', 'processing']);
       } else if (txn.status === 'success') {
-        return this.refund(orderId, `checkout ${reason} after payment`, idempotencyKey);
+        return this.refund(orderId, refundReason, idempotencyKey);
       }
       return byOrder(orderId);
     },
 
-    /** Refunds a successful payment (idempotent); the refund webhook completes it. */
+    /** Records the result the gateway holds for an intent, through the webhook's own rules. */
+    async takeGatewaysWord(intentId: string) {
+      const intent = await gateway.getIntent(intentId);
+      const type = RESULT_EVENTS[intent.status];
+      // Still undecided at the gateway: the step retries until it has a result to record.
+      if (!type) throw new Error(`gateway intent ${intentId} is ${intent.status}: no result to record yet`);
+      return this.applyWebhook(eventFromGateway(intent, type));
+    },
+
+    /**
+     * Gives back everything still held of the order's payment, as one refund of the refund store
+     * (claimed on the running total, so it never exceeds what was paid; idempotent by key). A
+     * payment already on its way back, or back, is answered as it stands.
+     */
     async refund(orderId: string, reason: string, idempotencyKey: string) {
       const txn = await byOrder(orderId);
       if (!txn) throw new AppError('not_found', 'no payment for this order');
-      if (txn.status === 'refunding' || txn.status === 'refunded') return txn;
-      if (txn.status !== 'success') throw new AppError('conflict', `cannot refund a payment that is ${txn.status}`);
-      // Part of it already went back through a complaint: a whole refund would exceed what was paid.
-      if (!txn.refunded_total.isZero())
-        throw new AppError('conflict', 'part of this payment was already refunded', { reason: 'refund_exceeds_paid' });
-      await gateway.refund(txn.gateway_transaction_id!, txn.amount.toFixed(2), idempotencyKey);
-      await setStatus(orderId, 'refunding', ['success'], { refund_reason: reason.slice(0, 255) });
-      businessMetrics.refundRequested();
+      // A retry finds its own refund (and asks the gateway again with the same key).
+      const earlier = await db.refund.findUnique({ where: { idempotency_key: idempotencyKey } });
+      const rest = txn.amount.sub(txn.refunded_total);
+      if (!earlier && (txn.status === 'refunding' || txn.status === 'refunded' || rest.isZero())) return txn;
+      if (!earlier && txn.status !== 'success')
+        throw new AppError('conflict', `cannot refund a payment that is ${txn.status}`);
+      await refunds.refund(orderId, (earlier?.amount ?? rest).toFixed(2), reason, idempotencyKey);
+      await db.transaction.updateMany({
+        where: { order_id: orderId, refund_reason: null },
+        data: { refund_reason: reason.slice(0, 255) },
+      });
+      if (!earlier) businessMetrics.refundRequested();
       return byOrder(orderId);
     },
   };

@@ -5,6 +5,7 @@
  * know (a gateway adds notices over time) is recorded and ignored, never read as a failure.
  */
 import { Prisma } from '../../generated/prisma/client';
+import type { GatewayIntent } from './gateway';
 
 export type PaymentStatus =
   | 'pending'
@@ -85,4 +86,31 @@ export function judgeWebhook(event: GatewayWebhook, txn: TransactionFacts | null
   const transition = WEBHOOK_TRANSITIONS[event.type];
   if (!transition) return { kind: 'ignored', reason: 'unknown_type' };
   return { kind: 'apply', transition };
+}
+
+/** Gateway statuses that are a result Pasar must hear, and the event each stands for. */
+export const RESULT_EVENTS: Record<string, string> = {
+  succeeded: 'payment_intent.succeeded',
+  failed: 'payment_intent.payment_failed',
+  refunded: 'refund.succeeded',
+};
+
+/**
+ * The gateway's own record of an intent, as the event its webhook would carry. Its id is stable
+ * per intent and result, so whoever reads the gateway first (reconciliation, a compensation that
+ * found the money taken) records it once, and the real webhook racing it adds nothing.
+ */
+export function eventFromGateway(intent: GatewayIntent, type: string): GatewayWebhook {
+  return {
+    id: `reconcile:${intent.id}:${intent.status}`,
+    type,
+    data: {
+      intent_id: intent.id,
+      reference: intent.reference,
+      amount: intent.amount,
+      currency: intent.currency,
+      status: intent.status,
+      failure_reason: intent.failure_reason ?? null,
+    },
+  };
 }

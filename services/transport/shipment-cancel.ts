@@ -14,8 +14,10 @@ import { AppError } from '../../platform/errors';
 import {
   CANCEL_UPDATE_ID,
   cancelOrderUpdate,
+  shipmentStateQuery,
   shipmentWorkflowId,
   type CancelAnswer,
+  type CancelRequester,
   type ShipmentInput,
   type ShipmentState,
 } from '../../workflows/shipment-contract';
@@ -28,34 +30,54 @@ import type { ShipmentStartOptions } from './shipment-starter';
 const CANCEL_DEADLINE_MS = 20_000;
 
 export function createShipmentCancel(client: Client, options: Pick<ShipmentStartOptions, 'taskQueue' | 'timings'>) {
+  const bounded = <R>(fn: () => Promise<R>) => client.withDeadline(Date.now() + CANCEL_DEADLINE_MS, fn);
+
   /** A shipment that has ended: its outcome says whether it ended by this cancel. */
   async function answerOfClosed(orderId: string): Promise<CancelAnswer> {
     const handle = client.workflow.getHandle(shipmentWorkflowId(orderId));
-    const { status } = await client.withDeadline(Date.now() + CANCEL_DEADLINE_MS, () => handle.describe());
-    // Running: the order is already refunded and the workflow is finishing; its result says by whom.
-    if (status.name !== 'COMPLETED' && status.name !== 'RUNNING')
-      return { accepted: false, reason: 'already_cancelled' };
-    const state = (await client.withDeadline(Date.now() + CANCEL_DEADLINE_MS, () => handle.result())) as ShipmentState;
+    const { status } = await bounded(() => handle.describe());
+    if (status.name === 'RUNNING') return answerOfRunning(orderId);
+    if (status.name !== 'COMPLETED') return { accepted: false, reason: 'already_cancelled' };
+    const state = (await bounded(() => handle.result())) as ShipmentState;
     if (state.outcome === 'cancelled_refunded') return { accepted: true };
     return { accepted: false, reason: state.outcome === 'completed' ? 'already_picked_up' : 'already_cancelled' };
   }
 
+  /**
+   * A running shipment's verdict, read from its state at once: a cancel it accepted (and is still
+   * finishing), or, on an order refunded by another way (a complaint), a refusal naming that.
+   */
+  async function answerOfRunning(orderId: string): Promise<CancelAnswer> {
+    const handle = client.workflow.getHandle(shipmentWorkflowId(orderId));
+    const state = await bounded(() => handle.query(shipmentStateQuery));
+    return state.cancel_answer ?? { accepted: false, reason: 'already_refunded' };
+  }
+
   return {
     /**
-     * A repeat of a cancel that has already run its course (the order is refunded): the ended
-     * shipment's verdict, without starting anything; undefined if no shipment ever ran.
+     * The verdict on an order already refunded: the shipment's, if its cancel did it (every repeat
+     * is answered alike), a refusal otherwise; undefined if no shipment ever ran. Never waits for
+     * the shipment to finish: a shipment held by a complaint may run for days.
      */
     async verdictOf(orderId: string): Promise<CancelAnswer | undefined> {
       try {
-        return await answerOfClosed(orderId);
+        const answer = await answerOfClosed(orderId);
+        return answer.accepted ? answer : { accepted: false, reason: 'already_refunded' };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
         throw err;
       }
     },
 
-    /** The shipment's verdict on its owner's cancel (starting the shipment if it has not begun). */
-    async cancel(order: { orderId: string; orderNumber: string; userId: string }, reason: string) {
+    /**
+     * The shipment's verdict on a cancel by the shopper or a refund by an operator (starting the
+     * shipment if it has not begun): the carrier's booking withdrawn and the money back, or refused.
+     */
+    async cancel(
+      order: { orderId: string; orderNumber: string; userId: string },
+      reason: string,
+      by: CancelRequester = 'shopper',
+    ) {
       const workflowId = shipmentWorkflowId(order.orderId);
       const startWorkflowOperation = new WithStartWorkflowOperation('shipmentWorkflow', {
         taskQueue: options.taskQueue,
@@ -66,10 +88,10 @@ export function createShipmentCancel(client: Client, options: Pick<ShipmentStart
         args: [{ ...order, timings: options.timings } satisfies ShipmentInput],
       });
       try {
-        const answer = await client.withDeadline(Date.now() + CANCEL_DEADLINE_MS, () =>
+        const answer = await bounded(() =>
           client.workflow.executeUpdateWithStart(cancelOrderUpdate, {
             updateId: CANCEL_UPDATE_ID,
-            args: [{ reason }],
+            args: [{ reason, by }],
             startWorkflowOperation,
           }),
         );
@@ -96,7 +118,9 @@ export function cancelRefusal(answer: Extract<CancelAnswer, { accepted: false }>
     'conflict',
     answer.reason === 'already_picked_up'
       ? 'the parcel has been picked up by the courier; the order can no longer be cancelled'
-      : 'this order was already cancelled',
+      : answer.reason === 'already_refunded'
+        ? 'this order was already refunded'
+        : 'this order was already cancelled',
     { reason: answer.reason, status },
   );
 }

@@ -1,0 +1,43 @@
+/**
+ * The refund path's steps, the only ones by which money and stock go back once an order was paid:
+ * refund the payment (once per order and key, never beyond what was paid), put its deducted units
+ * back on the shelf (deducted → restocked, once), and move the order to refunded (once, with its
+ * `order.refunded` event). Which of them runs, and whether at all, is decided by the workflow that
+ * owns the order at that moment: the shipment (cancel, operator refund, a failed parcel), the
+ * complaint, or the refund of a payment that arrived after its checkout was undone.
+ */
+import type { createInventoryStore } from '../services/catalog/inventory';
+import type { OrderStore } from '../services/orders/store';
+import type { PaymentStore } from '../services/payments/store';
+import { asActivity } from './business-failure';
+
+export interface RefundActivityDeps {
+  payments: Pick<PaymentStore, 'refund'>;
+  inventory: Pick<ReturnType<typeof createInventoryStore>, 'restock'>;
+  orders: Pick<OrderStore, 'markRefunded'>;
+}
+
+export function createRefundActivities(d: RefundActivityDeps) {
+  const markOrderRefunded = (orderId: string, reason: string) =>
+    asActivity(() => d.orders.markRefunded(orderId, reason));
+  /** `key`: the order id, or a replacement's own stock key (workflows/complaint-contract.ts). */
+  const restockOrder = (key: string) => asActivity(async () => void (await d.inventory.restock(key)));
+
+  return {
+    /** Gives back what is left of the order's payment; a repeat with the same key is the same refund. */
+    refundPayment: (orderId: string, reason: string, idempotencyKey: string) =>
+      asActivity(async () => (await d.payments.refund(orderId, reason, idempotencyKey))?.status ?? 'none'),
+
+    /** The order's deducted units back on the shelf; a second call finds them restocked. */
+    restockOrder,
+    markOrderRefunded,
+    // The same steps under the names the shipment and complaint workflows schedule: their recorded
+    // histories carry these names, so renaming the calls would break replay of running workflows.
+    markShippedOrderRefunded: markOrderRefunded,
+    markOrderRefundedByComplaint: (orderId: string, complaintId: string) =>
+      markOrderRefunded(orderId, `refunded after complaint ${complaintId}`),
+    restockReturnedGoods: (key: string, _complaintId: string) => restockOrder(key),
+  };
+}
+
+export type RefundActivities = ReturnType<typeof createRefundActivities>;
