@@ -87,3 +87,93 @@ describe('settings (process.env)', () => {
     }
   });
 });
+
+/** Lints `import ... from '<source>'` as if it lived at `filePath`. */
+const importing = (source: string, filePath: string) =>
+  ruleIds(`import { x } from '${source}';\nexport const y = x;\n`, filePath);
+
+describe('imports run down the floors', () => {
+  // [file, what it may not import, what it may]
+  it.each([
+    [
+      'contracts/lint-probe.ts',
+      [
+        '../platform/config',
+        '../services/orders/store',
+        '../api/app',
+        '../workflows/shipment-contract',
+        '../simulators/carrier/app',
+      ],
+      ['./carrier', './webhook-signature/gateway', 'node:crypto', 'zod'],
+    ],
+    [
+      'platform/metrics/lint-probe.ts',
+      [
+        '../../services/orders/stuck-work',
+        '../services/payments/gateway',
+        '../../api/app',
+        '../../activities/checkout',
+        '../../workflows/checkout-contract',
+        '../../workers/worker',
+        '../../simulators/payment-gateway/ledger',
+        '../../scripts/migrate',
+      ],
+      ['./registry', '../config', '../../contracts/carrier', '../../generated/prisma/client', '@opentelemetry/api'],
+    ],
+    [
+      'services/payments/lint-probe.ts',
+      ['../../api/app', '../../workers/worker', '../../simulators/payment-gateway/ledger', '../../activities/payments'],
+      [
+        './gateway',
+        '../orders/store',
+        '../../platform/config',
+        '../../contracts/test-cards',
+        '../../workflows/refund-contract',
+      ],
+    ],
+    [
+      'activities/lint-probe.ts',
+      ['../api/app', '../workers/worker', '../simulators/carrier/state'],
+      ['../services/orders/store', '../platform/errors', '../contracts/carrier', '../workflows/shipment-contract'],
+    ],
+    [
+      'api/checkout/lint-probe.ts',
+      ['../../simulators/payment-gateway/cards', '../../workers/worker', '../../activities/checkout'],
+      ['../../contracts/test-cards', '../../services/orders/store', '../../workflows/checkout-contract', './schemas'],
+    ],
+    [
+      'simulators/carrier/lint-probe.ts',
+      ['../../services/transport/carrier-client', '../../platform/config', '../../platform/logger', '../../api/app'],
+      ['../../contracts/carrier', '../../contracts/webhook-signature/carrier', './state', 'node:fs', 'hono'],
+    ],
+    [
+      'simulators/carrier/server.ts',
+      ['../../platform/logger', '../../platform/clients/redis', '../../services/transport/carrier-client'],
+      ['../../platform/config', './app', '@hono/node-server'],
+    ],
+    [
+      WORKFLOW,
+      ['../contracts/webhook-signature/carrier', '../api/app', '../simulators/carrier/app', '../workers/worker'],
+      ['../contracts/carrier', './shipment-contract', '@temporalio/workflow'],
+    ],
+  ])('%s', async (file, refused, allowed) => {
+    for (const source of refused)
+      expect([source, await importing(source, file)]).toEqual([source, ['no-restricted-imports']]);
+    for (const source of allowed) expect([source, await importing(source, file)]).toEqual([source, []]);
+  });
+
+  it('refuses an upward export and an upward type import alike outside workflows', async () => {
+    expect(await ruleIds("export { x } from '../services/orders/store';\n", 'platform/lint-probe.ts')).toContain(
+      'no-restricted-imports',
+    );
+    const typeOnly = "import type { X } from '../../simulators/carrier/state';\nexport type Y = X;\n";
+    expect(await ruleIds(typeOnly, 'api/shipping/lint-probe.ts')).toContain('no-restricted-imports');
+  });
+
+  it('leaves scripts and workers free to import any floor', async () => {
+    for (const file of ['scripts/lint-probe.ts', 'workers/lint-probe.ts']) {
+      expect(await importing('../simulators/payment-gateway/ledger', file)).toEqual([]);
+      expect(await importing('../services/orders/store', file)).toEqual([]);
+    }
+  });
+});
