@@ -31,7 +31,7 @@ describe('one path for money going back', () => {
       complaints: { ...c.complaints, deadlines: { ...LONG, sellerAnswerSeconds: 2 } },
     }),
   });
-  const pipeline = useShipmentPipeline(server);
+  const pipeline = useShipmentPipeline(server, { completionWindowSeconds: 600 });
   let api: Client;
   let admin: string;
   beforeAll(async () => {
@@ -93,12 +93,15 @@ describe('one path for money going back', () => {
     }
     const res = await refundOf(order.orderId);
     expect({ moment, status: res.status }).toEqual({ moment, status: 202 });
+    const refunded = await orderStatus(api, order.token, order.orderId, 'refunded', 30_000);
+    // Money back means the parcel stays home: its booking is let go at the carrier, not kept.
+    const booked = (await api.get(`/shipments/${order.orderId}`, order.token)).body;
+    if (booked?.awb) expect((await server().services.carrier.tracking(booked.awb)).status).toBe('cancelled');
     expect(res.body).toEqual({ order_id: order.orderId, workflow_id: shipmentWorkflowId(order.orderId) });
 
     // The shipment owns the order: it let the booking go, then refunded and restocked, and ended well.
     const final = (await temporal().workflow.getHandle(shipmentWorkflowId(order.orderId)).result()) as ShipmentState;
     expect(final).toMatchObject({ status: 'cancelled', outcome: 'cancelled_refunded' });
-    const refunded = await orderStatus(api, order.token, order.orderId, 'refunded', 30_000);
     expect(refunded.shipment?.status ?? 'cancelled').toBe('cancelled');
     if (final.awb) expect((await server().services.carrier.tracking(final.awb)).status).toBe('cancelled');
     const tracking = await db().trackingEvent.findMany({ where: { shipment: { order_id: order.orderId } } });
@@ -128,6 +131,46 @@ describe('one path for money going back', () => {
     await operatorRefundAt('booked');
   }, 120_000);
 
+  it('operator refunds racing the courier at the door: each order is refunded or shipped, never both', async () => {
+    // 'normal' at 150 ms a step: the pickup scan goes out ~300 ms after booking, so refunds sent
+    // when the shipment appears, and a few steps after, land before, around and after the pickup.
+    const delays = [0, 100, 250, 400, 700];
+    const orders = [];
+    for (const _ of delays) orders.push(await pipeline.paidOrder(api, admin, 'normal', 1));
+    const outcomes = await Promise.all(
+      orders.map(async ({ orderId, token }, i) => {
+        started.push(shipmentWorkflowId(orderId));
+        await waitFor(`the shipment of ${orderId}`, async () =>
+          (await api.get(`/shipments/${orderId}`, token)).status === 200 ? true : undefined,
+        );
+        await new Promise((r) => setTimeout(r, delays[i]));
+        const res = await refundOf(orderId);
+        if (res.status === 202) {
+          const final = (await temporal().workflow.getHandle(shipmentWorkflowId(orderId)).result()) as ShipmentState;
+          const order = (await api.get(`/orders/${orderId}`, token)).body;
+          expect({ order: order.status, shipment: final.outcome }).toEqual({
+            order: 'refunded',
+            shipment: 'cancelled_refunded',
+          });
+          const tracking = await db().trackingEvent.findMany({ where: { shipment: { order_id: orderId } } });
+          expect(tracking.map((e) => e.status)).not.toContain('picked_up');
+          if (final.awb) expect((await server().services.carrier.tracking(final.awb)).status).toBe('cancelled');
+          return 'refunded';
+        }
+        expect({ status: res.status, reason: res.body.error?.details?.reason }).toEqual({
+          status: 409,
+          reason: 'already_picked_up',
+        });
+        // The parcel travels on and arrives; the money stays taken.
+        await orderStatus(api, token, orderId, 'delivered', 60_000);
+        expect((await gatewayIntent(orderId)).status).toBe('succeeded');
+        expect(await db().refund.count({ where: { order_id: orderId } })).toBe(0);
+        return 'shipped';
+      }),
+    );
+    expect(outcomes.every((o) => o === 'refunded' || o === 'shipped')).toBe(true);
+  }, 180_000);
+
   it('an operator refund once the courier has the parcel: 409 already_picked_up, nothing moves', async () => {
     const order = await pipeline.paidOrder(api, admin, 'normal', 1);
     started.push(shipmentWorkflowId(order.orderId));
@@ -153,7 +196,10 @@ describe('one path for money going back', () => {
     const shipment = await temporal().workflow.getHandle(shipmentWorkflowId(order.orderId)).describe();
     expect(shipment.status.name).toBe('RUNNING');
 
-    for (const ask of [() => api.post(`/orders/${order.orderId}/cancel`, {}, order.token), () => refundOf(order.orderId)]) {
+    for (const ask of [
+      () => api.post(`/orders/${order.orderId}/cancel`, {}, order.token),
+      () => refundOf(order.orderId),
+    ]) {
       const began = Date.now();
       const res = await ask();
       const tookMs = Date.now() - began;
@@ -200,7 +246,11 @@ describe('one path for money going back', () => {
       'the late webhook',
       async () =>
         (await db().webhookEvent.findFirst({
-          where: { order_id: orderId, type: 'payment_intent.succeeded', NOT: { event_id: { startsWith: 'reconcile:' } } },
+          where: {
+            order_id: orderId,
+            type: 'payment_intent.succeeded',
+            NOT: { event_id: { startsWith: 'reconcile:' } },
+          },
         })) ?? undefined,
       WEBHOOK_DELAY_MS + 30_000,
     );

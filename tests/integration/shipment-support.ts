@@ -25,7 +25,8 @@ export const testShipments = {
   testScenarios: true,
 };
 
-export function useShipmentPipeline(server: () => TestServer) {
+/** `timings`: the file's own deadlines for the shipments the starter begins, over testShipments. */
+export function useShipmentPipeline(server: () => TestServer, timings: Partial<typeof testShipments> = {}) {
   const shoppers = new Set<string>();
   const consumers = useConsumers(() => server().deps.kafka);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -36,7 +37,7 @@ export function useShipmentPipeline(server: () => TestServer) {
     consumers.start(
       createShipmentStarter(s.deps, logger, {
         taskQueue: s.config.temporal.taskQueue,
-        timings: shipmentTimings({ ...s.config, shipments: { ...s.config.shipments, ...testShipments } }),
+        timings: shipmentTimings({ ...s.config, shipments: { ...s.config.shipments, ...testShipments, ...timings } }),
         accept: (order) => shoppers.has(order.user_id),
       }),
     );
