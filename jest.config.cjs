@@ -1,5 +1,6 @@
-// Two projects: fast unit tests, and integration tests (with the OWASP API Top 10 security suite
-// in tests/security) that run serially against the real stack.
+// Two projects: fast unit tests (pure code, and the workflows with mocked activities on Temporal's
+// time-skipping test server, which the project starts itself: no stack), and integration tests
+// (with the OWASP API Top 10 security suite in tests/security) that run serially against the real stack.
 const transform = {
   '^.+\\.(t|j)sx?$': [
     '@swc/jest',
@@ -16,6 +17,9 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      // Provisions the time-skipping test server and bundles the workflows once for the whole run.
+      globalSetup: '<rootDir>/tests/support/unit-global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/unit-global-teardown.ts',
       testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
     },
     {

@@ -2,6 +2,8 @@
 import { getConfig } from '../../platform/config';
 import { closeDeps, createDeps, type Deps } from '../../platform/deps';
 
+export { unique } from './unique';
+
 export function useDeps(): () => Deps {
   let deps: Deps | undefined;
   beforeAll(() => {
@@ -14,9 +16,4 @@ export function useDeps(): () => Deps {
     if (!deps) throw new Error('deps are only available inside tests');
     return deps;
   };
-}
-
-/** A short unique suffix so every test creates its own data. */
-export function unique(prefix = 't'): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }

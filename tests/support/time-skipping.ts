@@ -6,15 +6,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import * as appSearchAttributes from '../../workflows/search-attributes';
-import { unique } from './deps';
+import { unique } from './unique';
 
 const ENSURE_SCRIPT = path.resolve(__dirname, '../../scripts/stack/temporal-test-server.sh');
 // The worker's own entry (workers/worker.ts exports it too; not imported here, so a workflow test
 // does not load the worker's database, Kafka and telemetry modules).
-const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
+export const WORKFLOWS_PATH = path.resolve(__dirname, '../../workflows/index.ts');
+/** Set by the unit project's global setup (tests/support/unit-global-setup.ts): the bundle it built once. */
+export const SHARED_BUNDLE_ENV = 'PASAR_TEST_WORKFLOW_BUNDLE';
 
 /** Fetches the test server on first use (a fresh machine: ~10 s) and returns its wrapper's path. */
 export function ensureTimeSkippingServer(): string {
@@ -29,6 +32,7 @@ export function ensureTimeSkippingServer(): string {
 
 /** A fresh time-skipping Temporal (its own in-memory server on a free port); tear it down after. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
   const wrapper = ensureTimeSkippingServer();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: wrapper } },
@@ -67,11 +71,26 @@ const INDEXED_VALUE_TYPE: Record<string, number | undefined> = {
 const isSearchAttributeKey = (value: unknown): value is { name: string; type: string } =>
   typeof value === 'object' && value !== null && 'name' in value && 'type' in value;
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The app's workflows bundled once per test file (bundling takes seconds; workers reuse it). */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+let bundle: Promise<WorkflowBundleOption> | undefined;
+/**
+ * The app's workflows, bundled from the tree at the start of this jest run: once for the whole run
+ * when the unit project's global setup did it, else once per test file (bundling takes seconds).
+ */
+export function workflowBundle(): Promise<WorkflowBundleOption> {
+  const shared = process.env[SHARED_BUNDLE_ENV];
+  bundle ??= shared
+    ? Promise.resolve({ codePath: shared })
+    : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   return bundle;
+}
+
+/** The SDK's process-wide logger at WARN (its INFO lines about each worker's state are noise here). */
+function quietRuntime() {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Installed already, by an earlier file in this process.
+  }
 }
 
 /**
@@ -91,4 +110,102 @@ export async function withWorker<T>(
     activities,
   });
   return worker.runUntil(body(taskQueue));
+}
+
+/**
+ * One time-skipping server and one worker (the app's workflows, the given mocked activities, a task
+ * queue of the file's own) for a whole test file: started before its tests, stopped after them.
+ * Workflows the tests `track` are terminated after each test, so one a failed test leaves running
+ * cannot fire its timers into the next test's skipped time.
+ */
+export function useTimeSkippingWorker(activities: () => object) {
+  const taskQueue = unique('time-skip');
+  let env: TestWorkflowEnvironment | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const tracked = new Set<string>();
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: activities(),
+    });
+    running = worker.run();
+  });
+  afterEach(async () => {
+    const ids = [...tracked];
+    tracked.clear();
+    await Promise.all(
+      ids.map((id) =>
+        env?.client.workflow
+          .getHandle(id)
+          .terminate('test over')
+          .catch(() => undefined),
+      ),
+    );
+  });
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await env?.teardown();
+  });
+  return {
+    taskQueue,
+    env: (): TestWorkflowEnvironment => {
+      if (!env) throw new Error('the time-skipping environment is only available inside tests');
+      return env;
+    },
+    /** Marks a workflow (by id) to be terminated after this test if it is still running. */
+    track: (workflowId: string) => void tracked.add(workflowId),
+  };
+}
+
+/**
+ * Polls `probe` (in real time: the server's clock does not skip meanwhile) until it returns a
+ * value. The bound is only there to name what never came; it is far above any machine's pace.
+ */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`never reached: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * Resolves once the workflow has acted on everything the server handed it: no workflow task and
+ * no activity in flight in its history. After `env.sleep()` fired a timer, or after a signal, this
+ * is the moment to check that something did NOT happen; a fixed pause would only guess at it.
+ */
+export async function quiescent(handle: WorkflowHandle, timeoutMs = 30_000): Promise<void> {
+  await eventually(
+    `${handle.workflowId} to have nothing in flight`,
+    async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const open = new Set<number>();
+      for (const e of events) {
+        const id = Number(e.eventId);
+        if (e.workflowTaskScheduledEventAttributes || e.activityTaskScheduledEventAttributes) open.add(id);
+        const closed =
+          e.workflowTaskCompletedEventAttributes ??
+          e.workflowTaskFailedEventAttributes ??
+          e.workflowTaskTimedOutEventAttributes ??
+          e.activityTaskCompletedEventAttributes ??
+          e.activityTaskFailedEventAttributes ??
+          e.activityTaskTimedOutEventAttributes ??
+          e.activityTaskCanceledEventAttributes;
+        if (closed?.scheduledEventId != null) open.delete(Number(closed.scheduledEventId));
+      }
+      return open.size === 0;
+    },
+    timeoutMs,
+  );
 }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ComplaintActivities } from '../../../activities/complaints';
+import type { RefundActivities } from '../../../activities/refunds';
 import { loadConfig } from '../../../platform/config';
 import { complaintWorkflow } from '../../../workflows/complaint';
 import {
@@ -18,7 +19,7 @@ import {
   type ComplaintState,
   type ComplaintStateName,
 } from '../../../workflows/complaint-contract';
-import { createTimeSkippingEnv, withWorker } from '../../support/time-skipping';
+import { createTimeSkippingEnv, eventually, quiescent, withWorker } from '../../support/time-skipping';
 
 // The production defaults, whatever the test run's environment overrides for the e2e suites.
 const deadlines: ComplaintDeadlines = { ...loadConfig({}).complaints.deadlines };
@@ -30,7 +31,7 @@ const ms = (seconds: number) => seconds * 1000;
 function recordingActivities() {
   const calls: string[] = [];
   let refundedSen = 0;
-  const activities: Partial<ComplaintActivities> = {
+  const activities: Partial<ComplaintActivities & RefundActivities> = {
     recordComplaintState: async ({ state }) => void calls.push(`state:${state}`),
     refundComplaint: async ({ amount }) => {
       calls.push(`refund:${amount}`);
@@ -83,18 +84,15 @@ describe('complaint deadlines at production durations (time skipping)', () => {
    * Polls until the case is in `name` and has recorded it (in real time: the server's clock does
    * not skip meanwhile), so its timer is running and nothing of the step is still in flight.
    */
-  async function until(handle: Handle, name: ComplaintStateName, calls: string[]) {
-    for (let i = 0; i < 100; i++) {
+  const until = (handle: Handle, name: ComplaintStateName, calls: string[]) =>
+    eventually(name, async () => {
       const state = await handle.query(complaintStateQuery);
-      if (state.state === name && calls.at(-1) === `state:${name}`) return state;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`never reached ${name}; last state ${JSON.stringify(await handle.query(complaintStateQuery))}`);
-  }
+      return state.state === name && calls.at(-1) === `state:${name}` ? state : undefined;
+    });
 
-  /** The state once the worker has had a moment to act on whatever the skipped time fired. */
+  /** The state once the case has acted on whatever the skipped time fired. */
   async function settled(handle: Handle): Promise<ComplaintState> {
-    await new Promise((r) => setTimeout(r, 300));
+    await quiescent(handle);
     return handle.query(complaintStateQuery);
   }
 
@@ -115,11 +113,11 @@ describe('complaint deadlines at production durations (time skipping)', () => {
   }
 
   async function untilFired(handle: Handle, name: ComplaintStateName) {
-    for (let i = 0; i < 100; i++) {
-      if ((await handle.query(complaintStateQuery)).history.includes(`deadline:${name}`)) return;
-      await new Promise((r) => setTimeout(r, 50));
+    // Quiescent a minute past the deadline: whatever it was going to fire has fired.
+    await quiescent(handle);
+    if (!(await handle.query(complaintStateQuery)).history.includes(`deadline:${name}`)) {
+      throw new Error(`the ${name} deadline had not fired a minute after it was due`);
     }
-    throw new Error(`the ${name} deadline had not fired a minute after it was due`);
   }
 
   it('seller silent for 2 days: the buyer is refunded in full, not a minute before', async () => {

@@ -1,14 +1,15 @@
 /**
- * The complaint workflow alone, with mocked activities, on the real Temporal server: every path
- * and every deadline of the case, with deadlines of a second or two (the time-skipping test
- * server cannot be downloaded on these machines, so the timers run for real, briefly).
+ * The complaint workflow alone, with mocked activities, on Temporal's time-skipping test server:
+ * every path and every deadline of the case, at the production deadlines (days, skipped while the
+ * test waits for the result; tests/unit/workflows/complaint-deadlines.test.ts checks each one's
+ * exact length).
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { ComplaintActivities } from '../../activities/complaints';
-import { getConfig } from '../../platform/config';
-import { createTemporal } from '../../platform/clients/temporal';
-import { complaintWorkflow } from '../../workflows/complaint';
+import type { ComplaintActivities } from '../../../activities/complaints';
+import type { RefundActivities } from '../../../activities/refunds';
+import { loadConfig } from '../../../platform/config';
+import { complaintWorkflow } from '../../../workflows/complaint';
 import {
   complaintActionUpdate,
   complaintParcelReference,
@@ -18,10 +19,9 @@ import {
   type ComplaintDeadlines,
   type ComplaintInput,
   type ComplaintStateName,
-} from '../../workflows/complaint-contract';
-import { COMPLAINT_DEADLINE, COMPLAINT_STATE } from '../../workflows/search-attributes';
-import { unique } from '../support/deps';
-import { useMockedActivityWorker } from '../support/mocked-worker';
+} from '../../../workflows/complaint-contract';
+import { COMPLAINT_DEADLINE, COMPLAINT_STATE } from '../../../workflows/search-attributes';
+import { eventually, quiescent, useTimeSkippingWorker } from '../../support/time-skipping';
 
 interface Case {
   calls: string[];
@@ -37,7 +37,7 @@ const caseOf = (args: unknown[]) => {
   return cases.get(id)!;
 };
 
-function mockActivities(): ComplaintActivities {
+function mockActivities(): Partial<ComplaintActivities & RefundActivities> {
   const paidSen = (amount: string) => Math.round(Number(amount) * 100);
   return {
     recordComplaintState: async (i) => {
@@ -76,24 +76,16 @@ function mockActivities(): ComplaintActivities {
   };
 }
 
-const LONG = 120;
-const SHORT = 1;
-const allLong: ComplaintDeadlines = {
-  sellerAnswerSeconds: LONG,
-  returnShipSeconds: LONG,
-  inspectionSeconds: LONG,
-  offerResponseSeconds: LONG,
-  escalationSeconds: LONG,
-};
+// The production defaults, whatever the test run's environment says: time skipping passes them.
+const config = loadConfig({});
+const deadlines: ComplaintDeadlines = { ...config.complaints.deadlines };
+/** A replacement parcel is taken as lost after the shipments' lost-parcel time. */
+const PARCEL_LOST_AFTER_SECONDS = config.shipments.lostAfterSeconds;
 
 describe('complaint workflow with mocked activities', () => {
-  const config = getConfig();
-  const taskQueue = unique('wf-complaint');
-  const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
-  useMockedActivityWorker(taskQueue, mockActivities);
-  afterAll(() => temporal.connection.close());
+  const temporal = useTimeSkippingWorker(mockActivities);
 
-  async function start(deadlines: Partial<ComplaintDeadlines> = {}, parcelLostAfterSeconds?: number) {
+  async function start(parcelLostAfterSeconds?: number) {
     const complaintId = randomUUID();
     const c: Case = { calls: [], refunds: [], states: [] };
     cases.set(complaintId, c);
@@ -102,24 +94,22 @@ describe('complaint workflow with mocked activities', () => {
       orderId: randomUUID(),
       userId: randomUUID(),
       paidAmount: '150000.00',
-      deadlines: { ...allLong, ...deadlines },
+      deadlines,
       ...(parcelLostAfterSeconds === undefined ? {} : { parcelLostAfterSeconds }),
     };
-    const handle = await temporal.client.workflow.start(complaintWorkflow, {
-      taskQueue,
-      workflowId: `complaint-${complaintId}`,
+    const workflowId = `complaint-${complaintId}`;
+    temporal.track(workflowId);
+    const handle = await temporal.env().client.workflow.start(complaintWorkflow, {
+      taskQueue: temporal.taskQueue,
+      workflowId,
       args: [input],
     });
     return { handle, c };
   }
 
-  async function reach(handle: WorkflowHandle<typeof complaintWorkflow>, state: ComplaintStateName) {
-    for (let i = 0; i < 100; i++) {
-      if ((await handle.query(complaintStateQuery)).state === state) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`never reached ${state}`);
-  }
+  /** Polls the case's state in real time (the server's clock does not skip meanwhile). */
+  const reach = (handle: WorkflowHandle<typeof complaintWorkflow>, state: ComplaintStateName) =>
+    eventually(state, async () => (await handle.query(complaintStateQuery)).state === state);
 
   const act = (handle: WorkflowHandle<typeof complaintWorkflow>, action: ComplaintAction) =>
     handle.executeUpdate(complaintActionUpdate, { args: [action] });
@@ -134,14 +124,13 @@ describe('complaint workflow with mocked activities', () => {
   }
 
   it('the seller never answers: the deadline refunds the buyer in full and the order is refunded', async () => {
-    const { handle, c } = await start({ sellerAnswerSeconds: SHORT });
+    const { handle, c } = await start();
     await reach(handle, 'awaiting_seller');
     // Visibility is eventually consistent: wait for the state's attributes to show.
-    let attributes = (await handle.describe()).typedSearchAttributes;
-    for (let i = 0; i < 30 && attributes.get(COMPLAINT_STATE) === undefined; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      attributes = (await handle.describe()).typedSearchAttributes;
-    }
+    const attributes = await eventually('the search attributes', async () => {
+      const typed = (await handle.describe()).typedSearchAttributes;
+      return typed.get(COMPLAINT_STATE) === undefined ? undefined : typed;
+    });
     expect(attributes.get(COMPLAINT_STATE)).toBe('awaiting_seller');
     expect(attributes.get(COMPLAINT_DEADLINE)).toBeInstanceOf(Date);
     const result = await handle.result();
@@ -173,7 +162,7 @@ describe('complaint workflow with mocked activities', () => {
   });
 
   it('the buyer never ships the return: the complaint closes with no refund', async () => {
-    const { handle, c } = await start({ returnShipSeconds: SHORT });
+    const { handle, c } = await start();
     await reach(handle, 'awaiting_seller');
     await act(handle, { by: 'seller', type: 'accept_return' });
     const result = await handle.result();
@@ -183,7 +172,7 @@ describe('complaint workflow with mocked activities', () => {
   });
 
   it('the seller never inspects the returned goods: restocked and refunded anyway', async () => {
-    const { handle, c } = await start({ inspectionSeconds: SHORT });
+    const { handle, c } = await start();
     await reach(handle, 'awaiting_seller');
     await act(handle, { by: 'seller', type: 'accept_return' });
     await act(handle, { by: 'buyer', type: 'return_shipped', tracking_number: 'RET9' });
@@ -194,7 +183,7 @@ describe('complaint workflow with mocked activities', () => {
   });
 
   it('a failed inspection escalates; the platform that does not decide in time refunds the buyer', async () => {
-    const { handle, c } = await start({ escalationSeconds: SHORT });
+    const { handle, c } = await start();
     await reach(handle, 'awaiting_seller');
     await act(handle, { by: 'seller', type: 'accept_return' });
     await act(handle, { by: 'buyer', type: 'return_shipped', tracking_number: 'RET7' });
@@ -218,7 +207,7 @@ describe('complaint workflow with mocked activities', () => {
   });
 
   it('a partial offer left unanswered is taken as accepted when its deadline passes', async () => {
-    const { handle, c } = await start({ offerResponseSeconds: SHORT });
+    const { handle, c } = await start();
     await reach(handle, 'awaiting_seller');
     await act(handle, { by: 'seller', type: 'offer_partial', amount: '20000.50' });
     const result = await handle.result();
@@ -239,7 +228,7 @@ describe('complaint workflow with mocked activities', () => {
   });
 
   it('a counter the seller leaves unanswered: the seller deadline refunds in full', async () => {
-    const { handle, c } = await start({ sellerAnswerSeconds: 3 });
+    const { handle, c } = await start();
     await reach(handle, 'awaiting_seller');
     await act(handle, { by: 'seller', type: 'offer_partial', amount: '50000.00' });
     await act(handle, { by: 'buyer', type: 'counter_offer', amount: '90000.00' });
@@ -296,7 +285,7 @@ describe('complaint workflow with mocked activities', () => {
     // A scan on the way, or the return's parcel, does not resolve it; only its own delivery.
     await handle.signal(complaintParcelSignal, parcelEvent(id, 'replacement', 'in_transit', 1));
     await handle.signal(complaintParcelSignal, parcelEvent(id, 'return', 'delivered', 2));
-    await new Promise((r) => setTimeout(r, 500));
+    await quiescent(handle);
     expect((await handle.query(complaintStateQuery)).state).toBe('replacing');
     await handle.signal(complaintParcelSignal, parcelEvent(id, 'replacement', 'delivered', 3));
     const result = await handle.result();
@@ -341,7 +330,7 @@ describe('complaint workflow with mocked activities', () => {
   });
 
   it('a replacement that never arrives is taken as lost at its deadline: the buyer refunded, nothing restocked', async () => {
-    const { handle, c } = await start({}, SHORT);
+    const { handle, c } = await start(PARCEL_LOST_AFTER_SECONDS);
     await reach(handle, 'awaiting_seller');
     const replacing = await act(handle, { by: 'seller', type: 'accept_replacement' });
     expect(replacing.deadline).toEqual(expect.any(String));
@@ -352,14 +341,14 @@ describe('complaint workflow with mocked activities', () => {
   });
 
   it("the return travels through the carrier: its delivery marks the goods received, the inspection's clock starts", async () => {
-    const { handle, c } = await start({ inspectionSeconds: SHORT });
+    const { handle, c } = await start();
     await reach(handle, 'awaiting_seller');
     await act(handle, { by: 'seller', type: 'accept_return' });
     const shipped = await act(handle, { by: 'buyer', type: 'return_shipped', tracking_number: 'RET42' });
     expect(shipped).toMatchObject({ state: 'return_in_transit', return_awb: 'AWB-return' });
     const id = shipped.complaint_id;
     await handle.signal(complaintParcelSignal, parcelEvent(id, 'return', 'out_for_delivery', 1));
-    await new Promise((r) => setTimeout(r, 500));
+    await quiescent(handle);
     expect((await handle.query(complaintStateQuery)).state).toBe('return_in_transit');
     await handle.signal(complaintParcelSignal, parcelEvent(id, 'return', 'delivered', 2));
     await reach(handle, 'inspecting');

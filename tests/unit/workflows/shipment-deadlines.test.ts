@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { CheckoutActivities } from '../../../activities/checkout';
 import type { ShipmentActivities } from '../../../activities/shipment';
+import type { RefundActivities } from '../../../activities/refunds';
 import { loadConfig } from '../../../platform/config';
 import type { TrackingStatus } from '../../../contracts/carrier';
 import { shipmentWorkflow } from '../../../workflows/shipment';
@@ -21,7 +21,7 @@ import {
   type ShipmentTimings,
   type TrackingSignal,
 } from '../../../workflows/shipment-contract';
-import { createTimeSkippingEnv, withWorker } from '../../support/time-skipping';
+import { createTimeSkippingEnv, eventually, quiescent, withWorker } from '../../support/time-skipping';
 
 // The production defaults, whatever the test run's environment overrides for the e2e suites.
 const defaults = loadConfig({}).shipments;
@@ -46,7 +46,7 @@ const JOURNEY_AFTER_PICKUP: TrackingStatus[] = [
 function recordingActivities() {
   const calls: string[] = [];
   const orderStatuses: string[] = [];
-  const activities: Partial<ShipmentActivities & CheckoutActivities> = {
+  const activities: Partial<ShipmentActivities & RefundActivities> = {
     createShipment: async () => (calls.push('createShipment'), { shipment_id: randomUUID() }),
     bookCarrier: async ({ shipmentId, attempt }) => {
       calls.push(`bookCarrier:${attempt}`);
@@ -94,18 +94,15 @@ describe('shipment deadlines at production durations (time skipping)', () => {
   }
 
   /** Polls the workflow's state (in real time: the server's clock does not skip meanwhile). */
-  async function until(handle: Handle, check: (s: ShipmentState) => boolean, what: string) {
-    for (let i = 0; i < 100; i++) {
+  const until = (handle: Handle, check: (s: ShipmentState) => boolean, what: string) =>
+    eventually(what, async () => {
       const state = await handle.query(shipmentStateQuery);
-      if (check(state)) return state;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`never reached: ${what}; last state ${JSON.stringify(await handle.query(shipmentStateQuery))}`);
-  }
+      return check(state) ? state : undefined;
+    });
 
-  /** The state once the worker has had a moment to act on whatever the skipped time fired. */
+  /** The state once the workflow has acted on whatever the skipped time fired. */
   async function settled(handle: Handle) {
-    await new Promise((r) => setTimeout(r, 300));
+    await quiescent(handle);
     return handle.query(shipmentStateQuery);
   }
 

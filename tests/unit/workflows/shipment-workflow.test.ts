@@ -1,16 +1,15 @@
 /**
- * The shipment workflow alone, with mocked activities, on the real Temporal server and deadlines
- * of a few seconds: every branch (delivered and completed, duplicated and shuffled events, a
+ * The shipment workflow alone, with mocked activities, on Temporal's time-skipping test server at
+ * the production deadlines (days, skipped): every branch (delivered and completed, duplicated and shuffled events, a
  * rebooking after a missed pickup, no pickup at all, stuck then lost, stuck then heard again,
  * returned to sender, a complaint holding completion, an operator's rebook).
  */
 import { randomUUID } from 'node:crypto';
-import type { CheckoutActivities } from '../../activities/checkout';
-import type { ShipmentActivities } from '../../activities/shipment';
-import { getConfig } from '../../platform/config';
-import { createTemporal } from '../../platform/clients/temporal';
-import type { TrackingStatus } from '../../contracts/carrier';
-import { shipmentWorkflow } from '../../workflows/shipment';
+import type { RefundActivities } from '../../../activities/refunds';
+import type { ShipmentActivities } from '../../../activities/shipment';
+import { loadConfig } from '../../../platform/config';
+import type { TrackingStatus } from '../../../contracts/carrier';
+import { shipmentWorkflow } from '../../../workflows/shipment';
 import {
   carrierEventSignal,
   holdCompletionSignal,
@@ -20,9 +19,9 @@ import {
   type ShipmentState,
   type ShipmentTimings,
   type TrackingSignal,
-} from '../../workflows/shipment-contract';
-import { unique } from '../support/deps';
-import { useMockedActivityWorker } from '../support/mocked-worker';
+} from '../../../workflows/shipment-contract';
+import { unique } from '../../support/unique';
+import { eventually, quiescent, useTimeSkippingWorker } from '../../support/time-skipping';
 
 interface Run {
   calls: string[];
@@ -35,7 +34,7 @@ const runOf = (orderId: string) => runs.get(orderId)!;
 const shipmentIdOf = (orderId: string) => `00000000-0000-4000-a000-${orderId.slice(-12)}`;
 const orderOfShipment = (shipmentId: string) => [...runs.keys()].find((o) => shipmentIdOf(o) === shipmentId)!;
 
-function mockActivities(): Partial<ShipmentActivities & CheckoutActivities> {
+function mockActivities(): Partial<ShipmentActivities & RefundActivities> {
   const note = (orderId: string, call: string) => runOf(orderId).calls.push(call);
   return {
     createShipment: async ({ orderId }) => (note(orderId, 'createShipment'), { shipment_id: shipmentIdOf(orderId) }),
@@ -72,40 +71,40 @@ const JOURNEY: TrackingStatus[] = [
   'delivered',
 ];
 
+// The production defaults (days), whatever the test run's environment says: time skipping passes them.
+const defaults = loadConfig({}).shipments;
+const timings: ShipmentTimings = {
+  pickupSlaSeconds: defaults.pickupSlaSeconds,
+  stuckAfterSeconds: defaults.stuckAfterSeconds,
+  lostAfterSeconds: defaults.lostAfterSeconds,
+  completionWindowSeconds: defaults.completionWindowSeconds,
+};
+const MINUTE = 60_000;
+const ms = (seconds: number) => seconds * 1000;
+
 describe('shipment workflow with mocked activities', () => {
-  const config = getConfig();
-  const taskQueue = unique('shipment-wf');
-  const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
-  useMockedActivityWorker(taskQueue, mockActivities);
-  afterAll(() => temporal.connection.close());
+  const temporal = useTimeSkippingWorker(mockActivities);
 
-  const timings: ShipmentTimings = {
-    pickupSlaSeconds: 3,
-    stuckAfterSeconds: 2,
-    lostAfterSeconds: 4,
-    completionWindowSeconds: 1,
-  };
-
-  async function start(over: Partial<ShipmentTimings> = {}) {
+  async function start() {
     const orderId = randomUUID();
     runs.set(orderId, { calls: [], orderStatuses: [], applied: [] });
-    const handle = await temporal.client.workflow.start(shipmentWorkflow, {
-      taskQueue,
-      workflowId: unique('shipment-wf'),
-      args: [{ orderId, orderNumber: 'PSR-261125-SHIP0001', userId: randomUUID(), timings: { ...timings, ...over } }],
+    const workflowId = unique('shipment-wf');
+    temporal.track(workflowId);
+    const handle = await temporal.env().client.workflow.start(shipmentWorkflow, {
+      taskQueue: temporal.taskQueue,
+      workflowId,
+      args: [{ orderId, orderNumber: 'PSR-261125-SHIP0001', userId: randomUUID(), timings }],
     });
     return { handle, orderId, run: runOf(orderId) };
   }
   type Handle = Awaited<ReturnType<typeof start>>['handle'];
 
-  async function waitFor(handle: Handle, check: (s: ShipmentState) => boolean, what: string) {
-    for (let i = 0; i < 150; i++) {
+  /** Polls the state in real time (the server's clock does not skip meanwhile). */
+  const waitFor = (handle: Handle, check: (s: ShipmentState) => boolean, what: string) =>
+    eventually(what, async () => {
       const s = await handle.query(shipmentStateQuery);
-      if (check(s)) return s;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`never reached: ${what}`);
-  }
+      return check(s) ? s : undefined;
+    });
 
   const eventsFor = (s: ShipmentState, statuses: TrackingStatus[], from = 1): TrackingSignal[] =>
     statuses.map((status, i) => ({
@@ -154,6 +153,7 @@ describe('shipment workflow with mocked activities', () => {
     const { handle, run } = await start();
     const first = await waitFor(handle, (s) => s.status === 'booked', 'booked');
     await send(handle, eventsFor(first, ['order_received']));
+    await temporal.env().sleep(ms(timings.pickupSlaSeconds) + MINUTE);
     const second = await waitFor(handle, (s) => s.booking_attempt === 2 && s.status === 'booked', 'rebooked');
     expect(second.carrier).toBe('sicepat');
     // A late scan of the cancelled booking says nothing about the new parcel.
@@ -168,8 +168,8 @@ describe('shipment workflow with mocked activities', () => {
   });
 
   it('no carrier picks up: both bookings cancelled, the order refunded and restocked', async () => {
-    const { handle, run } = await start({ pickupSlaSeconds: 1 });
-    const result = await handle.result();
+    const { handle, run } = await start();
+    const result = await handle.result(); // skips both bookings' SLAs
     expect(result).toMatchObject({ status: 'cancelled', outcome: 'not_picked_up_refunded', booking_attempt: 2 });
     expect(run.calls).toEqual([
       'createShipment',
@@ -188,6 +188,7 @@ describe('shipment workflow with mocked activities', () => {
     const { handle, run } = await start();
     const booked = await waitFor(handle, (s) => s.status === 'booked', 'booked');
     await send(handle, eventsFor(booked, ['order_received', 'picked_up']));
+    await temporal.env().sleep(ms(timings.stuckAfterSeconds) + MINUTE);
     await waitFor(handle, (s) => s.stuck, 'flagged stuck');
     const described = await handle.describe();
     expect(described.searchAttributes.ShipmentStuck).toEqual([true]);
@@ -199,10 +200,11 @@ describe('shipment workflow with mocked activities', () => {
   });
 
   it('stuck, then the carrier is heard again: the flag is cleared and the parcel delivered', async () => {
-    const { handle, run } = await start({ lostAfterSeconds: 30 });
+    const { handle, run } = await start();
     const booked = await waitFor(handle, (s) => s.status === 'booked', 'booked');
     const events = eventsFor(booked, JOURNEY);
     await send(handle, events.slice(0, 3));
+    await temporal.env().sleep(ms(timings.stuckAfterSeconds) + MINUTE);
     await waitFor(handle, (s) => s.stuck, 'flagged stuck');
     await send(handle, events.slice(3));
     const result = await handle.result();
@@ -229,7 +231,8 @@ describe('shipment workflow with mocked activities', () => {
     await handle.signal(holdCompletionSignal, { hold_id: 'complaint-1', reason: 'item damaged' });
     await send(handle, eventsFor(booked, JOURNEY));
     await waitFor(handle, (s) => s.status === 'delivered', 'delivered');
-    await new Promise((r) => setTimeout(r, 2500)); // past the 1 s window
+    await temporal.env().sleep(ms(timings.completionWindowSeconds) + MINUTE);
+    await quiescent(handle);
     expect(run.orderStatuses).toEqual(['processing', 'shipped', 'delivered']);
     await handle.signal(releaseCompletionSignal, { hold_id: 'complaint-1' });
     expect((await handle.result()).outcome).toBe('completed');
@@ -237,7 +240,7 @@ describe('shipment workflow with mocked activities', () => {
   });
 
   it("an operator's rebook before pickup moves to the next carrier at once", async () => {
-    const { handle, run } = await start({ pickupSlaSeconds: 60 });
+    const { handle, run } = await start();
     await waitFor(handle, (s) => s.status === 'booked', 'booked');
     await handle.signal(rebookSignal, { reason: 'courier van broke down' });
     const second = await waitFor(handle, (s) => s.booking_attempt === 2 && s.status === 'booked', 'rebooked');

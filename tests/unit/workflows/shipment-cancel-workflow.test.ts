@@ -1,18 +1,17 @@
 /**
- * The shopper's cancel in the shipment workflow alone, with mocked activities on the real Temporal
- * server: before pickup the carrier lets the booking go and the order is refunded and restocked
+ * The shopper's cancel in the shipment workflow alone, with mocked activities on Temporal's
+ * time-skipping test server at the production deadlines: before pickup the carrier lets the booking go and the order is refunded and restocked
  * once; a carrier that already picked the parcel up refuses and the journey goes on untouched; a
  * cancel after the pickup event is refused without asking the carrier; a cancel before the
  * shipment began starts it (the consumer's later start finds it); many repeats are one cancel.
  */
 import { randomUUID } from 'node:crypto';
-import type { CheckoutActivities } from '../../activities/checkout';
-import type { ShipmentActivities } from '../../activities/shipment';
-import { getConfig } from '../../platform/config';
-import { createTemporal } from '../../platform/clients/temporal';
-import type { TrackingStatus } from '../../contracts/carrier';
-import { createShipmentCancel } from '../../services/transport/shipment-cancel';
-import { startShipment } from '../../services/transport/shipment-starter';
+import type { ShipmentActivities } from '../../../activities/shipment';
+import type { RefundActivities } from '../../../activities/refunds';
+import { loadConfig } from '../../../platform/config';
+import type { TrackingStatus } from '../../../contracts/carrier';
+import { createShipmentCancel } from '../../../services/transport/shipment-cancel';
+import { startShipment } from '../../../services/transport/shipment-starter';
 import {
   CANCEL_UPDATE_ID,
   carrierEventSignal,
@@ -21,9 +20,8 @@ import {
   type ShipmentState,
   type ShipmentTimings,
   type TrackingSignal,
-} from '../../workflows/shipment-contract';
-import { unique } from '../support/deps';
-import { useMockedActivityWorker } from '../support/mocked-worker';
+} from '../../../workflows/shipment-contract';
+import { eventually, quiescent, useTimeSkippingWorker } from '../../support/time-skipping';
 
 interface Run {
   calls: string[];
@@ -38,7 +36,7 @@ const orderOfShipment = (shipmentId: string) => [...runs.keys()].find((o) => shi
 const orderOfAwb = (awb: string) => [...runs.keys()].find((o) => awb.endsWith(o.slice(0, 8)))!;
 const note = (orderId: string, call: string) => runs.get(orderId)!.calls.push(call);
 
-function mockActivities(): Partial<ShipmentActivities & CheckoutActivities> {
+function mockActivities(): Partial<ShipmentActivities & RefundActivities> {
   return {
     createShipment: async ({ orderId }) => (note(orderId, 'createShipment'), { shipment_id: shipmentIdOf(orderId) }),
     bookCarrier: async ({ orderId, shipmentId, attempt }) => {
@@ -79,49 +77,49 @@ const JOURNEY: TrackingStatus[] = [
   'delivered',
 ];
 
+// The production defaults (days), whatever the test run's environment says.
+const defaults = loadConfig({}).shipments;
+const timings: ShipmentTimings = {
+  pickupSlaSeconds: defaults.pickupSlaSeconds,
+  stuckAfterSeconds: defaults.stuckAfterSeconds,
+  lostAfterSeconds: defaults.lostAfterSeconds,
+  completionWindowSeconds: defaults.completionWindowSeconds,
+};
+
 describe('shipment workflow: the shopper cancels before pickup', () => {
-  const config = getConfig();
-  const taskQueue = unique('shipment-cancel-wf');
-  const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
-  const timings: ShipmentTimings = {
-    pickupSlaSeconds: 60,
-    stuckAfterSeconds: 30,
-    lostAfterSeconds: 60,
-    completionWindowSeconds: 1,
-  };
-  const cancels = createShipmentCancel(temporal.client, { taskQueue, timings });
-  useMockedActivityWorker(taskQueue, mockActivities);
-  afterAll(() => temporal.connection.close());
+  const temporal = useTimeSkippingWorker(mockActivities);
+  const { taskQueue } = temporal;
+  const client = () => temporal.env().client;
+  const cancels = () => createShipmentCancel(client(), { taskQueue, timings });
 
   function newOrder() {
     const orderId = randomUUID();
     runs.set(orderId, { calls: [], orderStatuses: [], pickedUpAtCarrier: false });
     const ref = { orderId, orderNumber: 'PSR-261125-CANC0001', userId: randomUUID() };
+    temporal.track(shipmentWorkflowId(orderId));
     return {
       ref,
       orderId,
       run: runs.get(orderId)!,
-      handle: temporal.client.workflow.getHandle(shipmentWorkflowId(orderId)),
+      handle: client().workflow.getHandle(shipmentWorkflowId(orderId)),
     };
   }
   type Handle = ReturnType<typeof newOrder>['handle'];
 
   /** Started as the order.paid consumer starts it, and waited for until booked. */
-  async function booked(over: Partial<ShipmentTimings> = {}) {
+  async function booked() {
     const order = newOrder();
-    expect(await startShipment(temporal.client, { taskQueue, timings: { ...timings, ...over } }, order.ref)).toBe(true);
+    expect(await startShipment(client(), { taskQueue, timings }, order.ref)).toBe(true);
     const state = await waitFor(order.handle, (s) => s.status === 'booked', 'booked');
     return { ...order, state };
   }
 
-  async function waitFor(handle: Handle, check: (s: ShipmentState) => boolean, what: string) {
-    for (let i = 0; i < 150; i++) {
+  /** Polls the state in real time (the server's clock does not skip meanwhile). */
+  const waitFor = (handle: Handle, check: (s: ShipmentState) => boolean, what: string) =>
+    eventually(what, async () => {
       const s = await handle.query(shipmentStateQuery).catch(() => undefined);
-      if (s && check(s)) return s;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`never reached: ${what}`);
-  }
+      return s && check(s) ? s : undefined;
+    });
 
   const eventsFor = (s: ShipmentState, statuses: TrackingStatus[]): TrackingSignal[] =>
     statuses.map((status, i) => ({
@@ -140,7 +138,7 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
 
   it('booked, not picked up: the carrier lets it go, then one refund, restock and the order refunded', async () => {
     const { ref, run, handle } = await booked();
-    const { answer } = await cancels.cancel(ref, 'changed my mind');
+    const { answer } = await cancels().cancel(ref, 'changed my mind');
     expect(answer).toEqual({ accepted: true });
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'cancelled', outcome: 'cancelled_refunded' });
@@ -154,14 +152,14 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
     ]);
     expect(run.orderStatuses).toEqual(['processing', 'refunded']);
     // A repeat after the shipment ended gets the same verdict and starts nothing.
-    expect((await cancels.cancel(ref, 'again')).answer).toEqual({ accepted: true });
+    expect((await cancels().cancel(ref, 'again')).answer).toEqual({ accepted: true });
     expect(run.calls.filter((c) => c === 'refundPayment')).toHaveLength(1);
   });
 
   it('the carrier picked it up a moment ago: refused, the order untouched, the journey goes on', async () => {
     const { ref, run, handle, state } = await booked();
     run.pickedUpAtCarrier = true;
-    const { answer } = await cancels.cancel(ref, 'too late');
+    const { answer } = await cancels().cancel(ref, 'too late');
     expect(answer).toEqual({ accepted: false, reason: 'already_picked_up' });
     await send(handle, eventsFor(state, JOURNEY));
     const result = await handle.result();
@@ -172,10 +170,11 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
   });
 
   it('refused as picked up, its scan late past the pickup SLA: no rebook, the parcel ships', async () => {
-    const { ref, run, handle, state } = await booked({ pickupSlaSeconds: 2 });
+    const { ref, run, handle, state } = await booked();
     run.pickedUpAtCarrier = true;
-    expect((await cancels.cancel(ref, 'too late')).answer).toEqual({ accepted: false, reason: 'already_picked_up' });
-    await new Promise((r) => setTimeout(r, 3000));
+    expect((await cancels().cancel(ref, 'too late')).answer).toEqual({ accepted: false, reason: 'already_picked_up' });
+    await temporal.env().sleep((timings.pickupSlaSeconds + 60) * 1000);
+    await quiescent(handle);
     expect(run.calls).not.toContain('bookCarrier:2');
     expect(run.calls).not.toContain('cancelBooking:jne');
     await send(handle, eventsFor(state, JOURNEY));
@@ -187,7 +186,7 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
     const { ref, run, handle, state } = await booked();
     await send(handle, eventsFor(state, JOURNEY.slice(0, 3)));
     await waitFor(handle, (s) => s.status === 'picked_up', 'picked up');
-    expect((await cancels.cancel(ref, 'too late')).answer).toEqual({ accepted: false, reason: 'already_picked_up' });
+    expect((await cancels().cancel(ref, 'too late')).answer).toEqual({ accepted: false, reason: 'already_picked_up' });
     expect(run.calls).not.toContain('withdrawBooking');
     await handle.terminate('test done');
   });
@@ -195,7 +194,7 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
   it('a pickup and a cancel arriving together: exactly one wins', async () => {
     const { ref, run, handle, state } = await booked();
     run.pickedUpAtCarrier = true;
-    const [{ answer }] = await Promise.all([cancels.cancel(ref, 'race'), send(handle, eventsFor(state, JOURNEY))]);
+    const [{ answer }] = await Promise.all([cancels().cancel(ref, 'race'), send(handle, eventsFor(state, JOURNEY))]);
     expect(answer).toEqual({ accepted: false, reason: 'already_picked_up' });
     expect((await handle.result()).outcome).toBe('completed');
     expect(run.calls).not.toContain('refundPayment');
@@ -203,8 +202,8 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
 
   it('before the shipment began: the cancel starts it, nothing is booked, and the consumer start is a no-op', async () => {
     const { ref, run, handle } = newOrder();
-    expect((await cancels.cancel(ref, 'changed my mind')).answer).toEqual({ accepted: true });
-    expect(await startShipment(temporal.client, { taskQueue, timings }, ref)).toBe(false);
+    expect((await cancels().cancel(ref, 'changed my mind')).answer).toEqual({ accepted: true });
+    expect(await startShipment(client(), { taskQueue, timings }, ref)).toBe(false);
     expect((await handle.result()).outcome).toBe('cancelled_refunded');
     expect(run.calls).toEqual(['createShipment', 'cancelShipment', 'refundPayment', 'restockOrder']);
     expect(run.orderStatuses).toEqual(['refunded']);
@@ -212,7 +211,7 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
 
   it('a cancel repeated 50 times at once is one cancel: one carrier call, one refund', async () => {
     const { ref, run, handle } = await booked();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => cancels.cancel(ref, 'again and again')));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => cancels().cancel(ref, 'again and again')));
     expect(answers.every((a) => a.answer.accepted)).toBe(true);
     await handle.result();
     expect(run.calls.filter((c) => c === 'withdrawBooking')).toHaveLength(1);

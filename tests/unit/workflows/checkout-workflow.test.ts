@@ -1,25 +1,25 @@
 /**
- * The checkout workflow alone, with mocked activities, on the real Temporal server: every
- * branch, and a compensation test for a failure injected at each step (undo newest-first,
- * only what was done).
+ * The checkout workflow alone, with mocked activities, on Temporal's time-skipping test server:
+ * every branch, and a compensation test for a failure injected at each step (undo newest-first,
+ * only what was done). The payment window is the production default; the expiry test skips it.
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { CheckoutActivities } from '../../activities/checkout';
-import { getConfig } from '../../platform/config';
-import { createTemporal } from '../../platform/clients/temporal';
-import { checkoutWorkflow } from '../../workflows/checkout';
+import type { CheckoutActivities } from '../../../activities/checkout';
+import type { RefundActivities } from '../../../activities/refunds';
+import { loadConfig } from '../../../platform/config';
+import { checkoutWorkflow } from '../../../workflows/checkout';
 import {
   cancelCheckoutSignal,
   checkoutStateQuery,
   paymentResultSignal,
   type CheckoutInput,
   type CheckoutState,
-} from '../../workflows/checkout-contract';
-import { unique } from '../support/deps';
-import { useMockedActivityWorker } from '../support/mocked-worker';
+} from '../../../workflows/checkout-contract';
+import { unique } from '../../support/unique';
+import { eventually, useTimeSkippingWorker } from '../../support/time-skipping';
 
-type Step = keyof CheckoutActivities;
+type Step = keyof (CheckoutActivities & RefundActivities);
 
 interface Scenario {
   calls: string[];
@@ -31,7 +31,7 @@ interface Scenario {
 
 const scenarios = new Map<string, Scenario>();
 
-function mockActivities(): Partial<CheckoutActivities> {
+function mockActivities(): Partial<CheckoutActivities & RefundActivities> {
   const step =
     <A extends unknown[], R>(name: Step, result: (...args: A) => R) =>
     async (...args: A): Promise<Awaited<R>> => {
@@ -83,14 +83,13 @@ function mockActivities(): Partial<CheckoutActivities> {
   };
 }
 
-describe('checkout workflow with mocked activities', () => {
-  const config = getConfig();
-  const taskQueue = unique('wf-unit');
-  const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
-  useMockedActivityWorker(taskQueue, mockActivities);
-  afterAll(() => temporal.connection.close());
+// The production default, whatever the test run's environment says.
+const PAYMENT_EXPIRY_SECONDS = loadConfig({}).payments.expirySeconds;
 
-  function start(scenario: Scenario, expirySeconds = 30) {
+describe('checkout workflow with mocked activities', () => {
+  const temporal = useTimeSkippingWorker(mockActivities);
+
+  function start(scenario: Scenario) {
     const orderId = randomUUID();
     scenarios.set(orderId, scenario);
     const input: CheckoutInput = {
@@ -99,18 +98,17 @@ describe('checkout workflow with mocked activities', () => {
       userId: orderId, // the mocks find the scenario by the first argument, which is the user for validateCart
       addressId: randomUUID(),
       shippingService: 'regular',
-      paymentExpirySeconds: expirySeconds,
+      paymentExpirySeconds: PAYMENT_EXPIRY_SECONDS,
     };
-    return temporal.client.workflow.start(checkoutWorkflow, { taskQueue, workflowId: unique('wf'), args: [input] });
+    const workflowId = unique('wf');
+    temporal.track(workflowId);
+    return temporal
+      .env()
+      .client.workflow.start(checkoutWorkflow, { taskQueue: temporal.taskQueue, workflowId, args: [input] });
   }
 
-  const waitForStep = async (handle: Awaited<ReturnType<typeof start>>, step: CheckoutState['step']) => {
-    for (let i = 0; i < 100; i++) {
-      if ((await handle.query(checkoutStateQuery)).step === step) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`never reached ${step}`);
-  };
+  const waitForStep = (handle: Awaited<ReturnType<typeof start>>, step: CheckoutState['step']) =>
+    eventually(step, async () => (await handle.query(checkoutStateQuery)).step === step);
 
   it('paid: every step once, no compensation', async () => {
     const s: Scenario = { calls: [] };
@@ -146,9 +144,10 @@ describe('checkout workflow with mocked activities', () => {
 
   it('expired: compensates after the payment window', async () => {
     const s: Scenario = { calls: [] };
-    const handle = await start(s, 2);
-    const result = await handle.result();
-    expect(result.failure?.code).toBe('expired');
+    const handle = await start(s);
+    await waitForStep(handle, 'awaiting_payment');
+    const result = await handle.result(); // skips the window
+    expect(result.failure).toMatchObject({ code: 'expired', message: `no payment within ${PAYMENT_EXPIRY_SECONDS} s` });
     expect(s.calls.slice(5)).toEqual(['cancelPayment', 'releaseStock', 'cancelOrder']);
   });
 
