@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { CheckoutActivities } from '../../activities/checkout';
 import type { ComplaintActivities } from '../../activities/complaints';
+import type { RefundActivities } from '../../activities/refunds';
 import type { ShipmentActivities } from '../../activities/shipment';
 import { createTemporal } from '../../platform/clients/temporal';
 import { getConfig } from '../../platform/config';
@@ -54,7 +54,7 @@ describe('a complaint holds its order completion', () => {
 
   beforeAll(async () => {
     const cases = createComplaintCases(temporal.client, config);
-    const shipment: Partial<ShipmentActivities & CheckoutActivities> = {
+    const shipment: Partial<ShipmentActivities> = {
       createShipment: async ({ orderId }) => ({ shipment_id: orderId }),
       bookCarrier: async ({ shipmentId }) => ({
         carrier: 'jne' as const,
@@ -72,7 +72,7 @@ describe('a complaint holds its order completion', () => {
         return true;
       },
     };
-    const complaint: ComplaintActivities = {
+    const complaint: ComplaintActivities & Partial<RefundActivities> = {
       recordComplaintState: async () => undefined,
       refundComplaint: async (i) => ({
         refund_id: randomUUID(),
