@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- [--quick] [--base http://127.0.0.1:3000] [--out file.json] [--only checkout,catalog]
- * [--rate 4] [--shoppers 1000 --units 100]`: against the running shop (`npm start`), every figure of issue 13
- * as a ratio to a bare baseline measured in the same run (the machine is noisy: only such ratios
+ * [--rate 4] [--shoppers 1000 --units 100] [--shipments 200 --step-ms 100]`: against the running shop
+ * (`npm start`) and its stack, every part in parts/names.ts, each figure as a ratio to a bare baseline
+ * measured in the same run (the machine is noisy: only such ratios
  * compare across runs), with the invariants (no oversell, no double charge, no reservation left)
  * checked after each part that moves stock or money. Writes JSON (bench-results/<time>.json);
  * exits 1 if an invariant broke or a part failed. `--quick` is a smoke run small enough for CI.
@@ -14,12 +15,19 @@ import { createSimulatorGateway } from '../../services/payments/gateway';
 import { createShop } from './lib/shop';
 import { catalogPart } from './parts/catalog';
 import { checkoutPart, checkoutShoppers } from './parts/checkout';
+import { analyticsPart } from './parts/analytics';
+import { carrierLinkPart } from './parts/carrier-link';
 import { consumersPart } from './parts/consumers';
 import type { BenchContext, PartResult } from './parts/context';
 import { flashSalePart } from './parts/flash-sale';
 import { latencyPart } from './parts/latency';
 import { PARTS, type PartName } from './parts/names';
+import { notificationsPart } from './parts/notifications';
+import { recommendationsPart } from './parts/recommendations';
 import { searchPart } from './parts/search';
+import { searchIndexingPart } from './parts/search-indexing';
+import { searchReindexPart } from './parts/search-reindex';
+import { shipmentsPart } from './parts/shipments';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -27,6 +35,12 @@ const config = getConfig();
 const quick = args.includes('--quick');
 const base = opt('--base') ?? `http://${config.api.host}:${config.api.port}`;
 const only = opt('--only')?.split(',');
+const num = (name: string) => Number(opt(name) ?? NaN) || undefined;
+const unknown = only?.filter((p) => !(PARTS as readonly string[]).includes(p));
+if (unknown?.length) {
+  console.error(`no such part: ${unknown.join(', ')} (the parts: ${PARTS.join(', ')})`);
+  process.exit(2);
+}
 
 function print(name: string, r: PartResult) {
   if (r.skipped) return console.log(`\n[${name}] skipped: ${r.skipped}`);
@@ -64,20 +78,24 @@ async function main() {
       db: deps.db,
       temporal: deps.temporal.client,
       gateway,
+      deps,
     };
     console.log(`pasar bench${quick ? ' --quick' : ''} against ${base}, task queue ${config.temporal.taskQueue}`);
     const pool = only && !only.some((p) => p === 'checkout' || p === 'latency') ? [] : await checkoutShoppers(ctx);
     const run: Record<PartName, () => Promise<PartResult>> = {
       checkout: () => checkoutPart(ctx, pool),
-      latency: () => latencyPart(ctx, pool, Number(opt('--rate') ?? NaN) || undefined),
+      latency: () => latencyPart(ctx, pool, num('--rate')),
       catalog: () => catalogPart(ctx),
       search: () => searchPart(ctx),
+      search_indexing: () => searchIndexingPart(ctx),
+      search_reindex: () => searchReindexPart(ctx),
       consumers: () => consumersPart(ctx),
-      flash_sale: () =>
-        flashSalePart(ctx, {
-          shoppers: Number(opt('--shoppers') ?? NaN) || undefined,
-          units: Number(opt('--units') ?? NaN) || undefined,
-        }),
+      recommendations: () => recommendationsPart(ctx),
+      analytics: () => analyticsPart(ctx),
+      notifications: () => notificationsPart(ctx),
+      carrier_link: () => carrierLinkPart(ctx),
+      shipments: () => shipmentsPart(ctx, { shipments: num('--shipments'), stepMs: num('--step-ms') }),
+      flash_sale: () => flashSalePart(ctx, { shoppers: num('--shoppers'), units: num('--units') }),
     };
     for (const name of PARTS) {
       if (only && !only.includes(name)) continue;

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { PARTS } from '../../scripts/bench/parts/names';
 import { useServer } from '../support/server';
 
-jest.setTimeout(300_000);
+// Every part, several with consumer groups to join or a worker to bundle: minutes, not seconds.
+jest.setTimeout(900_000);
 
 function runBench(base: string, taskQueue: string, out: string) {
   return new Promise<{ code: number | null; output: string }>((resolve) => {

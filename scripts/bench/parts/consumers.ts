@@ -1,14 +1,16 @@
 /**
- * Consumer events/s: Pasar's consumer runtime (parse, type filter, commit, dead letters) with a
- * handler that does nothing, against a bare kafkajs consumer reading the same topic. Timed from
- * the first event handled to the last, so group joins do not count.
+ * The consumer runtime's own cost. Events/s: Pasar's runtime (parse, type filter, commit, dead
+ * letters) with a handler that does nothing, against a bare kafkajs consumer reading the same
+ * topic, timed from the first event handled to the last so group joins do not count. Dead
+ * letters: a poisoned event from its send to its arrival on the dead-letter topic, against the
+ * same reader's arrival time for the event on its own topic.
  */
 import { randomUUID } from 'node:crypto';
-import { createKafka } from '../../../platform/clients/kafka';
+import type { Kafka } from 'kafkajs';
 import { runConsumer } from '../../../platform/kafka/consumer';
-import { createLogger } from '../../../platform/logger';
 import { benchEvent } from '../lib/events';
-import { round } from '../lib/load';
+import { benchLogger, benchTopic, produce } from '../lib/kafka';
+import { percentile, round, sleep } from '../lib/load';
 import { ratio, type BenchContext, type PartResult } from './context';
 
 /** A valid catalog event (the runtime validates every event against the event catalog). */
@@ -32,46 +34,34 @@ function productEvent(i: number) {
   return benchEvent('product.upserted', id, data, now);
 }
 
-export async function consumersPart(ctx: BenchContext): Promise<PartResult> {
-  const total = ctx.quick ? 300 : 10_000;
-  const kafka = createKafka(ctx.config.kafka.brokers, 'pasar-bench', ctx.config.dependencyTimeoutMs);
-  const topic = `bench.consumers.${randomUUID().slice(0, 8)}`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
-  const producer = kafka.producer();
-  await producer.connect();
-  for (let i = 0; i < total; i += 1000) {
-    const n = Math.min(1000, total - i);
-    const messages = Array.from({ length: n }, (_, j) => ({
-      key: String(i + j),
-      value: JSON.stringify(productEvent(i + j)),
-    }));
-    await producer.send({ topic, messages });
-  }
-  await producer.disconnect();
+/** Runs until `total` events are handled; returns events/s from the first to the last. */
+async function timed(total: number, start: (onEvent: () => void) => Promise<() => Promise<void>>) {
+  let handled = 0;
+  let first = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const stop = await start(() => {
+    if (handled++ === 0) first = performance.now();
+    if (handled === total) done();
+  });
+  await finished;
+  const seconds = Math.max(0.001, (performance.now() - first) / 1000);
+  await stop();
+  return total / seconds;
+}
 
-  /** Runs until `total` events are handled; returns events/s from the first to the last. */
-  const timed = async (start: (onEvent: () => void) => Promise<() => Promise<void>>) => {
-    let handled = 0;
-    let first = 0;
-    let done!: () => void;
-    const finished = new Promise<void>((r) => (done = r));
-    const stop = await start(() => {
-      if (handled++ === 0) first = performance.now();
-      if (handled === total) done();
-    });
-    await finished;
-    const seconds = Math.max(0.001, (performance.now() - first) / 1000);
-    await stop();
-    return total / seconds;
-  };
-
+async function throughput(kafka: Kafka, total: number) {
+  const topic = await benchTopic(kafka, 'bench.consumers', 3);
   try {
-    const bare = await timed(async (onEvent) => {
+    await produce(
+      kafka,
+      topic.name,
+      Array.from({ length: total }, (_, i) => productEvent(i)),
+    );
+    const bare = await timed(total, async (onEvent) => {
       const c = kafka.consumer({ groupId: `pasar.bench-bare.${randomUUID()}` });
       await c.connect();
-      await c.subscribe({ topic, fromBeginning: true });
+      await c.subscribe({ topic: topic.name, fromBeginning: true });
       // Batches, as the runtime reads them: the bare ceiling of the same client.
       await c.run({
         eachBatch: async ({ batch, resolveOffset }) => {
@@ -84,25 +74,89 @@ export async function consumersPart(ctx: BenchContext): Promise<PartResult> {
       });
       return () => c.disconnect();
     });
-    const runtime = await timed(async (onEvent) => {
+    const runtime = await timed(total, async (onEvent) => {
       const c = runConsumer(
         kafka,
         {
           name: 'bench-noop',
-          topics: [{ name: topic, partitions: 3, carries: 'bench events' }],
+          topics: [{ name: topic.name, partitions: topic.partitions, carries: 'bench events' }],
           types: ['product.upserted'],
           handle: async () => onEvent(),
         },
-        { logger: createLogger('fatal', 'bench'), groupId: `pasar.bench.${randomUUID()}` },
+        { logger: benchLogger, groupId: `pasar.bench.${randomUUID()}` },
       );
       return () => c.stop();
     });
-    return {
-      figures: { events: total, bare_events_per_second: round(bare), runtime_events_per_second: round(runtime) },
-      ratios: [ratio('consumer runtime events/s vs bare kafkajs consumer', runtime, bare, 'events/s')],
-    };
+    return { bare, runtime };
   } finally {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
+    await topic.remove();
   }
+}
+
+/** ms from each poisoned event's send to its arrival straight off its topic and on the dead-letter topic. */
+async function deadLetterLatencies(kafka: Kafka, samples: number) {
+  const [source, parking] = [await benchTopic(kafka, 'bench.poison', 1), await benchTopic(kafka, 'bench.dlq', 1)];
+  const running = runConsumer(
+    kafka,
+    {
+      name: 'bench-poison',
+      topics: [{ name: source.name, partitions: 1, carries: 'poisoned events' }],
+      types: ['product.upserted'],
+      handle: async () => undefined,
+    },
+    { logger: benchLogger, groupId: `pasar.bench.${randomUUID()}`, deadLetterTopic: parking.name },
+  );
+  const reader = kafka.consumer({ groupId: `pasar.bench-reader.${randomUUID()}` });
+  const producer = kafka.producer();
+  const arrived = new Map([source.name, parking.name].map((t) => [t, [] as number[]]));
+  const direct: number[] = [];
+  const parked: number[] = [];
+  try {
+    await Promise.all([reader.connect(), producer.connect()]);
+    await reader.subscribe({ topics: [source.name, parking.name], fromBeginning: true });
+    await reader.run({ eachMessage: async ({ topic }) => void arrived.get(topic)!.push(performance.now()) });
+    // Sample 0 is the warm-up: once it is back on both topics, both groups have joined.
+    for (let i = 0; i <= samples; i++) {
+      const sent = performance.now();
+      await producer.send({ topic: source.name, messages: [{ key: 'k', value: '{"not": json' }] });
+      const deadline = Date.now() + 60_000;
+      while (arrived.get(source.name)!.length <= i || arrived.get(parking.name)!.length <= i) {
+        if (Date.now() > deadline) throw new Error(`poisoned event ${i} not on the dead-letter topic after 60 s`);
+        await sleep(2);
+      }
+      if (i === 0) continue;
+      direct.push(arrived.get(source.name)![i]! - sent);
+      parked.push(arrived.get(parking.name)![i]! - sent);
+    }
+  } finally {
+    await Promise.allSettled([producer.disconnect(), reader.disconnect(), running.stop()]);
+    await Promise.all([source.remove(), parking.remove()]);
+  }
+  return { direct, parked };
+}
+
+export async function consumersPart(ctx: BenchContext): Promise<PartResult> {
+  const total = ctx.quick ? 300 : 10_000;
+  const { bare, runtime } = await throughput(ctx.deps.kafka, total);
+  const { direct, parked } = await deadLetterLatencies(ctx.deps.kafka, ctx.quick ? 3 : 20);
+  const [directP50, parkedP50] = [percentile(direct, 50), percentile(parked, 50)];
+  return {
+    figures: {
+      events: total,
+      bare_events_per_second: round(bare),
+      runtime_events_per_second: round(runtime),
+      poisoned_events: parked.length,
+      dead_letter_p50_ms: Math.round(parkedP50),
+      dead_letter_max_ms: Math.round(Math.max(...parked)),
+    },
+    ratios: [
+      ratio('consumer runtime events/s vs bare kafkajs consumer', runtime, bare, 'events/s'),
+      ratio(
+        'poisoned event on the dead-letter topic p50 vs read off its own topic p50 (lower is better)',
+        parkedP50,
+        directP50,
+        'ms',
+      ),
+    ],
+  };
 }

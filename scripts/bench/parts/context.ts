@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../../platform/config';
 import type { Db } from '../../../platform/clients/prisma';
+import type { Deps } from '../../../platform/deps';
 import type { PaymentGateway } from '../../../services/payments/gateway';
 import type { Invariants } from '../lib/invariants';
 import type { Shop } from '../lib/shop';
@@ -15,6 +16,8 @@ export interface BenchContext {
   db: Db;
   temporal: Client;
   gateway: PaymentGateway;
+  /** Every client of the stack (Kafka, Elasticsearch, Redis...), for the parts that go around the API. */
+  deps: Deps;
 }
 
 /** One ratio: the measured figure over its bare baseline from the same run. */

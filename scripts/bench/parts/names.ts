@@ -1,4 +1,18 @@
 /** The parts of `npm run bench`, in the order they run (the JSON results carry one entry each). */
-export const PARTS = ['checkout', 'latency', 'catalog', 'search', 'consumers', 'flash_sale'] as const;
+export const PARTS = [
+  'checkout',
+  'latency',
+  'catalog',
+  'search',
+  'search_indexing',
+  'search_reindex',
+  'consumers',
+  'recommendations',
+  'analytics',
+  'notifications',
+  'carrier_link',
+  'shipments',
+  'flash_sale',
+] as const;
 
 export type PartName = (typeof PARTS)[number];
