@@ -2,8 +2,9 @@
 # Checkout throughput on the dev server (SQLite) against the Temporal server on PostgreSQL
 # (scripts/stack/temporal-postgres.sh up): for each, an API and a worker of this run's own
 # (compiled, from an image directory made by `npm run image:runtime -- <dir>`; ports and task
-# queue of their own, so the shop's own processes are untouched) and `npm run bench:flash-sale`
-# against them. Usage: bash scripts/bench/temporal-persistence.sh <image dir> [shoppers] [units]
+# queue of their own, so the shop's own processes are untouched) and the bench's flash sale
+# (`npm run bench -- --only flash_sale`) against them.
+# Usage: bash scripts/bench/temporal-persistence.sh <image dir> [shoppers] [units]
 set -euo pipefail
 IMAGE=${1:?usage: $0 <image dir> [shoppers] [units]}
 SHOPPERS=${2:-60}
@@ -20,7 +21,8 @@ run_against() {
   (cd "$IMAGE" && exec node dist/workers/temporal-worker.js >"$LOGS/$label-worker.log" 2>&1) & pids+=($!)
   for _ in $(seq 1 60); do curl -sf -o /dev/null http://127.0.0.1:3291/readyz && break; sleep 1; done
   echo "== $label (TEMPORAL_PORT=$temporal_port)"
-  (cd "$ROOT" && npx tsx scripts/bench/flash-sale.ts --shoppers "$SHOPPERS" --units "$UNITS") || true
+  (cd "$ROOT" && npx tsx scripts/bench/run.ts --only flash_sale --shoppers "$SHOPPERS" --units "$UNITS" \
+    --out "$LOGS/$label-bench.json") || true
   kill -TERM "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null || true
 }
 
