@@ -10,18 +10,16 @@ import { ratio, type BenchContext, type PartResult } from './context';
 
 export const CONCURRENCY = 20;
 
+/** The bare baseline of the checkout and latency parts: one pingWorkflow (one no-op activity), start to result. */
+export const ping = (ctx: BenchContext) =>
+  ctx.temporal.workflow.execute('pingWorkflow', {
+    taskQueue: ctx.config.temporal.taskQueue,
+    workflowId: `bench-ping-${randomUUID()}`,
+    args: ['bench'],
+  });
+
 /** Bare workflow starts-to-results per second, `concurrency` at a time. */
-export const pingRate = (ctx: BenchContext, seconds: number) =>
-  closedLoopRate(
-    () =>
-      ctx.temporal.workflow.execute('pingWorkflow', {
-        taskQueue: ctx.config.temporal.taskQueue,
-        workflowId: `bench-ping-${randomUUID()}`,
-        args: ['bench'],
-      }),
-    CONCURRENCY,
-    seconds,
-  );
+const pingRate = (ctx: BenchContext, seconds: number) => closedLoopRate(() => ping(ctx), CONCURRENCY, seconds);
 
 /** One shopper's paid checkout from the cart; returns ms from cart to paid. */
 async function paidCheckout(ctx: BenchContext, s: Shopper, productId: string) {

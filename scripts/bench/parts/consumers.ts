@@ -8,31 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { runConsumer } from '../../../platform/kafka/consumer';
-import { benchEvent } from '../lib/events';
+import { productUpserted } from '../lib/events';
 import { benchLogger, benchTopic, produce } from '../lib/kafka';
 import { percentile, round, sleep } from '../lib/load';
 import { ratio, type BenchContext, type PartResult } from './context';
-
-/** A valid catalog event (the runtime validates every event against the event catalog). */
-function productEvent(i: number) {
-  const id = randomUUID();
-  const now = new Date().toISOString();
-  const data = {
-    id,
-    sku: `BENCH-${i}`,
-    name: 'Kopi Susu Gula Aren',
-    description: '',
-    price: '25000.00',
-    category: 'groceries',
-    status: 'active',
-    weight_grams: 250,
-    available: 10,
-    in_stock: true,
-    created_at: now,
-    updated_at: now,
-  };
-  return benchEvent('product.upserted', id, data, now);
-}
 
 /** Runs until `total` events are handled; returns events/s from the first to the last. */
 async function timed(total: number, start: (onEvent: () => void) => Promise<() => Promise<void>>) {
@@ -56,7 +35,7 @@ async function throughput(kafka: Kafka, total: number) {
     await produce(
       kafka,
       topic.name,
-      Array.from({ length: total }, (_, i) => productEvent(i)),
+      Array.from({ length: total }, (_, i) => productUpserted(`BENCH-${i}`, 'Kopi Susu Gula Aren')),
     );
     const bare = await timed(total, async (onEvent) => {
       const c = kafka.consumer({ groupId: `pasar.bench-bare.${randomUUID()}` });

@@ -3,10 +3,10 @@
  * wait for earlier answers), against pingWorkflow latency at the same rate. The orders are
  * cancelled afterwards, so their stock goes back.
  */
-import { randomUUID } from 'node:crypto';
 import { checkInvariants } from '../lib/invariants';
 import { openLoopLatencies, percentile, round } from '../lib/load';
 import type { Shopper } from '../lib/shop';
+import { ping } from './checkout';
 import { ratio, type BenchContext, type PartResult } from './context';
 
 /** Each shopper may hold this many unpaid checkouts (CHECKOUT_MAX_UNPAID_ORDERS' default). */
@@ -24,16 +24,7 @@ export async function latencyPart(ctx: BenchContext, pool: Shopper[], ratePerSec
     await ctx.shop.addToCart(s, productId);
   }
 
-  const ping = await openLoopLatencies(
-    () =>
-      ctx.temporal.workflow.execute('pingWorkflow', {
-        taskQueue: ctx.config.temporal.taskQueue,
-        workflowId: `bench-ping-${randomUUID()}`,
-        args: ['bench'],
-      }),
-    rate,
-    arrivals / rate,
-  );
+  const pings = await openLoopLatencies(() => ping(ctx), rate, arrivals / rate);
   const accepted: { s: Shopper; orderId: string }[] = [];
   let refused = 0;
   const latencies = await openLoopLatencies(
@@ -53,8 +44,8 @@ export async function latencyPart(ctx: BenchContext, pool: Shopper[], ratePerSec
   const [p50, p99, pingP50, pingP99] = [
     percentile(latencies, 50),
     percentile(latencies, 99),
-    percentile(ping, 50),
-    percentile(ping, 99),
+    percentile(pings, 50),
+    percentile(pings, 99),
   ];
   return {
     figures: {

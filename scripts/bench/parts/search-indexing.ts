@@ -11,7 +11,7 @@ import { createSearchConsumer } from '../../../services/search/consumer';
 import { createProductsIndex } from '../../../services/search/products-index';
 import { buildSearch } from '../../../services/search/query';
 import { httpCall } from '../../lib/http';
-import { benchEvent } from '../lib/events';
+import { productUpserted } from '../lib/events';
 import { benchLogger, handlerRates } from '../lib/kafka';
 import { percentile, round, sleep } from '../lib/load';
 import { ratio, type BenchContext, type PartResult } from './context';
@@ -30,26 +30,6 @@ async function msUntil(found: () => Promise<boolean>, timeoutMs = 30_000) {
     await sleep(10);
   }
   return undefined;
-}
-
-function productUpserted(i: number) {
-  const id = randomUUID();
-  const now = new Date().toISOString();
-  const data = {
-    id,
-    sku: `EV-${i}`,
-    name: `Produk ${i}`,
-    description: '',
-    price: '1000.00',
-    category: 'general',
-    status: 'active',
-    weight_grams: 1,
-    available: 1,
-    in_stock: true,
-    created_at: now,
-    updated_at: now,
-  };
-  return benchEvent('product.upserted', id, data, now);
 }
 
 export async function searchIndexingPart(ctx: BenchContext): Promise<PartResult> {
@@ -105,7 +85,7 @@ export async function searchIndexingPart(ctx: BenchContext): Promise<PartResult>
     }
     await ctx.shop.call('PATCH', `/products/${id}`, { status: 'inactive' }, ctx.admin);
 
-    const events = Array.from({ length: ctx.quick ? 300 : 3000 }, (_, i) => productUpserted(i));
+    const events = Array.from({ length: ctx.quick ? 300 : 3000 }, (_, i) => productUpserted(`EV-${i}`, `Produk ${i}`));
     const rates = await handlerRates(kafka, createSearchConsumer(ctx.deps, benchLogger, { index: scratch }), events, 3);
     const [p50, directP50] = [percentile(viaShop, 50), percentile(direct, 50)];
     return {
