@@ -39,18 +39,6 @@ export function createComplaintActivities(s: Services) {
       returnTrackingNumber?: string | null;
     }) => asActivity(async () => void (await s.complaints.recordState(input))),
 
-    /** Refunds `amount` of the order's payment under the workflow's key; returns the payment's refunded total. */
-    refundComplaint: (input: { orderId: string; complaintId: string; amount: string; idempotencyKey: string }) =>
-      asActivity(async () => {
-        const refund = await s.payments.refunds.refund(
-          input.orderId,
-          input.amount,
-          `complaint ${input.complaintId}`,
-          input.idempotencyKey,
-        );
-        return { refund_id: refund.id, status: refund.status, refunded_total: refund.refunded_total };
-      }),
-
     /**
      * Takes the order's items out of stock for a replacement, under the complaint's own key: a
      * retry finds the units reserved (then deducts them) or already deducted, never takes twice.

@@ -12,7 +12,7 @@ import type { PaymentStore } from '../services/payments/store';
 import { asActivity } from './business-failure';
 
 export interface RefundActivityDeps {
-  payments: Pick<PaymentStore, 'refund'>;
+  payments: Pick<PaymentStore, 'refund' | 'refunds'>;
   inventory: Pick<ReturnType<typeof createInventoryStore>, 'restock'>;
   orders: Pick<OrderStore, 'markRefunded'>;
 }
@@ -27,6 +27,21 @@ export function createRefundActivities(d: RefundActivityDeps) {
     /** Gives back what is left of the order's payment; a repeat with the same key is the same refund. */
     refundPayment: (orderId: string, reason: string, idempotencyKey: string) =>
       asActivity(async () => (await d.payments.refund(orderId, reason, idempotencyKey))?.status ?? 'none'),
+
+    /**
+     * Gives back `amount` of the order's payment under the workflow's key (a complaint's partial or
+     * whole refund); returns the payment's refunded total. Refused beyond what was paid.
+     */
+    refundComplaint: (input: { orderId: string; complaintId: string; amount: string; idempotencyKey: string }) =>
+      asActivity(async () => {
+        const refund = await d.payments.refunds.refund(
+          input.orderId,
+          input.amount,
+          `complaint ${input.complaintId}`,
+          input.idempotencyKey,
+        );
+        return { refund_id: refund.id, status: refund.status, refunded_total: refund.refunded_total };
+      }),
 
     /** The order's deducted units back on the shelf; a second call finds them restocked. */
     restockOrder,

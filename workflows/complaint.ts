@@ -1,288 +1,209 @@
 /**
- * One complaint about a delivered order, as a durable case: awaiting the seller's answer →
- * refund, return (buyer ships back, seller inspects), a partial-refund offer (buyer accepts,
- * counters or escalates) or a rejection escalated to an operator → resolved. Every deadline is a
- * durable timer from the case's input (config), visible as the ComplaintDeadline search
- * attribute; a missed deadline decides for the side that was kept waiting. A replacement takes the
- * items out of stock under the complaint's key and ships them in a parcel of the case's own (out
- * of stock → refund); a return travels back in one too, and the carrier's `delivered` for it
- * marks the goods received. Every action arrives
- * through one update whose handler changes state synchronously, so two racing actions cannot
- * both be accepted. While the case is open it holds the order's completion.
+ * One complaint about a delivered order, as a durable case. Its phases:
+ * - opened: awaiting the seller's answer: a refund, a return, a replacement, a partial-refund
+ *   offer or a rejection (silence refunds the buyer);
+ * - negotiation: the buyer accepts, counters or escalates a partial offer (silence accepts);
+ * - decision: a rejected or escalated case waits for an operator (silence decides for the buyer);
+ * - return: the buyer ships the goods back in a parcel of the case's own, the carrier's delivery
+ *   marks them received, the seller inspects (silence passes), then restock and refund;
+ * - replacement: the items come out of stock under the complaint's key and travel in a parcel of
+ *   their own (out of stock, returned or lost → a refund instead).
+ * Every deadline is a durable timer from the case's input (config), visible as the
+ * ComplaintDeadline search attribute; a missed deadline decides for the side that was kept
+ * waiting. While the case is open it holds the order's completion. Money goes back through the
+ * refund path's steps (activities/refunds.ts), never beyond what was paid.
  */
+import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
+import { ComplaintCase, complaintSteps as steps } from './complaint-case';
 import {
-  ApplicationFailure,
-  condition,
-  patched,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { ComplaintActivities } from '../activities/complaints';
-import type { RefundActivities } from '../activities/refunds';
-import {
-  ACTION_ACTOR,
-  ALLOWED_ACTIONS,
-  complaintActionUpdate,
   complaintParcelReference,
-  complaintParcelSignal,
-  complaintStateQuery,
   fromSen,
   replacementStockKey,
   toSen,
-  type ComplaintAction,
   type ComplaintInput,
   type ComplaintOutcome,
   type ComplaintState,
   type ComplaintStateName,
 } from './complaint-contract';
-import { COMPLAINT_DEADLINE, COMPLAINT_STATE } from './search-attributes';
+import { Saga } from './saga';
 
-const steps = proxyActivities<ComplaintActivities & RefundActivities>({
-  startToCloseTimeout: '30 seconds',
-  // Money and stock steps must eventually happen: retry long, then surface as a failed case.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 50 },
-});
+/** A phase's answer: the next state to wait in, or the case, ended. */
+type Next = ComplaintStateName | ComplaintState;
 
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintState> {
-  const { workflowId } = workflowInfo();
-  const paidSen = toSen(input.paidAmount);
-  const state: ComplaintState = {
-    complaint_id: input.complaintId,
-    order_id: input.orderId,
-    state: 'awaiting_seller',
-    history: [],
-  };
-  let inbox: ComplaintAction | undefined;
-  // From an accepted action (or a fired deadline) until the next state is entered, nothing else is taken.
-  let busy = true;
-  let refunds = 0;
-  // Numbers each state change, so its complaint.* event id is stable across activity retries.
-  let stepsEntered = 0;
-
-  // The last word of the carrier on each of the case's parcels: delivered, or back at the sender.
-  const parcels = new Map<string, 'delivered' | 'returned_to_sender'>();
-
-  setHandler(complaintStateQuery, () => state);
-  setHandler(complaintParcelSignal, (event) => {
-    if (event.status === 'delivered' || event.status === 'returned_to_sender') {
-      if (!parcels.has(event.reference)) parcels.set(event.reference, event.status);
-    }
-  });
-  setHandler(
-    complaintActionUpdate,
-    async (action) => {
-      // While the case moves to its next state, an action waits for it, then is judged against it.
-      // Checking and taking happen in one synchronous stretch: of two racing actions, one wins.
-      while (busy) await condition(() => !busy);
-      refuseUnlessAllowed(state, action, paidSen, false);
-      inbox = action;
-      busy = true;
-      state.history.push(`${action.by}:${action.type}`);
-      await condition(() => !busy);
-      return state;
-    },
-    { validator: (action) => refuseUnlessAllowed(state, action, paidSen, busy) },
-  );
-
-  /** Enters a state with its timer, records it, and waits for an action or the deadline. */
-  async function waitIn(
-    name: ComplaintStateName,
-    seconds?: number,
-    carrierDone: () => boolean = () => false,
-  ): Promise<ComplaintAction | undefined> {
-    const deadline = seconds === undefined ? undefined : new Date(Date.now() + seconds * 1000);
-    await enter(name, deadline);
-    // The timer runs to the deadline recorded, however long recording it took.
-    const woken = () => inbox !== undefined || carrierDone();
-    const acted =
-      deadline === undefined
-        ? await condition(woken).then(() => true)
-        : await condition(woken, Math.max(0, deadline.getTime() - Date.now()));
-    const action = inbox;
-    inbox = undefined;
-    busy = true;
-    if (!acted) state.history.push(`deadline:${name}`);
-    return action;
-  }
-
-  async function enter(name: ComplaintStateName, deadline?: Date) {
-    state.state = name;
-    state.deadline = deadline?.toISOString();
-    upsertSearchAttributes([
-      { key: COMPLAINT_STATE, value: name },
-      { key: COMPLAINT_DEADLINE, value: deadline ?? null },
-    ] as Parameters<typeof upsertSearchAttributes>[0]);
-    stepsEntered += 1;
-    await steps.recordComplaintState({
-      complaintId: input.complaintId,
-      orderId: input.orderId,
-      state: name,
-      deadline: state.deadline ?? null,
-      step: stepsEntered,
-      cause: state.history.at(-1) ?? 'opened',
-      outcome: state.outcome ?? null,
-      offerAmount: state.offer_amount ?? null,
-      refundedAmount: state.refunded_amount ?? null,
-      returnTrackingNumber: state.return_tracking_number ?? null,
-    });
-    // Only now does the case take the next action: whoever acted reads the new state in the store too.
-    busy = false;
-  }
-
-  async function refund(sen: number) {
-    await enter('resolving');
-    refunds += 1;
-    const result = await steps.refundComplaint({
-      orderId: input.orderId,
-      complaintId: input.complaintId,
-      amount: fromSen(sen),
-      idempotencyKey: `${workflowId}:refund:${refunds}`,
-    });
-    state.refunded_amount = result.refunded_total;
-    return sen >= paidSen ? 'refunded' : 'partially_refunded';
-  }
-
-  async function finish(name: 'resolved' | 'withdrawn' | 'closed', outcome: ComplaintOutcome) {
-    state.outcome = outcome;
-    if (outcome === 'refunded') await steps.markOrderRefundedByComplaint(input.orderId, input.complaintId);
-    await steps.releaseOrderCompletion(input.orderId, input.complaintId, outcome);
-    await enter(name);
-    return state;
-  }
-
+  const complaint = new Complaint(input);
   await steps.holdOrderCompletion(input.orderId, input.complaintId);
-  const d = input.deadlines;
-  let next: ComplaintStateName = 'awaiting_seller';
-
-  for (;;) {
-    if (next === 'awaiting_seller') {
-      const a = await waitIn('awaiting_seller', d.sellerAnswerSeconds);
-      if (!a || a.type === 'accept_refund') return finish('resolved', await refund(paidSen));
-      if (a.type === 'withdraw') return finish('withdrawn', 'withdrawn');
-      if (a.type === 'accept_return') next = 'awaiting_return';
-      else if (a.type === 'accept_replacement') next = 'replacing';
-      else if (a.type === 'accept_counter') return finish('resolved', await refund(toSen(state.counter_amount!)));
-      else if (a.type === 'offer_partial') {
-        state.offer_amount = a.amount;
-        next = 'offer_pending';
-      } else next = 'escalated'; // reject
-    } else if (next === 'offer_pending') {
-      const a = await waitIn('offer_pending', d.offerResponseSeconds);
-      // Silence on an offer is taken as acceptance, as the marketplaces do: the case cannot hang.
-      if (!a || a.type === 'accept_offer') return finish('resolved', await refund(toSen(state.offer_amount!)));
-      if (a.type === 'withdraw') return finish('withdrawn', 'withdrawn');
-      if (a.type === 'counter_offer') {
-        state.counter_amount = a.amount;
-        next = 'awaiting_seller';
-      } else next = 'escalated';
-    } else if (next === 'escalated') {
-      const a = await waitIn('escalated', d.escalationSeconds);
-      // The platform that does not decide in time decides for the buyer.
-      if (!a) return finish('resolved', await refund(paidSen));
-      if (a.type === 'withdraw') return finish('withdrawn', 'withdrawn');
-      if (a.type === 'decide' && a.outcome === 'reject') return finish('resolved', 'rejected');
-      if (a.type === 'decide' && a.outcome === 'partial_refund')
-        return finish('resolved', await refund(toSen(a.amount!)));
-      return finish('resolved', await refund(paidSen));
-    } else if (next === 'awaiting_return') {
-      const a = await waitIn('awaiting_return', d.returnShipSeconds);
-      // A buyer who never ships the goods back gives the complaint up.
-      if (!a) return finish('closed', 'closed');
-      if (a.type === 'return_shipped') state.return_tracking_number = a.tracking_number;
-      // Cases started before the return travelled through the carrier replay without the booking.
-      if (patched('complaint-return-parcel')) {
-        const parcel = await steps.bookComplaintParcel({
-          orderId: input.orderId,
-          complaintId: input.complaintId,
-          kind: 'return',
-        });
-        state.return_awb = parcel.awb;
-      }
-      next = 'return_in_transit';
-    } else if (next === 'return_in_transit') {
-      // No timer: the carrier's `delivered` for the return parcel (or the seller by hand) reports it.
-      const returnParcel = complaintParcelReference('return', input.complaintId);
-      const a = await waitIn('return_in_transit', undefined, () => parcels.get(returnParcel) === 'delivered');
-      if (!a) state.history.push('carrier:return_delivered');
-      next = 'inspecting';
-    } else if (next === 'replacing') {
-      const stock = await steps.deductReplacementStock(input.orderId, input.complaintId);
-      if (!stock.ok) {
-        // Nothing to send: the buyer gets the money instead, and the case says why.
-        state.replacement_fallback = 'out_of_stock';
-        state.history.push('replacement:out_of_stock');
-        return finish('resolved', await refund(paidSen));
-      }
-      const parcel = await steps.bookComplaintParcel({
-        orderId: input.orderId,
-        complaintId: input.complaintId,
-        kind: 'replacement',
-      });
-      state.replacement_awb = parcel.awb;
-      await waitIn('replacing', input.parcelLostAfterSeconds, () => parcels.has(parcel.reference));
-      const fate = parcels.get(parcel.reference);
-      if (fate === 'delivered') {
-        state.history.push('carrier:replacement_delivered');
-        return finish('resolved', 'replaced');
-      }
-      state.replacement_fallback = 'not_delivered';
-      if (fate === 'returned_to_sender') {
-        // Back at the warehouse: its units go back on the shelf. A lost one (the deadline) is gone.
-        state.history.push('carrier:replacement_returned');
-        await steps.restockReturnedGoods(replacementStockKey(input.complaintId), input.complaintId);
-      }
-      return finish('resolved', await refund(paidSen));
-    } else if (next === 'inspecting') {
-      const a = await waitIn('inspecting', d.inspectionSeconds);
-      if (a?.type === 'inspection_failed') {
-        next = 'escalated';
-        continue;
-      }
-      // Passed, or the seller never inspected: the goods are back, so the refund goes through.
-      await steps.restockReturnedGoods(input.orderId, input.complaintId);
-      return finish('resolved', await refund(paidSen));
-    } else {
-      throw ApplicationFailure.nonRetryable(`unknown complaint state ${next}`, 'InvalidState');
-    }
-  }
+  let next: Next = 'awaiting_seller';
+  while (typeof next === 'string') next = await complaint.phase(next);
+  return next;
 }
 
-/** Throws (refusing the update) when the action does not fit the case as it stands now. */
-/**
- * Throws (refusing the update) when the action does not fit the case. While the case is busy
- * moving on, its state is judged later, by the handler, against the state it moves to.
- */
-function refuseUnlessAllowed(state: ComplaintState, action: ComplaintAction, paidSen: number, busy: boolean) {
-  const allowed = ALLOWED_ACTIONS[state.state] ?? [];
-  if (!busy && !allowed.includes(action.type)) {
-    throw ApplicationFailure.nonRetryable(
-      `a complaint that is ${state.state} does not take ${action.type}`,
-      'invalid_state',
-      { state: state.state, action: action.type },
-    );
+class Complaint {
+  private readonly c: ComplaintCase;
+  private readonly d: ComplaintInput['deadlines'];
+  private readonly workflowId = workflowInfo().workflowId;
+  private refunds = 0;
+
+  constructor(private readonly input: ComplaintInput) {
+    this.c = new ComplaintCase(input);
+    this.d = input.deadlines;
   }
-  if (ACTION_ACTOR[action.type] !== action.by) {
-    throw ApplicationFailure.nonRetryable(`${action.type} is the ${ACTION_ACTOR[action.type]}'s to do`, 'forbidden');
+
+  private get state() {
+    return this.c.state;
   }
-  if (!busy && action.type === 'accept_counter' && state.counter_amount === undefined) {
-    throw ApplicationFailure.nonRetryable('there is no counter-offer to accept', 'invalid_state');
-  }
-  const amount =
-    action.type === 'offer_partial' || action.type === 'counter_offer'
-      ? action.amount
-      : action.type === 'decide' && action.outcome === 'partial_refund'
-        ? (action.amount ?? '')
-        : undefined;
-  if (amount !== undefined) {
-    const sen = toSen(amount);
-    if (!(sen > 0 && sen < paidSen)) {
-      throw ApplicationFailure.nonRetryable(
-        `amount must be more than 0 and less than the ${fromSen(paidSen)} paid`,
-        'validation_failed',
-        { field: 'amount' },
-      );
+
+  /** Runs the phase that owns the state `next`. */
+  phase(next: ComplaintStateName): Promise<Next> {
+    switch (next) {
+      case 'awaiting_seller':
+        return this.opened();
+      case 'offer_pending':
+        return this.negotiation();
+      case 'escalated':
+        return this.decision();
+      case 'awaiting_return':
+        return this.returnRequested();
+      case 'return_in_transit':
+        return this.returnInTransit();
+      case 'inspecting':
+        return this.inspection();
+      case 'replacing':
+        return this.replacement();
+      default:
+        throw ApplicationFailure.nonRetryable(`unknown complaint state ${next}`, 'InvalidState');
     }
+  }
+
+  /** Opened: the seller answers, or by silence refunds the buyer. */
+  private async opened(): Promise<Next> {
+    const a = await this.c.waitIn('awaiting_seller', this.d.sellerAnswerSeconds);
+    if (!a || a.type === 'accept_refund') return this.finish('resolved', await this.refund(this.c.paidSen));
+    if (a.type === 'withdraw') return this.finish('withdrawn', 'withdrawn');
+    if (a.type === 'accept_return') return 'awaiting_return';
+    if (a.type === 'accept_replacement') return 'replacing';
+    if (a.type === 'accept_counter')
+      return this.finish('resolved', await this.refund(toSen(this.state.counter_amount!)));
+    if (a.type === 'offer_partial') {
+      this.state.offer_amount = a.amount;
+      return 'offer_pending';
+    }
+    return 'escalated'; // reject
+  }
+
+  /** Negotiation: the buyer takes the seller's offer, counters it or escalates. */
+  private async negotiation(): Promise<Next> {
+    const a = await this.c.waitIn('offer_pending', this.d.offerResponseSeconds);
+    // Silence on an offer is taken as acceptance, as the marketplaces do: the case cannot hang.
+    if (!a || a.type === 'accept_offer')
+      return this.finish('resolved', await this.refund(toSen(this.state.offer_amount!)));
+    if (a.type === 'withdraw') return this.finish('withdrawn', 'withdrawn');
+    if (a.type === 'counter_offer') {
+      this.state.counter_amount = a.amount;
+      return 'awaiting_seller';
+    }
+    return 'escalated';
+  }
+
+  /** Decision: an operator decides; the platform that does not decide in time decides for the buyer. */
+  private async decision(): Promise<Next> {
+    const a = await this.c.waitIn('escalated', this.d.escalationSeconds);
+    if (!a) return this.finish('resolved', await this.refund(this.c.paidSen));
+    if (a.type === 'withdraw') return this.finish('withdrawn', 'withdrawn');
+    if (a.type === 'decide' && a.outcome === 'reject') return this.finish('resolved', 'rejected');
+    if (a.type === 'decide' && a.outcome === 'partial_refund')
+      return this.finish('resolved', await this.refund(toSen(a.amount!)));
+    return this.finish('resolved', await this.refund(this.c.paidSen));
+  }
+
+  /** Return, first leg: the buyer ships the goods back (a buyer who never does gives the case up). */
+  private async returnRequested(): Promise<Next> {
+    const a = await this.c.waitIn('awaiting_return', this.d.returnShipSeconds);
+    if (!a) return this.finish('closed', 'closed');
+    if (a.type === 'return_shipped') this.state.return_tracking_number = a.tracking_number;
+    // Cases started before the return travelled through the carrier replay without the booking.
+    if (patched('complaint-return-parcel')) {
+      const parcel = await steps.bookComplaintParcel({
+        orderId: this.input.orderId,
+        complaintId: this.input.complaintId,
+        kind: 'return',
+      });
+      this.state.return_awb = parcel.awb;
+    }
+    return 'return_in_transit';
+  }
+
+  /** Return, second leg: no timer; the carrier's `delivered` for the parcel (or the seller by hand) reports it. */
+  private async returnInTransit(): Promise<Next> {
+    const returnParcel = complaintParcelReference('return', this.input.complaintId);
+    const a = await this.c.waitIn(
+      'return_in_transit',
+      undefined,
+      () => this.c.parcels.get(returnParcel) === 'delivered',
+    );
+    if (!a) this.state.history.push('carrier:return_delivered');
+    return 'inspecting';
+  }
+
+  /** Return, last leg: passed, or never inspected, the goods are back: restock and refund. */
+  private async inspection(): Promise<Next> {
+    const a = await this.c.waitIn('inspecting', this.d.inspectionSeconds);
+    if (a?.type === 'inspection_failed') return 'escalated';
+    await steps.restockReturnedGoods(this.input.orderId, this.input.complaintId);
+    return this.finish('resolved', await this.refund(this.c.paidSen));
+  }
+
+  /** Replacement: the same items out of stock once and on their way; back on the shelf if they come back. */
+  private async replacement(): Promise<Next> {
+    const { orderId, complaintId } = this.input;
+    const saga = new Saga();
+    const stock = await saga.step(
+      'deductReplacementStock',
+      () => steps.deductReplacementStock(orderId, complaintId),
+      async (taken) => taken?.ok && steps.restockReturnedGoods(replacementStockKey(complaintId), complaintId),
+    );
+    if (!stock.ok) {
+      // Nothing to send: the buyer gets the money instead, and the case says why.
+      this.state.replacement_fallback = 'out_of_stock';
+      this.state.history.push('replacement:out_of_stock');
+      return this.finish('resolved', await this.refund(this.c.paidSen));
+    }
+    const parcel = await steps.bookComplaintParcel({ orderId, complaintId, kind: 'replacement' });
+    this.state.replacement_awb = parcel.awb;
+    await this.c.waitIn('replacing', this.input.parcelLostAfterSeconds, () => this.c.parcels.has(parcel.reference));
+    const fate = this.c.parcels.get(parcel.reference);
+    if (fate === 'delivered') {
+      this.state.history.push('carrier:replacement_delivered');
+      return this.finish('resolved', 'replaced');
+    }
+    this.state.replacement_fallback = 'not_delivered';
+    if (fate === 'returned_to_sender') {
+      // Back at the warehouse: its units go back on the shelf. A lost one (the deadline) is gone.
+      this.state.history.push('carrier:replacement_returned');
+      await saga.compensate();
+    }
+    return this.finish('resolved', await this.refund(this.c.paidSen));
+  }
+
+  /** Refunds `sen` through the refund path under the case's key; what the case resolved as. */
+  private async refund(sen: number): Promise<ComplaintOutcome> {
+    await this.c.enter('resolving');
+    this.refunds += 1;
+    const result = await steps.refundComplaint({
+      orderId: this.input.orderId,
+      complaintId: this.input.complaintId,
+      amount: fromSen(sen),
+      idempotencyKey: `${this.workflowId}:refund:${this.refunds}`,
+    });
+    this.state.refunded_amount = result.refunded_total;
+    return sen >= this.c.paidSen ? 'refunded' : 'partially_refunded';
+  }
+
+  private async finish(name: 'resolved' | 'withdrawn' | 'closed', outcome: ComplaintOutcome) {
+    this.state.outcome = outcome;
+    if (outcome === 'refunded') await steps.markOrderRefundedByComplaint(this.input.orderId, this.input.complaintId);
+    await steps.releaseOrderCompletion(this.input.orderId, this.input.complaintId, outcome);
+    await this.c.enter(name);
+    return this.state;
   }
 }

@@ -12,13 +12,21 @@ interface Undo {
   run: () => Promise<unknown>;
 }
 
+/** An undo, given what its step returned (undefined when the step failed or has not returned). */
+export type UndoOf<T> = (result: T | undefined) => Promise<unknown>;
+
 export class Saga {
   private undos: Undo[] = [];
 
-  /** Runs `run`, having first registered `undo` (when given) to be run if the saga compensates. */
-  async step<T>(name: string, run: () => Promise<T>, undo?: () => Promise<unknown>): Promise<T> {
-    if (undo) this.undos.push({ name, run: undo });
-    return run();
+  /**
+   * Runs `run`, having first registered `undo` (when given) to be run if the saga compensates; the
+   * undo is handed the step's result, so what a step made (a booking's airway bill) is what it undoes.
+   */
+  async step<T>(name: string, run: () => Promise<T>, undo?: UndoOf<T>): Promise<T> {
+    const done: { result?: T } = {};
+    if (undo) this.undos.push({ name, run: () => undo(done.result) });
+    done.result = await run();
+    return done.result;
   }
 
   /** The saga committed: what ran so far is never undone (later steps may register undo again). */

@@ -15,6 +15,7 @@
 import { condition, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { RefundActivities } from '../activities/refunds';
 import type { ShipmentActivities } from '../activities/shipment';
+import { Saga } from './saga';
 import { Journey, SHIPMENT_RETRY } from './shipment-journey';
 import {
   cancelOrderUpdate,
@@ -87,20 +88,25 @@ class Shipment {
     for (;;) {
       if (this.cancelRequest !== undefined) return this.withdrawn();
       const attempt = this.state.booking_attempt + 1;
-      let booked;
-      try {
-        booked = await steps.bookCarrier({ orderId: this.input.orderId, shipmentId: this.journey.shipmentId, attempt });
-      } catch (err) {
-        log.warn('booking failed', { attempt, error: String(err) });
-      }
+      // A booking and its undo: a carrier that never picked the parcel up is let go.
+      const booking = new Saga();
+      const booked = await booking
+        .step(
+          'bookCarrier',
+          () => steps.bookCarrier({ orderId: this.input.orderId, shipmentId: this.journey.shipmentId, attempt }),
+          async (b) => b && steps.cancelBooking(b.carrier, b.awb),
+        )
+        .catch((err) => void log.warn('booking failed', { attempt, error: String(err) }));
       this.state.booking_attempt = attempt;
       if (booked) {
         this.journey.booked(booked);
         const held = await this.holdBooking(booked.awb);
+        // Picked up: the booking stands. Withdrawn: the carrier already let it go at the owner's cancel.
+        if (held !== 'let_go') booking.commit();
         if (held === 'picked_up') return undefined;
         if (held === 'withdrawn') return this.withdrawn();
         // Not picked up in time, or an operator asked: the parcel stays home; let this carrier go.
-        await steps.cancelBooking(booked.carrier, booked.awb);
+        await booking.compensate();
       }
       const operatorAsked = this.rebookRequest !== undefined;
       this.rebookRequest = undefined;

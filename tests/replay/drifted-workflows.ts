@@ -7,6 +7,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { CheckoutActivities } from '../../activities/checkout';
 import type { ComplaintActivities } from '../../activities/complaints';
+import type { RefundActivities } from '../../activities/refunds';
 import type { ShipmentActivities } from '../../activities/shipment';
 import type { CheckoutInput } from '../../workflows/checkout-contract';
 import type { ComplaintInput } from '../../workflows/complaint-contract';
@@ -25,7 +26,7 @@ export async function shipmentWorkflow(input: ShipmentInput): Promise<void> {
   await shipping.bookCarrier({ orderId: input.orderId, shipmentId: input.orderId, attempt: 1 });
 }
 
-const complaints = proxyActivities<ComplaintActivities>({ startToCloseTimeout: '30 seconds' });
+const complaints = proxyActivities<ComplaintActivities & RefundActivities>({ startToCloseTimeout: '30 seconds' });
 
 /** Refunds before holding the order's completion: a different first command than the real case. */
 export async function complaintWorkflow(input: ComplaintInput): Promise<void> {
