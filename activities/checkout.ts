@@ -177,7 +177,6 @@ export function createCheckoutActivities(s: Services) {
           });
         }
       }),
-
   };
 }
 

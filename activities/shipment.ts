@@ -145,7 +145,6 @@ export function createShipmentActivities(d: ShipmentActivityDeps) {
 
     advanceOrder: (orderId: string, to: FulfilmentStatus, shipmentId: string) =>
       asActivity(() => d.fulfilment.advance(orderId, to, shipmentId)),
-
   };
 }
 
