@@ -68,8 +68,7 @@ export const shipmentStateQuery = defineQuery<ShipmentState>('shipmentState');
  * `already_refunded`: the money went back by another way (a complaint), never by this shipment.
  */
 export type CancelAnswer =
-  | { accepted: true }
-  | { accepted: false; reason: 'already_picked_up' | 'already_cancelled' | 'already_refunded' };
+  { accepted: true } | { accepted: false; reason: 'already_picked_up' | 'already_cancelled' | 'already_refunded' };
 
 /** Who asks for the money back of a paid order before the courier has it. */
 export type CancelRequester = 'shopper' | 'operator';
@@ -80,9 +79,7 @@ export type CancelRequester = 'shopper' | 'operator';
  * once the parcel left. An Update, so the caller gets the verdict; sent with CANCEL_UPDATE_ID, so
  * Temporal folds every repeat, whoever sends it, into the first (one refund).
  */
-export const cancelOrderUpdate = defineUpdate<CancelAnswer, [{ reason: string; by?: CancelRequester }]>(
-  'cancelOrder',
-);
+export const cancelOrderUpdate = defineUpdate<CancelAnswer, [{ reason: string; by?: CancelRequester }]>('cancelOrder');
 /** One cancel per shipment: the server answers a repeated id with the first one's result. */
 export const CANCEL_UPDATE_ID = 'shopper-cancel';
 

@@ -55,12 +55,16 @@ export function createOrderCancellation(deps: {
       if (status === 'refunded') {
         // A repeat after the shipment's cancel ran its course gets the same answer; any other refund is not ours.
         const answer = await shipmentCancel.verdictOf(order.id);
-        if (answer?.accepted) return { order_id: order.id, status: 'refunding', workflow_id: shipmentWorkflowId(order.id) };
+        if (answer?.accepted)
+          return { order_id: order.id, status: 'refunding', workflow_id: shipmentWorkflowId(order.id) };
         if (answer) throw cancelRefusal(answer, status);
       }
       if (PICKED_UP.includes(status)) throw cancelRefusal({ accepted: false, reason: 'already_picked_up' }, status);
       const what = by === 'shopper' ? 'cancelled' : 'refunded';
-      throw new AppError('conflict', `an order that is ${status} cannot be ${what}`, { reason: 'order_status', status });
+      throw new AppError('conflict', `an order that is ${status} cannot be ${what}`, {
+        reason: 'order_status',
+        status,
+      });
     },
   };
 }

@@ -13,7 +13,13 @@ import { businessMetrics } from '../../platform/metrics/business';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import type { PaymentGateway } from './gateway';
 import { createRefundStore } from './refunds';
-import { eventFromGateway, judgeWebhook, RESULT_EVENTS, type GatewayWebhook, type PaymentStatus } from './webhook-rules';
+import {
+  eventFromGateway,
+  judgeWebhook,
+  RESULT_EVENTS,
+  type GatewayWebhook,
+  type PaymentStatus,
+} from './webhook-rules';
 
 export type { GatewayWebhook, PaymentStatus } from './webhook-rules';
 
