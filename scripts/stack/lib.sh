@@ -113,10 +113,11 @@ stop_pid() {
   rm -f "$f"
 }
 
-# Polls a health function until it succeeds or the timeout (seconds) runs out.
+# Polls a health function (with any further arguments) until it succeeds or the timeout (seconds) runs out.
 wait_healthy() {
   local name=$1 timeout=$2 fn=$3 waited=0
-  until "$fn" >/dev/null 2>&1; do
+  shift 3
+  until "$fn" "$@" >/dev/null 2>&1; do
     if [ "$waited" -ge "$timeout" ]; then
       fail "$name did not become healthy within ${timeout}s; log: $LOG_DIR/$name.log"
       tail -n 20 "$LOG_DIR/$name.log" >&2 2>/dev/null || true
@@ -128,3 +129,32 @@ wait_healthy() {
 
 # Fetches Maven artifacts with the ordinary Maven client into the local repository cache.
 mvn_fetch() { mvn -q -B -ntp "$@"; }
+
+# Builds Go commands from the Go module proxy with the ordinary Go client into the directory $2,
+# sharing one module and build cache across components; the build's output goes to
+# $LOG_DIR/<name>-install.log. Usage: go_build NAME DIR PACKAGE@VERSION...
+go_build() {
+  local name=$1 bin=$2
+  shift 2
+  mkdir -p "$bin" "$PASAR_CACHE_DIR/go"
+  (cd /tmp && GOBIN="$bin" GOMODCACHE="$PASAR_CACHE_DIR/go/mod" GOCACHE="$PASAR_CACHE_DIR/go/build" \
+    GOFLAGS=-mod=mod go install "$@") >>"$LOG_DIR/$name-install.log" 2>&1 \
+    || { fail "$name: go install failed; log: $LOG_DIR/$name-install.log"; return 1; }
+}
+
+# The repository's own simulators (payment gateway, carrier) run from this checkout with tsx, each
+# keeping its records in a file under $PASAR_STATE_DIR/<name> that survives a restart.
+REPO_DIR="$(cd "$STACK_DIR/../.." && pwd)"
+simulator_install() {
+  [ -d "$REPO_DIR/node_modules" ] || fail "$1: run npm ci first (the simulator is part of this repository)"
+}
+simulator_healthy() { curl -sf -m 3 -o /dev/null "http://127.0.0.1:$1/healthz"; }
+# Usage: simulator_start NAME PORT STATE_FILE_VARIABLE STATE_FILE_NAME ENTRY
+simulator_start() {
+  local name=$1 port=$2 state_var=$3 state_file=$4 entry=$5
+  pid_alive "$name" && simulator_healthy "$port" && return 0
+  mkdir -p "$PASAR_STATE_DIR/$name"
+  (cd "$REPO_DIR" && export "$state_var=$PASAR_STATE_DIR/$name/$state_file" \
+    && spawn "$name" node --import tsx "$entry")
+  wait_healthy "$name" 60 simulator_healthy "$port"
+}

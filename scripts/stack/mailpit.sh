@@ -9,11 +9,7 @@ mailpit_install() {
   # `mailpit version` says "dev" in a go-install build (and asks GitHub); the build info has the module version.
   [ -x "$MAILPIT_BIN" ] && go version -m "$MAILPIT_BIN" 2>/dev/null | grep -qE "mod\s+github.com/axllent/mailpit\s+$MAILPIT_VERSION\s" && return 0
   say "mailpit: building mailpit $MAILPIT_VERSION with go install (takes a few minutes once)"
-  mkdir -p "$PASAR_CACHE_DIR/bin" "$PASAR_CACHE_DIR/go"
-  (cd /tmp && GOBIN="$PASAR_CACHE_DIR/bin" GOMODCACHE="$PASAR_CACHE_DIR/go/mod" GOCACHE="$PASAR_CACHE_DIR/go/build" \
-    GOFLAGS=-mod=mod go install "github.com/axllent/mailpit@$MAILPIT_VERSION") \
-    >>"$LOG_DIR/mailpit-install.log" 2>&1 \
-    || { fail "mailpit: go install failed; log: $LOG_DIR/mailpit-install.log"; return 1; }
+  go_build mailpit "$PASAR_CACHE_DIR/bin" "github.com/axllent/mailpit@$MAILPIT_VERSION"
 }
 
 # The REST API answering means the SMTP listener is up too: mailpit opens both before serving.

@@ -35,10 +35,7 @@ ADDRESS="127.0.0.1:$TEMPORAL_PG_FRONTEND_PORT"
 install_ui() {
   [ -x "$UI_BIN" ] && return 0
   say "$NAME: building the Temporal Web UI server $TEMPORAL_UI_SERVER_VERSION with go install"
-  mkdir -p "$UI_DIR"
-  (cd /tmp && GOBIN="$UI_DIR" GOMODCACHE="$PASAR_CACHE_DIR/go/mod" GOCACHE="$PASAR_CACHE_DIR/go/build" \
-    GOFLAGS=-mod=mod go install "github.com/temporalio/ui-server/v2/cmd/server@$TEMPORAL_UI_SERVER_VERSION") \
-    >>"$LOG_DIR/$NAME-install.log" 2>&1 || { fail "$NAME: go install of the UI failed; log: $LOG_DIR/$NAME-install.log"; return 1; }
+  go_build "$NAME" "$UI_DIR" "github.com/temporalio/ui-server/v2/cmd/server@$TEMPORAL_UI_SERVER_VERSION" || return 1
   mv "$UI_DIR/server" "$UI_BIN"
 }
 
@@ -46,11 +43,8 @@ install() {
   install_ui
   [ -x "$SERVER_BIN" ] && [ -x "$SQL_TOOL" ] && return 0
   say "$NAME: building the Temporal server $TEMPORAL_SERVER_VERSION and its SQL tool with go install (minutes, once)"
-  mkdir -p "$SERVER_DIR"
-  (cd /tmp && GOBIN="$SERVER_DIR" GOMODCACHE="$PASAR_CACHE_DIR/go/mod" GOCACHE="$PASAR_CACHE_DIR/go/build" \
-    GOFLAGS=-mod=mod go install "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
-    "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION") >>"$LOG_DIR/$NAME-install.log" 2>&1 \
-    || { fail "$NAME: go install failed; log: $LOG_DIR/$NAME-install.log"; return 1; }
+  go_build "$NAME" "$SERVER_DIR" "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
+    "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION" || return 1
   mv "$SERVER_DIR/server" "$SERVER_BIN" && mv "$SERVER_DIR/sql" "$SQL_TOOL"
 }
 

@@ -6,11 +6,7 @@ TEMPORAL_DIR="$PASAR_STATE_DIR/temporal"
 temporal_install() {
   [ -x "$TEMPORAL_BIN" ] && return 0
   say "temporal: building the temporal CLI $TEMPORAL_CLI_VERSION with go install (takes several minutes once)"
-  mkdir -p "$PASAR_CACHE_DIR/bin" "$PASAR_CACHE_DIR/go"
-  (cd /tmp && GOBIN="$PASAR_CACHE_DIR/bin" GOMODCACHE="$PASAR_CACHE_DIR/go/mod" GOCACHE="$PASAR_CACHE_DIR/go/build" \
-    GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION") \
-    >>"$LOG_DIR/temporal-install.log" 2>&1 \
-    || { fail "temporal: go install failed; log: $LOG_DIR/temporal-install.log"; return 1; }
+  go_build temporal "$PASAR_CACHE_DIR/bin" "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
 }
 
 temporal_healthy() {
