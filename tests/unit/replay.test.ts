@@ -1,10 +1,12 @@
 /**
- * Replays committed histories of real checkouts (paid, declined, expired, cancelled) and shipments
- * (delivered, returned, lost, rebooked after a missed pickup) and complaints (an automatic refund,
- * a return, an escalation, a replacement delivered by the carrier, a return carried back) against the
- * current workflow code: a change that would break sagas already running fails here, not in
- * production. Record one with `npm run replay -- <workflow-id> --save <name>`. The replay runs
- * in its own process: the SDK's protobuf classes do not survive jest's module sandbox.
+ * Replays committed histories against the current workflow code: checkouts (paid, declined,
+ * expired, cancelled, cancelled while its captured payment's webhook was late), shipments
+ * (delivered, returned, lost, rebooked after a missed pickup, withdrawn by an operator's refund
+ * before pickup, refunded before booking) and complaints (an automatic refund, a return, an
+ * escalation, a replacement delivered by the carrier, a return carried back). A change that would
+ * break sagas already running fails here, not in production. Record one with
+ * `npm run replay -- <workflow-id> --save <name>`. The replay runs in its own process: the SDK's
+ * protobuf classes do not survive jest's module sandbox.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -22,6 +24,7 @@ function replay(...extra: string[]): Promise<{ code: number; output: string }> {
 describe('replaying committed checkout histories', () => {
   it('has the representative endings', () => {
     expect(readdirSync(DIR).sort()).toEqual([
+      'checkout-cancelled-after-capture.json',
       'checkout-cancelled.json',
       'checkout-declined.json',
       'checkout-expired.json',
@@ -34,20 +37,22 @@ describe('replaying committed checkout histories', () => {
       'shipment-delivered.json',
       'shipment-lost.json',
       'shipment-rebooked.json',
+      'shipment-refunded-before-booking.json',
       'shipment-returned.json',
+      'shipment-withdrawn-by-operator.json',
     ]);
   });
 
   it('replays every one of them against the current code', async () => {
     const { code, output } = await replay();
-    expect(output).toContain('13 replayed deterministically, 0 failed');
+    expect(output).toContain('16 replayed deterministically, 0 failed');
     expect(code).toBe(0);
   });
 
   it('catches an incompatible change to the workflow', async () => {
     const { code, output } = await replay('--workflows', 'tests/replay/drifted-workflows.ts');
     expect(output).toMatch(/NON-DETERMINISM/);
-    expect(output).toContain('0 replayed deterministically, 13 failed');
+    expect(output).toContain('0 replayed deterministically, 16 failed');
     expect(output).toMatch(/NON-DETERMINISM shipment-/);
     expect(output).toMatch(/NON-DETERMINISM complaint-/);
     expect(code).toBe(1);
