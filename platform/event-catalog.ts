@@ -11,6 +11,7 @@
  * a new event type.
  */
 import { z } from 'zod';
+import { COMPLAINT_STATES, SHIPMENT_STATUSES } from '../contracts/states';
 import type { EventEnvelope } from './events';
 import { TOPICS, type TopicSpec } from './kafka/topics';
 
@@ -59,17 +60,6 @@ const orderProgress = <S extends 'processing' | 'shipped' | 'delivered' | 'retur
     shipment_id: uuid.nullable(),
   });
 
-export const SHIPMENT_STATUSES = [
-  'pending',
-  'booked',
-  'picked_up',
-  'in_transit',
-  'out_for_delivery',
-  'delivered',
-  'returned',
-  'cancelled',
-] as const;
-
 /** A shipment's state after the change, with the booking it holds now. */
 const shipmentChange = z.object({
   shipment_id: uuid,
@@ -95,20 +85,6 @@ const paymentChange = z.object({
   /** What has been refunded of this payment so far, this refund included. */
   refunded_total: money.optional(),
 });
-
-export const COMPLAINT_STATES = [
-  'awaiting_seller',
-  'offer_pending',
-  'escalated',
-  'awaiting_return',
-  'return_in_transit',
-  'inspecting',
-  'replacing',
-  'resolving',
-  'resolved',
-  'withdrawn',
-  'closed',
-] as const;
 
 /** A complaint case after the change (workflows/complaint.ts drives it). */
 const complaintChange = z.object({

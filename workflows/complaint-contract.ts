@@ -4,6 +4,7 @@
  * workflow body so the API imports no workflow code.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { OPEN_COMPLAINT_STATES, type ComplaintOutcome, type ComplaintStateName } from '../contracts/states';
 
 export const COMPLAINT_REASONS = ['not_received', 'damaged', 'wrong_item', 'missing_item', 'not_as_described'] as const;
 export type ComplaintReason = (typeof COMPLAINT_REASONS)[number];
@@ -31,32 +32,9 @@ export interface ComplaintInput {
   parcelLostAfterSeconds?: number;
 }
 
-export type ComplaintStateName =
-  | 'awaiting_seller'
-  | 'offer_pending'
-  | 'escalated'
-  | 'awaiting_return'
-  | 'return_in_transit'
-  | 'inspecting'
-  | 'replacing'
-  | 'resolving'
-  | 'resolved'
-  | 'withdrawn'
-  | 'closed';
-
-/** How a case ended; the shipment workflow reads it to give the order its final status. */
-export type ComplaintOutcome = 'refunded' | 'partially_refunded' | 'replaced' | 'rejected' | 'withdrawn' | 'closed';
-
-export const OPEN_STATES: ComplaintStateName[] = [
-  'awaiting_seller',
-  'offer_pending',
-  'escalated',
-  'awaiting_return',
-  'return_in_transit',
-  'inspecting',
-  'replacing',
-  'resolving',
-];
+export type { ComplaintOutcome, ComplaintStateName } from '../contracts/states';
+/** The states a case is still open in (they hold the order's completion). */
+export const OPEN_STATES: ComplaintStateName[] = [...OPEN_COMPLAINT_STATES];
 
 export type ComplaintAction =
   | { by: 'seller'; type: 'accept_refund'; note?: string }

@@ -5,9 +5,9 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CarrierEvent, TrackingStatus } from '../contracts/carrier';
+import type { ShipmentStatus } from '../contracts/states';
 
-export type ShipmentStatus =
-  'pending' | 'booked' | 'picked_up' | 'in_transit' | 'out_for_delivery' | 'delivered' | 'returned' | 'cancelled';
+export type { ShipmentStatus } from '../contracts/states';
 
 export interface ShipmentTimings {
   /** Booked but not picked up within this: rebook with the next carrier, then give up. */

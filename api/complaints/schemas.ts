@@ -1,5 +1,6 @@
 /** Schemas of the complaint routes, buyer's and operators' (exported for tests). */
 import { z } from '@hono/zod-openapi';
+import { COMPLAINT_STATES } from '../../contracts/states';
 import { COMPLAINT_REASONS } from '../../workflows/complaint-contract';
 
 const Money = z
@@ -117,21 +118,7 @@ export const CaseSchema = z
   .openapi('ComplaintCase');
 
 export const ComplaintListQuery = z.object({
-  state: z
-    .enum([
-      'awaiting_seller',
-      'offer_pending',
-      'escalated',
-      'awaiting_return',
-      'return_in_transit',
-      'inspecting',
-      'replacing',
-      'resolving',
-      'resolved',
-      'withdrawn',
-      'closed',
-    ])
-    .optional(),
+  state: z.enum(COMPLAINT_STATES).optional(),
   /** Cases whose current deadline passes before this time, e.g. the end of today. */
   deadline_before: z.iso.datetime({ offset: true }).optional(),
   page: z.coerce.number().int().min(1).max(1000).default(1),

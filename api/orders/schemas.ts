@@ -1,5 +1,6 @@
 /** Schemas of the checkout and order routes (exported for tests). */
 import { z } from '@hono/zod-openapi';
+import { ORDER_STATUSES } from '../../contracts/states';
 
 export const CheckoutBody = z
   .strictObject({
@@ -41,7 +42,7 @@ export const OrderSchema = z
     id: z.string().uuid(),
     order_number: z.string(),
     user_id: z.string().uuid(),
-    status: z.string(),
+    status: z.enum(ORDER_STATUSES),
     subtotal: Money,
     shipping_amount: Money,
     total_amount: Money,

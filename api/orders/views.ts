@@ -1,11 +1,13 @@
 /** Orders as the API returns them: the seed's columns, money as decimal strings. */
+import type { OrderStatus } from '../../contracts/states';
 import type { Order, OrderItem } from '../../generated/prisma/client';
 
 export const toOrderView = (o: Order & { items: OrderItem[] }) => ({
   id: o.id,
   order_number: o.order_number,
   user_id: o.user_id,
-  status: o.status,
+  // The column holds only what the order store writes: a status of contracts/states.ts.
+  status: o.status as OrderStatus,
   subtotal: o.subtotal.toFixed(2),
   shipping_amount: o.shipping_amount.toFixed(2),
   total_amount: o.total_amount.toFixed(2),

@@ -4,7 +4,7 @@
  * with the next carrier for a parcel not yet picked up.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { SHIPMENT_STATUSES } from '../../platform/event-catalog';
+import { SHIPMENT_STATUSES } from '../../contracts/states';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
 import { requireAdmin } from '../middleware/auth';

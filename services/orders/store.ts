@@ -10,20 +10,9 @@ import { AppError } from '../../platform/errors';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import { stableId } from '../../platform/ids';
+import type { OrderStatus } from '../../contracts/states';
 
-/** Every status an order can be in, in the order of its life. */
-export const ORDER_STATUSES = [
-  'pending',
-  'paid',
-  'processing',
-  'shipped',
-  'delivered',
-  'returned',
-  'completed',
-  'cancelled',
-  'refunded',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export { ORDER_STATUSES, type OrderStatus } from '../../contracts/states';
 
 export interface OrderLine {
   product_id: string;
