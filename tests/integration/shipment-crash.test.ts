@@ -5,13 +5,23 @@
  * each order status reached once.
  */
 import type { ChildProcess } from 'node:child_process';
+import { shipmentWorkflowId, type TrackingSignal } from '../../workflows/shipment-contract';
 import { adminToken, client, type Client } from '../support/http';
 import { useServer } from '../support/server';
-import { orderStatus } from '../support/shop';
+import { orderStatus, waitFor } from '../support/shop';
 import { kill, startWorkerProcess } from '../support/worker-process';
-import { testShipments, useShipmentPipeline } from './shipment-support';
+import { useShipmentPipeline } from './shipment-support';
+
+/**
+ * A second between the carrier's scans (the journey takes 6 s): the test sees the order shipped and
+ * kills the worker well before the parcel is delivered, however quick the machine.
+ */
+const CARRIER_STEP_MS = 1000;
 
 describe('a worker crash mid-shipment', () => {
+  // Two worker processes start here, each compiling and bundling the workflows (10-30 s apiece on a
+  // busy 2-core machine): the test waits on their 'worker polling' and on the order, not on the clock.
+  jest.setTimeout(240_000);
   const server = useServer({ worker: false });
   const pipeline = useShipmentPipeline(server);
   let api: Client;
@@ -19,7 +29,7 @@ describe('a worker crash mid-shipment', () => {
   const workerEnv = () => ({
     TEMPORAL_TASK_QUEUE: server().config.temporal.taskQueue,
     PAYMENT_WEBHOOK_URL: `${server().base}/payments/webhook`,
-    SHIPMENT_CARRIER_STEP_MS: String(testShipments.carrierStepMs),
+    SHIPMENT_CARRIER_STEP_MS: String(CARRIER_STEP_MS),
     SHIPMENT_TEST_SCENARIOS: 'on',
     SHIPMENT_DELIVERY: 'websocket',
   });
@@ -38,7 +48,15 @@ describe('a worker crash mid-shipment', () => {
 
     await kill(worker); // SIGKILL: no shutdown, no drain
     worker = undefined;
-    await new Promise((r) => setTimeout(r, 1500)); // the carrier keeps pushing: the signals wait in Temporal
+    // The carrier keeps pushing: the rest of the journey waits in Temporal as signals, applied by nobody.
+    const handle = server().deps.temporal.client.workflow.getHandle(shipmentWorkflowId(orderId));
+    await waitFor('the delivered scan signalled to the workflow', async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      return events.some((e) => {
+        const payload = e.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0]?.data;
+        return payload && (JSON.parse(Buffer.from(payload).toString()) as TrackingSignal).status === 'delivered';
+      });
+    });
     expect((await api.get(`/orders/${orderId}`, token)).body.status).toBe('shipped');
 
     worker = await startWorkerProcess(workerEnv());
