@@ -8,6 +8,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Deps } from '../platform/deps';
 import type { Logger } from '../platform/logger';
+import { SECURITY_SCHEMES } from './access';
+import { authContext } from './middleware/auth';
 import { createErrorHandler, errorBody } from './middleware/error-handler';
 import { inputPolicy } from './middleware/input-policy';
 import { requestContext } from './middleware/request-context';
@@ -57,6 +59,8 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
     }),
   );
   app.use('*', inputPolicy()); // after the body limit: it reads the (bounded) body
+  // What each route's guard (api/access.ts) verifies tokens with.
+  app.use('*', authContext({ tokens: services.tokens, internalSecret: deps.config.auth.internalJwtSecret }));
   app.onError(createErrorHandler(logger));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
@@ -68,7 +72,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', productRoutes(services, recommendations.recordView));
   app.route('/', recommendations.routes);
   app.route('/', searchRoutes(deps.search));
-  app.route('/', inventoryRoutes(services, deps.config.auth.internalJwtSecret));
+  app.route('/', inventoryRoutes(services));
   app.route('/', cartRoutes(services));
   app.route('/', shippingRoutes());
   app.route('/', shipmentWebhookRoute(services, deps.config.carrier));
@@ -82,14 +86,12 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', paymentRoutes(services, deps.config.payments));
   app.route('/', reconciliationRoutes(services));
   app.route('/', operationsRoutes(services, deps.config));
-  app.route('/', analyticsRoutes(services, deps.clickhouse));
+  app.route('/', analyticsRoutes(deps.clickhouse));
   app.route('/', dashboardRoutes());
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-  });
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) {
+    app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
+  }
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Pasar API', version: '0.1.0' } });
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
   // Buffered product views go out before the process exits (workers/api.ts calls this on SIGTERM).

@@ -1,4 +1,4 @@
-/** Schemas shared by several route modules: the error shape, ids, and the bearer security scheme. */
+/** Schemas shared by several route modules: the error shape, ids, request bodies and JSON responses. */
 import { z } from '@hono/zod-openapi';
 
 export const ErrorSchema = z
@@ -32,5 +32,3 @@ export const body = <T extends z.ZodTypeAny>(schema: T) => ({
   required: true,
   content: { 'application/json': { schema } },
 });
-
-export const bearerSecurity = [{ bearerAuth: [] }];

@@ -2,44 +2,38 @@
  * Admin analytics from ClickHouse: the dashboard's figures (today, 7 and 30 days) and the order
  * series behind its charts. ClickHouse down → 503 naming it; nothing else in the shop notices.
  */
-import { createRoute } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import type { ClickHouseClient } from '../../platform/clients/clickhouse';
-import type { Services } from '../../services';
 import { createDashboard } from '../../services/analytics/dashboard';
 import { isoDay } from '../../services/analytics/periods';
 import { createAnalyticsQueries } from '../../services/analytics/queries';
-import { requireAdmin } from '../middleware/auth';
 import { createRouter } from '../router';
-import { bearerSecurity, errorResponses, json } from '../schemas';
+import { errorResponses, json } from '../schemas';
 import { DashboardSchema, OrdersSeriesQuery, OrdersSeriesSchema, seriesWindow } from './schemas';
 
 const tags = ['analytics'];
-const security = bearerSecurity;
 
 const routes = {
-  dashboard: createRoute({
+  dashboard: guarded('admin', {
     method: 'get',
     path: '/analytics/dashboard',
     tags,
-    security,
     summary: 'Admin: GMV, orders, payment success, checkouts, funnel, top products and categories, new shoppers',
     responses: { 200: json(DashboardSchema), ...errorResponses(401, 403, 503) },
   }),
-  orders: createRoute({
+  orders: guarded('admin', {
     method: 'get',
     path: '/analytics/orders',
     tags,
-    security,
     summary: 'Admin: net paid orders, revenue and average order value per day, week or month (UTC)',
     request: { query: OrdersSeriesQuery },
     responses: { 200: json(OrdersSeriesSchema), ...errorResponses(400, 401, 403, 503) },
   }),
 };
 
-export function analyticsRoutes(services: Services, clickhouse: ClickHouseClient, now: () => Date = () => new Date()) {
+export function analyticsRoutes(clickhouse: ClickHouseClient, now: () => Date = () => new Date()) {
   const dashboard = createDashboard(createAnalyticsQueries(clickhouse));
   const app = createRouter();
-  app.use('/analytics/*', requireAdmin(services.tokens));
 
   return app
     .openapi(routes.dashboard, async (c) => c.json(await dashboard.dashboard(isoDay(now())), 200))

@@ -1,14 +1,14 @@
 /** Auth routes: register, login, refresh, logout, OTP, password reset. */
 import { createRouter } from '../router';
 import { createRoute, z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../platform/config';
 import type { Services } from '../../services';
 import { emailKey } from '../../services/auth/keys';
 import { createLoginGuard } from '../../services/auth/login-guard';
-import { requireUser } from '../middleware/auth';
 import { clientIp, hit } from '../middleware/rate-limit';
-import { bearerSecurity, body, errorResponses, json } from '../schemas';
+import { body, errorResponses, json } from '../schemas';
 import { UserSchema } from '../users/schemas';
 import { toUserView } from '../users/views';
 import {
@@ -45,20 +45,17 @@ const routes = {
     request: { body: body(RefreshBody) },
     responses: { 200: json(TokenPairSchema), ...errorResponses(400, 401) },
   }),
-  logout: createRoute({
+  logout: guarded('user', {
     ...post('/auth/logout', 'Revoke the access token and its session'),
-    security: bearerSecurity,
     responses: { 204: { description: 'logged out' }, ...errorResponses(401) },
   }),
-  otpSend: createRoute({
+  otpSend: guarded('user', {
     ...post('/auth/otp/send', 'Send a verification code for the email or phone'),
-    security: bearerSecurity,
     request: { body: body(OtpSendBody) },
     responses: { 202: json(AcceptedSchema, 'code sent as a notification'), ...errorResponses(400, 401, 429) },
   }),
-  otpVerify: createRoute({
+  otpVerify: guarded('user', {
     ...post('/auth/otp/verify', 'Verify the email or phone with the code'),
-    security: bearerSecurity,
     request: { body: body(OtpVerifyBody) },
     responses: { 200: json(z.object({ verified: z.enum(['email', 'phone']) })), ...errorResponses(400, 401, 429) },
   }),
@@ -81,12 +78,9 @@ const routes = {
 };
 
 export function authRoutes(services: Services, redis: Redis, limits: Config['rateLimits']) {
-  const auth = requireUser(services.tokens);
   const limit = (name: string, limit: number) => ({ name, limit, windowSeconds: limits.windowSeconds });
   const guard = createLoginGuard(redis, limits);
   const app = createRouter();
-  app.use('/auth/logout', auth);
-  app.use('/auth/otp/*', auth);
 
   return app
     .openapi(routes.register, async (c) => {

@@ -1,9 +1,9 @@
 /** The signed-in shopper's cart. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import type { Services } from '../../services';
-import { requireUser } from '../middleware/auth';
 import { createRouter } from '../router';
-import { bearerSecurity, body, errorResponses, json } from '../schemas';
+import { body, errorResponses, json } from '../schemas';
 
 export const CartSchema = z
   .object({
@@ -36,49 +36,43 @@ const ItemParam = z.object({
 });
 
 const tags = ['cart'];
-const security = bearerSecurity;
 
 const routes = {
-  get: createRoute({
+  get: guarded('user', {
     method: 'get',
     path: '/cart',
     tags,
-    security,
     summary: 'My cart with current prices and stock',
     responses: { 200: json(CartSchema), ...errorResponses(401) },
   }),
-  add: createRoute({
+  add: guarded('user', {
     method: 'post',
     path: '/cart/items',
     tags,
-    security,
     summary: 'Add a product (adds to the quantity if it is already there)',
     request: { body: body(AddItemBody) },
     responses: { 201: json(CartSchema, 'added'), ...errorResponses(400, 401, 404, 409) },
   }),
-  set: createRoute({
+  set: guarded('user', {
     method: 'patch',
     path: '/cart/items/{id}',
     tags,
-    security,
     summary: 'Change the quantity of a cart line',
     request: { params: ItemParam, body: body(SetQuantityBody) },
     responses: { 200: json(CartSchema), ...errorResponses(400, 401, 404, 409) },
   }),
-  remove: createRoute({
+  remove: guarded('user', {
     method: 'delete',
     path: '/cart/items/{id}',
     tags,
-    security,
     summary: 'Remove a cart line',
     request: { params: ItemParam },
     responses: { 204: { description: 'removed' }, ...errorResponses(400, 401, 404) },
   }),
-  clear: createRoute({
+  clear: guarded('user', {
     method: 'delete',
     path: '/cart',
     tags,
-    security,
     summary: 'Empty my cart',
     responses: { 204: { description: 'emptied' }, ...errorResponses(401) },
   }),
@@ -87,8 +81,6 @@ const routes = {
 export function cartRoutes(services: Services) {
   const { cart } = services;
   const app = createRouter();
-  app.use('/cart', requireUser(services.tokens));
-  app.use('/cart/*', requireUser(services.tokens));
 
   return app
     .openapi(routes.get, async (c) => c.json(await cart.view(c.get('user').sub), 200))

@@ -1,18 +1,16 @@
 /** POST /checkout: starts (or finds) the checkout saga for the shopper's cart. */
-import { createRoute } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../platform/errors';
 import type { Services } from '../../services';
 import { TEST_CARDS } from '../../contracts/test-cards';
-import { requireUser } from '../middleware/auth';
 import { CheckoutAccepted, CheckoutBody, IdempotencyHeader } from '../orders/schemas';
 import { createRouter } from '../router';
-import { bearerSecurity, body, errorResponses, json } from '../schemas';
+import { body, errorResponses, json } from '../schemas';
 
-const checkout = createRoute({
+const checkout = guarded('user', {
   method: 'post',
   path: '/checkout',
   tags: ['checkout'],
-  security: bearerSecurity,
   summary: 'Check out the cart: a durable saga; retry with the same Idempotency-Key to get the same order',
   request: { headers: IdempotencyHeader, body: body(CheckoutBody) },
   responses: {
@@ -25,7 +23,6 @@ const checkout = createRoute({
 /** `showTestCards`: outside production, the reply lists the gateway sandbox's test cards. */
 export function checkoutRoutes(services: Services, showTestCards: boolean) {
   const app = createRouter();
-  app.use('/checkout', requireUser(services.tokens));
 
   return app.openapi(checkout, async (c) => {
     const key = c.req.valid('header')['idempotency-key'];

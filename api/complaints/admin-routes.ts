@@ -3,25 +3,23 @@
  * by the platform): the queue by state and by deadline, a case's detail, the seller's answer and
  * partial-refund offer, and the operator's decision on an escalated case.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
 import { complaintView } from '../../services/orders/complaints';
 import type { ComplaintAction } from '../../workflows/complaint-contract';
-import { requireAdmin } from '../middleware/auth';
 import { createRouter } from '../router';
-import { bearerSecurity, body, errorResponses, IdParam, json } from '../schemas';
+import { body, errorResponses, IdParam, json } from '../schemas';
 import { CaseSchema, ComplaintListQuery, ComplaintSchema, DecideBody, OfferBody, SellerAnswerBody } from './schemas';
 
 const tags = ['complaints (admin)'];
-const security = bearerSecurity;
 
 const routes = {
-  list: createRoute({
+  list: guarded('admin', {
     method: 'get',
     path: '/admin/complaints',
     tags,
-    security,
     summary: 'Open cases (or those in one state), soonest deadline first; deadline_before finds what passes today',
     request: { query: ComplaintListQuery },
     responses: {
@@ -31,11 +29,10 @@ const routes = {
       ...errorResponses(400, 401, 403),
     },
   }),
-  get: createRoute({
+  get: guarded('admin', {
     method: 'get',
     path: '/admin/complaints/{id}',
     tags,
-    security,
     summary: 'One case, with what its workflow holds now',
     request: { params: IdParam },
     responses: {
@@ -43,29 +40,26 @@ const routes = {
       ...errorResponses(400, 401, 403, 404),
     },
   }),
-  answer: createRoute({
+  answer: guarded('admin', {
     method: 'post',
     path: '/admin/complaints/{id}/answer',
     tags,
-    security,
     summary: "The seller's answer (refund, return, replacement, accept the counter, reject) or the return's progress",
     request: { params: IdParam, body: body(SellerAnswerBody) },
     responses: { 200: json(CaseSchema), ...errorResponses(400, 401, 403, 404, 409, 503) },
   }),
-  offer: createRoute({
+  offer: guarded('admin', {
     method: 'post',
     path: '/admin/complaints/{id}/offer',
     tags,
-    security,
     summary: 'The seller offers a partial refund (less than what was paid)',
     request: { params: IdParam, body: body(OfferBody) },
     responses: { 200: json(CaseSchema), ...errorResponses(400, 401, 403, 404, 409, 503) },
   }),
-  decide: createRoute({
+  decide: guarded('admin', {
     method: 'post',
     path: '/admin/complaints/{id}/decide',
     tags,
-    security,
     summary: "The platform's decision on an escalated case",
     request: { params: IdParam, body: body(DecideBody) },
     responses: { 200: json(CaseSchema), ...errorResponses(400, 401, 403, 404, 409, 503) },
@@ -75,8 +69,6 @@ const routes = {
 export function complaintAdminRoutes(services: Services) {
   const { complaints, complaintCases } = services;
   const app = createRouter();
-  app.use('/admin/complaints', requireAdmin(services.tokens));
-  app.use('/admin/complaints/*', requireAdmin(services.tokens));
 
   const found = async (id: string) => {
     const complaint = await complaints.get(id);

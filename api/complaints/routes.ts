@@ -3,52 +3,46 @@
  * seller has not answered, and act on it (accept or counter an offer, escalate, withdraw, report
  * the return shipped). Another shopper's order is a 404, like a missing one.
  */
-import { createRoute } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
 import { complaintView } from '../../services/orders/complaints';
 import { complaintWorkflowId, type ComplaintAction } from '../../workflows/complaint-contract';
-import { requireUser } from '../middleware/auth';
 import { createRouter } from '../router';
-import { bearerSecurity, body, errorResponses, IdParam, json } from '../schemas';
+import { body, errorResponses, IdParam, json } from '../schemas';
 import { BuyerActionBody, CaseSchema, ComplaintSchema, EditComplaintBody, OpenComplaintBody } from './schemas';
 
 const tags = ['complaints'];
-const security = bearerSecurity;
 
 const routes = {
-  open: createRoute({
+  open: guarded('user', {
     method: 'post',
     path: '/orders/{id}/complaint',
     tags,
-    security,
     summary: 'Complain about a delivered order (within the complaint window; one complaint per order)',
     request: { params: IdParam, body: body(OpenComplaintBody) },
     responses: { 201: json(ComplaintSchema), ...errorResponses(400, 401, 404, 409, 503) },
   }),
-  get: createRoute({
+  get: guarded('user', {
     method: 'get',
     path: '/orders/{id}/complaint',
     tags,
-    security,
     summary: "My order's complaint: its state, deadline and outcome",
     request: { params: IdParam },
     responses: { 200: json(ComplaintSchema), ...errorResponses(400, 401, 404) },
   }),
-  edit: createRoute({
+  edit: guarded('user', {
     method: 'patch',
     path: '/orders/{id}/complaint',
     tags,
-    security,
     summary: 'Edit the description or add evidence, while the seller has not answered',
     request: { params: IdParam, body: body(EditComplaintBody) },
     responses: { 200: json(ComplaintSchema), ...errorResponses(400, 401, 404, 409) },
   }),
-  resolve: createRoute({
+  resolve: guarded('user', {
     method: 'post',
     path: '/orders/{id}/complaint/resolve',
     tags,
-    security,
     summary: "The buyer's move: accept or counter the seller's offer, escalate, withdraw, or report the return shipped",
     request: { params: IdParam, body: body(BuyerActionBody) },
     responses: { 200: json(CaseSchema), ...errorResponses(400, 401, 404, 409, 503) },
@@ -58,7 +52,6 @@ const routes = {
 export function complaintRoutes(services: Services) {
   const { complaints, complaintCases } = services;
   const app = createRouter();
-  app.use('/orders/*', requireUser(services.tokens));
 
   return app
     .openapi(routes.open, async (c) => {

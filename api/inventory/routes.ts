@@ -1,10 +1,10 @@
 /** Service-to-service stock routes: reserve, release, deduct. Never callable with a shopper's token. */
 import { createRouter } from '../router';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import type { Services } from '../../services';
-import { requireService } from '../middleware/auth';
 import { AvailabilitySchema } from '../products/schemas';
-import { bearerSecurity, body, errorResponses, json } from '../schemas';
+import { body, errorResponses, json } from '../schemas';
 
 const orderId = z.string().trim().min(1).max(100).openapi({ example: 'b0c8d1e4-order' });
 
@@ -28,16 +28,10 @@ const ReservationSchema = z.object({
 });
 
 const tags = ['inventory (service-to-service)'];
-const post = (path: string, summary: string) => ({
-  method: 'post' as const,
-  path,
-  tags,
-  summary,
-  security: bearerSecurity,
-});
+const post = (path: string, summary: string) => ({ method: 'post' as const, path, tags, summary });
 
 const routes = {
-  reserve: createRoute({
+  reserve: guarded('service', {
     ...post('/inventory/reserve', 'Reserve stock for an order, all lines or none; a retry has no second effect'),
     request: { body: body(ReserveBody) },
     responses: {
@@ -45,22 +39,21 @@ const routes = {
       ...errorResponses(400, 401, 403, 404, 409),
     },
   }),
-  release: createRoute({
+  release: guarded('service', {
     ...post('/inventory/release', "Release an order's reserved stock (idempotent)"),
     request: { body: body(OrderRefBody) },
     responses: { 200: json(z.object({ released: z.array(AvailabilitySchema) })), ...errorResponses(400, 401, 403) },
   }),
-  deduct: createRoute({
+  deduct: guarded('service', {
     ...post('/inventory/deduct', "Deduct an order's reserved stock for good (idempotent)"),
     request: { body: body(OrderRefBody) },
     responses: { 200: json(z.object({ deducted: z.array(AvailabilitySchema) })), ...errorResponses(400, 401, 403) },
   }),
 };
 
-export function inventoryRoutes(services: Services, internalSecret: string) {
+export function inventoryRoutes(services: Services) {
   const { inventory } = services;
   const app = createRouter();
-  app.use('/inventory/*', requireService(internalSecret));
 
   return app
     .openapi(routes.reserve, async (c) => {

@@ -1,32 +1,29 @@
 /** The shopper's notifications: newest first with an unread count, and marking one read. */
-import { createRoute, type z } from '@hono/zod-openapi';
+import { type z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import type { Notification } from '../../generated/prisma/client';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
 import { SECRET_TYPES } from '../../services/notifications/store';
-import { requireUser } from '../middleware/auth';
 import { createRouter } from '../router';
-import { bearerSecurity, errorResponses, IdParam, json } from '../schemas';
+import { errorResponses, IdParam, json } from '../schemas';
 import { NotificationListQuery, NotificationPage, NotificationSchema } from './schemas';
 
 const tags = ['notifications'];
-const security = bearerSecurity;
 
 const routes = {
-  list: createRoute({
+  list: guarded('user', {
     method: 'get',
     path: '/notifications',
     tags,
-    security,
     summary: 'My notifications, newest first, with how many are unread',
     request: { query: NotificationListQuery },
     responses: { 200: json(NotificationPage), ...errorResponses(400, 401) },
   }),
-  read: createRoute({
+  read: guarded('user', {
     method: 'patch',
     path: '/notifications/{id}/read',
     tags,
-    security,
     summary: 'Mark one of my notifications read (again: no change); another shopper’s is a 404',
     request: { params: IdParam },
     responses: { 200: json(NotificationSchema), ...errorResponses(400, 401, 404) },
@@ -52,8 +49,6 @@ export function toNotificationView(n: Notification): z.infer<typeof Notification
 export function notificationRoutes(services: Services) {
   const { notifications } = services;
   const app = createRouter();
-  app.use('/notifications', requireUser(services.tokens));
-  app.use('/notifications/*', requireUser(services.tokens));
 
   return app
     .openapi(routes.list, async (c) => {

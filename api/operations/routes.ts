@@ -2,23 +2,22 @@
  * Operators' views (admin only): the stuck-work report, work that has sat in one step longer
  * than it should (services/orders/stuck-work.ts). `npm run stuck` prints the same list.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import type { Config } from '../../platform/config';
 import type { Services } from '../../services';
 import { stuckThresholds } from '../../services/orders/stuck-work';
-import { requireAdmin } from '../middleware/auth';
 import { createRouter } from '../router';
-import { bearerSecurity, errorResponses, json } from '../schemas';
+import { errorResponses, json } from '../schemas';
 
 const StuckItemSchema = z
   .object({ kind: z.string(), ref: z.string(), since: z.string(), detail: z.record(z.string(), z.unknown()) })
   .openapi('StuckItem');
 
-const stuck = createRoute({
+const stuck = guarded('admin', {
   method: 'get',
   path: '/admin/stuck-work',
   tags: ['operations (admin)'],
-  security: bearerSecurity,
   summary: 'Checkouts, refunds and payments stuck in one step; failed sagas that need a hand',
   request: {
     query: z.object({
@@ -39,7 +38,6 @@ const stuck = createRoute({
 
 export function operationsRoutes(services: Services, config: Config) {
   const app = createRouter();
-  app.use('/admin/stuck-work', requireAdmin(services.tokens));
   return app.openapi(stuck, async (c) => {
     const items = await services.stuckWork.run(stuckThresholds(config, c.req.valid('query').older_than_seconds));
     return c.json({ data: items, count: items.length }, 200);

@@ -1,24 +1,22 @@
 /** The shopper's orders: list, detail, cancel. Another user's order is a 404. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import type { Services } from '../../services';
-import { requireUser } from '../middleware/auth';
 import { complaintView } from '../../services/orders/complaints';
 import { ComplaintSchema } from '../complaints/schemas';
 import { createRouter } from '../router';
-import { bearerSecurity, errorResponses, IdParam, json } from '../schemas';
+import { errorResponses, IdParam, json } from '../schemas';
 import { OrderListQuery, OrderSchema } from './schemas';
 import { toOrderView } from './views';
 import { OrderShipmentSchema, toOrderShipmentView } from '../shipping/views';
 
 const tags = ['orders'];
-const security = bearerSecurity;
 
 const routes = {
-  list: createRoute({
+  list: guarded('user', {
     method: 'get',
     path: '/orders',
     tags,
-    security,
     summary: 'My orders, newest first',
     request: { query: OrderListQuery },
     responses: {
@@ -26,11 +24,10 @@ const routes = {
       ...errorResponses(400, 401),
     },
   }),
-  get: createRoute({
+  get: guarded('user', {
     method: 'get',
     path: '/orders/{id}',
     tags,
-    security,
     summary: 'One of my orders, with its shipment and the latest tracking event once it ships',
     request: { params: IdParam },
     responses: {
@@ -42,11 +39,10 @@ const routes = {
       ...errorResponses(400, 401, 404),
     },
   }),
-  cancel: createRoute({
+  cancel: guarded('user', {
     method: 'post',
     path: '/orders/{id}/cancel',
     tags,
-    security,
     summary:
       'Cancel: a pending order is undone by its saga; a paid one not yet picked up by the courier has its booking cancelled, then is refunded and restocked (409 already_picked_up after pickup)',
     request: { params: IdParam },
@@ -62,8 +58,6 @@ const routes = {
 export function orderRoutes(services: Services) {
   const { orders, cancellation } = services;
   const app = createRouter();
-  app.use('/orders', requireUser(services.tokens));
-  app.use('/orders/*', requireUser(services.tokens));
 
   return app
     .openapi(routes.list, async (c) => {

@@ -3,11 +3,11 @@
  * found but would not fix on its own. The Temporal Schedule `payments-reconciliation` runs the
  * same pass every RECONCILE_INTERVAL_SECONDS.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import type { Services } from '../../services';
-import { requireAdmin } from '../middleware/auth';
 import { createRouter } from '../router';
-import { bearerSecurity, errorResponses, json } from '../schemas';
+import { errorResponses, json } from '../schemas';
 
 const tags = ['payments (admin)'];
 const Ref = z.object({ order_id: z.string(), intent_id: z.string() });
@@ -36,19 +36,17 @@ const IssueSchema = z
   .openapi('ReconciliationIssue');
 
 const routes = {
-  run: createRoute({
+  run: guarded('admin', {
     method: 'post',
     path: '/admin/payments/reconcile',
     tags,
-    security: bearerSecurity,
     summary: 'Reconcile recent payments with the gateway now; returns what it applied, cancelled and reported',
     responses: { 200: json(ReportSchema), ...errorResponses(401, 403, 503) },
   }),
-  issues: createRoute({
+  issues: guarded('admin', {
     method: 'get',
     path: '/admin/payments/reconciliation-issues',
     tags,
-    security: bearerSecurity,
     summary: 'Mismatches reconciliation found and left for an operator, newest first',
     request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
     responses: {
@@ -60,7 +58,6 @@ const routes = {
 
 export function reconciliationRoutes(services: Services) {
   const app = createRouter();
-  app.use('/admin/payments/*', requireAdmin(services.tokens));
   return app
     .openapi(routes.run, async (c) => c.json(await services.reconciler.run(), 200))
     .openapi(routes.issues, async (c) => {

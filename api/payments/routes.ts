@@ -3,6 +3,7 @@
  * and operator refunds. The webhook is the only way a payment result enters Pasar.
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import type { Transaction } from '../../generated/prisma/client';
 import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
@@ -10,9 +11,8 @@ import type { Services } from '../../services';
 import type { GatewayWebhook } from '../../services/payments/webhook-rules';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../contracts/webhook-signature/gateway';
 import { businessMetrics } from '../../platform/metrics/business';
-import { requireAdmin, requireUser } from '../middleware/auth';
 import { createRouter } from '../router';
-import { bearerSecurity, body, errorResponses, json } from '../schemas';
+import { body, errorResponses, json } from '../schemas';
 
 const PaymentSchema = z
   .object({
@@ -67,23 +67,20 @@ const WebhookBody = z.object({
 });
 
 const tags = ['payments'];
-const security = bearerSecurity;
 
 const routes = {
-  intent: createRoute({
+  intent: guarded('user', {
     method: 'post',
     path: '/payments/intent',
     tags,
-    security,
     summary: "My order's payment intent (created by the checkout saga)",
     request: { body: body(z.strictObject({ order_id: orderId }).openapi('PaymentIntentRequest')) },
     responses: { 200: json(PaymentSchema), ...errorResponses(400, 401, 404) },
   }),
-  confirm: createRoute({
+  confirm: guarded('user', {
     method: 'post',
     path: '/payments/confirm',
     tags,
-    security,
     summary: 'Pay with a card: forwarded to the gateway; the result arrives by webhook',
     request: { body: body(ConfirmBody) },
     responses: { 202: json(PaymentSchema, 'processing'), ...errorResponses(400, 401, 404, 409) },
@@ -105,20 +102,18 @@ const routes = {
       ...errorResponses(400, 401, 404),
     },
   }),
-  get: createRoute({
+  get: guarded('user', {
     method: 'get',
     path: '/payments/{orderId}',
     tags,
-    security,
     summary: "My order's payment status",
     request: { params: z.object({ orderId: orderId.openapi({ param: { name: 'orderId', in: 'path' } }) }) },
     responses: { 200: json(PaymentSchema), ...errorResponses(400, 401, 404) },
   }),
-  refund: createRoute({
+  refund: guarded('admin', {
     method: 'post',
     path: '/refunds',
     tags: ['payments (admin)'],
-    security,
     summary:
       'Refund a paid order the courier has not picked up (operator): booking withdrawn, money back, stock back, order refunded; 409 naming why otherwise',
     request: {
@@ -133,11 +128,6 @@ const routes = {
 
 export function paymentRoutes(services: Services, payments: Config['payments']) {
   const app = createRouter();
-  const user = requireUser(services.tokens);
-  app.use('/payments/intent', user);
-  app.use('/payments/confirm', user);
-  app.on('GET', '/payments/:orderId', user);
-  app.use('/refunds', requireAdmin(services.tokens));
 
   async function ownPayment(orderId: string, userId: string) {
     await services.orders.getOwn(orderId, userId); // 404 for anyone else's order

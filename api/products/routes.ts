@@ -1,11 +1,11 @@
 /** Catalog routes: public browsing, and admin-only product and stock writes. */
 import { createRouter } from '../router';
 import { createRoute, z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
-import { requireAdmin } from '../middleware/auth';
 import type { ViewRecorder } from '../recommendations/views';
-import { bearerSecurity, body, errorResponses, IdParam, json } from '../schemas';
+import { body, errorResponses, IdParam, json } from '../schemas';
 import {
   AvailabilitySchema,
   InventoryIdsQuery,
@@ -18,7 +18,7 @@ import {
 } from './schemas';
 
 const tags = ['products'];
-const admin = { tags: ['products (admin)'], security: bearerSecurity };
+const adminTags = ['products (admin)'];
 
 const routes = {
   list: createRoute({
@@ -53,26 +53,26 @@ const routes = {
     request: { params: IdParam },
     responses: { 200: json(AvailabilitySchema), ...errorResponses(400, 404) },
   }),
-  create: createRoute({
+  create: guarded('admin', {
     method: 'post',
     path: '/products',
-    ...admin,
+    tags: adminTags,
     summary: 'Create a product with its initial stock',
     request: { body: body(NewProductBody) },
     responses: { 201: json(ProductSchema, 'created'), ...errorResponses(400, 401, 403, 409) },
   }),
-  update: createRoute({
+  update: guarded('admin', {
     method: 'patch',
     path: '/products/{id}',
-    ...admin,
+    tags: adminTags,
     summary: 'Change a product',
     request: { params: IdParam, body: body(ProductPatch) },
     responses: { 200: json(ProductSchema), ...errorResponses(400, 401, 403, 404) },
   }),
-  setStock: createRoute({
+  setStock: guarded('admin', {
     method: 'put',
     path: '/products/{id}/inventory',
-    ...admin,
+    tags: adminTags,
     summary: 'Set the on-hand quantity (never below what is reserved)',
     request: { params: IdParam, body: body(StockBody) },
     responses: { 200: json(AvailabilitySchema), ...errorResponses(400, 401, 403, 404, 409) },
@@ -83,10 +83,6 @@ const routes = {
 export function productRoutes(services: Services, recordView?: ViewRecorder) {
   const { products, inventory } = services;
   const app = createRouter();
-  const adminOnly = requireAdmin(services.tokens);
-  app.on(['POST'], '/products', adminOnly);
-  app.on(['PATCH'], '/products/:id', adminOnly);
-  app.on(['PUT'], '/products/:id/inventory', adminOnly);
 
   return app
     .openapi(routes.list, async (c) => c.json(await products.list(c.req.valid('query')), 200))

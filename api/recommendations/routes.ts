@@ -3,12 +3,11 @@
  * shopper's id is answered like a missing one, an admin may read anyone's).
  */
 import { createRoute } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import { AppError } from '../../platform/errors';
-import type { Services } from '../../services';
 import type { RecQueries } from '../../services/recommendations/queries';
-import { requireUser } from '../middleware/auth';
 import { createRouter } from '../router';
-import { bearerSecurity, errorResponses, IdParam, json } from '../schemas';
+import { errorResponses, IdParam, json } from '../schemas';
 import { LimitQuery, ProductIdParam, RecommendationList } from './schemas';
 
 const tags = ['recommendations'];
@@ -30,20 +29,18 @@ const routes = {
     request: { params: ProductIdParam, query: LimitQuery },
     responses: { 200: json(RecommendationList), ...errorResponses(400, 404) },
   }),
-  user: createRoute({
+  user: guarded('user', {
     method: 'get',
     path: '/recommendations/user/{id}',
     tags,
-    security: bearerSecurity,
     summary: "A shopper's picks from what they bought and viewed (never what they bought); popular for a newcomer",
     request: { params: IdParam, query: LimitQuery },
     responses: { 200: json(RecommendationList), ...errorResponses(400, 401, 404) },
   }),
 };
 
-export function recommendationRoutes(services: Services, recs: RecQueries) {
+export function recommendationRoutes(recs: RecQueries) {
   const app = createRouter();
-  app.use('/recommendations/user/*', requireUser(services.tokens));
 
   return app
     .openapi(routes.popular, async (c) => c.json({ data: await recs.popular(c.req.valid('query').limit) }, 200))

@@ -3,18 +3,17 @@
  * for SHIPMENT_STUCK_AFTER_SECONDS; the Web UI filter is `ShipmentStuck = true`), and a rebook
  * with the next carrier for a parcel not yet picked up.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import { SHIPMENT_STATUSES } from '../../contracts/states';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
-import { requireAdmin } from '../middleware/auth';
 import { createRouter } from '../router';
-import { bearerSecurity, body, errorResponses, json } from '../schemas';
+import { body, errorResponses, json } from '../schemas';
 import { OrderIdParam } from './shipment-routes';
 import { ShipmentSchema, toShipmentView } from './views';
 
 const tags = ['shipping (admin)'];
-const security = bearerSecurity;
 
 export const AdminShipmentQuery = z.object({
   status: z.enum(SHIPMENT_STATUSES).optional(),
@@ -25,29 +24,26 @@ export const AdminShipmentQuery = z.object({
 const Page = z.object({ data: z.array(ShipmentSchema), page: z.number(), page_size: z.number(), total: z.number() });
 
 const routes = {
-  list: createRoute({
+  list: guarded('admin', {
     method: 'get',
     path: '/admin/shipments',
     tags,
-    security,
     summary: 'Shipments, newest first, optionally in one status',
     request: { query: AdminShipmentQuery },
     responses: { 200: json(Page), ...errorResponses(400, 401, 403) },
   }),
-  stuck: createRoute({
+  stuck: guarded('admin', {
     method: 'get',
     path: '/admin/shipments/stuck',
     tags,
-    security,
     summary: 'Shipments flagged stuck: no tracking event for too long',
     request: { query: AdminShipmentQuery.omit({ status: true }) },
     responses: { 200: json(Page), ...errorResponses(400, 401, 403) },
   }),
-  rebook: createRoute({
+  rebook: guarded('admin', {
     method: 'post',
     path: '/admin/shipments/{orderId}/rebook',
     tags,
-    security,
     summary: "Rebook an order's parcel with the next carrier (only before pickup)",
     request: {
       params: OrderIdParam,
@@ -62,8 +58,6 @@ const routes = {
 
 export function shipmentAdminRoutes(services: Services) {
   const app = createRouter();
-  app.use('/admin/shipments', requireAdmin(services.tokens));
-  app.use('/admin/shipments/*', requireAdmin(services.tokens));
   return app
     .openapi(routes.list, async (c) => {
       const { status, page, page_size } = c.req.valid('query');

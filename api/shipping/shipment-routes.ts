@@ -1,13 +1,12 @@
 /** A shopper's shipments: the order's shipment and its tracking history. Anyone else's is a 404. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import type { Services } from '../../services';
-import { requireUser } from '../middleware/auth';
 import { createRouter } from '../router';
-import { bearerSecurity, errorResponses, IdParam, json } from '../schemas';
+import { errorResponses, IdParam, json } from '../schemas';
 import { ShipmentSchema, toShipmentView, toTrackingEventView, TrackingEventSchema } from './views';
 
 const tags = ['shipping'];
-const security = bearerSecurity;
 
 export const OrderIdParam = z.object({
   orderId: z
@@ -17,20 +16,18 @@ export const OrderIdParam = z.object({
 });
 
 const routes = {
-  byOrder: createRoute({
+  byOrder: guarded('user', {
     method: 'get',
     path: '/shipments/{orderId}',
     tags,
-    security,
     summary: "My order's shipment: carrier, airway bill, status",
     request: { params: OrderIdParam },
     responses: { 200: json(ShipmentSchema), ...errorResponses(400, 401, 404) },
   }),
-  tracking: createRoute({
+  tracking: guarded('user', {
     method: 'get',
     path: '/shipments/{id}/tracking',
     tags,
-    security,
     summary: "My shipment's tracking events, in journey order (duplicates from the carrier recorded once)",
     request: { params: IdParam },
     responses: {
@@ -42,10 +39,6 @@ const routes = {
 
 export function shipmentRoutes(services: Services) {
   const app = createRouter();
-  const user = requireUser(services.tokens);
-  // GET only: POST /shipments/webhook is the carrier's, signed instead.
-  app.on('GET', '/shipments/:orderId', user);
-  app.on('GET', '/shipments/:id/tracking', user);
   return app
     .openapi(routes.byOrder, async (c) => {
       const s = await services.shipments.getOwnByOrder(c.req.valid('param').orderId, c.get('user').sub);

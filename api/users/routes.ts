@@ -1,64 +1,57 @@
 /** The signed-in user's profile and addresses. Every query is scoped to the token's user. */
 import { createRouter } from '../router';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import { guarded } from '../access';
 import type { Services } from '../../services';
-import { requireUser } from '../middleware/auth';
-import { bearerSecurity, body, errorResponses, IdParam, json } from '../schemas';
+import { body, errorResponses, IdParam, json } from '../schemas';
 import { AddressBody, AddressPatch, AddressSchema, ProfilePatch, UserSchema } from './schemas';
 import { toAddressView, toUserView } from './views';
 
 const tags = ['users'];
-const security = bearerSecurity;
 
 const routes = {
-  me: createRoute({
+  me: guarded('user', {
     method: 'get',
     path: '/users/me',
     tags,
-    security,
     summary: 'My profile',
     responses: { 200: json(UserSchema), ...errorResponses(401) },
   }),
-  patchMe: createRoute({
+  patchMe: guarded('user', {
     method: 'patch',
     path: '/users/me',
     tags,
-    security,
     summary: 'Change my name or phone',
     request: { body: body(ProfilePatch) },
     responses: { 200: json(UserSchema), ...errorResponses(400, 401) },
   }),
-  listAddresses: createRoute({
+  listAddresses: guarded('user', {
     method: 'get',
     path: '/users/me/addresses',
     tags,
-    security,
     summary: 'My addresses (default first)',
     responses: { 200: json(z.object({ data: z.array(AddressSchema) })), ...errorResponses(401) },
   }),
-  createAddress: createRoute({
+  createAddress: guarded('user', {
     method: 'post',
     path: '/users/me/addresses',
     tags,
-    security,
     summary: 'Add an address (the first one becomes the default; 409 limit_exceeded past MAX_ADDRESSES_PER_USER)',
     request: { body: body(AddressBody) },
     responses: { 201: json(AddressSchema, 'created'), ...errorResponses(400, 401, 409) },
   }),
-  patchAddress: createRoute({
+  patchAddress: guarded('user', {
     method: 'patch',
     path: '/users/me/addresses/{id}',
     tags,
-    security,
     summary: 'Change one of my addresses',
     request: { params: IdParam, body: body(AddressPatch) },
     responses: { 200: json(AddressSchema), ...errorResponses(400, 401, 404) },
   }),
-  deleteAddress: createRoute({
+  deleteAddress: guarded('user', {
     method: 'delete',
     path: '/users/me/addresses/{id}',
     tags,
-    security,
     summary: 'Delete one of my addresses',
     request: { params: IdParam },
     responses: { 204: { description: 'deleted' }, ...errorResponses(401, 404) },
@@ -67,7 +60,6 @@ const routes = {
 
 export function userRoutes(services: Services) {
   const app = createRouter();
-  app.use('/users/*', requireUser(services.tokens));
   const { users } = services;
 
   return app
