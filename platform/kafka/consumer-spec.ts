@@ -4,8 +4,11 @@
  * backoff, then the dead-letter topic). Search, recommendations, notifications and analytics
  * are each one ConsumerSpec.
  */
-import type { EventEnvelope } from '../events';
+import type { EventType, TypedEvent } from '../event-catalog';
 import type { TopicSpec } from './topics';
+
+/** One validated event of the types `K`: switch on `type` and TypeScript narrows `data`. */
+export type EventOf<K extends EventType> = { [T in K]: TypedEvent<T> }[K];
 
 export interface ConsumerContext {
   topic: string;
@@ -15,7 +18,7 @@ export interface ConsumerContext {
   headers: Record<string, string>;
 }
 
-export interface ConsumerSpec {
+export interface ConsumerSpec<K extends EventType = EventType> {
   /** Names the consumer group (`pasar.<name>`), its dead-letter entries and its lag lines. */
   name: string;
   topics: TopicSpec[];
@@ -24,9 +27,9 @@ export interface ConsumerSpec {
    * event can come again (redelivery, replay from the dead-letter topic). Throwing retries it with
    * backoff, then parks it on the dead-letter topic and the partition moves on.
    */
-  handle(event: EventEnvelope, ctx: ConsumerContext): Promise<void>;
+  handle(event: EventOf<K>, ctx: ConsumerContext): Promise<void>;
   /** Event types this consumer acts on; others on its topics are acknowledged and skipped. */
-  types: readonly string[];
+  types: readonly K[];
   /**
    * Work that runs for as long as the consumer does (the notification sender): runConsumer starts
    * it and stops it, so building a spec elsewhere (the dead-letter replay) starts nothing.

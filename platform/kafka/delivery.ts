@@ -68,7 +68,8 @@ export function decode(spec: ConsumerSpec, value: Buffer | null): Decoded {
     const { event } = parsed;
     return spec.types.includes(event.type) ? { kind: 'event', event } : { kind: 'skip', type: event.type };
   }
-  if (parsed.type !== undefined && !spec.types.includes(parsed.type)) return { kind: 'skip', type: parsed.type };
+  if (parsed.type !== undefined && !(spec.types as readonly string[]).includes(parsed.type))
+    return { kind: 'skip', type: parsed.type };
   return { kind: 'invalid', error: new Error(parsed.error), eventId: parsed.id, eventType: parsed.type };
 }
 

@@ -13,8 +13,7 @@
  */
 import type { ClickHouseClient } from '../../platform/clients/clickhouse';
 import type { Deps } from '../../platform/deps';
-import { EVENT_TYPES, topicsFor, type CatalogEvent } from '../../platform/event-catalog';
-import type { EventEnvelope } from '../../platform/events';
+import { EVENT_TYPES, topicsFor } from '../../platform/event-catalog';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import { DependencyUnavailableError } from '../../platform/dependency-errors';
 import type { Logger } from '../../platform/logger';
@@ -32,8 +31,8 @@ export function analyticsSpec(clickhouse: ClickHouseClient, logger: Logger): Con
     name: 'analytics',
     topics: topicsFor(EVENT_TYPES),
     types: EVENT_TYPES,
-    async handle(event: EventEnvelope) {
-      const row = toEventRow(event as CatalogEvent);
+    async handle(event) {
+      const row = toEventRow(event);
       try {
         await clickhouse.insert({ table: 'events', values: [row], format: 'JSONEachRow' });
       } catch (err) {

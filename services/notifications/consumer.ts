@@ -13,7 +13,6 @@
 import type { Deps } from '../../platform/deps';
 import { AppError } from '../../platform/errors';
 import { topicsFor, type CatalogEvent, type EventType, type TypedEvent } from '../../platform/event-catalog';
-import type { EventEnvelope } from '../../platform/events';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import type { Logger } from '../../platform/logger';
 import { createOrderStore } from '../orders/store';
@@ -148,7 +147,7 @@ export function createNotificationConsumer(
     topics: topicsFor(NOTIFICATION_EVENT_TYPES),
     types: NOTIFICATION_EVENT_TYPES,
     // The runtime hands over events already validated by platform/event-catalog.ts `parseEvent`.
-    handle: (event: EventEnvelope) => apply(event as CatalogEvent),
+    handle: apply,
     sender,
     background: sender,
   };

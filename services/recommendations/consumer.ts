@@ -7,19 +7,18 @@
  * idempotent as they are (the same view sets the same timestamp).
  */
 import type { Deps } from '../../platform/deps';
-import { topicsFor, type CatalogEvent, type EventType } from '../../platform/event-catalog';
-import type { EventEnvelope } from '../../platform/events';
-import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
+import { topicsFor, type EventType } from '../../platform/event-catalog';
+import type { ConsumerSpec, EventOf } from '../../platform/kafka/consumer-spec';
 import type { Logger } from '../../platform/logger';
 import { createRecSignals } from './signals';
 
 const TYPES = ['order.paid', 'order.cancelled', 'order.refunded', 'product.viewed'] as const satisfies EventType[];
 
-export function createRecommendationConsumer(deps: Deps, logger: Logger): ConsumerSpec {
+export function createRecommendationConsumer(deps: Deps, logger: Logger): ConsumerSpec<(typeof TYPES)[number]> {
   const signals = createRecSignals(deps.redis);
   const log = logger.child({ consumer: 'recommendations' });
 
-  async function apply(event: CatalogEvent) {
+  async function apply(event: EventOf<(typeof TYPES)[number]>) {
     switch (event.type) {
       case 'order.paid': {
         const { order_id, user_id, items } = event.data;
@@ -47,6 +46,6 @@ export function createRecommendationConsumer(deps: Deps, logger: Logger): Consum
     topics: topicsFor(TYPES),
     types: TYPES,
     // The runtime hands over events already validated by platform/event-catalog.ts `parseEvent`.
-    handle: (event: EventEnvelope) => apply(event as CatalogEvent),
+    handle: apply,
   };
 }

@@ -11,11 +11,9 @@
  * the offset is not committed until the write succeeds, so the consumer catches up from there
  * when Elasticsearch is back.
  */
-import type { EventData } from '../../platform/event-catalog';
 import { topicsFor } from '../../platform/event-catalog';
 import type { Deps } from '../../platform/deps';
-import type { EventEnvelope } from '../../platform/events';
-import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
+import type { ConsumerSpec, EventOf } from '../../platform/kafka/consumer-spec';
 import { DependencyUnavailableError } from '../../platform/dependency-errors';
 import type { Logger } from '../../platform/logger';
 import { fromProductEvent, fromStockEvent, type DocumentChange } from './document';
@@ -30,13 +28,16 @@ export interface SearchConsumerOptions {
 }
 
 /** The change an event makes to a search document. */
-export function changeOf(event: EventEnvelope): DocumentChange {
-  if (event.type === 'product.upserted')
-    return fromProductEvent(event.data as EventData<'product.upserted'>, event.aggregate_version);
-  return fromStockEvent(event.data as EventData<'inventory.changed'>, event.aggregate_version);
+export function changeOf(event: EventOf<(typeof TYPES)[number]>): DocumentChange {
+  if (event.type === 'product.upserted') return fromProductEvent(event.data, event.aggregate_version);
+  return fromStockEvent(event.data, event.aggregate_version);
 }
 
-export function createSearchConsumer(deps: Deps, logger: Logger, options: SearchConsumerOptions = {}): ConsumerSpec {
+export function createSearchConsumer(
+  deps: Deps,
+  logger: Logger,
+  options: SearchConsumerOptions = {},
+): ConsumerSpec<(typeof TYPES)[number]> {
   const indexer = createIndexer(deps.search, options.index);
   const log = logger.child({ consumer: 'search' });
   return {
@@ -44,7 +45,6 @@ export function createSearchConsumer(deps: Deps, logger: Logger, options: Search
     topics: topicsFor(TYPES),
     types: TYPES,
     async handle(event) {
-      if (!(TYPES as readonly string[]).includes(event.type)) return;
       const change = changeOf(event);
       const result = await indexer.apply(change).catch((err: unknown) => {
         throw isUnavailable(err) ? new DependencyUnavailableError('elasticsearch', { cause: err }) : err;

@@ -8,7 +8,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../../platform/config';
 import type { Deps } from '../../platform/deps';
-import { topicsFor, type TypedEvent } from '../../platform/event-catalog';
+import { topicsFor } from '../../platform/event-catalog';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import type { Logger } from '../../platform/logger';
 import { shipmentWorkflowId, type ShipmentInput } from '../../workflows/shipment-contract';
@@ -57,12 +57,12 @@ export function createShipmentStarter(deps: Deps, logger: Logger, override: Part
     timings: shipmentTimings(deps.config),
     ...override,
   };
-  const spec: ConsumerSpec = {
+  const spec: ConsumerSpec<(typeof TYPES)[number]> = {
     name: 'shipments',
     topics: topicsFor(TYPES),
     types: TYPES,
     async handle(event) {
-      const { data } = event as TypedEvent<'order.paid'>;
+      const { data } = event;
       if (options.accept && !options.accept(data)) return;
       const started = await startShipment(deps.temporal.client, options, {
         orderId: data.order_id,

@@ -5,7 +5,7 @@
  * arrived. The mail server "goes down" by pointing this consumer's mailer at a closed port: the
  * shared Mailpit is never stopped.
  */
-import type { EventEnvelope } from '../../platform/events';
+import type { CatalogEvent } from '../../platform/event-catalog';
 import type { ConsumerContext } from '../../platform/kafka/consumer-spec';
 import { createLogger } from '../../platform/logger';
 import { createNotificationConsumer, type NotificationConsumer } from '../../services/notifications/consumer';
@@ -34,7 +34,7 @@ describe('notifications through Mailpit', () => {
   const server = useServer({ worker: true });
   const consumers = useConsumers(() => server().deps.kafka);
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const seen: EventEnvelope[] = [];
+  const seen: CatalogEvent[] = [];
   const ctx: ConsumerContext = { topic: 'redelivery', partition: 0, offset: '0', headers: {} };
   let api: Client;
   let admin: string;

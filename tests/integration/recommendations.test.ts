@@ -4,7 +4,7 @@
  * builds its own products in a category of its own; the products are sold out afterwards so they
  * never crowd a later run's popular list.
  */
-import type { EventEnvelope } from '../../platform/events';
+import type { CatalogEvent } from '../../platform/event-catalog';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import { createRedis } from '../../platform/clients/redis';
 import { createServices } from '../../services';
@@ -23,7 +23,7 @@ import { CARDS, checkoutUntilSettled, orderStatus, shopperWithCart, waitFor } fr
 describe('recommendations from real orders and views', () => {
   const server = useServer({ worker: true });
   const consumers = useConsumers(() => server().deps.kafka);
-  const seen: EventEnvelope[] = [];
+  const seen: CatalogEvent[] = [];
   const created: string[] = [];
   let api: Client;
   let admin: string;

@@ -27,6 +27,7 @@ import { adminToken, client } from '../support/http';
 import { dropScratch, inventoryEvent, scratchAlias } from '../support/search';
 import { useServer } from '../support/server';
 import { waitFor } from '../support/shop';
+import type { EventData } from '../../platform/event-catalog';
 
 const logger = createLogger('silent');
 const word = () =>
@@ -162,12 +163,12 @@ describe('search', () => {
         data: {
           ...p,
           id: randomUUID(),
-          status: 'active',
-          available: p.quantity,
+          status: 'active' as const,
+          available: p.quantity ?? 0,
           in_stock: p.quantity! > 0,
           created_at: now,
           updated_at: now,
-        },
+        } as EventData<'product.upserted'>,
       }));
       events.forEach((e) => (e.aggregate_id = (e.data as { id: string }).id));
       const hidden = productEvent(1, randomUUID(), 'Keripik Tempe Rahasia');

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { ISocketFactory, Kafka } from 'kafkajs';
+import type { EventType, TypedEvent } from '../../platform/event-catalog';
 import type { EventEnvelope } from '../../platform/events';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import { runConsumer, type RunConsumerOptions, type RunningConsumer } from '../../platform/kafka/consumer';
@@ -28,7 +29,10 @@ export function useConsumers(kafka: () => Kafka) {
     await Promise.all(running.map((c) => c.stop()));
   });
   return {
-    start(spec: ConsumerSpec, { kafka: client, ...options }: TestConsumerOptions = {}): RunningConsumer {
+    start<K extends EventType>(
+      spec: ConsumerSpec<K>,
+      { kafka: client, ...options }: TestConsumerOptions = {},
+    ): RunningConsumer {
       const c = runConsumer(client ?? kafka(), spec, {
         logger,
         groupId: unique(`pasar.${spec.name}`),
@@ -60,7 +64,11 @@ export async function testTopic(kafka: Kafka, partitions = 1): Promise<TopicSpec
 }
 
 /** A valid `product.upserted` envelope (version `v`) for a fresh or given product id. */
-export function productEvent(v = 1, productId: string = randomUUID(), name = 'Kopi Susu Gula Aren'): EventEnvelope {
+export function productEvent(
+  v = 1,
+  productId: string = randomUUID(),
+  name = 'Kopi Susu Gula Aren',
+): TypedEvent<'product.upserted'> {
   const now = new Date().toISOString();
   return {
     id: randomUUID(),

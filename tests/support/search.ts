@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@elastic/elasticsearch';
-import type { EventEnvelope } from '../../platform/events';
+import type { TypedEvent } from '../../platform/event-catalog';
 import { createProductsIndex } from '../../services/search/products-index';
 import { unique } from './deps';
 
@@ -25,7 +25,7 @@ export async function dropScratch(es: Client, alias: string) {
   if (names.length) await es.indices.delete({ index: names }, { ignore: [404] });
 }
 
-export function inventoryEvent(productId: string, v: number, available: number): EventEnvelope {
+export function inventoryEvent(productId: string, v: number, available: number): TypedEvent<'inventory.changed'> {
   return {
     id: randomUUID(),
     type: 'inventory.changed',
