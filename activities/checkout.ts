@@ -3,8 +3,11 @@
  * the workflow (order id, or workflow id + step), so a retried activity has no second effect.
  */
 import { AppError } from '../platform/errors';
-import type { Services } from '../services';
-import { PAID_STATUSES, type OrderLine, type OrderStatus } from '../services/orders/store';
+import type { InventoryStore } from '../services/catalog/inventory';
+import type { CartStore } from '../services/orders/cart';
+import type { PaymentStore } from '../services/payments/store';
+import type { UserStore } from '../services/users/store';
+import { PAID_STATUSES, type OrderLine, type OrderStatus, type OrderStore } from '../services/orders/store';
 import { quoteFor, type ShippingService } from '../services/transport/rates';
 import { asActivity } from './business-failure';
 import { businessMetrics as metrics, counted } from '../platform/metrics/business';
@@ -21,7 +24,16 @@ export interface Totals {
   total_amount: string;
 }
 
-export function createCheckoutActivities(s: Services) {
+/** What the checkout's steps touch: the order, cart, inventory, user and payment stores, no more. */
+export interface CheckoutActivityDeps {
+  orders: Pick<OrderStore, 'get' | 'createPending' | 'cancel' | 'applyShipping' | 'markPaid'>;
+  cart: Pick<CartStore, 'priced' | 'remove'>;
+  inventory: Pick<InventoryStore, 'reserve' | 'release' | 'deduct'>;
+  users: Pick<UserStore, 'getAddress'>;
+  payments: Pick<PaymentStore, 'createIntent' | 'cancel'>;
+}
+
+export function createCheckoutActivities(s: CheckoutActivityDeps) {
   async function requirePending(orderId: string) {
     const order = await s.orders.get(orderId);
     if (order && order.status !== 'pending') {

@@ -6,7 +6,13 @@
  * carrier (idempotent on the reference), and hold or release the order's completion.
  */
 import { AppError } from '../platform/errors';
-import type { Services } from '../services';
+import type { InventoryStore } from '../services/catalog/inventory';
+import type { CarrierClient } from '../services/transport/carrier-client';
+import type { ComplaintCases } from '../services/orders/complaint-cases';
+import type { ComplaintStore } from '../services/orders/complaints';
+import type { OrderStore } from '../services/orders/store';
+import type { UserStore } from '../services/users/store';
+import type { ShipmentActivityDeps } from './shipment';
 import { WAREHOUSE_ADDRESS, toCarrierAddress } from '../services/transport/addresses';
 import {
   complaintParcelReference,
@@ -18,13 +24,24 @@ import {
 import { CARRIER_CHOICES } from '../workflows/shipment-contract';
 import { asActivity } from './business-failure';
 
-async function orderOf(s: Services, orderId: string) {
+/** What a complaint's steps touch: the case records, the order and user stores, the carrier. */
+export interface ComplaintActivityDeps {
+  complaints: Pick<ComplaintStore, 'recordState'>;
+  complaintCases: Pick<ComplaintCases, 'holdCompletion' | 'releaseCompletion'>;
+  orders: Pick<OrderStore, 'get'>;
+  users: Pick<UserStore, 'getProfile'>;
+  carrier: Pick<CarrierClient, 'book'>;
+  inventory: Pick<InventoryStore, 'reserve' | 'deduct'>;
+  shipmentSettings: Pick<ShipmentActivityDeps['shipmentSettings'], 'delivery' | 'stepMs'>;
+}
+
+async function orderOf(s: ComplaintActivityDeps, orderId: string) {
   const order = await s.orders.get(orderId);
   if (!order) throw new AppError('not_found', `order ${orderId} not found`);
   return order;
 }
 
-export function createComplaintActivities(s: Services) {
+export function createComplaintActivities(s: ComplaintActivityDeps) {
   return {
     recordComplaintState: (input: {
       complaintId: string;

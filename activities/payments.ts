@@ -1,7 +1,7 @@
 /** Payment activities outside the checkout: the reconciliation pass. */
-import type { Services } from '../services';
+import type { Reconciler } from '../services/payments/reconcile';
 
-export function createPaymentActivities(s: Services) {
+export function createPaymentActivities(s: { reconciler: Pick<Reconciler, 'run'> }) {
   return {
     /** Idempotent: it applies each gateway result under a stable event id. */
     reconcilePayments: () => s.reconciler.run(),

@@ -6,14 +6,14 @@
  * owns the order at that moment: the shipment (cancel, operator refund, a failed parcel), the
  * complaint, or the refund of a payment that arrived after its checkout was undone.
  */
-import type { createInventoryStore } from '../services/catalog/inventory';
+import type { InventoryStore } from '../services/catalog/inventory';
 import type { OrderStore } from '../services/orders/store';
 import type { PaymentStore } from '../services/payments/store';
 import { asActivity } from './business-failure';
 
 export interface RefundActivityDeps {
   payments: Pick<PaymentStore, 'refund' | 'refunds'>;
-  inventory: Pick<ReturnType<typeof createInventoryStore>, 'restock'>;
+  inventory: Pick<InventoryStore, 'restock'>;
   orders: Pick<OrderStore, 'markRefunded'>;
 }
 

@@ -228,3 +228,5 @@ export function createInventoryStore(
       }),
   };
 }
+
+export type InventoryStore = ReturnType<typeof createInventoryStore>;
