@@ -14,6 +14,9 @@ export interface Invariants {
   problems: string[];
 }
 
+/** An order charged and kept: paid, or moved on since by its shipment (which starts as soon as it is paid). */
+export const isPaid = (status: string) => ['paid', 'processing', 'shipped', 'delivered', 'completed'].includes(status);
+
 /** The bench's products and the stock each started with; orders are found through them. */
 export type Tracked = Map<string, number>;
 
@@ -77,7 +80,7 @@ export async function checkInvariants(
     if ((intents.get(o.id) ?? 0) > 1)
       problems.push(`double charge: order ${o.id} has ${intents.get(o.id)} captured intents`);
     const t = txnOf.get(o.id);
-    if (o.status === 'paid' && (!t || t.status !== 'success' || !t.amount.equals(o.total_amount)))
+    if (isPaid(o.status) && (!t || t.status !== 'success' || !t.amount.equals(o.total_amount)))
       problems.push(`charge mismatch: paid order ${o.id} has transaction ${t?.status ?? 'none'} ${t?.amount ?? ''}`);
     if (o.status === 'cancelled' && t?.status === 'success') problems.push(`charged but cancelled: order ${o.id}`);
   }

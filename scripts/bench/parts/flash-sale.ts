@@ -3,7 +3,7 @@
  * winners pay. How long until every checkout had its answer, until every winner was paid, and
  * exactly U paid with the stock at 0/0.
  */
-import { checkInvariants } from '../lib/invariants';
+import { checkInvariants, isPaid } from '../lib/invariants';
 import { percentile, round } from '../lib/load';
 import { shoppers } from '../lib/shop';
 import type { BenchContext, PartResult } from './context';
@@ -41,7 +41,7 @@ export async function flashSalePart(
   await Promise.all(winners.map(({ r, s }) => ctx.shop.pay(s, r.body.order_id)));
   const statuses = await Promise.all(winners.map(({ r, s }) => ctx.shop.settled(s, r.body.order_id)));
   const paidMs = performance.now() - t0;
-  const paid = statuses.filter((st) => st === 'paid').length;
+  const paid = statuses.filter(isPaid).length;
 
   const invariants = await checkInvariants(ctx.db, ctx.gateway, new Map([[productId, units]]), since);
   if (paid !== units) invariants.problems.push(`expected exactly ${units} paid, got ${paid}`);
