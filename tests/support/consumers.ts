@@ -50,6 +50,30 @@ export function useConsumers(kafka: () => Kafka) {
   };
 }
 
+/**
+ * Commits `groupId`'s offsets at the current end of `topics`, so a consumer then started in that
+ * group takes every event from now on and none from before. A new group reading a shared topic
+ * from the beginning first churns through everything the suite (and earlier runs) ever published
+ * there; with `fromBeginning: false` instead, events sent before the group is assigned its
+ * partitions are lost.
+ */
+export async function commitTopicEnds(kafka: Kafka, groupId: string, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Creates a fresh topic (and waits for its leaders) that only this test writes to. */
 export async function testTopic(kafka: Kafka, partitions = 1): Promise<TopicSpec> {
   const topic = { name: unique('test.consumer'), partitions, carries: 'test events' };
