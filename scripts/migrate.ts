@@ -12,6 +12,7 @@ import { migrateKafka } from '../platform/migrate/kafka';
 import { migratePostgres } from '../platform/migrate/postgres';
 import { createPrisma } from '../platform/clients/prisma';
 import { createLogger } from '../platform/logger';
+import { createCatalogSnapshot } from '../services/catalog/snapshot';
 import { migrateElasticsearch } from '../services/search/migrate';
 
 const config = getConfig();
@@ -46,9 +47,9 @@ try {
   );
   const es = createElasticsearch(config.elasticsearch.url, config.dependencyTimeoutMs);
   const db = createPrisma(config.postgres.url, config.dependencyTimeoutMs);
-  await step('elasticsearch', () => migrateElasticsearch(es, db, createLogger('warn', 'migrate'))).finally(() =>
-    Promise.all([es.close(), db.$disconnect()]),
-  );
+  await step('elasticsearch', () =>
+    migrateElasticsearch(es, createCatalogSnapshot(db), createLogger('warn', 'migrate')),
+  ).finally(() => Promise.all([es.close(), db.$disconnect()]));
   const kafka = createKafka(config.kafka.brokers, config.kafka.clientId, config.dependencyTimeoutMs);
   await step('kafka', () => migrateKafka(kafka, config.kafka.replicationFactor));
 } catch {

@@ -6,6 +6,7 @@
 import { getConfig } from '../platform/config';
 import { closeDeps, createDeps } from '../platform/deps';
 import { createLogger } from '../platform/logger';
+import { createServices } from '../services';
 import { rebuildProductsIndex } from '../services/search/rebuild';
 
 const config = getConfig();
@@ -13,7 +14,7 @@ const deps = createDeps(config);
 const logger = createLogger('warn', 'search-reindex');
 
 try {
-  const r = await rebuildProductsIndex(deps.db, deps.search, logger, {
+  const r = await rebuildProductsIndex(createServices(deps, logger).catalogSnapshot, deps.search, logger, {
     keepPrevious: process.argv.includes('--keep-previous'),
   });
   console.log(

@@ -8,6 +8,7 @@ import { createAdmissionGate } from './catalog/admission';
 import { createInventoryStore } from './catalog/inventory';
 import { createListCache } from './catalog/list-cache';
 import { createProductStore } from './catalog/products';
+import { createCatalogSnapshot } from './catalog/snapshot';
 import { createNotificationStore } from './notifications/store';
 import { createCartStore } from './orders/cart';
 import { createCartEventPublisher } from './analytics/cart-events';
@@ -47,6 +48,7 @@ export function createServices(deps: Deps, logger: Logger) {
     config.payments.gatewayName,
   );
   const orders = createOrderStore(db, config.checkout);
+  const users = createUserStore(db, config.users);
   const cartEvents = createCartEventPublisher(deps.kafka, logger.child({ component: 'cart-events' }));
   const admission = createAdmissionGate(db, redis, logger.child({ component: 'admission' }), {
     ...config.admission,
@@ -67,9 +69,10 @@ export function createServices(deps: Deps, logger: Logger) {
     tokens,
     otp,
     notifications,
-    auth: createAuthService(db, tokens, otp, notifications),
-    users: createUserStore(db, config.users),
+    auth: createAuthService(db, tokens, otp, notifications, users),
+    users,
     products,
+    catalogSnapshot: createCatalogSnapshot(db),
     inventory: createInventoryStore(db, redis, logger, config.admission.stockTtlSeconds),
     admission,
     cart: createCartStore(redis, products, cartEvents.record),
@@ -96,7 +99,7 @@ export function createServices(deps: Deps, logger: Logger) {
     }),
     payments,
     settlement,
-    stuckWork: createStuckWorkReport(db, deps.temporal.client),
+    stuckWork: createStuckWorkReport(db, deps.temporal.client, payments),
     reconciler: createReconciler({ db, gateway, settlement, orders, checkout }, logger, config.payments.reconcile),
   };
 }

@@ -8,15 +8,18 @@ import { closeDeps, createDeps } from '../platform/deps';
 import { checkReadiness, PROCESS_DEPENDENCIES } from '../platform/health';
 import { startHealthServer } from '../platform/health-server';
 import { createLogger } from '../platform/logger';
+import { createServices } from '../services';
 import { registerStuckWorkMetrics } from '../services/orders/stuck-work-gauge';
-import { createStuckWorkReport, stuckThresholds } from '../services/orders/stuck-work';
+import { stuckThresholds } from '../services/orders/stuck-work';
 import { ensureReconcileSchedule } from '../services/payments/schedule';
 import { createWorker, prebuiltWorkflowBundle } from './worker';
 
 const config = getConfig();
 const logger = createLogger(config.logLevel, 'worker');
 const deps = createDeps(config);
-registerStuckWorkMetrics(createStuckWorkReport(deps.db, deps.temporal.client), stuckThresholds(config));
+// Every store once for the process: the activities and the stuck-work gauge share them.
+const services = createServices(deps, createLogger(config.logLevel, 'activities'));
+registerStuckWorkMetrics(services.stuckWork, stuckThresholds(config));
 let state = 'starting';
 const health = startHealthServer({
   host: config.health.host,
@@ -28,6 +31,7 @@ const health = startHealthServer({
 try {
   const workflowBundlePath = prebuiltWorkflowBundle(import.meta.url);
   const { worker, connection } = await createWorker(deps, {
+    services,
     workflowBundlePath,
     metricsBindAddress: `${config.health.host}:${config.metrics.temporalPort}`,
   });

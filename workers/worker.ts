@@ -8,7 +8,7 @@ import { createLogger } from '../platform/logger';
 import { temporalPrometheusTelemetry } from '../platform/metrics/temporal-runtime';
 import { temporalWorkerPlugins } from '../platform/telemetry/temporal';
 import { activeTracing } from '../platform/telemetry/tracing';
-import { createServices } from '../services';
+import { createServices, type Services } from '../services';
 
 export const WORKFLOWS_PATH = path.resolve(process.cwd(), 'workflows/index.ts');
 /**
@@ -40,6 +40,8 @@ export interface WorkerOptions {
   overrideActivities?: (real: Activities) => Partial<Activities>;
   /** `host:port` for the SDK's Prometheus metrics; only the worker process sets it (one runtime per process). */
   metricsBindAddress?: string;
+  /** The process's stores, when it built them already (workers/temporal-worker.ts); else built from deps. */
+  services?: Services;
 }
 
 const TEMPORAL_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
@@ -74,7 +76,7 @@ export async function createWorker(deps: Deps, options: WorkerOptions = {}) {
       ? { sinks: { exporter: { export: { fn: () => undefined } } } }
       : {}),
     activities: withOverrides(
-      createActivities(createServices(deps, createLogger(config.logLevel, 'activities'))),
+      createActivities(options.services ?? createServices(deps, createLogger(config.logLevel, 'activities'))),
       options.overrideActivities,
     ),
   });

@@ -10,7 +10,7 @@ import { createViewRecorder } from './views';
 export function createRecommendationApi(deps: Deps, services: Services, logger: Logger) {
   const publisher = createViewPublisher(deps.kafka, logger.child({ component: 'product-views' }));
   return {
-    routes: recommendationRoutes(createRecQueries(deps.redis, deps.db, services.products)),
+    routes: recommendationRoutes(createRecQueries(deps.redis, services.products)),
     recordView: createViewRecorder(services.tokens, publisher),
     publisher,
   };

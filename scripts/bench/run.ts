@@ -11,7 +11,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig } from '../../platform/config';
 import { closeDeps, createDeps } from '../../platform/deps';
+import { createServices } from '../../services';
 import { createSimulatorGateway } from '../../services/payments/gateway';
+import { benchLogger } from './lib/kafka';
 import { createShop } from './lib/shop';
 import { catalogPart } from './parts/catalog';
 import { checkoutPart, checkoutShoppers } from './parts/checkout';
@@ -79,6 +81,7 @@ async function main() {
       temporal: deps.temporal.client,
       gateway,
       deps,
+      services: createServices(deps, benchLogger),
     };
     console.log(`pasar bench${quick ? ' --quick' : ''} against ${base}, task queue ${config.temporal.taskQueue}`);
     const pool = only && !only.some((p) => p === 'checkout' || p === 'latency') ? [] : await checkoutShoppers(ctx);

@@ -11,7 +11,7 @@ import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import { accountExistsMessage } from '../notifications/messages';
 import { emailOf, type NotificationStore } from '../notifications/store';
-import { createProfile } from '../users/store';
+import { createProfile, type UserStore } from '../users/store';
 import { authKeys, emailKey } from './keys';
 import { wrongCode, type OtpService } from './otp';
 import { hashPassword, verifyPassword } from './passwords';
@@ -31,7 +31,13 @@ const ACCOUNT_EXISTS_NOTICE = 'account_exists';
 // At most one "you already have an account" mail per hour, so register cannot flood a mailbox.
 const NOTICE_INTERVAL_MS = 3600_000;
 
-export function createAuthService(db: Db, tokens: TokenService, otp: OtpService, notifications: NotificationStore) {
+export function createAuthService(
+  db: Db,
+  tokens: TokenService,
+  otp: OtpService,
+  notifications: NotificationStore,
+  users: Pick<UserStore, 'getProfile'>,
+) {
   async function findCredential(email: string) {
     return db.credential.findFirst({ where: { email: email.toLowerCase() } });
   }
@@ -123,7 +129,7 @@ export function createAuthService(db: Db, tokens: TokenService, otp: OtpService,
     },
 
     async sendVerification(userId: string, type: 'email' | 'phone') {
-      const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+      const user = await users.getProfile(userId);
       await otp.send(userId, type, type === 'email' ? user.email : user.phone);
     },
 

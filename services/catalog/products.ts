@@ -161,6 +161,24 @@ export function createProductStore(
       return view;
     },
 
+    /**
+     * Which of `ids` may be shown right now: active and in stock, read from Postgres at call time
+     * (a list of ids kept elsewhere, like the recommendations' scores, goes stale as stock moves).
+     */
+    async showable(ids: string[]): Promise<Map<string, ProductView>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.product.findMany({
+        where: { id: { in: ids }, status: 'active' },
+        include: { inventory: true },
+      });
+      return new Map(
+        rows
+          .map(toView)
+          .filter((p) => p.in_stock)
+          .map((p) => [p.id, p]),
+      );
+    },
+
     async create(input: NewProduct): Promise<ProductView> {
       try {
         const view = await db.$transaction(async (tx) => {

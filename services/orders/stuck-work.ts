@@ -6,6 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../platform/clients/prisma';
+import type { PaymentStore } from '../payments/store';
 
 export interface StuckItem {
   kind:
@@ -28,7 +29,12 @@ export interface StuckThresholds {
   failedLookbackSeconds: number;
 }
 
-export function createStuckWorkReport(db: Db, temporal: Client) {
+/** `payments`: the payment service's store, the owner of the refunds waiting for confirmation. */
+export function createStuckWorkReport(
+  db: Db,
+  temporal: Client,
+  payments: Pick<PaymentStore, 'refundsUnconfirmedSince'>,
+) {
   async function list(query: string, limit: number) {
     const found = [];
     for await (const wf of temporal.workflow.list({ query })) {
@@ -97,11 +103,7 @@ export function createStuckWorkReport(db: Db, temporal: Client) {
           detail: { order_number: o.order_number, workflow_id: o.workflow_id },
         });
       }
-      const refunding = await db.transaction.findMany({
-        where: { status: 'refunding', updated_at: { lt: ago(t.refundSeconds) } },
-        select: { order_id: true, gateway_transaction_id: true, updated_at: true },
-        take: limit,
-      });
+      const refunding = await payments.refundsUnconfirmedSince(ago(t.refundSeconds), limit);
       for (const p of refunding) {
         items.push({
           kind: 'refund_unconfirmed',

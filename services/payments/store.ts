@@ -54,6 +54,14 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
     /** Full and partial refunds that together never exceed what was paid. */
     refunds,
 
+    /** Payments still waiting for the gateway to confirm their refund, untouched since `before` (stuck work). */
+    refundsUnconfirmedSince: (before: Date, limit: number) =>
+      db.transaction.findMany({
+        where: { status: 'refunding', updated_at: { lt: before } },
+        select: { order_id: true, gateway_transaction_id: true, updated_at: true },
+        take: limit,
+      }),
+
     /** Creates the gateway intent and its transaction once per order; a retry returns the first. */
     async createIntent(input: { orderId: string; userId: string; amount: string; idempotencyKey: string }) {
       const existing = await byOrder(input.orderId);

@@ -1,13 +1,11 @@
 /**
  * The three recommendation lists. Redis gives ranked candidate ids; every list is then filtered
- * at read time to active, in-stock products (availability.ts) and, for a shopper, to what they
+ * at read time to active, in-stock products (the catalog's `showable`) and, for a shopper, to what they
  * have not bought; a short list is topped up (same category for similar, popular for a shopper,
  * which is also a cold start's whole answer).
  */
 import type { Redis } from 'ioredis';
-import type { Db } from '../../platform/clients/prisma';
 import type { ProductStore, ProductView } from '../catalog/products';
-import { showableProducts } from './availability';
 import { recKeys, REC_TUNING } from './keys';
 import { pairsOf, popularPage } from './popular';
 
@@ -20,7 +18,7 @@ const MAX_ROUNDS = 5;
 /** Seeds of a shopper's picks: every purchase counts twice a view. */
 const WEIGHT = { bought: 2, viewed: 1, viewedItself: 0.5 };
 
-export function createRecQueries(redis: Redis, db: Db, products: ProductStore) {
+export function createRecQueries(redis: Redis, products: Pick<ProductStore, 'get' | 'list' | 'showable'>) {
   /** Appends showable candidates (in their order) to `out` until it holds `limit`. */
   async function take(
     out: Recommendation[],
@@ -30,10 +28,7 @@ export function createRecQueries(redis: Redis, db: Db, products: ProductStore) {
     reason: Reason,
   ) {
     const fresh = candidates.filter(([id]) => !hide.has(id));
-    const showable = await showableProducts(
-      db,
-      fresh.map(([id]) => id),
-    );
+    const showable = await products.showable(fresh.map(([id]) => id));
     for (const [id, score] of fresh) {
       if (out.length >= limit) break;
       const p = showable.get(id);

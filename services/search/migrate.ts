@@ -6,19 +6,19 @@
  * It lives with the search service because it is built from that service's index rules.
  */
 import type { Client } from '@elastic/elasticsearch';
-import type { Db } from '../../platform/clients/prisma';
 import type { Logger } from '../../platform/logger';
+import type { CatalogSnapshot } from '../catalog/snapshot';
 import { aliasTarget, isCurrentVersion } from './products-index';
 import { rebuildProductsIndex } from './rebuild';
 
-export async function migrateElasticsearch(es: Client, db: Db, logger: Logger): Promise<string[]> {
+export async function migrateElasticsearch(es: Client, catalog: CatalogSnapshot, logger: Logger): Promise<string[]> {
   const target = await aliasTarget(es);
   if (target === undefined) {
     // A fresh stack: build from Postgres (empty or not), so an existing catalog is searchable at once.
-    const { index, documents } = await rebuildProductsIndex(db, es, logger);
+    const { index, documents } = await rebuildProductsIndex(catalog, es, logger);
     return [`created ${index} (${documents} products)`];
   }
   if (isCurrentVersion(target)) return [];
-  const { index, documents } = await rebuildProductsIndex(db, es, logger);
+  const { index, documents } = await rebuildProductsIndex(catalog, es, logger);
   return [`${target} -> ${index} (${documents} products)`];
 }

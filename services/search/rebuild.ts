@@ -3,9 +3,9 @@
  * while the search consumer keeps writing (`npm run search:reindex`, and the migration to a new
  * mapping version). Why search is never empty or wrong, and no update is lost:
  *
- * 1. The new index is loaded from one REPEATABLE READ snapshot of the catalog, with each
- *    product's aggregate versions read in the same snapshot (outbox.aggregate_versions is bumped
- *    in the transaction of every change), so every document says exactly which events it holds.
+ * 1. The new index is loaded from one snapshot of the catalog, read by the catalog service with
+ *    each product's aggregate versions in the same snapshot (services/catalog/snapshot.ts), so
+ *    every document says exactly which events it holds.
  *    Meanwhile the consumer writes through the alias to the old index, stamping `indexed_at`.
  * 2. Catch-up pass 1: every old-index document written since the rebuild began (`indexed_at`)
  *    is merged into the new index, version-checked (document.ts): an event newer than the
@@ -20,10 +20,8 @@
  * are already in the snapshot, so their late delivery is a no-op.
  */
 import type { Client } from '@elastic/elasticsearch';
-import { Prisma } from '../../generated/prisma/client';
-import type { Db } from '../../platform/clients/prisma';
-import { TOPICS } from '../../platform/kafka/topics';
 import type { Logger } from '../../platform/logger';
+import type { CatalogSnapshot, SnapshotProduct } from '../catalog/snapshot';
 import { fromDocument, productHalf, stockHalf, type ProductDocument } from './document';
 import { createIndexer } from './indexer';
 import { aliasTarget, createProductsIndex, PRODUCTS_ALIAS, PRODUCTS_INDEX } from './products-index';
@@ -49,37 +47,16 @@ export interface RebuildResult {
   ms: number;
 }
 
-interface Row {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  price: string;
-  category: string;
-  status: string;
-  weight_grams: number;
-  created_at: Date;
-  updated_at: Date;
-  available: number;
-  product_version: bigint;
-  stock_version: bigint;
-}
-
 /**
  * `indexed_at` 0: a snapshot document is not a consumer write, so the next rebuild's catch-up
  * never copies it (it would bring back a row deleted from Postgres since).
  */
-export function toDocument(r: Row): ProductDocument {
+export function toDocument(p: SnapshotProduct): ProductDocument {
   return {
-    ...productHalf({
-      ...r,
-      status: r.status as 'active',
-      created_at: r.created_at.toISOString(),
-      updated_at: r.updated_at.toISOString(),
-    }),
-    ...stockHalf(r.available),
-    product_version: Number(r.product_version),
-    stock_version: Number(r.stock_version),
+    ...productHalf({ ...p.view, status: p.view.status as 'active' }),
+    ...stockHalf(p.view.available),
+    product_version: p.productVersion,
+    stock_version: p.stockVersion,
     indexed_at: 0,
   };
 }
@@ -90,41 +67,14 @@ const stamp = () =>
     .replace(/[-:.TZ]/g, '')
     .toLowerCase();
 
-/** Loads every product of one snapshot into `index`; returns how many. */
-async function loadSnapshot(db: Db, es: Client, index: string, batchSize: number): Promise<number> {
-  return db.$transaction(
-    async (tx) => {
-      let after = '00000000-0000-0000-0000-000000000000';
-      let count = 0;
-      let inFlight: Promise<unknown> = Promise.resolve();
-      for (;;) {
-        const rows = await tx.$queryRaw<Row[]>`
-          SELECT p.id::text, p.sku, p.name, p.description, p.price::text AS price, p.category, p.status,
-                 p.weight_grams, p.created_at, p.updated_at,
-                 COALESCE(i.quantity - i.reserved, 0)::int AS available,
-                 COALESCE(pv.version, 0) AS product_version, COALESCE(iv.version, 0) AS stock_version
-          FROM catalog.products p
-          LEFT JOIN catalog.inventory i ON i.product_id = p.id
-          LEFT JOIN outbox.aggregate_versions pv
-            ON pv.aggregate_type = ${TOPICS.products.name} AND pv.aggregate_id = p.id::text
-          LEFT JOIN outbox.aggregate_versions iv
-            ON iv.aggregate_type = ${TOPICS.inventory.name} AND iv.aggregate_id = p.id::text
-          WHERE p.id > ${after}::uuid ORDER BY p.id LIMIT ${batchSize}`;
-        if (rows.length === 0) break;
-        const operations = rows.flatMap((r) => [{ index: { _index: index, _id: r.id } }, toDocument(r)]);
-        await inFlight; // one bulk in flight while the next batch is read
-        inFlight = es.bulk({ operations }).then((res) => {
-          if (res.errors)
-            throw new Error(`bulk load into ${index} failed: ${JSON.stringify(res.items.find((i) => i.index?.error))}`);
-        });
-        count += rows.length;
-        after = rows[rows.length - 1]!.id;
-      }
-      await inFlight;
-      return count;
-    },
-    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, maxWait: 10_000, timeout: 60 * 60_000 },
-  );
+/** Loads every product of one catalog snapshot into `index`; returns how many. */
+function loadSnapshot(catalog: Pick<CatalogSnapshot, 'walk'>, es: Client, index: string, batchSize: number) {
+  return catalog.walk(batchSize, async (batch) => {
+    const operations = batch.flatMap((p) => [{ index: { _index: index, _id: p.view.id } }, toDocument(p)]);
+    const res = await es.bulk({ operations });
+    if (res.errors)
+      throw new Error(`bulk load into ${index} failed: ${JSON.stringify(res.items.find((i) => i.index?.error))}`);
+  });
 }
 
 /** Merges every document of `from` written since `since` into `to`, newest version wins. */
@@ -150,7 +100,13 @@ async function catchUp(es: Client, from: string, to: string, since: number): Pro
 }
 type estypesSortResults = (string | number | boolean | null)[];
 
-export async function rebuildProductsIndex(db: Db, es: Client, logger: Logger, options: RebuildOptions = {}) {
+/** `catalog`: the catalog service's snapshot (services/catalog/snapshot.ts), the only reader of its tables. */
+export async function rebuildProductsIndex(
+  catalog: Pick<CatalogSnapshot, 'walk'>,
+  es: Client,
+  logger: Logger,
+  options: RebuildOptions = {},
+) {
   const started = Date.now();
   const alias = options.alias ?? PRODUCTS_ALIAS;
   const previous = await aliasTarget(es, alias);
@@ -158,7 +114,7 @@ export async function rebuildProductsIndex(db: Db, es: Client, logger: Logger, o
   // No refresh while loading (one at the end), the usual bulk-load setting.
   await createProductsIndex(es, index, { refresh_interval: '-1' });
   try {
-    const documents = await loadSnapshot(db, es, index, options.batchSize ?? 2000);
+    const documents = await loadSnapshot(catalog, es, index, options.batchSize ?? 2000);
     await es.indices.putSettings({ index, settings: { refresh_interval: '1s' } });
     await es.indices.refresh({ index });
     logger.info({ index, documents, ms: Date.now() - started }, 'snapshot loaded');

@@ -69,10 +69,13 @@ describe('search indexing under change', () => {
     let alias = '';
     const ids: string[] = [];
     beforeAll(async () => {
-      const { search, db } = server().deps;
+      const { search } = server().deps;
       alias = await scratchAlias(search);
       for (let i = 0; i < 12; i++) ids.push(await newProduct(api, admin));
-      await rebuildProductsIndex(db, search, logger, { alias, indexPrefix: `${alias}_v2` });
+      await rebuildProductsIndex(server().services.catalogSnapshot, search, logger, {
+        alias,
+        indexPrefix: `${alias}_v2`,
+      });
       const c = consumers.start(createSearchConsumer(server().deps, logger, { index: alias }), {
         fromBeginning: false,
       });
@@ -81,7 +84,7 @@ describe('search indexing under change', () => {
     afterAll(() => dropScratch(server().deps.search, alias));
 
     it('loses none of them', async () => {
-      const { search, db } = server().deps;
+      const { search } = server().deps;
       const final = new Map<string, { price: string; available: number }>();
       let stop = false;
       let updates = 0;
@@ -110,7 +113,7 @@ describe('search indexing under change', () => {
         return true;
       };
 
-      const result = await rebuildProductsIndex(db, search, logger, {
+      const result = await rebuildProductsIndex(server().services.catalogSnapshot, search, logger, {
         alias,
         indexPrefix: `${alias}_v2`,
         // The stream goes on past the snapshot, then stops; its last updates reach the OLD index

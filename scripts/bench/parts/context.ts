@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../../platform/config';
 import type { Db } from '../../../platform/clients/prisma';
 import type { Deps } from '../../../platform/deps';
+import type { Services } from '../../../services';
 import type { PaymentGateway } from '../../../services/payments/gateway';
 import type { Invariants } from '../lib/invariants';
 import type { Shop } from '../lib/shop';
@@ -18,6 +19,8 @@ export interface BenchContext {
   gateway: PaymentGateway;
   /** Every client of the stack (Kafka, Elasticsearch, Redis...), for the parts that go around the API. */
   deps: Deps;
+  /** Every store, built once from `deps` (services/index.ts): what the consumers under test are handed. */
+  services: Services;
 }
 
 /** One ratio: the measured figure over its bare baseline from the same run. */

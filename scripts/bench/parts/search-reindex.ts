@@ -16,7 +16,8 @@ export async function searchReindexPart(ctx: BenchContext): Promise<PartResult> 
   const run = randomUUID().slice(0, 8);
   const alias = `bench-reindex-${run}`;
   const prefix = `BENCHSRCH-${run}-`;
-  const rebuild = () => rebuildProductsIndex(db, search, benchLogger, { alias, indexPrefix: alias });
+  const rebuild = () =>
+    rebuildProductsIndex(ctx.services.catalogSnapshot, search, benchLogger, { alias, indexPrefix: alias });
   let index: string | undefined;
   try {
     const asIs = await rebuild();
