@@ -14,6 +14,7 @@ import { closeDeps, createDeps } from '../platform/deps';
 import { readDeadLetters, type DeadLetter } from '../platform/kafka/dead-letter';
 import { replayedAt, replayEntries } from '../platform/kafka/dead-letter-replay';
 import { createLogger } from '../platform/logger';
+import { createServices } from '../services';
 import { REGISTERED_CONSUMERS } from '../workers/consumer-registry';
 
 const args = process.argv.slice(2);
@@ -63,7 +64,8 @@ async function replay(entries: DeadLetter[]) {
   const missing = ids.filter((id) => !entries.some((e) => e.id === id));
   if (missing.length > 0) throw new Error(`no dead-letter entry with id ${missing.join(', ')}`);
   if (chosen.length === 0) throw new Error(usage);
-  const specs = REGISTERED_CONSUMERS.map((c) => c.create(deps, logger));
+  const services = createServices(deps, logger);
+  const specs = REGISTERED_CONSUMERS.map((c) => c.create(services, logger));
   const results = await replayEntries(deps.redis, chosen, specs, logger);
   table([['id', 'consumer', 'outcome', 'error'], ...results.map((r) => [r.id, r.consumer, r.outcome, r.error ?? ''])]);
   if (results.some((r) => r.outcome === 'failed' || r.outcome === 'unknown_consumer')) process.exitCode = 1;

@@ -4,11 +4,13 @@ import type { Logger } from '../platform/logger';
 import { createOtpService } from './auth/otp';
 import { createAuthService } from './auth/store';
 import { createTokenService } from './auth/tokens';
+import { createAnalyticsEventWriter } from './analytics/event-writer';
 import { createAdmissionGate } from './catalog/admission';
 import { createInventoryStore } from './catalog/inventory';
 import { createListCache } from './catalog/list-cache';
 import { createProductStore } from './catalog/products';
 import { createCatalogSnapshot } from './catalog/snapshot';
+import { createSmtpMailer, messageIdDomain } from './notifications/mailer';
 import { createNotificationStore } from './notifications/store';
 import { createCartStore } from './orders/cart';
 import { createCartEventPublisher } from './analytics/cart-events';
@@ -24,12 +26,14 @@ import { createSimulatorGateway } from './payments/gateway';
 import { createReconciler } from './payments/reconcile';
 import { createPaymentSettlement } from './payments/settlement';
 import { createPaymentStore } from './payments/store';
+import { createRecSignals } from './recommendations/signals';
+import { createIndexer } from './search/indexer';
 import { createUserStore } from './users/store';
 import { createCarrierClient } from './transport/carrier-client';
 import { createShipmentStore } from './transport/shipment-store';
 import { createShipmentClient } from './transport/shipment-client';
 import { createShipmentCancel } from './transport/shipment-cancel';
-import { shipmentTimings } from './transport/shipment-starter';
+import { createShipmentStart, shipmentTimings } from './transport/shipment-starter';
 
 export function createServices(deps: Deps, logger: Logger) {
   const { db, redis, config } = deps;
@@ -61,10 +65,8 @@ export function createServices(deps: Deps, logger: Logger) {
   );
   const payments = createPaymentStore(db, gateway, config.payments.webhookUrl);
   const settlement = createPaymentSettlement({ payments, orders, checkout }, logger);
-  const shipmentCancel = createShipmentCancel(deps.temporal.client, {
-    taskQueue: config.temporal.taskQueue,
-    timings: shipmentTimings(config),
-  });
+  const shipmentSchedule = { taskQueue: config.temporal.taskQueue, timings: shipmentTimings(config) };
+  const shipmentCancel = createShipmentCancel(deps.temporal.client, shipmentSchedule);
   return {
     tokens,
     otp,
@@ -84,6 +86,7 @@ export function createServices(deps: Deps, logger: Logger) {
     // Transport: shipments, the order's fulfilment moves, the carrier's partner API.
     shipments: createShipmentStore(db),
     shipmentWorkflows: createShipmentClient(deps.temporal.client),
+    shipmentStart: createShipmentStart(deps.temporal.client, shipmentSchedule),
     shipmentCancel,
     cancellation: createOrderCancellation({ orders, checkout, shipmentCancel }),
     fulfilment: createFulfilmentStore(db),
@@ -101,6 +104,12 @@ export function createServices(deps: Deps, logger: Logger) {
     settlement,
     stuckWork: createStuckWorkReport(db, deps.temporal.client, payments),
     reconciler: createReconciler({ db, gateway, settlement, orders, checkout }, logger, config.payments.reconcile),
+    // What the consumers write to besides Postgres: the search index, the recommendation
+    // signals, the analytics events, the mail channel (no connection until the first send).
+    searchIndexer: createIndexer(deps.search),
+    recSignals: createRecSignals(redis),
+    analyticsEvents: createAnalyticsEventWriter(deps.clickhouse),
+    mail: { mailer: createSmtpMailer(config.mail), messageIdDomain: messageIdDomain(config.mail.from) },
   };
 }
 

@@ -1,9 +1,9 @@
 /**
  * Every Kafka consumer the consumers process runs (workers/consumers.ts), with what each uses
  * besides Kafka, which the process's /readyz checks. A service adds its consumer here: a factory
- * `(deps, logger) => ConsumerSpec` in services/<service>/consumer.ts.
+ * `(stores, logger) => ConsumerSpec` in services/<service>/consumer.ts whose first argument names
+ * only the stores of services/index.ts it uses; the process builds Services once and hands it over.
  */
-import type { Deps } from '../platform/deps';
 import type { DependencyName } from '../platform/health';
 import type { ConsumerSpec } from '../platform/kafka/consumer-spec';
 import type { Logger } from '../platform/logger';
@@ -11,27 +11,24 @@ import { createAnalyticsConsumer } from '../services/analytics/consumer';
 import { createNotificationConsumer } from '../services/notifications/consumer';
 import { createRecommendationConsumer } from '../services/recommendations/consumer';
 import { createSearchConsumer } from '../services/search/consumer';
+import type { Services } from '../services';
 import { createShipmentStarter } from '../services/transport/shipment-starter';
 
 export interface RegisteredConsumer {
   name: string;
-  create: (deps: Deps, logger: Logger) => ConsumerSpec;
+  create: (services: Services, logger: Logger) => ConsumerSpec;
   /** What its handler talks to (Kafka is implied). */
   uses: readonly DependencyName[];
 }
 
 export const REGISTERED_CONSUMERS: RegisteredConsumer[] = [
-  { name: 'search', create: (deps, logger) => createSearchConsumer(deps, logger), uses: ['elasticsearch'] },
-  {
-    name: 'recommendations',
-    create: (deps, logger) => createRecommendationConsumer(deps, logger),
-    uses: ['redis'],
-  },
-  { name: 'analytics', create: (deps, logger) => createAnalyticsConsumer(deps, logger), uses: ['clickhouse'] },
+  { name: 'search', create: createSearchConsumer, uses: ['elasticsearch'] },
+  { name: 'recommendations', create: createRecommendationConsumer, uses: ['redis'] },
+  { name: 'analytics', create: createAnalyticsConsumer, uses: ['clickhouse'] },
   // Not the mail server: a mail outage is waited out by its sender, the consumer stays ready.
-  { name: 'notifications', create: (deps, logger) => createNotificationConsumer(deps, logger), uses: ['postgres'] },
+  { name: 'notifications', create: createNotificationConsumer, uses: ['postgres'] },
   // Starts one shipment workflow per paid order (REJECT_DUPLICATE: a redelivery starts nothing).
-  { name: 'shipments', create: (deps, logger) => createShipmentStarter(deps, logger), uses: ['temporal'] },
+  { name: 'shipments', create: createShipmentStarter, uses: ['temporal'] },
 ];
 
 /** The registered consumers, or only those named (`workers/consumers.ts search`). */

@@ -13,13 +13,16 @@ import { startHealthServer } from '../platform/health-server';
 import { runConsumer } from '../platform/kafka/consumer';
 import { createLogger } from '../platform/logger';
 import { registerConsumerMetrics } from '../platform/metrics/consumers';
+import { createServices } from '../services';
 import { dependenciesOf, selectConsumers } from './consumer-registry';
 
 const config = getConfig();
 const logger = createLogger(config.logLevel, 'consumers');
 const registered = selectConsumers(process.argv.slice(2));
 const deps = createDeps(config);
-const running = registered.map((r) => runConsumer(deps.kafka, r.create(deps, logger), { logger }));
+// Every store once for the process; each consumer takes the ones it uses.
+const services = createServices(deps, logger);
+const running = registered.map((r) => runConsumer(deps.kafka, r.create(services, logger), { logger }));
 const consumerMetrics = registerConsumerMetrics(deps.kafka, running);
 const health = startHealthServer({
   host: config.health.host,

@@ -10,14 +10,13 @@
  *
  * Adding a message (shipment and complaint events, when they exist): one entry in BUILDERS.
  */
-import type { Deps } from '../../platform/deps';
 import { AppError } from '../../platform/errors';
 import { topicsFor, type CatalogEvent, type EventType, type TypedEvent } from '../../platform/event-catalog';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import type { Logger } from '../../platform/logger';
-import { createOrderStore } from '../orders/store';
-import { createUserStore } from '../users/store';
-import { createSmtpMailer, messageIdDomain, type Mailer } from './mailer';
+import type { OrderStore } from '../orders/store';
+import type { UserStore } from '../users/store';
+import type { Mailer } from './mailer';
 import {
   orderCancelledMessage,
   orderConfirmationMessage,
@@ -26,7 +25,7 @@ import {
   type Message,
 } from './messages';
 import { createNotificationSender, type NotificationSender, type SenderOptions } from './sender';
-import { createNotificationStore, emailOf } from './store';
+import { emailOf, type NotificationStore } from './store';
 
 /** Who gets it and what it says; null: nothing to send for this event. */
 interface Built {
@@ -36,7 +35,7 @@ interface Built {
 }
 
 type Lookups = {
-  order: (orderId: string) => ReturnType<ReturnType<typeof createOrderStore>['get']>;
+  order: OrderStore['get'];
 };
 
 type Builder<K extends EventType> = (event: TypedEvent<K>, lookups: Lookups) => Promise<Built | null>;
@@ -95,25 +94,32 @@ export interface NotificationConsumer extends ConsumerSpec {
   sender: NotificationSender;
 }
 
+/**
+ * What it reads and writes through: its own rows, the shopper's profile and the order from their
+ * owners' stores, and the mail channel its sender delivers by (services/index.ts builds them all;
+ * tests hand in a mailer of their own, e.g. on a closed port).
+ */
+export interface NotificationConsumerDeps {
+  notifications: NotificationStore;
+  users: Pick<UserStore, 'getProfile'>;
+  orders: Pick<OrderStore, 'get'>;
+  mail: { mailer: Mailer; messageIdDomain: string };
+}
+
 export interface NotificationConsumerOptions {
-  /** Another mailer than SMTP to the configured server (tests: a closed port). */
-  mailer?: Mailer;
   sender?: Partial<SenderOptions>;
 }
 
 export function createNotificationConsumer(
-  deps: Deps,
+  deps: NotificationConsumerDeps,
   logger: Logger,
   options: NotificationConsumerOptions = {},
 ): NotificationConsumer {
   const log = logger.child({ consumer: 'notifications' });
-  const store = createNotificationStore(deps.db);
-  const users = createUserStore(deps.db, deps.config.users);
-  const orders = createOrderStore(deps.db, deps.config.checkout);
+  const { notifications: store, users, orders, mail } = deps;
   const lookups: Lookups = { order: (id) => orders.get(id) };
-  const mailer = options.mailer ?? createSmtpMailer(deps.config.mail);
-  const sender = createNotificationSender(store, mailer, logger, {
-    messageIdDomain: messageIdDomain(deps.config.mail.from),
+  const sender = createNotificationSender(store, mail.mailer, logger, {
+    messageIdDomain: mail.messageIdDomain,
     ...options.sender,
   });
 

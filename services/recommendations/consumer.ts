@@ -6,16 +6,23 @@
  * replay, or a refund after a cancellation of the same order can each count only once. Views are
  * idempotent as they are (the same view sets the same timestamp).
  */
-import type { Deps } from '../../platform/deps';
 import { topicsFor, type EventType } from '../../platform/event-catalog';
 import type { ConsumerSpec, EventOf } from '../../platform/kafka/consumer-spec';
 import type { Logger } from '../../platform/logger';
-import { createRecSignals } from './signals';
+import type { RecSignals } from './signals';
 
 const TYPES = ['order.paid', 'order.cancelled', 'order.refunded', 'product.viewed'] as const satisfies EventType[];
 
-export function createRecommendationConsumer(deps: Deps, logger: Logger): ConsumerSpec<(typeof TYPES)[number]> {
-  const signals = createRecSignals(deps.redis);
+/** The signals it writes (services/index.ts builds them once per process). */
+export interface RecommendationConsumerDeps {
+  recSignals: Pick<RecSignals, 'purchase' | 'takeBack' | 'view'>;
+}
+
+export function createRecommendationConsumer(
+  deps: RecommendationConsumerDeps,
+  logger: Logger,
+): ConsumerSpec<(typeof TYPES)[number]> {
+  const signals = deps.recSignals;
   const log = logger.child({ consumer: 'recommendations' });
 
   async function apply(event: EventOf<(typeof TYPES)[number]>) {

@@ -12,19 +12,18 @@
  * when Elasticsearch is back.
  */
 import { topicsFor } from '../../platform/event-catalog';
-import type { Deps } from '../../platform/deps';
 import type { ConsumerSpec, EventOf } from '../../platform/kafka/consumer-spec';
 import { DependencyUnavailableError } from '../../platform/dependency-errors';
 import type { Logger } from '../../platform/logger';
 import { fromProductEvent, fromStockEvent, type DocumentChange } from './document';
 import { isUnavailable } from './errors';
-import { createIndexer } from './indexer';
+import type { Indexer } from './indexer';
 
 const TYPES = ['product.upserted', 'inventory.changed'] as const;
 
-export interface SearchConsumerOptions {
-  /** The index or alias written (tests use a scratch index). */
-  index?: string;
+/** What the consumer writes through: the shop's indexer (services/index.ts), or a scratch index's in tests. */
+export interface SearchConsumerDeps {
+  searchIndexer: Pick<Indexer, 'apply'>;
 }
 
 /** The change an event makes to a search document. */
@@ -33,12 +32,7 @@ export function changeOf(event: EventOf<(typeof TYPES)[number]>): DocumentChange
   return fromStockEvent(event.data, event.aggregate_version);
 }
 
-export function createSearchConsumer(
-  deps: Deps,
-  logger: Logger,
-  options: SearchConsumerOptions = {},
-): ConsumerSpec<(typeof TYPES)[number]> {
-  const indexer = createIndexer(deps.search, options.index);
+export function createSearchConsumer(deps: SearchConsumerDeps, logger: Logger): ConsumerSpec<(typeof TYPES)[number]> {
   const log = logger.child({ consumer: 'search' });
   return {
     name: 'search',
@@ -46,7 +40,7 @@ export function createSearchConsumer(
     types: TYPES,
     async handle(event) {
       const change = changeOf(event);
-      const result = await indexer.apply(change).catch((err: unknown) => {
+      const result = await deps.searchIndexer.apply(change).catch((err: unknown) => {
         throw isUnavailable(err) ? new DependencyUnavailableError('elasticsearch', { cause: err }) : err;
       });
       log.debug({ id: change.id, type: event.type, version: event.aggregate_version, result }, 'indexed');

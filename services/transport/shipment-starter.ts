@@ -7,7 +7,6 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../../platform/config';
-import type { Deps } from '../../platform/deps';
 import { topicsFor } from '../../platform/event-catalog';
 import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import type { Logger } from '../../platform/logger';
@@ -16,8 +15,6 @@ import { shipmentWorkflowId, type ShipmentInput } from '../../workflows/shipment
 export interface ShipmentStartOptions {
   taskQueue: string;
   timings: ShipmentInput['timings'];
-  /** Tests only: start shipments for their own orders, not every paid order on the shared topic. */
-  accept?: (order: { order_id: string; user_id: string }) => boolean;
 }
 
 /** Shipment timings from the settings (durations in seconds, see platform/config.ts). */
@@ -48,23 +45,41 @@ export async function startShipment(
   }
 }
 
+/** Starts shipments on one task queue with one set of timings (services/index.ts builds the shop's). */
+export function createShipmentStart(client: Client, options: ShipmentStartOptions) {
+  return {
+    /** True if this call started the order's shipment, false if it was running or ran already. */
+    start: (order: { orderId: string; orderNumber: string; userId: string }) => startShipment(client, options, order),
+  };
+}
+
+export type ShipmentStart = ReturnType<typeof createShipmentStart>;
+
 const TYPES = ['order.paid'] as const;
 
+export interface ShipmentStarterDeps {
+  shipmentStart: Pick<ShipmentStart, 'start'>;
+}
+
+export interface ShipmentStarterOptions {
+  /** Tests only: start shipments for their own orders, not every paid order on the shared topic. */
+  accept?: (order: { order_id: string; user_id: string }) => boolean;
+}
+
 /** The `shipments` consumer (workers/consumer-registry.ts). Temporal down: the start throws and is retried. */
-export function createShipmentStarter(deps: Deps, logger: Logger, override: Partial<ShipmentStartOptions> = {}) {
-  const options: ShipmentStartOptions = {
-    taskQueue: deps.config.temporal.taskQueue,
-    timings: shipmentTimings(deps.config),
-    ...override,
-  };
-  const spec: ConsumerSpec<(typeof TYPES)[number]> = {
+export function createShipmentStarter(
+  deps: ShipmentStarterDeps,
+  logger: Logger,
+  options: ShipmentStarterOptions = {},
+): ConsumerSpec<(typeof TYPES)[number]> {
+  return {
     name: 'shipments',
     topics: topicsFor(TYPES),
     types: TYPES,
     async handle(event) {
       const { data } = event;
       if (options.accept && !options.accept(data)) return;
-      const started = await startShipment(deps.temporal.client, options, {
+      const started = await deps.shipmentStart.start({
         orderId: data.order_id,
         orderNumber: data.order_number,
         userId: data.user_id,
@@ -72,5 +87,4 @@ export function createShipmentStarter(deps: Deps, logger: Logger, override: Part
       logger.info({ order_id: data.order_id, started }, started ? 'shipment started' : 'shipment already started');
     },
   };
-  return spec;
 }

@@ -90,7 +90,7 @@ describe('analytics dashboard', () => {
     // Merges stopped on the test's own table: the duplicates stay on disk, so only the queries'
     // dedupe (not a lucky background merge of the ReplacingMergeTree) can keep them from counting.
     await server().deps.clickhouse.command({ query: `SYSTEM STOP MERGES ${database}.events` });
-    const consumer = createAnalyticsConsumer(server().deps, createLogger('silent'));
+    const consumer = createAnalyticsConsumer(server().services, createLogger('silent'));
     const ctx = { topic: 'outbox', partition: 0, offset: '0', headers: {} };
     for (let round = 0; round < 3; round++) for (const e of events as CatalogEvent[]) await consumer.handle(e, ctx);
   }, 180_000);

@@ -50,8 +50,8 @@ describe('notifications through Mailpit', () => {
     admin = await adminToken(server());
     real = createSmtpMailer(server().config.mail);
     mail = switchableMailer(real);
-    spec = createNotificationConsumer(server().deps, logger, {
-      mailer: mail.mailer,
+    const { services } = server();
+    spec = createNotificationConsumer({ ...services, mail: { ...services.mail, mailer: mail.mailer } }, logger, {
       sender: { pollMs: 200, leaseSeconds: 3, maxBackoffMs: 1000 },
     });
     const running = consumers.start(

@@ -79,7 +79,7 @@ describe('recommendations from real orders and views', () => {
   beforeAll(async () => {
     api = client(server().base);
     admin = await adminToken(server());
-    const spec = createRecommendationConsumer(server().deps, createLogger('silent'));
+    const spec = createRecommendationConsumer(server().services, createLogger('silent'));
     handle = spec.handle;
     consumers.start({
       ...spec,

@@ -13,6 +13,7 @@ import { getConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { createSearchConsumer } from '../../services/search/consumer';
 import type { ProductDocument } from '../../services/search/document';
+import { createIndexer } from '../../services/search/indexer';
 import { rebuildProductsIndex } from '../../services/search/rebuild';
 import { useConsumers } from '../support/consumers';
 import { unique } from '../support/deps';
@@ -76,7 +77,7 @@ describe('search indexing under change', () => {
         alias,
         indexPrefix: `${alias}_v2`,
       });
-      const c = consumers.start(createSearchConsumer(server().deps, logger, { index: alias }), {
+      const c = consumers.start(createSearchConsumer({ searchIndexer: createIndexer(search, alias) }, logger), {
         fromBeginning: false,
       });
       await consumerReady(api, admin, search, alias, () => c.state() === 'running');
@@ -147,12 +148,9 @@ describe('search indexing under change', () => {
       const es = new URL(getConfig().elasticsearch.url);
       proxy = await tcpProxy({ host: es.hostname, port: Number(es.port) });
       consumerEs = createElasticsearch(proxy.url(), 1000);
-      consumer = consumers.start(
-        createSearchConsumer({ ...server().deps, search: consumerEs }, logger, { index: alias }),
-        {
-          fromBeginning: false,
-        },
-      );
+      consumer = consumers.start(createSearchConsumer({ searchIndexer: createIndexer(consumerEs, alias) }, logger), {
+        fromBeginning: false,
+      });
       await consumerReady(api, admin, search, alias, () => consumer.state() === 'running');
     }, 120_000);
     afterAll(async () => {

@@ -20,6 +20,7 @@ import { demoCatalog } from '../../scripts/lib/demo-catalog';
 import { createServices } from '../../services';
 import { createSearchConsumer } from '../../services/search/consumer';
 import type { ProductDocument } from '../../services/search/document';
+import { createIndexer } from '../../services/search/indexer';
 import { PRICE_RANGES } from '../../services/search/query';
 import { productEvent, useConsumers } from '../support/consumers';
 import { unique } from '../support/deps';
@@ -50,7 +51,7 @@ describe('search', () => {
     beforeAll(async () => {
       // A group of its own that starts at the end of the topics: wait until it has joined and
       // applies a fresh change, so the test's own events are not produced before it listens.
-      const c = consumers.start(createSearchConsumer(server().deps, logger), { fromBeginning: false });
+      const c = consumers.start(createSearchConsumer(server().services, logger), { fromBeginning: false });
       await waitFor('the search consumer to join', async () => c.state() === 'running', 30_000);
       const probe = word();
       const res = await api.post('/products', { sku: unique('SRCH'), name: `Probe ${probe}`, price: '1000.00' }, admin);
@@ -116,7 +117,7 @@ describe('search', () => {
     const read = async (id: string) => deps.search.get<ProductDocument>({ index: alias, id });
 
     it('leaves the newest stock after out-of-order inventory events, whichever half comes first', async () => {
-      const spec = createSearchConsumer(deps, logger, { index: alias });
+      const spec = createSearchConsumer({ searchIndexer: createIndexer(deps.search, alias) }, logger);
       const id = randomUUID();
       await spec.handle(inventoryEvent(id, 3, 7), ctx); // stock before the product itself
       await spec.handle(inventoryEvent(id, 1, 50), ctx);
@@ -128,7 +129,7 @@ describe('search', () => {
     });
 
     it('changes nothing when events are redelivered or an older product event arrives late', async () => {
-      const spec = createSearchConsumer(deps, logger, { index: alias });
+      const spec = createSearchConsumer({ searchIndexer: createIndexer(deps.search, alias) }, logger);
       const id = randomUUID();
       const v1 = productEvent(1, id, 'Teh Melati Lama');
       const v2 = productEvent(2, id, 'Teh Melati Baru');
@@ -156,7 +157,7 @@ describe('search', () => {
       alias = await scratchAlias(deps.search);
       app.onError(createErrorHandler(logger));
       app.route('/', searchRoutes(deps.search, alias));
-      const spec = createSearchConsumer(deps, logger, { index: alias });
+      const spec = createSearchConsumer({ searchIndexer: createIndexer(deps.search, alias) }, logger);
       const now = new Date().toISOString();
       const events = catalog.map((p) => ({
         ...productEvent(1),

@@ -14,7 +14,7 @@ import { randomInt } from 'node:crypto';
 import type { TypedEvent } from '../../platform/event-catalog';
 import { createLogger } from '../../platform/logger';
 import { createCarrierLink, type CarrierLink } from '../../services/transport/carrier-link';
-import { createShipmentStarter, shipmentTimings } from '../../services/transport/shipment-starter';
+import { createShipmentStart, createShipmentStarter, shipmentTimings } from '../../services/transport/shipment-starter';
 import { receiveCarrierEvent } from '../../services/transport/tracking-intake';
 import { shipmentWorkflowId } from '../../workflows/shipment-contract';
 import { commitTopicEnds, useConsumers } from '../support/consumers';
@@ -50,9 +50,11 @@ export function useShipmentPipeline(server: () => TestServer, timings: Partial<t
 
   beforeAll(async () => {
     const s = server();
-    const starter = createShipmentStarter(s.deps, logger, {
+    const shipmentStart = createShipmentStart(s.deps.temporal.client, {
       taskQueue: s.config.temporal.taskQueue,
       timings: shipmentTimings({ ...s.config, shipments: { ...s.config.shipments, ...testShipments, ...timings } }),
+    });
+    const starter = createShipmentStarter({ shipmentStart }, logger, {
       accept: (order) => shoppers.has(order.user_id),
     });
     const groupId = unique(`pasar.${starter.name}`);

@@ -38,12 +38,12 @@ describe('one trace from the request through the saga to the consumers', () => {
 
   beforeAll(async () => {
     const logger = createLogger('silent');
-    const deps = server().deps;
+    const { services } = server();
     const specs = [
-      createAnalyticsConsumer(deps, logger),
-      createNotificationConsumer(deps, logger),
-      createSearchConsumer(deps, logger),
-      createRecommendationConsumer(deps, logger),
+      createAnalyticsConsumer(services, logger),
+      createNotificationConsumer(services, logger),
+      createSearchConsumer(services, logger),
+      createRecommendationConsumer(services, logger),
     ];
     const running = specs.map((s) => consumers.start(named(s), { fromBeginning: false }));
     await waitFor(

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createClickHouse } from '../../../platform/clients/clickhouse';
 import { migrateClickHouse } from '../../../platform/migrate/clickhouse';
-import { analyticsSpec } from '../../../services/analytics/consumer';
+import { createAnalyticsConsumer } from '../../../services/analytics/consumer';
+import { createAnalyticsEventWriter } from '../../../services/analytics/event-writer';
 import { benchEvent } from '../lib/events';
 import { benchLogger, handlerRates } from '../lib/kafka';
 import { round } from '../lib/load';
@@ -56,7 +57,8 @@ export async function analyticsPart(ctx: BenchContext): Promise<PartResult> {
   const clickhouse = createClickHouse(url, database, ctx.config.dependencyTimeoutMs);
   try {
     const events = Array.from({ length: ctx.quick ? 300 : 5000 }, (_, i) => mixedEvent(i));
-    const rates = await handlerRates(ctx.deps.kafka, analyticsSpec(clickhouse, benchLogger), events);
+    const spec = createAnalyticsConsumer({ analyticsEvents: createAnalyticsEventWriter(clickhouse) }, benchLogger);
+    const rates = await handlerRates(ctx.deps.kafka, spec, events);
     const rs = await clickhouse.query({
       query: `SELECT uniqExact(id) AS events, (SELECT sum(total_orders) FROM order_metrics) AS orders,
                      (SELECT toString(sum(total_revenue_sen)) FROM order_metrics) AS revenue_sen FROM events`,

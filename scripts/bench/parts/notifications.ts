@@ -26,7 +26,7 @@ export async function notificationsPart(ctx: BenchContext): Promise<PartResult> 
     phone: '+6281200000000',
   }));
   const ids = users.map((u) => u.id);
-  const spec = createNotificationConsumer(ctx.deps, benchLogger);
+  const spec = createNotificationConsumer(ctx.services, benchLogger);
   // The sender runs beside the consumer here, so the drain is timed from the real run's start.
   const consumer: ConsumerSpec = { ...spec, background: undefined };
   const topic = await benchTopic(kafka, 'bench.notifications', 6);

@@ -36,7 +36,7 @@ export async function recommendationsPart(ctx: BenchContext): Promise<PartResult
   const viewed = (o: (typeof orders)[number]) =>
     benchEvent('product.viewed', o.user, { user_id: o.user, product_id: pick(), viewed_at: new Date().toISOString() });
 
-  const spec = createRecommendationConsumer(ctx.deps, benchLogger);
+  const spec = createRecommendationConsumer(ctx.services, benchLogger);
   const figures: Record<string, number> = { orders: n };
   const ratios = [];
   try {

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { runConsumer } from '../../../platform/kafka/consumer';
 import { createSearchConsumer } from '../../../services/search/consumer';
+import { createIndexer } from '../../../services/search/indexer';
 import { createProductsIndex } from '../../../services/search/products-index';
 import { buildSearch } from '../../../services/search/query';
 import { httpCall } from '../../lib/http';
@@ -38,7 +39,7 @@ export async function searchIndexingPart(ctx: BenchContext): Promise<PartResult>
   const scratch = `bench-search-${randomUUID().slice(0, 8)}`;
   await createProductsIndex(search, scratch);
   // A search consumer of this run's own (from the topics' end), beside any the shop runs.
-  const consumer = runConsumer(kafka, createSearchConsumer(ctx.deps, benchLogger), {
+  const consumer = runConsumer(kafka, createSearchConsumer(ctx.services, benchLogger), {
     logger: benchLogger,
     groupId: `pasar.bench-search.${randomUUID()}`,
     fromBeginning: false,
@@ -86,7 +87,8 @@ export async function searchIndexingPart(ctx: BenchContext): Promise<PartResult>
     await ctx.shop.call('PATCH', `/products/${id}`, { status: 'inactive' }, ctx.admin);
 
     const events = Array.from({ length: ctx.quick ? 300 : 3000 }, (_, i) => productUpserted(`EV-${i}`, `Produk ${i}`));
-    const rates = await handlerRates(kafka, createSearchConsumer(ctx.deps, benchLogger, { index: scratch }), events, 3);
+    const toScratch = createSearchConsumer({ searchIndexer: createIndexer(search, scratch) }, benchLogger);
+    const rates = await handlerRates(kafka, toScratch, events, 3);
     const [p50, directP50] = [percentile(viaShop, 50), percentile(direct, 50)];
     return {
       figures: {

@@ -13,7 +13,6 @@ import type { Config } from '../../../platform/config';
 import { closeDeps, createDeps } from '../../../platform/deps';
 import { createServices } from '../../../services';
 import { createCarrierLink } from '../../../services/transport/carrier-link';
-import { shipmentTimings, startShipment } from '../../../services/transport/shipment-starter';
 import { receiveCarrierEvent } from '../../../services/transport/tracking-intake';
 import { DEMO_ADDRESS } from '../../../services/users/demo-address';
 import { createProfile } from '../../../services/users/store';
@@ -40,8 +39,10 @@ export async function shipmentsPart(
   const userId = randomUUID();
   const orderIds = Array.from({ length: n }, () => randomUUID());
   const { worker, connection } = await createWorker(deps, { taskQueue });
+  // The stores on this part's task queue and timings: the intake, the shipment starts.
+  const services = createServices(deps, benchLogger);
   const running = worker.run();
-  const intake = receiveCarrierEvent(createServices(deps, benchLogger));
+  const intake = receiveCarrierEvent(services);
   // Time in the intake (lookup + Temporal's signal accept) per event: the link hands them on one at a time.
   const intakeMs: number[] = [];
   const link = createCarrierLink({
@@ -95,11 +96,8 @@ export async function shipmentsPart(
 
     const started = performance.now();
     const rss0 = process.memoryUsage().rss;
-    const timings = shipmentTimings(config);
     await Promise.all(
-      orderIds.map((orderId, i) =>
-        startShipment(deps.temporal.client, { taskQueue, timings }, { orderId, orderNumber: `PSR-BENCH-${i}`, userId }),
-      ),
+      orderIds.map((orderId, i) => services.shipmentStart.start({ orderId, orderNumber: `PSR-BENCH-${i}`, userId })),
     );
     let peakOpen = 0;
     let peakRss = rss0;
