@@ -10,23 +10,17 @@ import { getConfig } from '../platform/config';
 import { closeDeps, createDeps } from '../platform/deps';
 import { startHealthServer } from '../platform/health-server';
 import { createLogger } from '../platform/logger';
-import { createComplaintCases } from '../services/orders/complaint-cases';
+import { createServices } from '../services';
 import { createCarrierClient } from '../services/transport/carrier-client';
 import { createCarrierLink } from '../services/transport/carrier-link';
 import { carrierLinkReadiness } from '../services/transport/carrier-link-readiness';
-import { createShipmentClient } from '../services/transport/shipment-client';
-import { createShipmentStore } from '../services/transport/shipment-store';
 import { receiveCarrierEvent } from '../services/transport/tracking-intake';
 
 const config = getConfig();
 const logger = createLogger(config.logLevel, 'carrier-link');
 const deps = createDeps(config);
-const intake = receiveCarrierEvent({
-  shipments: createShipmentStore(deps.db),
-  shipmentWorkflows: createShipmentClient(deps.temporal.client),
-  // A complaint's replacement and return parcels go to their case.
-  complaintCases: createComplaintCases(deps.temporal.client, config),
-});
+// The shipments, their workflows and (for a complaint's replacement and return parcels) the cases.
+const intake = receiveCarrierEvent(createServices(deps, logger));
 const link = createCarrierLink({
   carrierUrl: config.carrier.url,
   apiKey: config.carrier.apiKey,
@@ -38,6 +32,7 @@ const link = createCarrierLink({
       logger.warn({ awb: event.awb, event_id: event.event_id }, 'carrier event for no shipment of ours; acknowledged');
   },
 });
+// The readiness probe's own client: bounded by the dependency timeout, not the booking calls'.
 const carrier = createCarrierClient({
   baseUrl: config.carrier.url,
   apiKey: config.carrier.apiKey,
