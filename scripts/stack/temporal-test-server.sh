@@ -48,11 +48,17 @@ POM
       || fail "Maven could not fetch io.temporal:temporal-test-server:$VERSION (is Maven Central reachable?); log: $LOG"
     ls "$HOME_DIR/libs"/temporal-test-server-*.jar >/dev/null 2>&1 \
       || fail "Maven finished but no temporal-test-server jar is in $HOME_DIR/libs; log: $LOG"
-    # The SDK starts this with the port as its argument.
-    printf '#!/bin/sh\nexec "%s/bin/java" -cp "%s/libs/*" io.temporal.testserver.TestServer "$@"\n' \
-      "$STACK_JAVA_HOME" "$HOME_DIR" >"$WRAPPER"
-    chmod 755 "$WRAPPER"
     touch "$HOME_DIR/.complete"
   fi
 fi
+# The wrapper is (re)written on every call, so a change here reaches a cache fetched before it; moved
+# into place whole, so a test starting the server meanwhile never runs half a file. The SDK starts it
+# with the port as its argument. Each test file runs a server for seconds: the client compiler only
+# and the serial collector cut its CPU by a third (measured on the unit project's workflow files),
+# which C2's compile threads spent on code that is gone before it pays back.
+TMP_WRAPPER=$(mktemp "$HOME_DIR/.wrapper.XXXXXX")
+printf '#!/bin/sh\nexec "%s/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "%s/libs/*" io.temporal.testserver.TestServer "$@"\n' \
+  "$STACK_JAVA_HOME" "$HOME_DIR" >"$TMP_WRAPPER"
+chmod 755 "$TMP_WRAPPER"
+mv -f "$TMP_WRAPPER" "$WRAPPER"
 echo "$WRAPPER"

@@ -94,25 +94,6 @@ function quietRuntime() {
 }
 
 /**
- * Runs `body` with a worker polling a task queue of its own on `env`, executing the app's real
- * workflows with the given (mocked) activities; the worker stops when `body` settles.
- */
-export async function withWorker<T>(
-  env: TestWorkflowEnvironment,
-  activities: object,
-  body: (taskQueue: string) => Promise<T>,
-): Promise<T> {
-  const taskQueue = unique('time-skip');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-  });
-  return worker.runUntil(body(taskQueue));
-}
-
-/**
  * One time-skipping server and one worker (the app's workflows, the given mocked activities, a task
  * queue of the file's own) for a whole test file: started before its tests, stopped after them.
  * Workflows the tests `track` are terminated after each test, so one a failed test leaves running
@@ -160,6 +141,17 @@ export function useTimeSkippingWorker(activities: () => object) {
     /** Marks a workflow (by id) to be terminated after this test if it is still running. */
     track: (workflowId: string) => void tracked.add(workflowId),
   };
+}
+
+/**
+ * Activities that call whatever `current()` holds at the time of the call: one worker serves a
+ * whole file while each (serial) test records into mocks of its own.
+ */
+export function delegateTo<T extends object>(current: () => T): T {
+  const names = Object.keys(current()) as (keyof T)[];
+  return Object.fromEntries(
+    names.map((name) => [name, (...args: unknown[]) => (current()[name] as (...a: unknown[]) => unknown)(...args)]),
+  ) as T;
 }
 
 /**

@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ShipmentActivities } from '../../../activities/shipment';
 import type { RefundActivities } from '../../../activities/refunds';
 import { loadConfig } from '../../../platform/config';
@@ -21,7 +20,7 @@ import {
   type ShipmentTimings,
   type TrackingSignal,
 } from '../../../workflows/shipment-contract';
-import { createTimeSkippingEnv, eventually, quiescent, withWorker } from '../../support/time-skipping';
+import { delegateTo, eventually, quiescent, useTimeSkippingWorker } from '../../support/time-skipping';
 
 // The production defaults, whatever the test run's environment overrides for the e2e suites.
 const defaults = loadConfig({}).shipments;
@@ -69,28 +68,24 @@ function recordingActivities() {
 type Handle = WorkflowHandle<typeof shipmentWorkflow>;
 
 describe('shipment deadlines at production durations (time skipping)', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv();
+  // One server and one worker for the file; each test's activities record into its own lists.
+  let recorder = recordingActivities();
+  beforeEach(() => {
+    recorder = recordingActivities();
   });
-  afterAll(async () => {
-    await env?.teardown();
-  });
-  // A shipment left running by a failed test would keep its timers firing with no worker to take
-  // the tasks, and the server does not skip time while a task waits: every later test would hang.
-  const started: Handle[] = [];
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((h) => h.terminate('test over').catch(() => undefined)));
-  });
+  const temporal = useTimeSkippingWorker(() => delegateTo(() => recorder.activities));
+  const env = () => temporal.env();
 
-  async function start(taskQueue: string) {
-    const handle = await env.client.workflow.start(shipmentWorkflow, {
-      taskQueue,
-      workflowId: `shipment-${randomUUID()}`,
+  async function start() {
+    // A shipment a failed test leaves running is terminated after it (its timers would fire into
+    // the next test's skipped time).
+    const workflowId = `shipment-${randomUUID()}`;
+    temporal.track(workflowId);
+    return env().client.workflow.start(shipmentWorkflow, {
+      taskQueue: temporal.taskQueue,
+      workflowId,
       args: [{ orderId: randomUUID(), orderNumber: 'PSR-261125-TIME0001', userId: randomUUID(), timings }],
     });
-    started.push(handle);
-    return handle;
   }
 
   /** Polls the workflow's state (in real time: the server's clock does not skip meanwhile). */
@@ -124,156 +119,144 @@ describe('shipment deadlines at production durations (time skipping)', () => {
   }
 
   it('not picked up within the 2-day SLA: rebooked with the next carrier, not a minute before', async () => {
-    const { calls, orderStatuses, activities } = recordingActivities();
-    await withWorker(env, activities, async (taskQueue) => {
-      const handle = await start(taskQueue);
-      const first = await until(handle, (s) => s.status === 'booked', 'booked');
-      nextPosition = 1;
-      await send(handle, first, ['order_received']);
+    const { calls, orderStatuses } = recorder;
+    const handle = await start();
+    const first = await until(handle, (s) => s.status === 'booked', 'booked');
+    nextPosition = 1;
+    await send(handle, first, ['order_received']);
 
-      await env.sleep(ms(timings.pickupSlaSeconds) - MINUTE);
-      expect(await settled(handle)).toMatchObject({ booking_attempt: 1, carrier: 'jne', status: 'booked' });
-      expect(calls).not.toContain('cancelBooking:jne');
+    await env().sleep(ms(timings.pickupSlaSeconds) - MINUTE);
+    expect(await settled(handle)).toMatchObject({ booking_attempt: 1, carrier: 'jne', status: 'booked' });
+    expect(calls).not.toContain('cancelBooking:jne');
 
-      await env.sleep(2 * MINUTE);
-      const second = await until(handle, (s) => s.booking_attempt === 2 && s.status === 'booked', 'rebooked');
-      expect(second.carrier).toBe('sicepat');
-      expect(calls.indexOf('cancelBooking:jne')).toBeLessThan(calls.indexOf('bookCarrier:2'));
+    await env().sleep(2 * MINUTE);
+    const second = await until(handle, (s) => s.booking_attempt === 2 && s.status === 'booked', 'rebooked');
+    expect(second.carrier).toBe('sicepat');
+    expect(calls.indexOf('cancelBooking:jne')).toBeLessThan(calls.indexOf('bookCarrier:2'));
 
-      nextPosition = 1;
-      await send(handle, second, [...JOURNEY_TO_PICKUP, ...JOURNEY_AFTER_PICKUP]);
-      const result = await handle.result();
-      expect(result).toMatchObject({ outcome: 'completed', carrier: 'sicepat', booking_attempt: 2 });
-      expect(orderStatuses).toEqual(['processing', 'shipped', 'delivered', 'completed']);
-      expect(calls).not.toContain('refundPayment');
-    });
+    nextPosition = 1;
+    await send(handle, second, [...JOURNEY_TO_PICKUP, ...JOURNEY_AFTER_PICKUP]);
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed', carrier: 'sicepat', booking_attempt: 2 });
+    expect(orderStatuses).toEqual(['processing', 'shipped', 'delivered', 'completed']);
+    expect(calls).not.toContain('refundPayment');
   });
 
   it('a second SLA miss: the shipment is cancelled, the order refunded and restocked', async () => {
-    const { calls, orderStatuses, activities } = recordingActivities();
-    await withWorker(env, activities, async (taskQueue) => {
-      const handle = await start(taskQueue);
-      await until(handle, (s) => s.status === 'booked', 'booked');
-      await env.sleep(ms(timings.pickupSlaSeconds) + MINUTE);
-      await until(handle, (s) => s.booking_attempt === 2 && s.status === 'booked', 'rebooked');
+    const { calls, orderStatuses } = recorder;
+    const handle = await start();
+    await until(handle, (s) => s.status === 'booked', 'booked');
+    await env().sleep(ms(timings.pickupSlaSeconds) + MINUTE);
+    await until(handle, (s) => s.booking_attempt === 2 && s.status === 'booked', 'rebooked');
 
-      // The second booking's SLA runs from its own booking, about one SLA after the first.
-      await env.sleep(ms(timings.pickupSlaSeconds) - 2 * MINUTE);
-      expect(await settled(handle)).toMatchObject({ booking_attempt: 2, status: 'booked' });
-      expect(calls).not.toContain('refundPayment');
+    // The second booking's SLA runs from its own booking, about one SLA after the first.
+    await env().sleep(ms(timings.pickupSlaSeconds) - 2 * MINUTE);
+    expect(await settled(handle)).toMatchObject({ booking_attempt: 2, status: 'booked' });
+    expect(calls).not.toContain('refundPayment');
 
-      await env.sleep(2 * MINUTE);
-      // Settled by now, without help: handle.result() would skip on to a later deadline by itself.
-      await until(handle, (s) => s.outcome !== undefined, 'given up');
-      const result = await handle.result();
-      expect(result).toMatchObject({ status: 'cancelled', outcome: 'not_picked_up_refunded', booking_attempt: 2 });
-      expect(calls).toEqual([
-        'createShipment',
-        'bookCarrier:1',
-        'cancelBooking:jne',
-        'bookCarrier:2',
-        'cancelBooking:sicepat',
-        'cancelShipment:not picked up',
-        'refundPayment',
-        'restockOrder',
-      ]);
-      expect(orderStatuses).toEqual(['processing', 'refunded']);
-    });
+    await env().sleep(2 * MINUTE);
+    // Settled by now, without help: handle.result() would skip on to a later deadline by itself.
+    await until(handle, (s) => s.outcome !== undefined, 'given up');
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'cancelled', outcome: 'not_picked_up_refunded', booking_attempt: 2 });
+    expect(calls).toEqual([
+      'createShipment',
+      'bookCarrier:1',
+      'cancelBooking:jne',
+      'bookCarrier:2',
+      'cancelBooking:sicepat',
+      'cancelShipment:not picked up',
+      'refundPayment',
+      'restockOrder',
+    ]);
+    expect(orderStatuses).toEqual(['processing', 'refunded']);
   });
 
   it('silent after pickup: flagged stuck at 3 days, lost and refunded (no restock) at 14', async () => {
-    const { calls, orderStatuses, activities } = recordingActivities();
-    await withWorker(env, activities, async (taskQueue) => {
-      const handle = await start(taskQueue);
-      const booked = await until(handle, (s) => s.status === 'booked', 'booked');
-      nextPosition = 1;
-      await send(handle, booked, JOURNEY_TO_PICKUP);
-      await until(handle, (s) => s.status === 'picked_up', 'picked up');
+    const { calls, orderStatuses } = recorder;
+    const handle = await start();
+    const booked = await until(handle, (s) => s.status === 'booked', 'booked');
+    nextPosition = 1;
+    await send(handle, booked, JOURNEY_TO_PICKUP);
+    await until(handle, (s) => s.status === 'picked_up', 'picked up');
 
-      await env.sleep(ms(timings.stuckAfterSeconds) - MINUTE);
-      expect(await settled(handle)).toMatchObject({ stuck: false, status: 'picked_up' });
-      expect(calls).not.toContain('stuck:true');
+    await env().sleep(ms(timings.stuckAfterSeconds) - MINUTE);
+    expect(await settled(handle)).toMatchObject({ stuck: false, status: 'picked_up' });
+    expect(calls).not.toContain('stuck:true');
 
-      await env.sleep(2 * MINUTE);
-      await until(handle, (s) => s.stuck, 'flagged stuck');
-      expect(calls).toContain('stuck:true');
+    await env().sleep(2 * MINUTE);
+    await until(handle, (s) => s.stuck, 'flagged stuck');
+    expect(calls).toContain('stuck:true');
 
-      // Lost counts from the last event too: 14 days after pickup, not 14 days after the flag.
-      await env.sleep(ms(timings.lostAfterSeconds - timings.stuckAfterSeconds) - 2 * MINUTE);
-      expect(await settled(handle)).toMatchObject({ stuck: true, status: 'picked_up' });
-      expect(calls).not.toContain('refundPayment');
+    // Lost counts from the last event too: 14 days after pickup, not 14 days after the flag.
+    await env().sleep(ms(timings.lostAfterSeconds - timings.stuckAfterSeconds) - 2 * MINUTE);
+    expect(await settled(handle)).toMatchObject({ stuck: true, status: 'picked_up' });
+    expect(calls).not.toContain('refundPayment');
 
-      await env.sleep(2 * MINUTE);
-      await until(handle, (s) => s.outcome !== undefined, 'given up as lost');
-      const result = await handle.result();
-      expect(result).toMatchObject({ status: 'cancelled', outcome: 'lost_refunded', stuck: false });
-      expect(calls.slice(-4)).toEqual(['stuck:true', 'cancelShipment:lost in transit', 'stuck:false', 'refundPayment']);
-      expect(calls).not.toContain('restockOrder');
-      expect(orderStatuses).toEqual(['processing', 'shipped', 'refunded']);
-    });
+    await env().sleep(2 * MINUTE);
+    await until(handle, (s) => s.outcome !== undefined, 'given up as lost');
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'cancelled', outcome: 'lost_refunded', stuck: false });
+    expect(calls.slice(-4)).toEqual(['stuck:true', 'cancelShipment:lost in transit', 'stuck:false', 'refundPayment']);
+    expect(calls).not.toContain('restockOrder');
+    expect(orderStatuses).toEqual(['processing', 'shipped', 'refunded']);
   });
 
   it('flagged stuck, then heard from again: unflagged, and the journey goes on to completion', async () => {
-    const { calls, orderStatuses, activities } = recordingActivities();
-    await withWorker(env, activities, async (taskQueue) => {
-      const handle = await start(taskQueue);
-      const booked = await until(handle, (s) => s.status === 'booked', 'booked');
-      nextPosition = 1;
-      await send(handle, booked, JOURNEY_TO_PICKUP);
-      await until(handle, (s) => s.status === 'picked_up', 'picked up');
-      await env.sleep(ms(timings.stuckAfterSeconds) + MINUTE);
-      await until(handle, (s) => s.stuck, 'flagged stuck');
+    const { calls, orderStatuses } = recorder;
+    const handle = await start();
+    const booked = await until(handle, (s) => s.status === 'booked', 'booked');
+    nextPosition = 1;
+    await send(handle, booked, JOURNEY_TO_PICKUP);
+    await until(handle, (s) => s.status === 'picked_up', 'picked up');
+    await env().sleep(ms(timings.stuckAfterSeconds) + MINUTE);
+    await until(handle, (s) => s.stuck, 'flagged stuck');
 
-      await send(handle, booked, JOURNEY_AFTER_PICKUP);
-      await until(handle, (s) => s.status === 'delivered' && !s.stuck, 'delivered and unflagged');
-      const result = await handle.result();
-      expect(result.outcome).toBe('completed');
-      expect(calls.filter((c) => c.startsWith('stuck:'))).toEqual(['stuck:true', 'stuck:false']);
-      expect(orderStatuses).toEqual(['processing', 'shipped', 'delivered', 'completed']);
-    });
+    await send(handle, booked, JOURNEY_AFTER_PICKUP);
+    await until(handle, (s) => s.status === 'delivered' && !s.stuck, 'delivered and unflagged');
+    const result = await handle.result();
+    expect(result.outcome).toBe('completed');
+    expect(calls.filter((c) => c.startsWith('stuck:'))).toEqual(['stuck:true', 'stuck:false']);
+    expect(orderStatuses).toEqual(['processing', 'shipped', 'delivered', 'completed']);
   });
 
   it('delivered: the order completes once the 3-day window has passed, not a minute before', async () => {
-    const { orderStatuses, activities } = recordingActivities();
-    await withWorker(env, activities, async (taskQueue) => {
-      const handle = await start(taskQueue);
-      const booked = await until(handle, (s) => s.status === 'booked', 'booked');
-      nextPosition = 1;
-      await send(handle, booked, [...JOURNEY_TO_PICKUP, ...JOURNEY_AFTER_PICKUP]);
-      await until(handle, (s) => s.status === 'delivered', 'delivered');
+    const { orderStatuses } = recorder;
+    const handle = await start();
+    const booked = await until(handle, (s) => s.status === 'booked', 'booked');
+    nextPosition = 1;
+    await send(handle, booked, [...JOURNEY_TO_PICKUP, ...JOURNEY_AFTER_PICKUP]);
+    await until(handle, (s) => s.status === 'delivered', 'delivered');
 
-      await env.sleep(ms(timings.completionWindowSeconds) - MINUTE);
-      expect((await settled(handle)).outcome).toBeUndefined();
-      expect(orderStatuses).toEqual(['processing', 'shipped', 'delivered']);
+    await env().sleep(ms(timings.completionWindowSeconds) - MINUTE);
+    expect((await settled(handle)).outcome).toBeUndefined();
+    expect(orderStatuses).toEqual(['processing', 'shipped', 'delivered']);
 
-      await env.sleep(2 * MINUTE);
-      await until(handle, (s) => s.outcome === 'completed', 'completed');
-      expect(orderStatuses).toEqual(['processing', 'shipped', 'delivered', 'completed']);
-      expect((await handle.result()).outcome).toBe('completed');
-    });
+    await env().sleep(2 * MINUTE);
+    await until(handle, (s) => s.outcome === 'completed', 'completed');
+    expect(orderStatuses).toEqual(['processing', 'shipped', 'delivered', 'completed']);
+    expect((await handle.result()).outcome).toBe('completed');
   });
 
   it('held by a complaint: not completed past the window until the hold is released', async () => {
-    const { orderStatuses, activities } = recordingActivities();
-    await withWorker(env, activities, async (taskQueue) => {
-      const handle = await start(taskQueue);
-      const booked = await until(handle, (s) => s.status === 'booked', 'booked');
-      nextPosition = 1;
-      await send(handle, booked, [...JOURNEY_TO_PICKUP, ...JOURNEY_AFTER_PICKUP]);
-      await until(handle, (s) => s.status === 'delivered', 'delivered');
-      await handle.signal(holdCompletionSignal, { hold_id: 'complaint-1', reason: 'damaged' });
+    const { orderStatuses } = recorder;
+    const handle = await start();
+    const booked = await until(handle, (s) => s.status === 'booked', 'booked');
+    nextPosition = 1;
+    await send(handle, booked, [...JOURNEY_TO_PICKUP, ...JOURNEY_AFTER_PICKUP]);
+    await until(handle, (s) => s.status === 'delivered', 'delivered');
+    await handle.signal(holdCompletionSignal, { hold_id: 'complaint-1', reason: 'damaged' });
 
-      // Well past the window (and past any complaint deadline): still held.
-      await env.sleep(ms(timings.completionWindowSeconds) + 10 * 86_400_000);
-      const held = await settled(handle);
-      expect(held).toMatchObject({ status: 'delivered', completion_holds: ['complaint-1'] });
-      expect(held.outcome).toBeUndefined();
-      expect(orderStatuses).not.toContain('completed');
+    // Well past the window (and past any complaint deadline): still held.
+    await env().sleep(ms(timings.completionWindowSeconds) + 10 * 86_400_000);
+    const held = await settled(handle);
+    expect(held).toMatchObject({ status: 'delivered', completion_holds: ['complaint-1'] });
+    expect(held.outcome).toBeUndefined();
+    expect(orderStatuses).not.toContain('completed');
 
-      await handle.signal(releaseCompletionSignal, { hold_id: 'complaint-1' });
-      const result = await handle.result();
-      expect(result).toMatchObject({ outcome: 'completed', completion_holds: [] });
-      expect(orderStatuses).toEqual(['processing', 'shipped', 'delivered', 'completed']);
-    });
+    await handle.signal(releaseCompletionSignal, { hold_id: 'complaint-1' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed', completion_holds: [] });
+    expect(orderStatuses).toEqual(['processing', 'shipped', 'delivered', 'completed']);
   });
 });
