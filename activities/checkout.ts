@@ -8,7 +8,7 @@ import type { CartStore } from '../services/orders/cart';
 import type { PaymentStore } from '../services/payments/store';
 import type { UserStore } from '../services/users/store';
 import { PAID_STATUSES, type OrderLine, type OrderStatus, type OrderStore } from '../services/orders/store';
-import { quoteFor, type ShippingService } from '../services/transport/rates';
+import { quoteFor, type ShippingService } from '../services/shipments/rates';
 import { asActivity } from './business-failure';
 import { businessMetrics as metrics, counted } from '../platform/metrics/business';
 
@@ -131,7 +131,7 @@ export function createCheckoutActivities(s: CheckoutActivityDeps) {
 
     releaseStock: (orderId: string) => asActivity(async () => void (await s.inventory.release(orderId))),
 
-    /** Step 4: the transport service's tariff, written onto the order's totals. */
+    /** Step 4: the shipment service's tariff, written onto the order's totals. */
     applyShipping: (input: {
       orderId: string;
       service: ShippingService;

@@ -7,13 +7,13 @@
  */
 import { AppError } from '../platform/errors';
 import type { InventoryStore } from '../services/catalog/inventory';
-import type { CarrierClient } from '../services/transport/carrier-client';
-import type { ComplaintCases } from '../services/orders/complaint-cases';
+import type { CarrierClient } from '../services/shipments/carrier-client';
+import type { ComplaintClient } from '../services/orders/complaint-client';
 import type { ComplaintStore } from '../services/orders/complaints';
 import type { OrderStore } from '../services/orders/store';
 import type { UserStore } from '../services/users/store';
 import type { ShipmentActivityDeps } from './shipment';
-import { WAREHOUSE_ADDRESS, toCarrierAddress } from '../services/transport/addresses';
+import { WAREHOUSE_ADDRESS, toCarrierAddress } from '../services/shipments/addresses';
 import {
   complaintParcelReference,
   replacementStockKey,
@@ -27,7 +27,7 @@ import { asActivity } from './business-failure';
 /** What a complaint's steps touch: the case records, the order and user stores, the carrier. */
 export interface ComplaintActivityDeps {
   complaints: Pick<ComplaintStore, 'recordState'>;
-  complaintCases: Pick<ComplaintCases, 'holdCompletion' | 'releaseCompletion'>;
+  complaintClient: Pick<ComplaintClient, 'holdCompletion' | 'releaseCompletion'>;
   orders: Pick<OrderStore, 'get'>;
   users: Pick<UserStore, 'getProfile'>;
   carrier: Pick<CarrierClient, 'book'>;
@@ -115,9 +115,9 @@ export function createComplaintActivities(s: ComplaintActivityDeps) {
       }),
 
     holdOrderCompletion: (orderId: string, complaintId: string) =>
-      asActivity(() => s.complaintCases.holdCompletion(orderId, complaintId)),
+      asActivity(() => s.complaintClient.holdCompletion(orderId, complaintId)),
     releaseOrderCompletion: (orderId: string, complaintId: string, _outcome: ComplaintOutcome) =>
-      asActivity(() => s.complaintCases.releaseCompletion(orderId, complaintId)),
+      asActivity(() => s.complaintClient.releaseCompletion(orderId, complaintId)),
   };
 }
 

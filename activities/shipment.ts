@@ -1,5 +1,5 @@
 /**
- * The shipment workflow's steps: the transport service's store and the carrier, and the order
+ * The shipment workflow's steps: the shipment service's store and the carrier, and the order
  * service's fulfilment moves. Each is idempotent: the shipment is unique per order, a booking is
  * idempotent at the carrier on its reference, events are recorded once per carrier event id, and
  * every order move is a conditional update that a retry finds already done.
@@ -8,10 +8,10 @@ import { AppError } from '../platform/errors';
 import type { FulfilmentStatus, FulfilmentStore } from '../services/orders/fulfilment';
 import type { OrderStore } from '../services/orders/store';
 import type { UserStore } from '../services/users/store';
-import type { CarrierClient } from '../services/transport/carrier-client';
+import type { CarrierClient } from '../services/shipments/carrier-client';
 import type { Scenario } from '../contracts/carrier';
 import { SCENARIOS } from '../contracts/carrier';
-import type { ShipmentStore } from '../services/transport/shipment-store';
+import type { ShipmentStore } from '../services/shipments/shipment-store';
 import {
   bookingReference,
   CARRIER_CHOICES,
@@ -19,7 +19,7 @@ import {
   type TrackingSignal,
 } from '../workflows/shipment-contract';
 import { asActivity } from './business-failure';
-import { WAREHOUSE_ADDRESS, toCarrierAddress } from '../services/transport/addresses';
+import { WAREHOUSE_ADDRESS, toCarrierAddress } from '../services/shipments/addresses';
 
 export interface ShipmentActivityDeps {
   shipments: ShipmentStore;

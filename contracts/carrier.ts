@@ -1,6 +1,6 @@
 /**
  * The contract between the carrier (a courier's API: simulators/carrier in development) and the
- * Transport service. The simulator, the carrier connection (websocket + webhook intake) and the
+ * shipment service. The simulator, the carrier connection (websocket + webhook intake) and the
  * shipment workflow all speak these types, so each can be built and tested on its own. It imports
  * nothing, so the workflow bundle may import it; the signature scheme lives in webhook-signature/.
  *
@@ -9,7 +9,7 @@
  *   `BookingRequest`; answers 201 with a `Booking` (or 200 with the same `Booking` when that
  *   `reference` was booked before: booking is idempotent on `reference`). `POST
  *   /v1/bookings/:awb/cancel` cancels a parcel not yet picked up.
- * - Push (`delivery: 'websocket'`): the Transport service holds `GET /v1/stream?after=<seq>` open
+ * - Push (`delivery: 'websocket'`): the shipment service holds `GET /v1/stream?after=<seq>` open
  *   as a websocket. The carrier sends `{ "type": "event", "event": CarrierEvent }` frames in `seq`
  *   order and replays every event after `after` on reconnect; the client answers
  *   `{ "type": "ack", "seq": n }` once the event is durably handed on, and reconnects from the last

@@ -17,7 +17,7 @@ import { createCartEventPublisher } from './analytics/cart-events';
 import { createCheckoutAdmission } from './orders/checkout-admission';
 import { createOrderCancellation } from './orders/cancellation';
 import { createCheckoutClient } from './orders/checkout-client';
-import { createComplaintCases } from './orders/complaint-cases';
+import { createComplaintClient } from './orders/complaint-client';
 import { createComplaintStore } from './orders/complaints';
 import { createFulfilmentStore } from './orders/fulfilment';
 import { createOrderStore } from './orders/store';
@@ -29,11 +29,11 @@ import { createPaymentStore } from './payments/store';
 import { createRecSignals } from './recommendations/signals';
 import { createIndexer } from './search/indexer';
 import { createUserStore } from './users/store';
-import { createCarrierClient } from './transport/carrier-client';
-import { createShipmentStore } from './transport/shipment-store';
-import { createShipmentClient } from './transport/shipment-client';
-import { createShipmentCancel } from './transport/shipment-cancel';
-import { createShipmentStart, shipmentTimings } from './transport/shipment-starter';
+import { createCarrierClient } from './shipments/carrier-client';
+import { createShipmentStore } from './shipments/shipment-store';
+import { createShipmentClient } from './shipments/shipment-client';
+import { createShipmentCancel } from './shipments/shipment-cancel';
+import { createShipmentStart, shipmentTimings } from './shipments/shipment-client';
 
 export function createServices(deps: Deps, logger: Logger) {
   const { db, redis, config } = deps;
@@ -82,8 +82,8 @@ export function createServices(deps: Deps, logger: Logger) {
     orders,
     checkout,
     complaints: createComplaintStore(db, config.complaints.windowSeconds),
-    complaintCases: createComplaintCases(deps.temporal.client, config),
-    // Transport: shipments, the order's fulfilment moves, the carrier's partner API.
+    complaintClient: createComplaintClient(deps.temporal.client, config),
+    // Shipments: shipments, the order's fulfilment moves, the carrier's partner API.
     shipments: createShipmentStore(db),
     shipmentWorkflows: createShipmentClient(deps.temporal.client),
     shipmentStart: createShipmentStart(deps.temporal.client, shipmentSchedule),

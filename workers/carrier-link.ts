@@ -1,6 +1,6 @@
 /**
- * Process entry: the Transport service's connection to the carrier's push stream
- * (services/transport/carrier-link.ts). Several replicas may run: one holds the stream (an
+ * Process entry: the shipment service's connection to the carrier's push stream
+ * (services/shipments/carrier-link.ts). Several replicas may run: one holds the stream (an
  * advisory lock), the others wait as standbys. Each event goes to the shipment's workflow through
  * the tracking intake. Serves /healthz and /readyz (Postgres, Temporal, the carrier, and the link's
  * state) on CARRIER_LINK_HEALTH_PORT. SIGTERM lets the event in hand finish, then exits 0.
@@ -11,10 +11,10 @@ import { closeDeps, createDeps } from '../platform/deps';
 import { startHealthServer } from '../platform/health-server';
 import { createLogger } from '../platform/logger';
 import { createServices } from '../services';
-import { createCarrierClient } from '../services/transport/carrier-client';
-import { createCarrierLink } from '../services/transport/carrier-link';
-import { carrierLinkReadiness } from '../services/transport/carrier-link-readiness';
-import { receiveCarrierEvent } from '../services/transport/tracking-intake';
+import { createCarrierClient } from '../services/shipments/carrier-client';
+import { createCarrierLink } from '../services/shipments/carrier-link';
+import { carrierLinkReadiness } from '../services/shipments/carrier-link-readiness';
+import { receiveCarrierEvent } from '../services/shipments/tracking-intake';
 
 const config = getConfig();
 const logger = createLogger(config.logLevel, 'carrier-link');

@@ -12,7 +12,7 @@ import { createNotificationConsumer } from '../services/notifications/consumer';
 import { createRecommendationConsumer } from '../services/recommendations/consumer';
 import { createSearchConsumer } from '../services/search/consumer';
 import type { Services } from '../services';
-import { createShipmentStarter } from '../services/transport/shipment-starter';
+import { createShipmentStarter } from '../services/shipments/consumer';
 
 export interface RegisteredConsumer {
   name: string;

@@ -67,7 +67,7 @@ const routes = {
 };
 
 export function complaintAdminRoutes(services: Services) {
-  const { complaints, complaintCases } = services;
+  const { complaints, complaintClient } = services;
   const app = createRouter();
 
   const found = async (id: string) => {
@@ -75,7 +75,7 @@ export function complaintAdminRoutes(services: Services) {
     if (!complaint) throw new AppError('not_found', 'complaint not found');
     return complaint;
   };
-  const act = async (id: string, action: ComplaintAction) => complaintCases.act((await found(id)).id, action);
+  const act = async (id: string, action: ComplaintAction) => complaintClient.act((await found(id)).id, action);
 
   return app
     .openapi(routes.list, async (c) => {
@@ -90,7 +90,7 @@ export function complaintAdminRoutes(services: Services) {
     })
     .openapi(routes.get, async (c) => {
       const complaint = await found(c.req.valid('param').id);
-      const live = await complaintCases.state(complaint.id).catch(() => undefined);
+      const live = await complaintClient.state(complaint.id).catch(() => undefined);
       return c.json({ ...complaintView(complaint), case: live ?? null }, 200);
     })
     .openapi(routes.answer, async (c) => {

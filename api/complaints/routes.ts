@@ -50,7 +50,7 @@ const routes = {
 };
 
 export function complaintRoutes(services: Services) {
-  const { complaints, complaintCases } = services;
+  const { complaints, complaintClient } = services;
   const app = createRouter();
 
   return app
@@ -76,14 +76,14 @@ export function complaintRoutes(services: Services) {
         // was opened), the buyer's retry starts it before hearing that it exists.
         const existing =
           err instanceof AppError && err.code === 'conflict' ? await complaints.getByOrder(orderId) : null;
-        if (existing && existing.user_id === userId && !(await complaintCases.exists(existing.id))) {
+        if (existing && existing.user_id === userId && !(await complaintClient.exists(existing.id))) {
           const order = await services.orders.getOwn(orderId, userId);
           const paidAmount = order.total_amount.toFixed(2);
-          await complaintCases.start({ complaintId: existing.id, orderId, userId, paidAmount });
+          await complaintClient.start({ complaintId: existing.id, orderId, userId, paidAmount });
         }
         throw err;
       }
-      await complaintCases.start({
+      await complaintClient.start({
         complaintId: opened.complaint.id,
         orderId,
         userId,
@@ -105,7 +105,7 @@ export function complaintRoutes(services: Services) {
     .openapi(routes.resolve, async (c) => {
       const complaint = await complaints.getOwn(c.req.valid('param').id, c.get('user').sub);
       const { action: type, ...rest } = c.req.valid('json');
-      const state = await complaintCases.act(complaint.id, { by: 'buyer', type, ...rest } as ComplaintAction);
+      const state = await complaintClient.act(complaint.id, { by: 'buyer', type, ...rest } as ComplaintAction);
       return c.json(state, 200);
     });
 }

@@ -8,7 +8,7 @@ import { createRouter } from '../router';
 import { errorResponses, IdParam, json } from '../schemas';
 import { OrderListQuery, OrderSchema } from './schemas';
 import { toOrderView } from './views';
-import { OrderShipmentSchema, toOrderShipmentView } from '../shipping/views';
+import { OrderShipmentSchema, toOrderShipmentView } from '../shipments/views';
 
 const tags = ['orders'];
 

@@ -7,7 +7,7 @@
  */
 import { AppError } from '../../platform/errors';
 import { shipmentWorkflowId, type CancelRequester } from '../../workflows/shipment-contract';
-import { cancelRefusal, type ShipmentCancel } from '../transport/shipment-cancel';
+import { cancelRefusal, type ShipmentCancel } from '../shipments/shipment-cancel';
 import type { CheckoutClient } from './checkout-client';
 import type { OrderStatus, OrderStore } from './store';
 

@@ -26,7 +26,7 @@ export interface NewComplaint {
   reason: ComplaintReason;
   description: string;
   evidenceUrls: string[];
-  /** When the parcel was delivered, as the transport service recorded it. */
+  /** When the parcel was delivered, as the shipment service recorded it. */
   deliveredAt?: Date;
 }
 
@@ -89,7 +89,7 @@ export function createComplaintStore(db: Db, windowSeconds: number) {
           status: order.status,
         });
       }
-      // The shipment's delivery time when the transport service has it; otherwise the order's last
+      // The shipment's delivery time when the shipment service has it; otherwise the order's last
       // change, which is its delivery (it stays `delivered` until it completes).
       if (now.getTime() - (deliveredAt ?? order.updated_at).getTime() > windowSeconds * 1000) {
         throw new AppError('conflict', 'the complaint window for this order has passed', {

@@ -1,12 +1,12 @@
 /**
- * The Transport service's carrier client against the real simulator (a process of the test's
+ * The shipment service's carrier client against the real simulator (a process of the test's
  * own): idempotent booking, the carrier's refusals as business errors, and a carrier that is down
  * or hangs answered quickly by an error naming it, never a hang.
  */
 import { createServer, type Server } from 'node:http';
 import { AppError } from '../../platform/errors';
 import { DependencyUnavailableError } from '../../platform/dependency-errors';
-import { createCarrierClient } from '../../services/transport/carrier-client';
+import { createCarrierClient } from '../../services/shipments/carrier-client';
 import { bookingRequest, freePort, useCarrierProcess } from './carrier/carrier-process';
 
 const carrier = useCarrierProcess();

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { getConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import type { CarrierEvent, Scenario } from '../../contracts/carrier';
-import { backoffDelay, createCarrierLink, type CarrierLink } from '../../services/transport/carrier-link';
+import { backoffDelay, createCarrierLink, type CarrierLink } from '../../services/shipments/carrier-link';
 import { unique } from '../support/deps';
 import { bookingRequest, useCarrierProcess } from './carrier/carrier-process';
 

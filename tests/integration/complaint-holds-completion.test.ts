@@ -1,7 +1,7 @@
 /**
  * A complaint keeps its order from completing: the real complaint and shipment workflows side by
  * side on the Temporal server, the complaint holding and releasing through the real signal path
- * (services/orders/complaint-cases.ts), the other activities mocked. The order, delivered with a
+ * (services/orders/complaint-client.ts), the other activities mocked. The order, delivered with a
  * completion window of a second, completes only once the case ends; a fully refunded order is
  * marked refunded before that, so the shipment's `completed` move finds nothing to complete.
  */
@@ -13,7 +13,7 @@ import type { ShipmentActivities } from '../../activities/shipment';
 import { createTemporal } from '../../platform/clients/temporal';
 import { getConfig } from '../../platform/config';
 import type { TrackingStatus } from '../../contracts/carrier';
-import { createComplaintCases } from '../../services/orders/complaint-cases';
+import { createComplaintClient } from '../../services/orders/complaint-client';
 import { WORKFLOWS_PATH } from '../../workers/worker';
 import { complaintWorkflow } from '../../workflows/complaint';
 import { complaintActionUpdate, type ComplaintDeadlines } from '../../workflows/complaint-contract';
@@ -53,7 +53,7 @@ describe('a complaint holds its order completion', () => {
   let running: Promise<void>;
 
   beforeAll(async () => {
-    const cases = createComplaintCases(temporal.client, config);
+    const cases = createComplaintClient(temporal.client, config);
     const shipment: Partial<ShipmentActivities> = {
       createShipment: async ({ orderId }) => ({ shipment_id: orderId }),
       bookCarrier: async ({ shipmentId }) => ({

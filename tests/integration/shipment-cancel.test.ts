@@ -6,7 +6,7 @@
  * another shopper's cancel is a 404.
  */
 import { Agent, request } from 'node:http';
-import { startShipment, shipmentTimings } from '../../services/transport/shipment-starter';
+import { startShipment, shipmentTimings } from '../../services/shipments/shipment-client';
 import { shipmentWorkflowId } from '../../workflows/shipment-contract';
 import { adminToken, client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';

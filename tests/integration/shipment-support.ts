@@ -13,9 +13,10 @@
 import { randomInt } from 'node:crypto';
 import type { TypedEvent } from '../../platform/event-catalog';
 import { createLogger } from '../../platform/logger';
-import { createCarrierLink, type CarrierLink } from '../../services/transport/carrier-link';
-import { createShipmentStart, createShipmentStarter, shipmentTimings } from '../../services/transport/shipment-starter';
-import { receiveCarrierEvent } from '../../services/transport/tracking-intake';
+import { createCarrierLink, type CarrierLink } from '../../services/shipments/carrier-link';
+import { createShipmentStarter } from '../../services/shipments/consumer';
+import { createShipmentStart, shipmentTimings } from '../../services/shipments/shipment-client';
+import { receiveCarrierEvent } from '../../services/shipments/tracking-intake';
 import { shipmentWorkflowId } from '../../workflows/shipment-contract';
 import { commitTopicEnds, useConsumers } from '../support/consumers';
 import { unique } from '../support/deps';

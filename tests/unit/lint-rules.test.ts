@@ -143,12 +143,12 @@ describe('imports run down the floors', () => {
     ],
     [
       'simulators/carrier/lint-probe.ts',
-      ['../../services/transport/carrier-client', '../../platform/config', '../../platform/logger', '../../api/app'],
+      ['../../services/shipments/carrier-client', '../../platform/config', '../../platform/logger', '../../api/app'],
       ['../../contracts/carrier', '../../contracts/webhook-signature/carrier', './state', 'node:fs', 'hono'],
     ],
     [
       'simulators/carrier/server.ts',
-      ['../../platform/logger', '../../platform/clients/redis', '../../services/transport/carrier-client'],
+      ['../../platform/logger', '../../platform/clients/redis', '../../services/shipments/carrier-client'],
       ['../../platform/config', './app', '@hono/node-server'],
     ],
     [
@@ -167,7 +167,7 @@ describe('imports run down the floors', () => {
       'no-restricted-imports',
     );
     const typeOnly = "import type { X } from '../../simulators/carrier/state';\nexport type Y = X;\n";
-    expect(await ruleIds(typeOnly, 'api/shipping/lint-probe.ts')).toContain('no-restricted-imports');
+    expect(await ruleIds(typeOnly, 'api/shipments/lint-probe.ts')).toContain('no-restricted-imports');
   });
 
   it('leaves scripts and workers free to import any floor', async () => {

@@ -1,4 +1,4 @@
-import { quote, WAREHOUSE, zoneOf } from '../../services/transport/rates';
+import { quote, WAREHOUSE, zoneOf } from '../../services/shipments/rates';
 
 describe('shipping rates', () => {
   it('zones by city, province, island group, then across islands', () => {

@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { createCarrierLink } from '../../../services/transport/carrier-link';
+import { createCarrierLink } from '../../../services/shipments/carrier-link';
 import { benchLogger } from '../lib/kafka';
 import { round, sleep } from '../lib/load';
 import { ratio, type BenchContext, type PartResult } from './context';

@@ -10,8 +10,8 @@ import type { ShipmentActivities } from '../../../activities/shipment';
 import type { RefundActivities } from '../../../activities/refunds';
 import { loadConfig } from '../../../platform/config';
 import type { TrackingStatus } from '../../../contracts/carrier';
-import { createShipmentCancel } from '../../../services/transport/shipment-cancel';
-import { startShipment } from '../../../services/transport/shipment-starter';
+import { createShipmentCancel } from '../../../services/shipments/shipment-cancel';
+import { startShipment } from '../../../services/shipments/shipment-client';
 import {
   CANCEL_UPDATE_ID,
   carrierEventSignal,

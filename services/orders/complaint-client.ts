@@ -38,7 +38,7 @@ const REFUSALS: Record<string, ErrorCode> = {
   validation_failed: 'validation_failed',
 };
 
-export function createComplaintCases(client: Client, config: Config) {
+export function createComplaintClient(client: Client, config: Config) {
   const bounded = <R>(ms: number, fn: () => Promise<R>) => client.withDeadline(Date.now() + ms, fn);
 
   async function signalShipment(
@@ -158,4 +158,4 @@ export function createComplaintCases(client: Client, config: Config) {
   };
 }
 
-export type ComplaintCases = ReturnType<typeof createComplaintCases>;
+export type ComplaintClient = ReturnType<typeof createComplaintClient>;

@@ -1,6 +1,6 @@
-/** Shipping rates (the transport service's tariff). Public: a shopper may price before signing in. */
+/** Shipping rates (the shipment service's tariff). Public: a shopper may price before signing in. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { quote } from '../../services/transport/rates';
+import { quote } from '../../services/shipments/rates';
 import { createRouter } from '../router';
 import { body, errorResponses, json } from '../schemas';
 

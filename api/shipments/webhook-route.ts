@@ -9,8 +9,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
-import { parseCarrierEvent } from '../../services/transport/carrier-event-schema';
-import { receiveCarrierEvent } from '../../services/transport/tracking-intake';
+import { parseCarrierEvent } from '../../services/shipments/carrier-event-schema';
+import { receiveCarrierEvent } from '../../services/shipments/tracking-intake';
 import {
   CARRIER_SIGNATURE_HEADER,
   CARRIER_TIMESTAMP_HEADER,

@@ -5,7 +5,7 @@
  * event that is durably on its way; the workflow dedupes by event id, so a redelivery is harmless.
  */
 import { AppError } from '../../platform/errors';
-import type { ComplaintCases } from '../orders/complaint-cases';
+import type { ComplaintClient } from '../orders/complaint-client';
 import type { CarrierEvent } from '../../contracts/carrier';
 import type { ShipmentClient } from './shipment-client';
 import type { ShipmentStore } from './shipment-store';
@@ -16,12 +16,12 @@ export interface TrackingIntakeDeps {
   shipments: Pick<ShipmentStore, 'findForEvent' | 'hasEvent'>;
   shipmentWorkflows: Pick<ShipmentClient, 'deliverEvent'>;
   /** A complaint's own parcels (a replacement, a return) are no order's shipment: their case takes them. */
-  complaintCases?: Pick<ComplaintCases, 'deliverParcelEvent'>;
+  complaintClient?: Pick<ComplaintClient, 'deliverParcelEvent'>;
 }
 
 export function receiveCarrierEvent(deps: TrackingIntakeDeps) {
   return async (event: CarrierEvent): Promise<IntakeOutcome> => {
-    const forCase = await deps.complaintCases?.deliverParcelEvent(event);
+    const forCase = await deps.complaintClient?.deliverParcelEvent(event);
     if (forCase) return forCase === 'delivered' ? 'delivered' : 'shipment_closed';
     const shipment = await deps.shipments.findForEvent(event.awb, event.reference);
     // Not ours (another shop's parcel, or a booking whose shipment is gone): nothing will ever

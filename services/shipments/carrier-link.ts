@@ -1,5 +1,5 @@
 /**
- * The Transport service's live connection to the carrier's push stream (contracts/carrier.ts).
+ * The shipment service's live connection to the carrier's push stream (contracts/carrier.ts).
  *
  * - One replica at a time: it holds a Postgres session advisory lock; the others wait as standbys
  *   and one takes over when that session ends (at once if the process dies).

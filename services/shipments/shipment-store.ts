@@ -1,5 +1,5 @@
 /**
- * The transport service's shipments and tracking events. One shipment per order (order_id is
+ * The shipment service's shipments and tracking events. One shipment per order (order_id is
  * unique); every write is idempotent so a retried activity changes nothing twice: a tracking
  * event is recorded once per carrier event id, and the status moves only to a later place in the
  * parcel's journey (`last_position < position`), so a late or duplicated event never moves it back.

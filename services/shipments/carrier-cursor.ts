@@ -1,5 +1,5 @@
 /**
- * The carrier stream's resume point in Postgres (transport.carrier_stream_cursors): the last seq
+ * The carrier stream's resume point in Postgres (its Postgres schema is still named `transport`: transport.carrier_stream_cursors): the last seq
  * the shop acknowledged. Both queries run on the caller's session, which is the one holding the
  * stream's advisory lock, so a replica that lost its session cannot move the cursor.
  */

@@ -1,5 +1,5 @@
 /**
- * The carrier's partner API as the Transport service calls it (contracts/carrier.ts):
+ * The carrier's partner API as the shipment service calls it (contracts/carrier.ts):
  * book a parcel (idempotent on `reference`), cancel it before pickup, read its tracking. Every call
  * is bounded by a timeout. A 4xx is a business answer (AppError, with the carrier's code in
  * `details.carrier_code`: do not retry); a network error, timeout or 5xx is a

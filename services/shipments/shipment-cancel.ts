@@ -21,7 +21,7 @@ import {
   type ShipmentInput,
   type ShipmentState,
 } from '../../workflows/shipment-contract';
-import type { ShipmentStartOptions } from './shipment-starter';
+import type { ShipmentStartOptions } from './shipment-client';
 
 /**
  * The verdict needs the carrier's answer (one call, itself bounded), so this waits longer than a

@@ -1,0 +1,45 @@
+/**
+ * Starts the shipment workflow of each paid order, exactly once: a consumer of `order.paid`
+ * (at least once from Kafka) starts `shipment-<order id>` with REJECT_DUPLICATE, so a redelivered
+ * event, a replay from the dead-letter topic or a second consumer finds it started and moves on.
+ * Starting from the event rather than inside the checkout saga keeps the committed checkout
+ * histories replayable untouched, and a shipment starts even for an order paid by reconciliation.
+ */
+import { topicsFor } from '../../platform/event-catalog';
+import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
+import type { Logger } from '../../platform/logger';
+import type { ShipmentStart } from './shipment-client';
+
+const TYPES = ['order.paid'] as const;
+
+export interface ShipmentStarterDeps {
+  shipmentStart: Pick<ShipmentStart, 'start'>;
+}
+
+export interface ShipmentStarterOptions {
+  /** Tests only: start shipments for their own orders, not every paid order on the shared topic. */
+  accept?: (order: { order_id: string; user_id: string }) => boolean;
+}
+
+/** The `shipments` consumer (workers/consumer-registry.ts). Temporal down: the start throws and is retried. */
+export function createShipmentStarter(
+  deps: ShipmentStarterDeps,
+  logger: Logger,
+  options: ShipmentStarterOptions = {},
+): ConsumerSpec<(typeof TYPES)[number]> {
+  return {
+    name: 'shipments',
+    topics: topicsFor(TYPES),
+    types: TYPES,
+    async handle(event) {
+      const { data } = event;
+      if (options.accept && !options.accept(data)) return;
+      const started = await deps.shipmentStart.start({
+        orderId: data.order_id,
+        orderNumber: data.order_number,
+        userId: data.user_id,
+      });
+      logger.info({ order_id: data.order_id, started }, started ? 'shipment started' : 'shipment already started');
+    },
+  };
+}
