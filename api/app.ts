@@ -66,12 +66,12 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
 
   app.route('/', healthRoutes(deps));
   app.get('/metrics', metricsHandler());
-  app.route('/', authRoutes(services, deps.redis, deps.config.rateLimits));
+  app.route('/', authRoutes(services, deps.config.rateLimits));
   app.route('/', userRoutes(services));
-  const recommendations = createRecommendationApi(deps, services, logger);
+  const recommendations = createRecommendationApi(services);
   app.route('/', productRoutes(services, recommendations.recordView));
   app.route('/', recommendations.routes);
-  app.route('/', searchRoutes(deps.search));
+  app.route('/', searchRoutes(services.productSearch));
   app.route('/', inventoryRoutes(services));
   app.route('/', cartRoutes(services));
   app.route('/', shippingRoutes());
@@ -86,7 +86,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', paymentRoutes(services, deps.config.payments));
   app.route('/', reconciliationRoutes(services));
   app.route('/', operationsRoutes(services, deps.config));
-  app.route('/', analyticsRoutes(deps.clickhouse));
+  app.route('/', analyticsRoutes(services.analyticsDashboard));
   app.route('/', dashboardRoutes());
 
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) {

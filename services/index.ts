@@ -1,6 +1,13 @@
 /** Every service's store, built once per process from the shared connections. */
 import type { Deps } from '../platform/deps';
 import type { Logger } from '../platform/logger';
+import { createRateLimiter } from '../platform/rate-limiter';
+import { createDashboard } from './analytics/dashboard';
+import { createAnalyticsQueries } from './analytics/queries';
+import { createLoginGuard } from './auth/login-guard';
+import { createRecQueries } from './recommendations/queries';
+import { createViewPublisher } from './recommendations/view-publisher';
+import { createProductSearch } from './search/query';
 import { createOtpService } from './auth/otp';
 import { createAuthService } from './auth/store';
 import { createTokenService } from './auth/tokens';
@@ -110,6 +117,14 @@ export function createServices(deps: Deps, logger: Logger) {
     recSignals: createRecSignals(redis),
     analyticsEvents: createAnalyticsEventWriter(deps.clickhouse),
     mail: { mailer: createSmtpMailer(config.mail), messageIdDomain: messageIdDomain(config.mail.from) },
+    // What the API reads besides its stores: the search index, the recommendations, the analytics
+    // dashboard, the rate limits and login guard in Redis; and where product views are published.
+    productSearch: createProductSearch(deps.search),
+    recQueries: createRecQueries(redis, products),
+    analyticsDashboard: createDashboard(createAnalyticsQueries(deps.clickhouse)),
+    rateLimiter: createRateLimiter(redis),
+    loginGuard: createLoginGuard(redis, config.rateLimits),
+    productViews: createViewPublisher(deps.kafka, logger.child({ component: 'product-views' })),
   };
 }
 

@@ -3,10 +3,8 @@
  * series behind its charts. ClickHouse down → 503 naming it; nothing else in the shop notices.
  */
 import { guarded } from '../access';
-import type { ClickHouseClient } from '../../platform/clients/clickhouse';
-import { createDashboard } from '../../services/analytics/dashboard';
+import type { Dashboard } from '../../services/analytics/dashboard';
 import { isoDay } from '../../services/analytics/periods';
-import { createAnalyticsQueries } from '../../services/analytics/queries';
 import { createRouter } from '../router';
 import { errorResponses, json } from '../schemas';
 import { DashboardSchema, OrdersSeriesQuery, OrdersSeriesSchema, seriesWindow } from './schemas';
@@ -31,8 +29,7 @@ const routes = {
   }),
 };
 
-export function analyticsRoutes(clickhouse: ClickHouseClient, now: () => Date = () => new Date()) {
-  const dashboard = createDashboard(createAnalyticsQueries(clickhouse));
+export function analyticsRoutes(dashboard: Dashboard, now: () => Date = () => new Date()) {
   const app = createRouter();
 
   return app

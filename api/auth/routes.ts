@@ -2,12 +2,10 @@
 import { createRouter } from '../router';
 import { createRoute, z } from '@hono/zod-openapi';
 import { guarded } from '../access';
-import type { Redis } from 'ioredis';
 import type { Config } from '../../platform/config';
 import type { Services } from '../../services';
 import { emailKey } from '../../services/auth/keys';
-import { createLoginGuard } from '../../services/auth/login-guard';
-import { clientIp, hit } from '../middleware/rate-limit';
+import { clientIp } from '../middleware/rate-limit';
 import { body, errorResponses, json } from '../schemas';
 import { UserSchema } from '../users/schemas';
 import { toUserView } from '../users/views';
@@ -77,21 +75,21 @@ const routes = {
   }),
 };
 
-export function authRoutes(services: Services, redis: Redis, limits: Config['rateLimits']) {
+export function authRoutes(services: Services, limits: Config['rateLimits']) {
   const limit = (name: string, limit: number) => ({ name, limit, windowSeconds: limits.windowSeconds });
-  const guard = createLoginGuard(redis, limits);
+  const guard = services.loginGuard;
   const app = createRouter();
 
   return app
     .openapi(routes.register, async (c) => {
-      await hit(redis, limit('register', limits.signup), clientIp(c));
+      await services.rateLimiter.hit(limit('register', limits.signup), clientIp(c));
       const user = await services.auth.register(c.req.valid('json'));
       return c.json(toUserView(user), 201);
     })
     .openapi(routes.login, async (c) => {
       const { email, password } = c.req.valid('json');
       const address = clientIp(c);
-      await hit(redis, limit('login', limits.login), `${address}:${emailKey(email)}`);
+      await services.rateLimiter.hit(limit('login', limits.login), `${address}:${emailKey(email)}`);
       return c.json(await guard.attempt(email, address, () => services.auth.login(email, password)), 200);
     })
     .openapi(routes.refresh, async (c) => c.json(await services.tokens.refresh(c.req.valid('json').refresh_token), 200))
@@ -102,7 +100,7 @@ export function authRoutes(services: Services, redis: Redis, limits: Config['rat
     .openapi(routes.otpSend, async (c) => {
       const { sub } = c.get('user');
       const { type } = c.req.valid('json');
-      await hit(redis, limit('otp_send', limits.otp), `${sub}:${type}`);
+      await services.rateLimiter.hit(limit('otp_send', limits.otp), `${sub}:${type}`);
       await services.auth.sendVerification(sub, type);
       return c.json({ status: 'sent' }, 202);
     })
@@ -114,8 +112,8 @@ export function authRoutes(services: Services, redis: Redis, limits: Config['rat
     .openapi(routes.reset, async (c) => {
       const { email } = c.req.valid('json');
       // Same limits for every email, registered or not: a 429 says nothing about the account.
-      await hit(redis, limit('password_reset', limits.otp), `${clientIp(c)}:${emailKey(email)}`);
-      await hit(redis, limit('password_reset_account', limits.resetPerAccount), emailKey(email));
+      await services.rateLimiter.hit(limit('password_reset', limits.otp), `${clientIp(c)}:${emailKey(email)}`);
+      await services.rateLimiter.hit(limit('password_reset_account', limits.resetPerAccount), emailKey(email));
       await services.auth.requestPasswordReset(email);
       return c.json({ status: 'if the account exists, a code has been sent' }, 202);
     })

@@ -3,8 +3,7 @@
  * route depends on it (and the API's readiness does not check it).
  */
 import { createRoute } from '@hono/zod-openapi';
-import type { Search } from '../../platform/clients/elasticsearch';
-import { createProductSearch } from '../../services/search/query';
+import type { ProductSearch } from '../../services/search/query';
 import { createRouter } from '../router';
 import { errorResponses, json } from '../schemas';
 import { SearchPage, SearchQuery, SuggestionQuery, Suggestions } from './schemas';
@@ -34,8 +33,7 @@ const routes = {
 };
 
 /** `index` lets a test point the routes at a scratch index. */
-export function searchRoutes(es: Search, index?: string) {
-  const search = createProductSearch(es, index);
+export function searchRoutes(search: Pick<ProductSearch, 'search' | 'suggest'>) {
   return createRouter()
     .openapi(routes.search, async (c) => c.json(await search.search(c.req.valid('query')), 200))
     .openapi(routes.suggestions, async (c) => {

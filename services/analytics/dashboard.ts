@@ -89,3 +89,5 @@ export function createDashboard(q: AnalyticsQueries) {
     },
   };
 }
+
+export type Dashboard = ReturnType<typeof createDashboard>;

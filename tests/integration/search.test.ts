@@ -13,6 +13,7 @@ import { createApp } from '../../api/app';
 import { createErrorHandler } from '../../api/middleware/error-handler';
 import { validationHook } from '../../api/middleware/validation';
 import { searchRoutes } from '../../api/search/routes';
+import { createProductSearch } from '../../services/search/query';
 import { getConfig } from '../../platform/config';
 import { closeDeps, createDeps, type Deps } from '../../platform/deps';
 import { createLogger } from '../../platform/logger';
@@ -156,7 +157,7 @@ describe('search', () => {
       deps = server().deps;
       alias = await scratchAlias(deps.search);
       app.onError(createErrorHandler(logger));
-      app.route('/', searchRoutes(deps.search, alias));
+      app.route('/', searchRoutes(createProductSearch(deps.search, alias)));
       const spec = createSearchConsumer({ searchIndexer: createIndexer(deps.search, alias) }, logger);
       const now = new Date().toISOString();
       const events = catalog.map((p) => ({
