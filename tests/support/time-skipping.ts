@@ -168,7 +168,7 @@ export async function eventually<T>(
     const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`never reached: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
