@@ -46,6 +46,17 @@ export const TRACKING_STATUSES = [
 ] as const;
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 
+/** The statuses a parcel delivered at the first attempt goes through, in order. */
+export const NORMAL_JOURNEY: readonly TrackingStatus[] = [
+  'order_received',
+  'packing',
+  'picked_up',
+  'arrived_facility',
+  'departed_facility',
+  'out_for_delivery',
+  'delivered',
+];
+
 /** Chosen per booking, as the payment gateway's test cards choose a payment's outcome. */
 export const SCENARIOS = [
   'normal', // order_received … delivered

@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import type { CarrierEvent, Scenario, TrackingStatus } from '../../contracts/carrier';
 import { verifyCarrierWebhook } from '../../contracts/webhook-signature/carrier';
 import { bookingRequest, freePort, useCarrierProcess } from './carrier/carrier-process';
+import { NORMAL_JOURNEY } from '../../contracts/carrier';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -82,15 +83,7 @@ function collectStream(after: number, count: number, ack = true): Promise<Carrie
   });
 }
 
-const NORMAL: TrackingStatus[] = [
-  'order_received',
-  'packing',
-  'picked_up',
-  'arrived_facility',
-  'departed_facility',
-  'out_for_delivery',
-  'delivered',
-];
+const NORMAL = [...NORMAL_JOURNEY];
 
 describe('carrier simulator', () => {
   it('refuses a call without the API key, and bad input with a 400 naming the field', async () => {

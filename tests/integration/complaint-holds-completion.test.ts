@@ -12,7 +12,6 @@ import type { RefundActivities } from '../../activities/refunds';
 import type { ShipmentActivities } from '../../activities/shipment';
 import { createTemporal } from '../../platform/clients/temporal';
 import { getConfig } from '../../platform/config';
-import type { TrackingStatus } from '../../contracts/carrier';
 import { createComplaintClient } from '../../services/orders/complaint-client';
 import { WORKFLOWS_PATH } from '../../workers/worker';
 import { complaintWorkflow } from '../../workflows/complaint';
@@ -25,16 +24,9 @@ import {
   type ShipmentState,
 } from '../../workflows/shipment-contract';
 import { unique } from '../support/deps';
+import { NORMAL_JOURNEY } from '../../contracts/carrier';
 
-const JOURNEY: TrackingStatus[] = [
-  'order_received',
-  'packing',
-  'picked_up',
-  'arrived_facility',
-  'departed_facility',
-  'out_for_delivery',
-  'delivered',
-];
+const JOURNEY = [...NORMAL_JOURNEY];
 const LONG: ComplaintDeadlines = {
   sellerAnswerSeconds: 600,
   returnShipSeconds: 600,

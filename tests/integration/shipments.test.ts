@@ -12,16 +12,9 @@ import { adminToken, client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
 import { orderStatus, waitFor } from '../support/shop';
 import { testShipments, useShipmentPipeline } from './shipment-support';
+import { NORMAL_JOURNEY, type TrackingStatus } from '../../contracts/carrier';
 
-const JOURNEY = [
-  'order_received',
-  'packing',
-  'picked_up',
-  'arrived_facility',
-  'departed_facility',
-  'out_for_delivery',
-  'delivered',
-];
+const JOURNEY = [...NORMAL_JOURNEY];
 
 describe('shipments end to end', () => {
   // A journey takes seconds, but a lost parcel waits for its stuck and lost deadlines after pickup.
@@ -86,7 +79,7 @@ describe('shipments end to end', () => {
         orderBy: { sequence: 'asc' },
       });
       const ranks = moves.map((m) =>
-        JOURNEY.indexOf((m.payload as { data: { tracking_status: string } }).data.tracking_status),
+        JOURNEY.indexOf((m.payload as { data: { tracking_status: TrackingStatus } }).data.tracking_status),
       );
       expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
       expect((await orderEvents(orderId)).filter((t) => t === 'order.delivered')).toHaveLength(1);

@@ -22,6 +22,7 @@ import {
   type TrackingSignal,
 } from '../../../workflows/shipment-contract';
 import { eventually, quiescent, useTimeSkippingWorker } from '../../support/time-skipping';
+import { NORMAL_JOURNEY } from '../../../contracts/carrier';
 
 interface Run {
   calls: string[];
@@ -67,15 +68,7 @@ function mockActivities(): Partial<ShipmentActivities & RefundActivities> {
   };
 }
 
-const JOURNEY: TrackingStatus[] = [
-  'order_received',
-  'packing',
-  'picked_up',
-  'arrived_facility',
-  'departed_facility',
-  'out_for_delivery',
-  'delivered',
-];
+const JOURNEY = [...NORMAL_JOURNEY];
 
 // The production defaults (days), whatever the test run's environment says.
 const defaults = loadConfig({}).shipments;

@@ -22,6 +22,7 @@ import {
 } from '../../../workflows/shipment-contract';
 import { unique } from '../../support/unique';
 import { eventually, quiescent, useTimeSkippingWorker } from '../../support/time-skipping';
+import { NORMAL_JOURNEY } from '../../../contracts/carrier';
 
 interface Run {
   calls: string[];
@@ -61,15 +62,7 @@ function mockActivities(): Partial<ShipmentActivities & RefundActivities> {
 }
 const orderOfAwb = (awb: string) => [...runs.keys()].find((o) => awb.endsWith(o.slice(0, 8)))!;
 
-const JOURNEY: TrackingStatus[] = [
-  'order_received',
-  'packing',
-  'picked_up',
-  'arrived_facility',
-  'departed_facility',
-  'out_for_delivery',
-  'delivered',
-];
+const JOURNEY = [...NORMAL_JOURNEY];
 
 // The production defaults (days), whatever the test run's environment says: time skipping passes them.
 const defaults = loadConfig({}).shipments;
