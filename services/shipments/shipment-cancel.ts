@@ -49,7 +49,15 @@ export function createShipmentCancel(client: Client, options: Pick<ShipmentStart
    */
   async function answerOfRunning(orderId: string): Promise<CancelAnswer> {
     const handle = client.workflow.getHandle(shipmentWorkflowId(orderId));
-    const state = await bounded(() => handle.query(shipmentStateQuery));
+    let state: ShipmentState;
+    try {
+      state = await bounded(() => handle.query(shipmentStateQuery));
+    } catch (err) {
+      // It may have closed between the describe and the query: its result answers then.
+      if ((await bounded(() => handle.describe())).status.name !== 'COMPLETED') throw err;
+      state = (await bounded(() => handle.result())) as ShipmentState;
+      if (state.outcome === 'cancelled_refunded') return { accepted: true };
+    }
     return state.cancel_answer ?? { accepted: false, reason: 'already_refunded' };
   }
 
