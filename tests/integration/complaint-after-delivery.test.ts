@@ -9,8 +9,6 @@
  * stock: refunded instead); a return travels back through the carrier, whose delivery marks it received.
  */
 import { createComplaintActivities } from '../../activities/complaints';
-import { createTemporal } from '../../platform/clients/temporal';
-import { getConfig } from '../../platform/config';
 import { complaintWorkflowId } from '../../workflows/complaint-contract';
 import {
   holdCompletionSignal,
@@ -21,6 +19,7 @@ import {
 } from '../../workflows/shipment-contract';
 import { useGatewayProcess } from '../support/gateway-process';
 import { adminToken, client, type Client } from '../support/http';
+import { endLeftoverWorkflows } from '../support/leftover-workflows';
 import { useServer } from '../support/server';
 import { orderStatus, waitFor } from '../support/shop';
 import { complaintBody, complaintState, LONG, refundsSettled } from './complaint-support';
@@ -59,20 +58,7 @@ describe('a complaint after a real delivery', () => {
 
   // A failed test would leave its case and shipment waiting on a task queue nobody serves: ended
   // here with a client of this file's own (the server's is closed by then); finished ones stay as they are.
-  const started: string[] = [];
-  afterAll(async () => {
-    const config = getConfig();
-    const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
-    for (const id of started) {
-      const handle = temporal.client.workflow.getHandle(id);
-      const running = await handle.describe().then(
-        (d) => d.status.name === 'RUNNING',
-        () => false,
-      );
-      if (running) await handle.terminate('test finished').catch(() => undefined);
-    }
-    await temporal.connection.close();
-  });
+  const started = endLeftoverWorkflows();
 
   const stockOf = async (productId: string) =>
     (await server().deps.db.inventory.findUniqueOrThrow({ where: { product_id: productId } })).quantity;

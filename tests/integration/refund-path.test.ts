@@ -10,12 +10,11 @@
  *   compensation: the compensation now asks the gateway and refunds the capture, exactly once
  *   together with the late webhook.
  */
-import { getConfig } from '../../platform/config';
-import { createTemporal } from '../../platform/clients/temporal';
 import { complaintWorkflowId } from '../../workflows/complaint-contract';
 import { refundWorkflowId } from '../../workflows/refund-contract';
 import { shipmentWorkflowId, type ShipmentState } from '../../workflows/shipment-contract';
 import { adminToken, client, type Client } from '../support/http';
+import { endLeftoverWorkflows } from '../support/leftover-workflows';
 import { useServer } from '../support/server';
 import { CARDS, checkout, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
 import { complaintBody, complaintState, LONG, refundsSettled } from './complaint-support';
@@ -41,20 +40,7 @@ describe('one path for money going back', () => {
 
   // Shipments and cases of this file that a failed test (or the long completion window) leaves
   // running are ended with a client of the file's own, so nothing waits on a task queue nobody serves.
-  const started: string[] = [];
-  afterAll(async () => {
-    const config = getConfig();
-    const temporal = createTemporal(config.temporal.address, config.temporal.namespace);
-    for (const id of started) {
-      const handle = temporal.client.workflow.getHandle(id);
-      const running = await handle.describe().then(
-        (d) => d.status.name === 'RUNNING',
-        () => false,
-      );
-      if (running) await handle.terminate('test finished').catch(() => undefined);
-    }
-    await temporal.connection.close();
-  });
+  const started = endLeftoverWorkflows();
 
   const db = () => server().deps.db;
   const temporal = () => server().deps.temporal.client;
