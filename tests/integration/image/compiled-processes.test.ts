@@ -107,7 +107,16 @@ describe('the production image: compiled processes, production dependencies only
     for (const dev of ['tsx', 'typescript', 'jest', 'esbuild', 'eslint', 'prisma', '@swc/jest']) {
       expect([dev, existsSync(path.join(image.dir, 'node_modules', dev))]).toEqual([dev, false]);
     }
-    for (const source of ['workflows', 'services', 'platform', 'workers', 'generated', 'tsconfig.json']) {
+    for (const source of [
+      'contracts',
+      'workflows',
+      'activities',
+      'services',
+      'platform',
+      'workers',
+      'generated',
+      'tsconfig.json',
+    ]) {
       expect([source, existsSync(path.join(image.dir, source))]).toEqual([source, false]);
     }
     expect(existsSync(path.join(image.dir, 'dist/workflow-bundle.js'))).toBe(true);
