@@ -32,33 +32,28 @@ const CANCEL_DEADLINE_MS = 20_000;
 export function createShipmentCancel(client: Client, options: Pick<ShipmentStartOptions, 'taskQueue' | 'timings'>) {
   const bounded = <R>(fn: () => Promise<R>) => client.withDeadline(Date.now() + CANCEL_DEADLINE_MS, fn);
 
-  /** A shipment that has ended: its outcome says whether it ended by this cancel. */
-  async function answerOfClosed(orderId: string): Promise<CancelAnswer> {
+  /**
+   * The shipment's verdict, at once: while it runs, from its state (a cancel it accepted and is
+   * still finishing, or none: the order was refunded another way, by a complaint); once it has
+   * ended, from its outcome. Never waits for a running shipment to finish.
+   */
+  async function answerOf(orderId: string): Promise<CancelAnswer> {
     const handle = client.workflow.getHandle(shipmentWorkflowId(orderId));
     const { status } = await bounded(() => handle.describe());
-    if (status.name === 'RUNNING') return answerOfRunning(orderId);
-    if (status.name !== 'COMPLETED') return { accepted: false, reason: 'already_cancelled' };
-    const state = (await bounded(() => handle.result())) as ShipmentState;
-    if (state.outcome === 'cancelled_refunded') return { accepted: true };
-    return { accepted: false, reason: state.outcome === 'completed' ? 'already_picked_up' : 'already_cancelled' };
-  }
-
-  /**
-   * A running shipment's verdict, read from its state at once: a cancel it accepted (and is still
-   * finishing), or, on an order refunded by another way (a complaint), a refusal naming that.
-   */
-  async function answerOfRunning(orderId: string): Promise<CancelAnswer> {
-    const handle = client.workflow.getHandle(shipmentWorkflowId(orderId));
-    let state: ShipmentState;
-    try {
-      state = await bounded(() => handle.query(shipmentStateQuery));
-    } catch (err) {
-      // It may have closed between the describe and the query: its result answers then.
-      if ((await bounded(() => handle.describe())).status.name !== 'COMPLETED') throw err;
-      state = (await bounded(() => handle.result())) as ShipmentState;
-      if (state.outcome === 'cancelled_refunded') return { accepted: true };
+    if (status.name === 'RUNNING') {
+      try {
+        const state = await bounded(() => handle.query(shipmentStateQuery));
+        return state.cancel_answer ?? { accepted: false, reason: 'already_refunded' };
+      } catch (err) {
+        // It may have closed between the describe and the query: its outcome answers then.
+        if ((await bounded(() => handle.describe())).status.name !== 'COMPLETED') throw err;
+      }
+    } else if (status.name !== 'COMPLETED') {
+      return { accepted: false, reason: 'already_cancelled' };
     }
-    return state.cancel_answer ?? { accepted: false, reason: 'already_refunded' };
+    const { outcome } = (await bounded(() => handle.result())) as ShipmentState;
+    if (outcome === 'cancelled_refunded') return { accepted: true };
+    return { accepted: false, reason: outcome === 'completed' ? 'already_picked_up' : 'already_cancelled' };
   }
 
   return {
@@ -69,7 +64,7 @@ export function createShipmentCancel(client: Client, options: Pick<ShipmentStart
      */
     async verdictOf(orderId: string): Promise<CancelAnswer | undefined> {
       try {
-        const answer = await answerOfClosed(orderId);
+        const answer = await answerOf(orderId);
         return answer.accepted ? answer : { accepted: false, reason: 'already_refunded' };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
@@ -106,7 +101,7 @@ export function createShipmentCancel(client: Client, options: Pick<ShipmentStart
         return { workflowId, answer };
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError) && !isClosedWorkflow(err)) throw err;
-        return { workflowId, answer: await answerOfClosed(order.orderId) };
+        return { workflowId, answer: await answerOf(order.orderId) };
       }
     },
   };
