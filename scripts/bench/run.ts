@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--quick] [--base http://127.0.0.1:3000] [--out file.json] [--only checkout,catalog]
- * [--rate 4] [--shoppers 1000 --units 100] [--shipments 200 --step-ms 100]`: against the running shop
+ * [--orders 40] [--rate 4] [--shoppers 1000 --units 100] [--shipments 200 --step-ms 100]`: against the running shop
  * (`npm start`) and its stack, every part in parts/names.ts, each figure as a ratio to a bare baseline
  * measured in the same run (the machine is noisy: only such ratios
  * compare across runs), with the invariants (no oversell, no double charge, no reservation left)
@@ -24,6 +24,7 @@ import type { BenchContext, PartResult } from './parts/context';
 import { flashSalePart } from './parts/flash-sale';
 import { latencyPart } from './parts/latency';
 import { PARTS, type PartName } from './parts/names';
+import { orderCostPart } from './parts/order-cost';
 import { notificationsPart } from './parts/notifications';
 import { recommendationsPart } from './parts/recommendations';
 import { searchPart } from './parts/search';
@@ -86,6 +87,7 @@ async function main() {
     console.log(`pasar bench${quick ? ' --quick' : ''} against ${base}, task queue ${config.temporal.taskQueue}`);
     const pool = only && !only.some((p) => p === 'checkout' || p === 'latency') ? [] : await checkoutShoppers(ctx);
     const run: Record<PartName, () => Promise<PartResult>> = {
+      order_cost: () => orderCostPart(ctx, { orders: num('--orders') }),
       checkout: () => checkoutPart(ctx, pool),
       latency: () => latencyPart(ctx, pool, num('--rate')),
       catalog: () => catalogPart(ctx),

@@ -1,5 +1,6 @@
 /** The parts of `npm run bench`, in the order they run (the JSON results carry one entry each). */
 export const PARTS = [
+  'order_cost',
   'checkout',
   'latency',
   'catalog',
