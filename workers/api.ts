@@ -1,9 +1,9 @@
 /** Process entry: the HTTP API. Drains in-flight requests and closes connections on SIGTERM. */
 import '../platform/telemetry/register'; // first: tracing patches the clients the imports below load
-import { serve } from '@hono/node-server';
 import { createApp } from '../api/app';
 import { getConfig } from '../platform/config';
 import { closeDeps, createDeps } from '../platform/deps';
+import { HTTP_SERVER, serveHttp } from '../platform/http-server';
 import { createLogger } from '../platform/logger';
 import { createServices } from '../services';
 
@@ -18,20 +18,26 @@ services.auth
   .ensureAdmin(config.auth.admin.email, config.auth.admin.password)
   .catch((err) => logger.error({ err }, 'could not ensure the admin account; is Postgres up?'));
 
-const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) => {
-  logger.info({ url: `http://${info.address}:${info.port}` }, 'api listening');
+// Backlog, keep-alive and request timeouts chosen for a rush of shoppers: platform/http-server.ts.
+const server = serveHttp({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) => {
+  logger.info({ url: `http://${info.address}:${info.port}`, backlog: info.backlog }, 'api listening');
+  if (info.backlog < HTTP_SERVER.backlog)
+    logger.warn(
+      { asked: HTTP_SERVER.backlog, granted: info.backlog },
+      'the kernel caps the listen backlog (net.core.somaxconn): a rush of connections may wait for SYN retries',
+    );
 });
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'shutting down api');
-    server.close(async () => {
+    void server.drain().then(async () => {
       await app.flush().catch((err) => logger.warn({ err }, 'buffered product views could not be sent'));
       await closeDeps(deps);
       logger.info('api stopped');
       process.exit(0);
     });
-    // Keep-alive sockets can hold close() open; don't let shutdown hang past a grace period.
+    // A request that never ends can hold the drain open; don't let shutdown hang past a grace period.
     setTimeout(() => process.exit(0), 10_000).unref();
   });
 }
