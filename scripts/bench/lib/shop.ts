@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { TEST_CARDS } from '../../../contracts/test-cards';
 import { DEMO_ADDRESS } from '../../../services/users/demo-address';
-import { httpCall, loopbackAddress, type Reply } from '../../lib/http';
+import { httpCall, isConnectionDrop, loopbackAddress, type Reply } from '../../lib/http';
 import { sleep } from './load';
 
 export interface Shopper {
@@ -54,23 +54,32 @@ export function createShop(base: string) {
       return { id: me.id as string, token, address: address.id as string };
     },
 
-    addToCart: (s: Shopper, productId: string, quantity = 1) =>
-      must('add to cart', call('POST', '/cart/items', { product_id: productId, quantity }, s.token)),
+    /**
+     * POST /cart/items adds to the quantity, so a dropped call is not sent again blindly: the cart
+     * is read (a GET, which the client retries) and the product added only if it is not there yet.
+     * The bench's shoppers are fresh, their carts empty. (Only a drop while the shop was still
+     * adding, after the read, could add twice; a drop on a kept-alive socket happens before.)
+     */
+    async addToCart(s: Shopper, productId: string, quantity = 1) {
+      const add = () => must('add to cart', call('POST', '/cart/items', { product_id: productId, quantity }, s.token));
+      try {
+        return await add();
+      } catch (err) {
+        if (!isConnectionDrop(err)) throw err;
+        const cart = await must('cart', call('GET', '/cart', undefined, s.token));
+        return cart.items.some((line: { product_id: string }) => line.product_id === productId) ? cart : add();
+      }
+    },
 
     /**
      * POST /checkout with one key until the saga answers; the final reply (202 awaiting_payment
-     * or a 4xx). A dropped connection is retried with the same key, as a client should.
+     * or a 4xx). The key also lets the client send it again over a dropped connection (lib/http.ts).
      */
     async checkout(s: Shopper): Promise<Reply> {
       const key = randomUUID();
-      for (let dropped = 0; ;) {
-        const r = await call('POST', '/checkout', { address_id: s.address }, s.token, { 'idempotency-key': key }).catch(
-          (err: Error) => {
-            if (++dropped > 5) throw err;
-            return undefined;
-          },
-        );
-        if (r && (r.status !== 202 || r.body.status === 'awaiting_payment')) return r;
+      for (;;) {
+        const r = await call('POST', '/checkout', { address_id: s.address }, s.token, { 'idempotency-key': key });
+        if (r.status !== 202 || r.body.status === 'awaiting_payment') return r;
       }
     },
 
@@ -97,13 +106,16 @@ export type Shop = ReturnType<typeof createShop>;
 /**
  * A shopper, starting over with a new email if the connection drops mid-way or the shop answers a
  * 5xx (seen on register and login from the bench test's in-process server at load 11); setup is not measured.
+ * The client sends GET /users/me again by itself; sign-up, login and the address are plain POSTs,
+ * which only a fresh shopper can safely redo.
  */
 async function shopperWithRetry(shop: Shop): Promise<Shopper> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await shop.shopper();
     } catch (err) {
-      if (attempt >= 3 || !/ECONNRESET|socket hang up|ECONNREFUSED|HTTP 5\d\d/.test((err as Error).message)) throw err;
+      const retry = isConnectionDrop(err) || /ECONNREFUSED|HTTP 5\d\d/.test((err as Error).message);
+      if (attempt >= 3 || !retry) throw err;
       await sleep(200 * attempt);
     }
   }
