@@ -13,6 +13,29 @@ export function splitStatements(sql: string): string[] {
     .filter((s) => s.length > 0);
 }
 
+const sqlFiles = async (dir: string) => (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+
+/** The files migrateClickHouse would apply, without creating the database or the bookkeeping table. */
+export async function pendingClickHouse(url: string, database: string, dir: string): Promise<string[]> {
+  const client = createClient({ url, request_timeout: 30000 });
+  try {
+    // A plain identifier (platform/config.ts); this server is too old for query parameters.
+    const tables = await client.query({
+      query: `SELECT name FROM system.tables WHERE database = '${database}' AND name = 'schema_migrations'`,
+      format: 'JSONEachRow',
+    });
+    const recorded = (await tables.json<{ name: string }>()).length > 0;
+    const applied = new Set<string>();
+    if (recorded) {
+      const rs = await client.query({ query: `SELECT name FROM ${database}.schema_migrations`, format: 'JSONEachRow' });
+      for (const r of await rs.json<{ name: string }>()) applied.add(r.name);
+    }
+    return (await sqlFiles(dir)).filter((f) => !applied.has(f));
+  } finally {
+    await client.close();
+  }
+}
+
 export async function migrateClickHouse(url: string, database: string, dir: string): Promise<string[]> {
   const client = createClient({ url, request_timeout: 30000 });
   try {
@@ -23,7 +46,7 @@ export async function migrateClickHouse(url: string, database: string, dir: stri
     });
     const rs = await client.query({ query: `SELECT name FROM ${database}.schema_migrations`, format: 'JSONEachRow' });
     const applied = new Set((await rs.json<{ name: string }>()).map((r) => r.name));
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+    const files = await sqlFiles(dir);
     const done: string[] = [];
     for (const file of files) {
       if (applied.has(file)) continue;

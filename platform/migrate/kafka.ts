@@ -2,6 +2,18 @@
 import type { Kafka } from 'kafkajs';
 import { ALL_TOPICS } from '../kafka/topics';
 
+/** The topics migrateKafka would create, creating none. */
+export async function pendingKafka(kafka: Kafka): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    return ALL_TOPICS.filter((t) => !existing.has(t.name)).map((t) => t.name);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function migrateKafka(kafka: Kafka, replicationFactor: number): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();

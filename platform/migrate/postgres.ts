@@ -23,6 +23,9 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
+const APPLIED =
+  'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+
 export interface MigrationFile {
   name: string;
   sql: string;
@@ -41,6 +44,41 @@ export async function readMigrations(dir: string): Promise<MigrationFile[]> {
   );
 }
 
+/** An applied migration whose file changed since: no run, and no amount of waiting, fixes it. */
+export class EditedMigrationError extends Error {
+  constructor(name: string) {
+    super(`migration ${name} was edited after it was applied`);
+    this.name = 'EditedMigrationError';
+  }
+}
+
+/**
+ * The migrations migratePostgres would apply, without applying or creating anything (the pods'
+ * start gate, `scripts/migrate.ts --wait`). Refuses, as migratePostgres does, if an applied one was edited.
+ */
+export async function pendingPostgres(url: string, dir: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const { rows: table } = await client.query<{ exists: boolean }>(
+      `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`,
+    );
+    const { rows } = table[0]!.exists
+      ? await client.query<{ migration_name: string; checksum: string }>(APPLIED)
+      : { rows: [] };
+    const applied = new Map(rows.map((r) => [r.migration_name, r.checksum]));
+    const pending: string[] = [];
+    for (const m of await readMigrations(dir)) {
+      const previous = applied.get(m.name);
+      if (previous === undefined) pending.push(m.name);
+      else if (previous !== m.checksum) throw new EditedMigrationError(m.name);
+    }
+    return pending;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Applies every migration not yet recorded; refuses if an applied one was edited. Returns the names applied. */
 export async function migratePostgres(url: string, dir: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
@@ -48,15 +86,13 @@ export async function migratePostgres(url: string, dir: string): Promise<string[
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
     await client.query(BOOKKEEPING);
-    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
-      'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-    );
+    const { rows } = await client.query<{ migration_name: string; checksum: string }>(APPLIED);
     const applied = new Map(rows.map((r) => [r.migration_name, r.checksum]));
     const done: string[] = [];
     for (const m of await readMigrations(dir)) {
       const previous = applied.get(m.name);
       if (previous !== undefined) {
-        if (previous !== m.checksum) throw new Error(`migration ${m.name} was edited after it was applied`);
+        if (previous !== m.checksum) throw new EditedMigrationError(m.name);
         continue;
       }
       await client.query('BEGIN');

@@ -8,8 +8,15 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Logger } from '../../platform/logger';
 import type { CatalogSnapshot } from '../catalog/snapshot';
-import { aliasTarget, isCurrentVersion } from './products-index';
+import { aliasTarget, isCurrentVersion, PRODUCTS_ALIAS, PRODUCTS_INDEX } from './products-index';
 import { rebuildProductsIndex } from './rebuild';
+
+/** What migrateElasticsearch would do, doing none of it: the alias missing, or on an older mapping version. */
+export async function pendingElasticsearch(es: Client): Promise<string[]> {
+  const target = await aliasTarget(es);
+  if (target === undefined) return [`${PRODUCTS_ALIAS} alias missing`];
+  return isCurrentVersion(target) ? [] : [`${PRODUCTS_ALIAS} on ${target}, not ${PRODUCTS_INDEX}`];
+}
 
 export async function migrateElasticsearch(es: Client, catalog: CatalogSnapshot, logger: Logger): Promise<string[]> {
   const target = await aliasTarget(es);
