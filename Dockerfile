@@ -31,9 +31,11 @@ RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no
   && node scripts/image/prune-dev-optional.mjs . && rm -r scripts
 COPY --from=build /app/dist ./dist
 # Read at run time relative to the working directory: the operator dashboard's static page and
-# the SQL migrations that dist/scripts/migrate.js applies.
+# the SQL migrations (Postgres, ClickHouse) that dist/scripts/migrate.js applies and checks
+# (scripts/lib/migrations.ts; the pasar-migrate Job and every pod's initContainer run it).
 COPY api/dashboard/page.html api/dashboard/page.js api/dashboard/page.css ./api/dashboard/
 COPY prisma/migrations ./prisma/migrations
+COPY services/analytics/clickhouse ./services/analytics/clickhouse
 USER node
 EXPOSE 3000 3001 3002 3003 3004
 CMD ["node", "--enable-source-maps", "dist/workers/api.js"]

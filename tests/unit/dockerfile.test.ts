@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assembleRuntime } from '../../scripts/image/assemble-runtime';
 import { execForm, parseDockerfile } from '../../scripts/image/dockerfile';
+import { CLICKHOUSE_MIGRATIONS, POSTGRES_MIGRATIONS } from '../../scripts/lib/migrations';
 
 const stages = parseDockerfile('Dockerfile');
 const runtime = stages.at(-1)!;
@@ -26,6 +27,13 @@ describe('Dockerfile', () => {
         .filter((c) => c.flags.from)
         .map((c) => [c.flags.from, c.rest]),
     ).toEqual([['build', '/app/dist ./dist']]);
+  });
+
+  it('carries the SQL the migration runner reads (the k8s migration Job and initContainers), where it reads it', () => {
+    const copied = runs('COPY')
+      .filter((c) => !c.flags.from)
+      .map((c) => c.rest);
+    for (const dir of [POSTGRES_MIGRATIONS, CLICKHOUSE_MIGRATIONS]) expect(copied).toContain(`${dir} ./${dir}`);
   });
 
   it('runs as the unprivileged node user, compiled JavaScript, no tsx', () => {

@@ -5,8 +5,8 @@
  * real stack, and a checkout paid end to end through them. The worker runs on a task queue of its
  * own and the payment gateway is a simulator of the test's own that shares its secrets.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assembleRuntime, type RuntimeImage } from '../../../scripts/image/assemble-runtime';
@@ -111,7 +111,6 @@ describe('the production image: compiled processes, production dependencies only
       'contracts',
       'workflows',
       'activities',
-      'services',
       'platform',
       'workers',
       'generated',
@@ -119,6 +118,12 @@ describe('the production image: compiled processes, production dependencies only
     ]) {
       expect([source, existsSync(path.join(image.dir, source))]).toEqual([source, false]);
     }
+    // services/ holds only the ClickHouse migrations dist/scripts/migrate.js reads, no source.
+    const services = readdirSync(path.join(image.dir, 'services'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(image.dir, path.join(e.parentPath, e.name)));
+    expect(services.length).toBeGreaterThan(0);
+    for (const file of services) expect(file).toMatch(/^services\/analytics\/clickhouse\/[^/]+\.sql$/);
     expect(existsSync(path.join(image.dir, 'dist/workflow-bundle.js'))).toBe(true);
     expect(image.env.NODE_ENV).toBe('production');
     expect(image.user).toBe('node');
@@ -230,6 +235,21 @@ describe('the production image: compiled processes, production dependencies only
     expect(await consumers.stop()).toBe(0);
     expect(consumers.output()).toContain('consumers stopped');
   }, 120_000);
+
+  it("dist/scripts/migrate.js --check, as every pod's initContainer runs it, finds what it reads and the migrated stack up to date", () => {
+    const run = spawnSync('node', ['--enable-source-maps', 'dist/scripts/migrate.js', '--check'], {
+      cwd: image.dir,
+      env: { PATH: process.env.PATH ?? '', ...env, ...image.env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect([run.status, run.stdout + run.stderr]).toEqual([
+      0,
+      expect.stringMatching(
+        /postgres: up to date[\s\S]*clickhouse: up to date[\s\S]*elasticsearch: up to date[\s\S]*kafka: up to date/,
+      ),
+    ]);
+  });
 
   it('every compiled process exits 0 on SIGTERM, as Kubernetes stops a pod', async () => {
     for (const name of ['api', 'worker', 'relay'] as const) {
