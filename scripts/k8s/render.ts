@@ -17,13 +17,22 @@ export interface Manifest {
   [field: string]: unknown;
 }
 
+interface SecretGenerator {
+  name: string;
+  envs?: string[];
+  /** Set on the generated Secret (a rollout's first step selects it by label: kustomization.yaml). */
+  options?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
 interface Kustomization {
   namespace?: string;
   resources?: string[];
-  secretGenerator?: { name: string; envs?: string[] }[];
+  secretGenerator?: SecretGenerator[];
 }
 
 const UNDERSTOOD = new Set(['apiVersion', 'kind', 'namespace', 'resources', 'secretGenerator']);
+const UNDERSTOOD_GENERATOR = new Set(['name', 'envs', 'options']);
+const UNDERSTOOD_OPTIONS = new Set(['labels', 'annotations']);
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
 
 /** `exampleSecrets`: build the Secret from `<env file>.example` (tests, and a dry run before secrets exist). */
@@ -38,7 +47,19 @@ export function renderKustomization(dir: string, options: { exampleSecrets?: boo
       return d.toJS() as Manifest;
     }),
   );
-  for (const gen of k.secretGenerator ?? []) docs.push(generateSecret(dir, gen, options.exampleSecrets ?? false));
+  for (const gen of k.secretGenerator ?? []) {
+    const fields = [
+      ...Object.keys(gen).filter((f) => !UNDERSTOOD_GENERATOR.has(f)),
+      ...Object.keys(gen.options ?? {})
+        .filter((f) => !UNDERSTOOD_OPTIONS.has(f))
+        .map((f) => `options.${f}`),
+    ];
+    if (fields.length)
+      throw new Error(
+        `kustomization.yaml secretGenerator ${gen.name}: ${fields.join(', ')} not understood by scripts/k8s/render.ts`,
+      );
+    docs.push(generateSecret(dir, gen, options.exampleSecrets ?? false));
+  }
   return docs.map((doc) =>
     k.namespace && !CLUSTER_SCOPED.has(doc.kind)
       ? { ...doc, metadata: { ...doc.metadata, namespace: k.namespace } }
@@ -46,7 +67,7 @@ export function renderKustomization(dir: string, options: { exampleSecrets?: boo
   );
 }
 
-function generateSecret(dir: string, gen: { name: string; envs?: string[] }, example: boolean): Manifest {
+function generateSecret(dir: string, gen: SecretGenerator, example: boolean): Manifest {
   const data: Record<string, string> = {};
   for (const envFile of gen.envs ?? []) {
     const file = path.join(dir, example ? `${envFile}.example` : envFile);
@@ -55,7 +76,9 @@ function generateSecret(dir: string, gen: { name: string; envs?: string[] }, exa
       data[key] = Buffer.from(value).toString('base64');
     }
   }
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name: gen.name }, type: 'Opaque', data };
+  const { labels, annotations } = gen.options ?? {};
+  const metadata = { name: gen.name, ...(labels && { labels }), ...(annotations && { annotations }) };
+  return { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque', data };
 }
 
 /** KEY=value lines; `#` comments and blank lines skipped, as kustomize reads an env file. */

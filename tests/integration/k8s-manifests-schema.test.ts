@@ -47,6 +47,15 @@ describe('k8s manifests against the Kubernetes API schemas', () => {
   it.each(KUBERNETES_VERSIONS)('every built-in object validates strictly against Kubernetes %s', (version) => {
     const builtIn = docs.filter((d) => !isCustom(d));
     expect(builtIn.length).toBeGreaterThan(10);
+    // The kinds scaling on a cluster needs are among what is validated, not skipped.
+    expect(builtIn.map((d) => `${d.apiVersion} ${d.kind}`)).toEqual(
+      expect.arrayContaining([
+        'apps/v1 Deployment',
+        'batch/v1 Job',
+        'autoscaling/v2 HorizontalPodAutoscaler',
+        'policy/v1 PodDisruptionBudget',
+      ]),
+    );
     const { status, output } = validate(builtIn, version);
     expect(output).not.toMatch(/ERROR|Couldn't find schema/);
     expect(status).toBe(0);
@@ -58,13 +67,18 @@ describe('k8s manifests against the Kubernetes API schemas', () => {
     expect([...new Set(docs.filter(isCustom).map((d) => d.kind))].sort()).toEqual(['IngressRoute', 'Middleware']);
   });
 
-  it('the validator is strict: a misspelt probe field and a wrong type are refused', () => {
-    const api = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'pasar-api') as any;
+  it('the validator is strict: a misspelt probe field, a wrong type, a misspelt HPA target and Job field are refused', () => {
+    const find = (kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata.name === name) as any;
+    const api = find('Deployment', 'pasar-api');
     const misspelt = structuredClone(api);
     misspelt.spec.template.spec.containers[0].livenesProbe = misspelt.spec.template.spec.containers[0].livenessProbe;
     const wrongType = structuredClone(api);
     wrongType.spec.replicas = 'two';
-    for (const broken of [misspelt, wrongType]) {
+    const hpa = structuredClone(find('HorizontalPodAutoscaler', 'pasar-api'));
+    hpa.spec.metrics[0].resource.target = { type: 'Utilization', averageUtilisation: 70 };
+    const job = structuredClone(find('Job', 'pasar-migrate'));
+    job.spec.ttlSecondsAfterFinish = 60;
+    for (const broken of [misspelt, wrongType, hpa, job]) {
       const { status, output } = validate([broken], '1.33.0');
       expect(status).not.toBe(0);
       expect(output).toMatch(/ERROR .* did not validate/);
