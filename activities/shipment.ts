@@ -138,6 +138,24 @@ export function createShipmentActivities(d: ShipmentActivityDeps) {
     recordTrackingEvent: (shipmentId: string, event: TrackingSignal, apply: boolean) =>
       asActivity(() => d.shipments.recordEvent(shipmentId, event, SHIPMENT_STATUS_OF[event.status], apply)),
 
+    /**
+     * The carrier events the workflow drained at once, in journey order: each recorded once, the
+     * shipment moved by those that apply, and the order moved along as the workflow decided
+     * (one step for a batch instead of one per event and per order move). A retry finds every
+     * record and move it made already done.
+     */
+    applyTrackingEvents: (
+      shipmentId: string,
+      orderId: string,
+      batch: { event: TrackingSignal; apply: boolean; orderMoves: FulfilmentStatus[] }[],
+    ) =>
+      asActivity(async () => {
+        for (const { event, apply, orderMoves } of batch) {
+          await d.shipments.recordEvent(shipmentId, event, SHIPMENT_STATUS_OF[event.status], apply);
+          for (const to of orderMoves) await d.fulfilment.advance(orderId, to, shipmentId);
+        }
+      }),
+
     flagShipmentStuck: (shipmentId: string, stuck: boolean, since: string) =>
       asActivity(() => d.shipments.setStuck(shipmentId, stuck, since)),
 

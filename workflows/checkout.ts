@@ -47,6 +47,15 @@ const steps = proxyActivities<CheckoutActivities>(STEP_OPTIONS);
 const localSteps = proxyLocalActivities<CheckoutActivities>(STEP_OPTIONS);
 /** Checkouts started before local steps replay their history with one activity task per step. */
 const LOCAL_STEPS_PATCH = 'checkout-local-steps';
+/**
+ * Checkouts started before it upserted OrderStatus at every step. The steps up to the payment wait
+ * and from the payment to paid run as local steps inside one workflow task: an operator could
+ * never see them in the search attribute (the task's commands land together), while each upsert
+ * cost the server an event and a visibility write. The query (checkoutStateQuery) still has them.
+ */
+const VISIBLE_STATUS_PATCH = 'checkout-visible-status';
+/** The steps a checkout rests in, as operators filter by OrderStatus (the start sets validating_cart). */
+const RESTING_STEPS: readonly CheckoutStep[] = ['awaiting_payment', 'compensating', 'paid', 'cancelled'];
 
 // Undo steps must eventually succeed: they retry for longer, then surface (never silently drop).
 const undo = proxyActivities<CheckoutActivities & RefundActivities>({
@@ -76,8 +85,10 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
     cancelRequest ??= req;
   });
 
+  const onlyResting = patched(VISIBLE_STATUS_PATCH);
   const enter = (step: CheckoutStep) => {
     state.step = step;
+    if (onlyResting && !RESTING_STEPS.includes(step)) return;
     upsertSearchAttributes([{ key: ORDER_STATUS, value: step }]);
   };
   const saga = new Saga();

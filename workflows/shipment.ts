@@ -70,7 +70,7 @@ class Shipment {
 
   /** The shipment is created; the order moves to processing unless its owner already cancelled. */
   async setup(): Promise<ShipmentState | undefined> {
-    const { shipment_id } = await steps.createShipment({
+    const { shipment_id } = await this.journey.steps.createShipment({
       orderId: this.input.orderId,
       orderNumber: this.input.orderNumber,
       userId: this.input.userId,
@@ -79,7 +79,7 @@ class Shipment {
     this.state.shipment_id = shipment_id;
     // Cancelled before the shipment began (the cancel started this workflow): the order stays out of processing.
     if (this.cancelRequest !== undefined) return this.withdrawn();
-    await steps.advanceOrder(this.input.orderId, 'processing', shipment_id);
+    await this.journey.steps.advanceOrder(this.input.orderId, 'processing', shipment_id);
     return undefined;
   }
 
@@ -112,7 +112,7 @@ class Shipment {
       this.rebookRequest = undefined;
       if (attempt >= AUTOMATIC_BOOKINGS + (operatorAsked ? 1 : 0)) {
         // The parcel never left the warehouse: money back and stock back on the shelf.
-        await steps.cancelShipment(this.journey.shipmentId, 'not picked up');
+        await this.journey.steps.cancelShipment(this.journey.shipmentId, 'not picked up');
         this.journey.setStatus('cancelled');
         return this.refund('not_picked_up_refunded', 'no carrier picked the parcel up', true);
       }
@@ -154,7 +154,7 @@ class Shipment {
         await this.journey.flagStuck(false);
         continue;
       }
-      await steps.cancelShipment(this.journey.shipmentId, 'lost in transit');
+      await this.journey.steps.cancelShipment(this.journey.shipmentId, 'lost in transit');
       await this.journey.flagStuck(false);
       this.journey.setStatus('cancelled');
       return this.refund('lost_refunded', 'the parcel was lost in transit', false);
@@ -168,7 +168,7 @@ class Shipment {
   async completion(): Promise<ShipmentState> {
     await this.journey.waitFor(() => false, this.input.timings.completionWindowSeconds);
     await condition(() => this.state.completion_holds.length === 0);
-    await steps.advanceOrder(this.input.orderId, 'completed', this.journey.shipmentId);
+    await this.journey.steps.advanceOrder(this.input.orderId, 'completed', this.journey.shipmentId);
     this.state.outcome = 'completed';
     return this.state;
   }
@@ -176,7 +176,7 @@ class Shipment {
   /** The owner's cancel won: nothing left the warehouse, so the money and the stock go back. */
   private async withdrawn() {
     this.state.cancel_answer = { accepted: true };
-    await steps.cancelShipment(this.journey.shipmentId, 'cancelled by the shopper');
+    await this.journey.steps.cancelShipment(this.journey.shipmentId, 'cancelled by the shopper');
     this.journey.setStatus('cancelled');
     return this.refund('cancelled_refunded', this.cancelRequest ?? 'cancelled by the shopper', true);
   }

@@ -21,7 +21,7 @@ import {
   type ShipmentInput,
   type ShipmentState,
 } from '../../workflows/shipment-contract';
-import type { ShipmentStartOptions } from './shipment-client';
+import { shipmentSearchAttributes, type ShipmentStartOptions } from './shipment-client';
 
 /**
  * The verdict needs the carrier's answer (one call, itself bounded), so this waits longer than a
@@ -89,6 +89,7 @@ export function createShipmentCancel(client: Client, options: Pick<ShipmentStart
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [{ ...order, timings: options.timings } satisfies ShipmentInput],
+        typedSearchAttributes: shipmentSearchAttributes(order),
       });
       try {
         const answer = await bounded(() =>

@@ -14,6 +14,7 @@ import {
   type ShipmentInput,
   type TrackingSignal,
 } from '../../workflows/shipment-contract';
+import { ORDER_NUMBER, SHIPMENT_STATUS, SHIPMENT_STUCK, USER_ID } from '../../workflows/search-attributes';
 
 const CALL_DEADLINE_MS = 5_000;
 
@@ -52,6 +53,17 @@ export const shipmentTimings = (config: Config): ShipmentInput['timings'] => ({
   completionWindowSeconds: config.shipments.completionWindowSeconds,
 });
 
+/**
+ * What an operator filters a new shipment by, given with its start so the workflow's first task
+ * needs no upsert of its own (workflows/shipment-journey.ts announce()).
+ */
+export const shipmentSearchAttributes = (order: { orderNumber: string; userId: string }) => [
+  { key: ORDER_NUMBER, value: order.orderNumber },
+  { key: USER_ID, value: order.userId },
+  { key: SHIPMENT_STATUS, value: 'pending' },
+  { key: SHIPMENT_STUCK, value: false },
+];
+
 /** Starts the order's shipment; true if this call started it, false if it was running or ran already. */
 export async function startShipment(
   client: Client,
@@ -64,6 +76,7 @@ export async function startShipment(
       workflowId: shipmentWorkflowId(order.orderId),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [{ ...order, timings: options.timings } satisfies ShipmentInput],
+      typedSearchAttributes: shipmentSearchAttributes(order),
     });
     return true;
   } catch (err) {

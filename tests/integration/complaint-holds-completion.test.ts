@@ -25,6 +25,7 @@ import {
 } from '../../workflows/shipment-contract';
 import { unique } from '../support/deps';
 import { NORMAL_JOURNEY } from '../../contracts/carrier';
+import { withBatchedTracking } from '../support/shipment-activities';
 
 const JOURNEY = [...NORMAL_JOURNEY];
 const LONG: ComplaintDeadlines = {
@@ -46,7 +47,7 @@ describe('a complaint holds its order completion', () => {
 
   beforeAll(async () => {
     const cases = createComplaintClient(temporal.client, config);
-    const shipment: Partial<ShipmentActivities> = {
+    const shipment: Partial<ShipmentActivities> = withBatchedTracking({
       createShipment: async ({ orderId }) => ({ shipment_id: orderId }),
       bookCarrier: async ({ shipmentId }) => ({
         carrier: 'jne' as const,
@@ -63,7 +64,7 @@ describe('a complaint holds its order completion', () => {
         moves.push(to);
         return true;
       },
-    };
+    });
     const complaint: ComplaintActivities & Partial<RefundActivities> = {
       recordComplaintState: async () => undefined,
       refundComplaint: async (i) => ({

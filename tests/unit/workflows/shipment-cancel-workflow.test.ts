@@ -23,6 +23,7 @@ import {
 } from '../../../workflows/shipment-contract';
 import { eventually, quiescent, useTimeSkippingWorker } from '../../support/time-skipping';
 import { NORMAL_JOURNEY } from '../../../contracts/carrier';
+import { withBatchedTracking } from '../../support/shipment-activities';
 
 interface Run {
   calls: string[];
@@ -38,7 +39,7 @@ const orderOfAwb = (awb: string) => [...runs.keys()].find((o) => awb.endsWith(o.
 const note = (orderId: string, call: string) => runs.get(orderId)!.calls.push(call);
 
 function mockActivities(): Partial<ShipmentActivities & RefundActivities> {
-  return {
+  return withBatchedTracking({
     createShipment: async ({ orderId }) => (note(orderId, 'createShipment'), { shipment_id: shipmentIdOf(orderId) }),
     bookCarrier: async ({ orderId, shipmentId, attempt }) => {
       note(orderId, `bookCarrier:${attempt}`);
@@ -65,7 +66,7 @@ function mockActivities(): Partial<ShipmentActivities & RefundActivities> {
     markShippedOrderRefunded: async (orderId) => (runs.get(orderId)!.orderStatuses.push('refunded'), true),
     refundPayment: async (orderId) => (note(orderId, 'refundPayment'), 'refunding'),
     restockOrder: async (orderId) => void note(orderId, 'restockOrder'),
-  };
+  });
 }
 
 const JOURNEY = [...NORMAL_JOURNEY];

@@ -21,6 +21,7 @@ import {
   type TrackingSignal,
 } from '../../../workflows/shipment-contract';
 import { delegateTo, eventually, quiescent, useTimeSkippingWorker } from '../../support/time-skipping';
+import { withBatchedTracking } from '../../support/shipment-activities';
 
 // The production defaults, whatever the test run's environment overrides for the e2e suites.
 const defaults = loadConfig({}).shipments;
@@ -45,7 +46,7 @@ const JOURNEY_AFTER_PICKUP: TrackingStatus[] = [
 function recordingActivities() {
   const calls: string[] = [];
   const orderStatuses: string[] = [];
-  const activities: Partial<ShipmentActivities & RefundActivities> = {
+  const activities: Partial<ShipmentActivities & RefundActivities> = withBatchedTracking({
     createShipment: async () => (calls.push('createShipment'), { shipment_id: randomUUID() }),
     bookCarrier: async ({ shipmentId, attempt }) => {
       calls.push(`bookCarrier:${attempt}`);
@@ -61,7 +62,7 @@ function recordingActivities() {
     markShippedOrderRefunded: async () => (orderStatuses.push('refunded'), true),
     refundPayment: async () => (calls.push('refundPayment'), 'refunding'),
     restockOrder: async () => void calls.push('restockOrder'),
-  };
+  });
   return { calls, orderStatuses, activities };
 }
 

@@ -23,6 +23,7 @@ import {
 import { unique } from '../../support/unique';
 import { eventually, quiescent, useTimeSkippingWorker } from '../../support/time-skipping';
 import { NORMAL_JOURNEY } from '../../../contracts/carrier';
+import { withBatchedTracking } from '../../support/shipment-activities';
 
 interface Run {
   calls: string[];
@@ -37,7 +38,7 @@ const orderOfShipment = (shipmentId: string) => [...runs.keys()].find((o) => shi
 
 function mockActivities(): Partial<ShipmentActivities & RefundActivities> {
   const note = (orderId: string, call: string) => runOf(orderId).calls.push(call);
-  return {
+  return withBatchedTracking({
     createShipment: async ({ orderId }) => (note(orderId, 'createShipment'), { shipment_id: shipmentIdOf(orderId) }),
     bookCarrier: async ({ orderId, shipmentId, attempt }) => {
       note(orderId, `bookCarrier:${attempt}`);
@@ -58,7 +59,7 @@ function mockActivities(): Partial<ShipmentActivities & RefundActivities> {
     markShippedOrderRefunded: async (orderId) => (runOf(orderId).orderStatuses.push('refunded'), true),
     refundPayment: async (orderId) => (note(orderId, 'refundPayment'), 'refunding'),
     restockOrder: async (orderId) => void note(orderId, 'restockOrder'),
-  };
+  });
 }
 const orderOfAwb = (awb: string) => [...runs.keys()].find((o) => awb.endsWith(o.slice(0, 8)))!;
 
