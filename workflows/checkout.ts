@@ -85,6 +85,8 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
     cancelRequest ??= req;
   });
 
+  // One patch per new checkout (each also costs an upsert of TemporalChangeVersion): a run with
+  // the newer patch has local steps too, so it never asks for the older one.
   const onlyResting = patched(VISIBLE_STATUS_PATCH);
   const enter = (step: CheckoutStep) => {
     state.step = step;
@@ -93,7 +95,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
   };
   const saga = new Saga();
   const key = (step: string) => `${workflowId}:${step}`;
-  const run = patched(LOCAL_STEPS_PATCH) ? localSteps : steps;
+  const run = onlyResting || patched(LOCAL_STEPS_PATCH) ? localSteps : steps;
 
   try {
     enter('validating_cart');
