@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { loadConfig } from '../../platform/config';
+import * as appSearchAttributes from '../../workflows/search-attributes';
 
 interface ComposeService {
   image: string;
@@ -17,6 +18,12 @@ const stackDefaults = Object.fromEntries(
   [...readFileSync('scripts/stack/lib.sh', 'utf8').matchAll(/^: "\$\{(\w+):=([^}]*)\}"/gm)].map((m) => [m[1], m[2]]),
 );
 const config = loadConfig({});
+
+// Both TEMPORAL_MODEs register scripts/stack/temporal.sh's one list (TEMPORAL_SEARCH_ATTRIBUTES).
+const stackSearchAttributes =
+  /^TEMPORAL_SEARCH_ATTRIBUTES=\(([^)]*)\)/m
+    .exec(readFileSync('scripts/stack/temporal.sh', 'utf8'))?.[1]
+    ?.split(/\s+/) ?? [];
 
 /** The host ports a service publishes ("127.0.0.1:5432:5432" → 5432). */
 function hostPorts(service: string): number[] {
@@ -70,11 +77,28 @@ describe('temporal-dev.yml', () => {
   });
 
   it('registers the search attributes operators use to find a checkout', () => {
-    const cmd = compose.services.temporal?.command?.join(' ') ?? '';
-    const stackScript = readFileSync('scripts/stack/temporal.sh', 'utf8');
-    for (const attr of ['OrderNumber=Keyword', 'UserId=Keyword', 'OrderStatus=Keyword']) {
-      expect(cmd).toContain(attr);
-      expect(stackScript).toContain(attr);
-    }
+    const cmd = compose.services.temporal?.command ?? [];
+    for (const attr of stackSearchAttributes) expect(cmd).toContain(`--search-attribute=${attr}`);
+  });
+});
+
+describe('the search attributes the stack registers', () => {
+  // The CLI's type names, by the SDK's.
+  const cliType: Record<string, string> = {
+    KEYWORD: 'Keyword',
+    TEXT: 'Text',
+    INT: 'Int',
+    DOUBLE: 'Double',
+    BOOL: 'Bool',
+    DATETIME: 'Datetime',
+    KEYWORD_LIST: 'KeywordList',
+  };
+
+  it('are exactly the ones the workflows upsert, with the same types', () => {
+    const app = (Object.values(appSearchAttributes) as { name?: unknown; type?: unknown }[])
+      .filter((k) => typeof k?.name === 'string' && typeof k?.type === 'string')
+      .map((k) => `${k.name as string}=${cliType[k.type as string]}`);
+    expect(app.length).toBeGreaterThan(0);
+    expect([...stackSearchAttributes].sort()).toEqual(app.sort());
   });
 });
