@@ -3,10 +3,17 @@
 # catalog seeded, then the API, the Temporal worker, the outbox relay, the Kafka consumers
 # (search, recommendations, shipments...) and the carrier link in the foreground
 # (Ctrl-C stops them; the stack keeps running until `npm run stack:down`).
+#
+# The processes run compiled, as the image runs them (`node dist/workers/<x>.js`), not under tsx,
+# whose loader hooks and source-map handling sat in the consumers' and relay's hot paths. The build
+# runs at every start and is incremental (scripts/build.ts --incremental: about a second when the
+# workflows did not change, 3-4 s when they did), so the worker always runs the tree's workflow
+# code. `npm run api|worker|relay|consumers|carrier-link` still run one process from source.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/prepare.sh
 npx tsx scripts/seed.ts
+npx tsx scripts/build.ts --incremental
 
 : "${API_PORT:=3000}" "${TEMPORAL_UI_PORT:=8233}" "${API_HOST:=127.0.0.1}"
 pids=()
@@ -17,11 +24,22 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-node --import tsx workers/temporal-worker.ts & pids+=($!)
-node --import tsx workers/outbox-relay.ts & pids+=($!)
-node --import tsx workers/consumers.ts & pids+=($!)
-node --import tsx workers/carrier-link.ts & pids+=($!)
-node --import tsx workers/api.ts & pids+=($!)
+declare -A names=()
+# Starts one process in the background: `launch <name> <entry> [VAR=value...]` runs
+# dist/workers/<entry>.js with those variables set for it alone (another replica's ports, say).
+launch() {
+  local name=$1 entry=$2
+  shift 2
+  env "$@" node --enable-source-maps "dist/workers/$entry.js" &
+  pids+=($!)
+  names[$!]=$name
+}
+
+launch worker temporal-worker
+launch relay outbox-relay
+launch consumers consumers
+launch carrier-link carrier-link
+launch api api
 
 for _ in $(seq 1 60); do
   curl -sf -o /dev/null "http://$API_HOST:$API_PORT/readyz" && break
@@ -50,6 +68,7 @@ cat <<URLS
   Ctrl-C stops the API, worker, relay, consumers and carrier link; npm run stack:down stops the stack.
 
 URLS
-wait -n "${pids[@]}"
-echo "[start] a process exited; stopping the others" >&2
+exited=
+wait -n -p exited "${pids[@]}" || true
+echo "[start] ${names[$exited]:-a process} exited; stopping the others" >&2
 exit 1

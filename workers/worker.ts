@@ -1,6 +1,4 @@
 /** Builds the Temporal worker: the bundled workflows plus activities created from real deps. */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities';
 import type { Deps } from '../platform/deps';
@@ -9,27 +7,14 @@ import { temporalPrometheusTelemetry } from '../platform/metrics/temporal-runtim
 import { temporalWorkerPlugins } from '../platform/telemetry/temporal';
 import { activeTracing } from '../platform/telemetry/tracing';
 import { createServices, type Services } from '../services';
+import { WORKFLOWS_PATH } from './workflow-bundle';
 
-export const WORKFLOWS_PATH = path.resolve(process.cwd(), 'workflows/index.ts');
-/**
- * Workflow interceptor modules of our own baked into the prebuilt bundle by `npm run build` (the SDK
- * ignores `interceptors.workflowModules` when given a bundle); the build adds OpenTelemetry's itself.
- */
-export const WORKFLOW_INTERCEPTOR_MODULES: string[] = [];
-/** The prebuilt workflow bundle, written by `npm run build` beside the compiled entry points' directory. */
-export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
-
-/**
- * The prebuilt bundle for an entry point compiled to dist/workers/ (`import.meta.url` of the
- * entry), or undefined: run as TypeScript, the worker bundles workflows/ at start, so tests and
- * `npm start` always run the workflow code in the tree, never a stale build.
- */
-export function prebuiltWorkflowBundle(entryUrl: string): string | undefined {
-  const entry = new URL(entryUrl).pathname;
-  if (!entry.endsWith('.js')) return undefined;
-  const codePath = path.resolve(path.dirname(entry), '..', WORKFLOW_BUNDLE_FILE);
-  return existsSync(codePath) ? codePath : undefined;
-}
+export {
+  prebuiltWorkflowBundle,
+  WORKFLOW_BUNDLE_FILE,
+  WORKFLOW_INTERCEPTOR_MODULES,
+  WORKFLOWS_PATH,
+} from './workflow-bundle';
 
 export interface WorkerOptions {
   taskQueue?: string;
