@@ -41,6 +41,23 @@ launch consumers consumers
 launch carrier-link carrier-link
 launch api api
 
+# PASAR_REPLICAS=2: the shape production runs, on one machine: another of each process on the same
+# stack, its ports REPLICA_PORT_STEP above the first's (scripts/bench/parts/scale-out.ts reads them).
+# The workers share the task queue, the consumers join the same groups, the relay and the carrier
+# link wait as standbys behind their advisory locks.
+: "${PASAR_REPLICAS:=1}"
+REPLICA_PORT_STEP=10
+for ((r = 1; r < PASAR_REPLICAS; r++)); do
+  off=$((r * REPLICA_PORT_STEP))
+  launch "worker#$((r + 1))" temporal-worker WORKER_HEALTH_PORT=$((${WORKER_HEALTH_PORT:-3001} + off)) \
+    WORKER_TEMPORAL_METRICS_PORT=$((${WORKER_TEMPORAL_METRICS_PORT:-9464} + off))
+  launch "relay#$((r + 1))" outbox-relay RELAY_HEALTH_PORT=$((${RELAY_HEALTH_PORT:-3002} + off))
+  launch "consumers#$((r + 1))" consumers CONSUMERS_HEALTH_PORT=$((${CONSUMERS_HEALTH_PORT:-3003} + off))
+  launch "carrier-link#$((r + 1))" carrier-link CARRIER_LINK_HEALTH_PORT=$((${CARRIER_LINK_HEALTH_PORT:-3004} + off))
+  launch "api#$((r + 1))" api API_PORT=$((API_PORT + off))
+  echo "[start] replica $((r + 1)): API http://$API_HOST:$((API_PORT + off)), health ports $((${WORKER_HEALTH_PORT:-3001} + off))-$((${CARRIER_LINK_HEALTH_PORT:-3004} + off))"
+done
+
 for _ in $(seq 1 60); do
   curl -sf -o /dev/null "http://$API_HOST:$API_PORT/readyz" && break
   sleep 1

@@ -14,6 +14,7 @@ export const PARTS = [
   'carrier_link',
   'shipments',
   'flash_sale',
+  'scale_out',
 ] as const;
 
 export type PartName = (typeof PARTS)[number];

@@ -21,7 +21,7 @@ import { shipmentWorkflowId } from '../../../workflows/shipment-contract';
 import { cpuBetween, cpuSnapshot, type CpuUsed } from '../lib/cpu';
 import { checkInvariants, isPaid } from '../lib/invariants';
 import { percentile, round, runPool, sleep } from '../lib/load';
-import { shoppers, type Shopper } from '../lib/shop';
+import { shoppers, type Shop, type Shopper } from '../lib/shop';
 import type { BenchContext, PartResult } from './context';
 
 const CONCURRENCY = 20;
@@ -81,19 +81,26 @@ async function workflowWork(ctx: BenchContext, workflowIds: string[]) {
 
 interface Placed {
   shopper: Shopper;
+  shop: Shop;
   orderId: string;
   workflowId: string;
   paidMs: number;
 }
 
-async function placeOrder(ctx: BenchContext, s: Shopper): Promise<Placed> {
+async function placeOrder(shop: Shop, s: Shopper): Promise<Placed> {
   const started = performance.now();
-  const r = await ctx.shop.checkout(s);
+  const r = await shop.checkout(s);
   if (r.status !== 202) throw new Error(`checkout refused: ${r.status} ${JSON.stringify(r.body)}`);
-  await ctx.shop.pay(s, r.body.order_id);
-  const status = await ctx.shop.settled(s, r.body.order_id);
+  await shop.pay(s, r.body.order_id);
+  const status = await shop.settled(s, r.body.order_id);
   if (!isPaid(status)) throw new Error(`order ${r.body.order_id} ended ${status}`);
-  return { shopper: s, orderId: r.body.order_id, workflowId: r.body.workflow_id, paidMs: performance.now() - started };
+  return {
+    shopper: s,
+    shop,
+    orderId: r.body.order_id,
+    workflowId: r.body.workflow_id,
+    paidMs: performance.now() - started,
+  };
 }
 
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number) {
@@ -112,12 +119,36 @@ const perOrder = (used: CpuUsed, n: number) =>
       .map(([kind, s]) => [kind, Math.round((s * 1000) / n)]),
   );
 
-export async function orderCostPart(ctx: BenchContext, opts: { orders?: number } = {}): Promise<PartResult> {
+/**
+ * Why this part cannot run here, if it cannot: it needs the shop `npm start` runs (its consumers
+ * start the shipments, its carrier link moves them), not a bare API and worker such as the bench
+ * test's server on a port of its own.
+ */
+export async function notTheFullShop(ctx: BenchContext): Promise<string | undefined> {
+  const shop = `http://${ctx.config.api.host}:${ctx.config.api.port}`;
+  if (ctx.base !== shop) return `measures the whole shop at ${shop} (npm start), not ${ctx.base}`;
+  const consumers = `http://${ctx.config.health.host}:${ctx.config.health.consumersPort}/readyz`;
+  const ready = await fetch(consumers, { signal: AbortSignal.timeout(5000) })
+    .then((r) => r.ok)
+    .catch(() => false);
+  return ready ? undefined : `the shop's consumers are not ready at ${consumers} (npm start runs them)`;
+}
+
+/** `shops`: the APIs the shoppers are split between (the scale-out part's two); the shop's own by default. */
+export async function orderCostPart(
+  ctx: BenchContext,
+  opts: { orders?: number; shops?: Shop[] } = {},
+): Promise<PartResult> {
+  const skipped = await notTheFullShop(ctx);
+  if (skipped) return { figures: {}, ratios: [], skipped };
   const n = opts.orders ?? (ctx.quick ? 4 : 40);
+  const shops = opts.shops ?? [ctx.shop];
+  const shopOf = (i: number) => shops[i % shops.length]!;
   const since = Math.floor(Date.now() / 1000) - 5;
   const productId = await ctx.shop.product(ctx.admin, n, `Bench order cost ${randomUUID().slice(0, 6)}`);
   const crowd = await shoppers(ctx.shop, n);
-  await runPool(crowd, CONCURRENCY, async (s) => void (await ctx.shop.addToCart(s, productId)));
+  const jobs = crowd.map((s, i) => ({ s, shop: shopOf(i) }));
+  await runPool(jobs, CONCURRENCY, async ({ s, shop }) => void (await shop.addToCart(s, productId)));
   const admin = ctx.deps.kafka.admin();
   await admin.connect();
   try {
@@ -131,7 +162,7 @@ export async function orderCostPart(ctx: BenchContext, opts: { orders?: number }
     const handledBefore = await consumerHandlings(ctx);
     const start = cpuSnapshot();
     const placed: Placed[] = [];
-    await runPool(crowd, CONCURRENCY, async (s) => void placed.push(await placeOrder(ctx, s)));
+    await runPool(jobs, CONCURRENCY, async ({ s, shop }) => void placed.push(await placeOrder(shop, s)));
     const paidAt = performance.now();
     const ids = placed.map((p) => p.orderId);
     await waitUntil(
