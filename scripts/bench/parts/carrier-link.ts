@@ -1,10 +1,14 @@
 /**
  * The carrier link's own cost, against a carrier simulator of its own (child process, free port,
- * throwaway state file) and the real Postgres, with a sink that does nothing (one cursor UPDATE per
- * event is the link's work). N parcels, 7 events each, 5 ms apart:
+ * throwaway state file) and the real Postgres, with a sink that does nothing (the cursor writes
+ * are the link's work). N parcels, 7 events each, 5 ms apart:
  * - live: events/s from the carrier's push to the ack while the parcels travel;
  * - catch-up: events/s replaying the whole log from seq 0 on a fresh stream, against a bare
- *   websocket reading (and acking) the same log;
+ *   websocket reading (and acking) the same log; with the CPU the link (this process) used for
+ *   it, from /proc, and its cursor writes (one UPDATE each), per 1,000 events;
+ * - slow sink: the same replay into a sink that takes SLOW_SINK_MS per event (a Temporal signal's
+ *   round trip on a busy machine), so what the link does while the sink waits shows: one event at
+ *   a time, or several parcels at once;
  * - resume: ms until the first event after every socket is cut reaches the sink.
  */
 import { spawn } from 'node:child_process';
@@ -14,10 +18,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { createCarrierLink } from '../../../services/shipments/carrier-link';
+import { createCarrierLink, type CarrierLink } from '../../../services/shipments/carrier-link';
+import { cpuBetween, cpuSnapshot } from '../lib/cpu';
 import { benchLogger } from '../lib/kafka';
 import { round, sleep } from '../lib/load';
 import { ratio, type BenchContext, type PartResult } from './context';
+
+/** What one event costs a sink that signals a workflow: about a Temporal signal's round trip. */
+const SLOW_SINK_MS = 10;
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -94,33 +102,36 @@ export async function carrierLinkPart(ctx: BenchContext): Promise<PartResult> {
       body: body === undefined ? undefined : JSON.stringify(body),
     }).then((r) => r.json() as Promise<Record<string, unknown>>);
   /** A link on a stream of its own; `handed()` counts what reached its sink. */
-  const link = (label: string, options: { backoff?: { baseMs: number; maxMs: number } } = {}) => {
+  const link = (label: string, options: { backoff?: { baseMs: number; maxMs: number }; sinkMs?: number } = {}) => {
     const stream = `bench-${label}-${randomUUID()}`;
     streams.push(stream);
     let handed = 0;
+    const { sinkMs, ...rest } = options;
     const l = createCarrierLink({
       carrierUrl: url,
       apiKey,
       databaseUrl,
-      sink: async () => void handed++,
+      sink: sinkMs ? async () => void (await sleep(sinkMs), handed++) : async () => void handed++,
       logger: benchLogger,
       stream,
       lockKey: randomInt(1e9),
-      ...options,
+      ...rest,
     });
     return { link: l, stream, handed: () => handed };
   };
   /** Events/s from the link's start until `expected` events reached its sink; `before` runs after the start. */
-  const rate = async (label: string, expected: number, before: () => Promise<void>) => {
-    const l = link(label, { backoff: { baseMs: 20, maxMs: 200 } });
+  const rate = async (label: string, expected: number, before: () => Promise<void>, sinkMs?: number) => {
+    const l = link(label, { backoff: { baseMs: 20, maxMs: 200 }, sinkMs });
     await l.link.start();
     const started = performance.now();
     await before();
     await waitFor(() => l.handed() >= expected, `${expected} events (${label}; got ${l.handed()})`);
     const secs = (performance.now() - started) / 1000;
     await l.link.stop();
+    lastStats = l.link.stats();
     return expected / secs;
   };
+  let lastStats: ReturnType<CarrierLink['stats']> | undefined;
 
   try {
     const healthy = () =>
@@ -143,7 +154,12 @@ export async function carrierLinkPart(ctx: BenchContext): Promise<PartResult> {
         );
     });
     const bare = await bareReadRate(url, apiKey, events);
+    const cpu0 = cpuSnapshot();
     const catchUp = await rate('catchup', events, async () => undefined);
+    const cpu = cpuBetween(cpu0, cpuSnapshot());
+    // A link that does not count its writes wrote once per event.
+    const writes = (lastStats as { cursor_writes?: number } | undefined)?.cursor_writes ?? events;
+    const slow = await rate('slow', events, async () => undefined, SLOW_SINK_MS);
 
     // Resume: a link at the end of the stream, every socket cut, one new parcel's first event timed.
     const resume = link('resume');
@@ -164,11 +180,20 @@ export async function carrierLinkPart(ctx: BenchContext): Promise<PartResult> {
         events,
         live_events_per_second: round(live),
         catch_up_events_per_second: round(catchUp),
+        catch_up_link_cpu_ms_per_1000_events: Math.round(((cpu.byKind.bench ?? 0) * 1e6) / events),
+        catch_up_cursor_writes_per_1000_events: Math.round((writes * 1000) / events),
         bare_read_events_per_second: round(bare),
+        [`slow_sink_${SLOW_SINK_MS}ms_events_per_second`]: round(slow),
         resume_ms: Math.round(resumeMs),
       },
       ratios: [
         ratio('carrier link catch-up events/s vs a bare websocket read of the same log', catchUp, bare, 'events/s'),
+        ratio(
+          `carrier link catch-up into a ${SLOW_SINK_MS} ms sink vs a bare websocket read of the same log`,
+          slow,
+          bare,
+          'events/s',
+        ),
       ],
     };
   } finally {
