@@ -119,3 +119,9 @@ export interface CarrierEvent {
 
 /** Where the carrier connection and the webhook route hand each verified event; resolves once durable. */
 export type CarrierEventSink = (event: CarrierEvent) => Promise<void>;
+
+/**
+ * The same for several events of one parcel (one `awb`) at once, in `seq` order: resolves once all
+ * are durable; a rejection counts for every one of them (they come again, deduped by `event_id`).
+ */
+export type CarrierEventBatchSink = (events: CarrierEvent[]) => Promise<void>;

@@ -5,23 +5,35 @@
  *   and one takes over when that session ends (at once if the process dies).
  * - Resumes from the last acknowledged seq, kept in Postgres (carrier-cursor.ts) and written on
  *   the lock's own session, so a replica that lost the lock cannot move it.
- * - Events are handed to the sink one at a time in seq order. Only after the sink resolves is the
- *   cursor advanced and the ack sent. A sink failure is never acked: the socket is cut and the
- *   link reconnects from the last ack, so that event (and everything after it) comes again.
- *   An event at or below the cursor (a replay overlap) is not handed on again.
+ * - Parcels side by side, each parcel in order: events are handed to the sink by parcel (awb).
+ *   One parcel's events go strictly in seq order, one sink call at a time; the events of a parcel
+ *   that queue while its call is in the sink go on together as the next batch. At most
+ *   `concurrency` parcels are in the sink at once.
+ * - Acks up to the lowest unfinished seq: the cursor (and the ack after it) moves to the highest
+ *   seq with every event at or below it finished, never past an event still in the sink, still
+ *   queued, or failed. Cursor writes are coalesced: one at a time, at most one per `ackIntervalMs`,
+ *   and a last one before the link reconnects or stops.
+ * - A sink failure is never acked: nothing more is handed on, the calls in the sink finish, the
+ *   cursor is written up to the lowest unfinished seq, the socket is cut and the link reconnects
+ *   from there. The failed event comes again; so do other parcels' events above it that had
+ *   finished (the sink dedupes on `event_id`). An event at or below the cursor (a replay overlap)
+ *   is not handed on again.
+ * - A socket cut (the carrier, the network) hands on what was already read before reconnecting,
+ *   so a cut repeats nothing; `stop()` hands on nothing more and lets the calls in the sink finish.
  * - Reconnects with exponential backoff and jitter; a ping that gets no pong cuts a dead socket.
  *
- * Delivery to the sink is at least once (a crash between the sink and the cursor write repeats
- * one event); the sink dedupes on `event_id`.
+ * Delivery to the sink is at least once (a crash between the sink and the cursor write repeats the
+ * events finished since the last write, at most `ackIntervalMs` of them plus those in flight); the
+ * sink dedupes on `event_id`.
  */
 import pg from 'pg';
 import WebSocket from 'ws';
 import type { Logger } from '../../platform/logger';
-import type { CarrierEventSink } from '../../contracts/carrier';
+import type { CarrierEvent, CarrierEventBatchSink, CarrierEventSink } from '../../contracts/carrier';
 import { advanceCursor, readCursor } from './carrier-cursor';
 import { parseCarrierEvent } from './carrier-event-schema';
 
-/** Frames read ahead of the sink before the socket stops reading (a long replay must not fill memory). */
+/** Events read ahead of the cursor before the socket stops reading (a long replay must not fill memory). */
 const HIGH_WATER = 1000;
 const LOW_WATER = 100;
 
@@ -30,11 +42,10 @@ export const CARRIER_LINK_LOCK = 72709;
 
 export type LinkState = 'stopped' | 'standby' | 'connecting' | 'streaming' | 'backoff';
 
-export interface CarrierLinkOptions {
+interface CarrierLinkCommonOptions {
   carrierUrl: string;
   apiKey: string;
   databaseUrl: string;
-  sink: CarrierEventSink;
   logger: Logger;
   /** The cursor's key; one per carrier account (default: the carrier URL). */
   stream?: string;
@@ -43,17 +54,37 @@ export interface CarrierLinkOptions {
   standbyPollMs?: number;
   heartbeatMs?: number;
   handshakeTimeoutMs?: number;
-  /** A sink that has not resolved by then counts as failed, so a hung dependency never stalls the stream silently. */
+  /** A sink call that has not resolved by then counts as failed, so a hung dependency never stalls the stream silently. */
   sinkTimeoutMs?: number;
+  /** Parcels in the sink at once (default 32). */
+  concurrency?: number;
+  /** Most events of one parcel in one batch (default 100). */
+  maxBatch?: number;
+  /** Least time between two cursor writes (default 50 ms): the acks of a busy stream are coalesced. */
+  ackIntervalMs?: number;
 }
+
+/**
+ * Where the events go: `batchSink` takes one parcel's queued events at once (in seq order),
+ * `sink` one event at a time (a parcel's batch then goes through it in order, each event finished
+ * as its call resolves).
+ */
+export type CarrierLinkOptions = CarrierLinkCommonOptions &
+  ({ sink: CarrierEventSink; batchSink?: never } | { batchSink: CarrierEventBatchSink; sink?: never });
 
 export interface CarrierLinkStats {
   state: LinkState;
   last_acked_seq: number;
+  /** Events the sink took (a batch counts its events). */
   handed_on: number;
+  /** Sink calls: batches with `batchSink`, events with `sink`. */
+  sink_calls: number;
+  /** Parcels in the sink now. */
+  in_flight: number;
   skipped_replays: number;
   sink_failures: number;
-  /** Times the socket stopped reading because the sink was HIGH_WATER frames behind. */
+  cursor_writes: number;
+  /** Times the socket stopped reading because HIGH_WATER events were read ahead of the cursor. */
   read_pauses: number;
   connections: number;
   last_error?: string;
@@ -79,8 +110,37 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** An event read from the socket, until the cursor passes it. */
+interface Entry {
+  event: CarrierEvent;
+  finished: boolean;
+}
+
+/** One parcel's events waiting for the sink, and whether a call of it is in the sink. */
+interface Parcel {
+  awb: string;
+  queue: Entry[];
+  busy: boolean;
+  ready: boolean;
+}
+
+/** A stream frame's event; undefined for other frame types (the carrier's business). */
+function eventOf(raw: string): CarrierEvent | undefined {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(raw);
+  } catch {
+    throw new Error('carrier sent a frame that is not JSON');
+  }
+  const f = frame as { type?: unknown; event?: unknown };
+  if (f.type !== 'event') return undefined;
+  const parsed = parseCarrierEvent(f.event);
+  if (!parsed.ok) throw new Error(`carrier sent an invalid event (${parsed.field}: ${parsed.message})`);
+  return parsed.event;
+}
+
 export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
-  const { carrierUrl, apiKey, databaseUrl, sink, logger } = options;
+  const { carrierUrl, apiKey, databaseUrl, logger } = options;
   const stream = options.stream ?? carrierUrl;
   const lockKey = options.lockKey ?? CARRIER_LINK_LOCK;
   const { baseMs, maxMs } = options.backoff ?? { baseMs: 250, maxMs: 30_000 };
@@ -88,6 +148,9 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5000;
   const sinkTimeoutMs = options.sinkTimeoutMs ?? 30_000;
+  const concurrency = Math.max(1, options.concurrency ?? 32);
+  const maxBatch = Math.max(1, options.maxBatch ?? 100);
+  const ackIntervalMs = options.ackIntervalMs ?? 50;
 
   let state: LinkState = 'stopped';
   let running = false;
@@ -96,14 +159,47 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   let cursor = 0;
+  let inFlight = 0;
   const stats = {
     handed_on: 0,
+    sink_calls: 0,
     skipped_replays: 0,
     sink_failures: 0,
+    cursor_writes: 0,
     read_pauses: 0,
     connections: 0,
     last_error: undefined as string | undefined,
   };
+
+  /** Hands one parcel's batch to the sink; marks each event finished once the sink took it. */
+  async function handOn(batch: Entry[]): Promise<void> {
+    const refused = (err: unknown, first: CarrierEvent, count: number) => {
+      stats.sink_failures++;
+      const what = count === 1 ? `event ${first.event_id}` : `${count} events of ${first.awb} from ${first.event_id}`;
+      return new Error(`sink refused ${what} (seq ${first.seq}): ${(err as Error).message}`);
+    };
+    if (options.batchSink) {
+      stats.sink_calls++;
+      try {
+        await withTimeout(options.batchSink(batch.map((e) => e.event)), sinkTimeoutMs);
+      } catch (err) {
+        throw refused(err, batch[0]!.event, batch.length);
+      }
+      for (const e of batch) e.finished = true;
+      stats.handed_on += batch.length;
+      return;
+    }
+    for (const e of batch) {
+      stats.sink_calls++;
+      try {
+        await withTimeout(options.sink!(e.event), sinkTimeoutMs);
+      } catch (err) {
+        throw refused(err, e.event, 1);
+      }
+      e.finished = true;
+      stats.handed_on++;
+    }
+  }
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -145,18 +241,41 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
     return false;
   }
 
-  /** One websocket connection, until it closes; resolves whether any event was acked on it. */
+  /**
+   * One websocket connection, until it closed and the events it handed on are finished and
+   * written; resolves whether the cursor moved on it.
+   */
   function streamOnce(db: pg.Client): Promise<boolean> {
-    const wsUrl = `${carrierUrl.replace(/^http/, 'ws')}/v1/stream?after=${cursor}`;
+    const after = cursor;
+    const wsUrl = `${carrierUrl.replace(/^http/, 'ws')}/v1/stream?after=${after}`;
     state = 'connecting';
     const ws = new WebSocket(wsUrl, {
       headers: { authorization: `Bearer ${apiKey}` },
       handshakeTimeout: handshakeTimeoutMs,
     });
     socket = ws;
+
+    /** Events read and not yet passed by the cursor, in seq order (from `head` on). */
+    const window: Entry[] = [];
+    let head = 0;
+    const parcels = new Map<string, Parcel>();
+    /** Parcels with queued events and none in the sink, in the order they became so. */
+    const ready: Parcel[] = [];
+    let lastRead = after;
+    /** Every event at or below it is finished: how far the cursor may go. */
+    let finishedUpTo = after;
+    let written = after;
+    let writing = false;
+    let writeFailed = false;
+    let writeTimer: NodeJS.Timeout | undefined;
+    let lastWriteAt = 0;
     let progressed = false;
-    let broken = false;
-    let chain = Promise.resolve();
+    /** After a failure or a stop: nothing more is handed on on this socket. */
+    let halted = false;
+    let closed = false;
+    let settle: (() => void) | undefined;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+
     let awaitingPong = false;
     const heartbeat = setInterval(() => {
       // Paused (the sink is behind) we read nothing, pongs included: no verdict until reading again.
@@ -168,63 +287,130 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
     }, heartbeatMs);
     ws.on('pong', () => (awaitingPong = false));
 
-    const handle = async (raw: string) => {
-      if (broken) return; // after a failure nothing more is handed on or acked on this socket
-      let frame: unknown;
-      try {
-        frame = JSON.parse(raw);
-      } catch {
-        throw new Error('carrier sent a frame that is not JSON');
-      }
-      const f = frame as { type?: unknown; event?: unknown };
-      if (f.type !== 'event') return; // other frame types are the carrier's business
-      const parsed = parseCarrierEvent(f.event);
-      if (!parsed.ok) throw new Error(`carrier sent an invalid event (${parsed.field}: ${parsed.message})`);
-      const event = parsed.event;
-      if (event.seq <= cursor) {
-        stats.skipped_replays++;
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = halted = true;
+      stats.last_error = err.message;
+      logger.warn(
+        { err: err.message, stream, last_acked_seq: written },
+        'carrier stream: not acked; reconnecting from the last ack',
+      );
+      ws.terminate();
+    };
+
+    /** Writes the cursor up to `finishedUpTo`, then acks it: one write at a time, spaced by ackIntervalMs while open. */
+    const write = () => {
+      if (writing || writeFailed || finishedUpTo <= written) return;
+      const wait = closed ? 0 : lastWriteAt + ackIntervalMs - Date.now();
+      if (wait > 0) {
+        writeTimer ??= setTimeout(() => ((writeTimer = undefined), write()), wait);
         return;
       }
-      try {
-        await withTimeout(sink(event), sinkTimeoutMs);
-      } catch (err) {
-        stats.sink_failures++;
-        throw new Error(`sink refused event ${event.event_id} (seq ${event.seq}): ${(err as Error).message}`);
+      clearTimeout(writeTimer);
+      writeTimer = undefined;
+      const seq = finishedUpTo;
+      writing = true;
+      advanceCursor(db, stream, seq)
+        .then(
+          () => {
+            written = cursor = seq;
+            progressed = true;
+            stats.cursor_writes++;
+            if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ack', seq }));
+          },
+          (err: Error) => {
+            writeFailed = true;
+            fail(new Error(`carrier stream cursor not stored: ${err.message}`));
+          },
+        )
+        .finally(() => {
+          writing = false;
+          lastWriteAt = Date.now();
+          write();
+          done();
+        });
+    };
+
+    /** Moves `finishedUpTo` over the finished events at the head of the window. */
+    const advance = () => {
+      while (head < window.length && window[head]!.finished) finishedUpTo = window[head++]!.event.seq;
+      if (head >= 1024 && head * 2 >= window.length) {
+        window.splice(0, head);
+        head = 0;
       }
-      await advanceCursor(db, stream, event.seq);
-      cursor = event.seq;
-      stats.handed_on++;
-      progressed = true;
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ack', seq: event.seq }));
+      if (ws.isPaused && ws.readyState === WebSocket.OPEN && window.length - head <= LOW_WATER) ws.resume();
+      write();
+    };
+
+    const queueUp = (parcel: Parcel) => {
+      parcel.ready = true;
+      ready.push(parcel);
+    };
+
+    const pump = () => {
+      while (!halted && inFlight < concurrency && ready.length > 0) {
+        const parcel = ready.shift()!;
+        parcel.ready = false;
+        parcel.busy = true;
+        inFlight++;
+        const batch = parcel.queue.splice(0, maxBatch);
+        handOn(batch)
+          .catch(fail)
+          .finally(() => {
+            inFlight--;
+            parcel.busy = false;
+            if (parcel.queue.length === 0) parcels.delete(parcel.awb);
+            else if (!halted) queueUp(parcel);
+            advance();
+            pump();
+            done();
+          });
+      }
+    };
+
+    /** Once closed: resolves after the last sink call finished and the last cursor write. */
+    const done = () => {
+      if (!closed || inFlight > 0 || (!halted && ready.length > 0)) return;
+      write();
+      if (writing) return;
+      clearTimeout(writeTimer);
+      settle?.();
+      settle = undefined;
     };
 
     return new Promise((resolve) => {
       ws.on('open', () => {
         state = 'streaming';
         stats.connections++;
-        logger.info({ stream, after: cursor }, 'carrier stream connected');
+        logger.info({ stream, after }, 'carrier stream connected');
       });
-      let pending = 0;
       ws.on('message', (data) => {
+        if (halted) return; // after a failure nothing more is handed on or acked on this socket
+        let event: CarrierEvent | undefined;
+        try {
+          event = eventOf(String(data));
+        } catch (err) {
+          return fail(err as Error);
+        }
+        if (!event) return;
+        if (event.seq <= lastRead) {
+          stats.skipped_replays++;
+          return;
+        }
+        lastRead = event.seq;
+        const entry: Entry = { event, finished: false };
+        window.push(entry);
+        let parcel = parcels.get(event.awb);
+        if (!parcel) parcels.set(event.awb, (parcel = { awb: event.awb, queue: [], busy: false, ready: false }));
+        parcel.queue.push(entry);
+        if (!parcel.busy && !parcel.ready) queueUp(parcel);
         // Past the high-water mark the socket stops reading; TCP flow control then holds the carrier back.
-        if (++pending >= HIGH_WATER && !ws.isPaused) {
+        if (window.length - head >= HIGH_WATER && !ws.isPaused) {
           ws.pause();
           stats.read_pauses++;
         }
-        chain = chain
-          .then(() => handle(String(data)))
-          .finally(() => {
-            if (--pending <= LOW_WATER && ws.isPaused) ws.resume();
-          })
-          .catch((err: Error) => {
-            broken = true;
-            stats.last_error = err.message;
-            logger.warn(
-              { err: err.message, stream, last_acked_seq: cursor },
-              'carrier stream: not acked; reconnecting from the last ack',
-            );
-            ws.terminate();
-          });
+        pump();
       });
       ws.on('unexpected-response', (_req, res) => {
         stats.last_error = `carrier refused the stream: HTTP ${res.statusCode}`;
@@ -233,9 +419,15 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
       ws.on('error', (err) => (stats.last_error = `carrier stream: ${err.message}`));
       ws.on('close', () => {
         clearInterval(heartbeat);
-        socket = undefined;
-        // The event in the sink's hands finishes before anyone reconnects: two sockets never overlap.
-        void chain.then(() => resolve(progressed));
+        if (socket === ws) socket = undefined;
+        closed = true;
+        // A stop hands on nothing more; a cut hands on what was read (it is ours to ack).
+        if (!running) halted = true;
+        pump();
+        done();
+        // The events in the sink's hands finish, and the cursor is written, before anyone
+        // reconnects: two sockets never overlap.
+        void settled.then(() => resolve(progressed));
       });
     });
   }
@@ -278,6 +470,6 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
       await closeSession();
       state = 'stopped';
     },
-    stats: () => ({ state, last_acked_seq: cursor, ...stats }),
+    stats: () => ({ state, last_acked_seq: cursor, in_flight: inFlight, ...stats }),
   };
 }

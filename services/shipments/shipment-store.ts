@@ -173,8 +173,14 @@ export function createShipmentStore(db: Db) {
       return db.shipment.findFirst({ where: { OR: [{ tracking_number: awb }, { reference }, ...byId] } });
     },
 
-    /** Whether a carrier event was recorded already (the workflow took it): a redelivery need not signal again. */
-    hasEvent: async (eventId: string) => (await db.trackingEvent.count({ where: { event_id: eventId } })) > 0,
+    /** Which of these carrier events were recorded already (the workflow took them): a redelivery need not signal again. */
+    async recordedEvents(eventIds: string[]): Promise<Set<string>> {
+      const rows = await db.trackingEvent.findMany({
+        where: { event_id: { in: eventIds } },
+        select: { event_id: true },
+      });
+      return new Set(rows.map((r) => r.event_id!));
+    },
 
     /** A shopper's own order's shipment; anyone else's is answered like a missing one. */
     async getOwnByOrder(orderId: string, userId: string) {

@@ -16,7 +16,7 @@ import { createLogger } from '../../platform/logger';
 import { createCarrierLink, type CarrierLink } from '../../services/shipments/carrier-link';
 import { createShipmentStarter } from '../../services/shipments/consumer';
 import { createShipmentStart, shipmentTimings } from '../../services/shipments/shipment-client';
-import { receiveCarrierEvent } from '../../services/shipments/tracking-intake';
+import { receiveCarrierEvents } from '../../services/shipments/tracking-intake';
 import { shipmentWorkflowId } from '../../workflows/shipment-contract';
 import { commitTopicEnds, useConsumers } from '../support/consumers';
 import { unique } from '../support/deps';
@@ -89,7 +89,7 @@ export function useShipmentPipeline(server: () => TestServer, timings: Partial<t
       },
       { groupId },
     );
-    const intake = receiveCarrierEvent(s.services);
+    const intake = receiveCarrierEvents(s.services);
     const stream = unique('test-carrier-stream');
     const carrier = await fetch(`${s.config.carrier.url}/healthz`);
     if (!carrier.ok) throw new Error(`the carrier simulator at ${s.config.carrier.url} answers ${carrier.status}`);
@@ -99,7 +99,7 @@ export function useShipmentPipeline(server: () => TestServer, timings: Partial<t
       carrierUrl: s.config.carrier.url,
       apiKey: s.config.carrier.apiKey,
       databaseUrl: s.config.postgres.url,
-      sink: async (event) => void (await intake(event)),
+      batchSink: async (events) => void (await intake(events)),
       logger,
       stream,
       lockKey: randomInt(1_000_000, 2_000_000_000),
