@@ -202,6 +202,13 @@ const RawEnv = z.object({
   PROMETHEUS_URL: z.string().url().optional(),
   /** Traces: OpenTelemetry spans of every process, exported to Zipkin (scripts/stack/zipkin.sh). */
   TRACING: z.enum(['on', 'off']).default('on'),
+  /**
+   * The share of new traces recorded (a request that arrives inside a sampled trace is always
+   * recorded). Every one locally, so any request can be found in Zipkin; a busy shop records a
+   * share: at 1 the spans cost about 120 ms of CPU per delivered order, most of it Zipkin's
+   * (docs/performance.md, issue 19).
+   */
+  TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
   ZIPKIN_PORT: port(9411),
   ZIPKIN_URL: z.string().url().optional(),
   /** Names this process in Zipkin; by default `pasar-<entry file>` (pasar-api, pasar-temporal-worker...). */
@@ -382,6 +389,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** OpenTelemetry: whether spans are recorded, where they go, and this process's service name. */
     tracing: {
       enabled: e.TRACING === 'on',
+      sampleRatio: e.TRACE_SAMPLE_RATIO,
       zipkinUrl: e.ZIPKIN_URL ?? `http://127.0.0.1:${e.ZIPKIN_PORT}/api/v2/spans`,
       serviceName: e.OTEL_SERVICE_NAME,
     },

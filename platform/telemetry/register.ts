@@ -10,5 +10,9 @@ import { startTracing } from './tracing';
 const { tracing } = getConfig();
 if (tracing.enabled) {
   const entry = path.basename(process.argv[1] ?? 'pasar', path.extname(process.argv[1] ?? ''));
-  startTracing({ serviceName: tracing.serviceName ?? `pasar-${entry}`, zipkinUrl: tracing.zipkinUrl });
+  startTracing({
+    serviceName: tracing.serviceName ?? `pasar-${entry}`,
+    zipkinUrl: tracing.zipkinUrl,
+    sampleRatio: tracing.sampleRatio,
+  });
 }

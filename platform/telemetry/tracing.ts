@@ -11,13 +11,20 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export interface TracingOptions {
   serviceName: string;
   zipkinUrl: string;
+  /** The share of new traces recorded (default all); a child follows its parent's decision. */
+  sampleRatio?: number;
 }
 
 export interface Tracing {
@@ -40,14 +47,18 @@ export function activeTracing(): Tracing | undefined {
 }
 
 /** Starts tracing for this process; a second call returns the first one's (one provider per process). */
-export function startTracing({ serviceName, zipkinUrl }: TracingOptions): Tracing {
+export function startTracing({ serviceName, zipkinUrl, sampleRatio = 1 }: TracingOptions): Tracing {
   if (current) return current;
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName });
   // A short delay: a trace shows in Zipkin about a second after the request, and little is lost on exit.
   const spanProcessor = new BatchSpanProcessor(new ZipkinExporter({ url: zipkinUrl, serviceName }), {
     scheduledDelayMillis: 1000,
   });
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  const provider = new NodeTracerProvider({
+    resource,
+    spanProcessors: [spanProcessor],
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) }),
+  });
   provider.register();
   registerInstrumentations({
     tracerProvider: provider,

@@ -20,6 +20,13 @@ describe('loadConfig', () => {
     expect(c.elasticsearch.url).toBe('http://es.internal:9200');
   });
 
+  it('records every trace by default, a share when asked, and refuses a ratio outside 0..1', () => {
+    expect(loadConfig({}).tracing.sampleRatio).toBe(1);
+    expect(loadConfig({ TRACE_SAMPLE_RATIO: '0.1' }).tracing.sampleRatio).toBe(0.1);
+    expect(() => loadConfig({ TRACE_SAMPLE_RATIO: '1.5' })).toThrow(/TRACE_SAMPLE_RATIO/);
+    expect(() => loadConfig({ TRACE_SAMPLE_RATIO: '-0.1' })).toThrow(/TRACE_SAMPLE_RATIO/);
+  });
+
   it('names the variable that is invalid', () => {
     expect(() => loadConfig({ API_PORT: 'eighty' })).toThrow(/API_PORT/);
     expect(() => loadConfig({ KAFKA_REPLICATION_FACTOR: '0' })).toThrow(ConfigError);
