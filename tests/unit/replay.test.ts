@@ -28,12 +28,14 @@ describe('replaying committed checkout histories', () => {
       'checkout-cancelled.json',
       'checkout-declined.json',
       'checkout-expired.json',
+      'checkout-paid-resting-status.json',
       'checkout-paid.json',
       'complaint-auto-refund.json',
       'complaint-escalation.json',
       'complaint-replacement.json',
       'complaint-return-by-carrier.json',
       'complaint-return.json',
+      'shipment-delivered-in-batches.json',
       'shipment-delivered.json',
       'shipment-lost.json',
       'shipment-rebooked.json',
@@ -45,14 +47,14 @@ describe('replaying committed checkout histories', () => {
 
   it('replays every one of them against the current code', async () => {
     const { code, output } = await replay();
-    expect(output).toContain('16 replayed deterministically, 0 failed');
+    expect(output).toContain('18 replayed deterministically, 0 failed');
     expect(code).toBe(0);
   });
 
   it('catches an incompatible change to the workflow', async () => {
     const { code, output } = await replay('--workflows', 'tests/replay/drifted-workflows.ts');
     expect(output).toMatch(/NON-DETERMINISM/);
-    expect(output).toContain('0 replayed deterministically, 16 failed');
+    expect(output).toContain('0 replayed deterministically, 18 failed');
     expect(output).toMatch(/NON-DETERMINISM shipment-/);
     expect(output).toMatch(/NON-DETERMINISM complaint-/);
     expect(code).toBe(1);
