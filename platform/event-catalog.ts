@@ -225,8 +225,11 @@ export const envelopeSchema = z.object({
 
 export type ParseResult =
   | { ok: true; event: CatalogEvent }
-  /** `type` is set once the envelope itself parsed, so a caller can tell "not for me" from "broken". */
-  | { ok: false; error: string; type?: string; id?: string };
+  /**
+   * `type` is set once the envelope itself parsed, so a caller can tell "not for me" from "broken";
+   * `unwanted` when the caller's `wanted` refused that type (its data was not read).
+   */
+  | { ok: false; error: string; type?: string; id?: string; unwanted?: true };
 
 const describe = (err: z.ZodError, prefix: string) =>
   err.issues.map((i) => `${[prefix, ...i.path].filter((p) => p !== '').join('.')}: ${i.message}`).join('; ');
@@ -238,11 +241,16 @@ export function validateEventData(type: string, data: unknown): string | null {
   return parsed.success ? null : describe(parsed.error, 'data');
 }
 
-/** Validates an envelope (already JSON-parsed) and its data by type. Never throws. */
-export function parseEvent(value: unknown): ParseResult {
+/**
+ * Validates an envelope (already JSON-parsed) and its data by type. Never throws. `wanted` (a
+ * consumer's types): an envelope of another type is answered `unwanted` without validating its
+ * data, which is most of the cost of a parse and would be thrown away.
+ */
+export function parseEvent(value: unknown, wanted?: (type: string) => boolean): ParseResult {
   const envelope = envelopeSchema.safeParse(value);
   if (!envelope.success) return { ok: false, error: describe(envelope.error, '') };
   const { type, id } = envelope.data;
+  if (wanted && !wanted(type)) return { ok: false, type, id, error: `type: "${type}" is not wanted`, unwanted: true };
   if (!isEventType(type))
     return { ok: false, type, id, error: `type: "${type}" is not in the event catalog (platform/event-catalog.ts)` };
   const data = EVENT_CATALOG[type].schema.safeParse(envelope.data.data);

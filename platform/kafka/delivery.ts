@@ -55,7 +55,10 @@ export type Decoded =
   | { kind: 'skip'; type: string }
   | { kind: 'invalid'; error: Error; eventId?: string; eventType?: string };
 
-/** Parses a message value; a type this consumer does not act on is a skip, even if its data is bad. */
+/**
+ * Parses a message value; a type this consumer does not act on is a skip, even if its data is bad
+ * (its data is not even validated: most of a consumer's topics' events are other consumers' types).
+ */
 export function decode(spec: ConsumerSpec, value: Buffer | null): Decoded {
   let json: unknown;
   try {
@@ -63,13 +66,10 @@ export function decode(spec: ConsumerSpec, value: Buffer | null): Decoded {
   } catch (err) {
     return { kind: 'invalid', error: new Error(`not JSON: ${(err as Error).message}`) };
   }
-  const parsed = parseEvent(json);
-  if (parsed.ok) {
-    const { event } = parsed;
-    return spec.types.includes(event.type) ? { kind: 'event', event } : { kind: 'skip', type: event.type };
-  }
-  if (parsed.type !== undefined && !(spec.types as readonly string[]).includes(parsed.type))
-    return { kind: 'skip', type: parsed.type };
+  const types = spec.types as readonly string[];
+  const parsed = parseEvent(json, (type) => types.includes(type));
+  if (parsed.ok) return { kind: 'event', event: parsed.event };
+  if (parsed.unwanted) return { kind: 'skip', type: parsed.type! };
   return { kind: 'invalid', error: new Error(parsed.error), eventId: parsed.id, eventType: parsed.type };
 }
 
@@ -102,14 +102,24 @@ export async function deliver(
   ctx: ConsumerContext,
   opts: DeliverOptions,
 ): Promise<Outcome> {
-  const decoded = decode(spec, value);
+  return deliverDecoded(spec, decode(spec, value), ctx, opts);
+}
+
+/** `deliver` for a message already decoded (the batch runtime decodes a whole batch first). */
+export async function deliverDecoded(
+  spec: ConsumerSpec,
+  decoded: Decoded,
+  ctx: ConsumerContext,
+  opts: DeliverOptions,
+): Promise<Outcome> {
   if (decoded.kind === 'skip') return { kind: 'skipped', type: decoded.type };
   if (decoded.kind === 'invalid') {
     const { error, eventId, eventType } = decoded;
     return { kind: 'park', reason: 'invalid_event', attempts: 0, error, eventId, eventType };
   }
   const { event } = decoded;
-  const log = opts.logger.child({ consumer: spec.name, event_id: event.id, event_type: event.type, ...ctx });
+  // Built on the first failure only: a child logger per event is work the happy path never reads.
+  const log = () => opts.logger.child({ consumer: spec.name, event_id: event.id, event_type: event.type, ...ctx });
   let failures = 0; // counts toward maxAttempts; outage waits do not
   for (let tries = 1; ; tries++) {
     try {
@@ -127,9 +137,37 @@ export async function deliver(
         outage ? tries : failures,
         outage ? OUTAGE_MAX_DELAY_MS : opts.retry.maxDelayMs,
       );
-      log[outage ? 'error' : 'warn']({ err, tries, delay_ms: delay, outage }, 'event handler failed; retrying');
+      log()[outage ? 'error' : 'warn']({ err, tries, delay_ms: delay, outage }, 'event handler failed; retrying');
       await pause(delay, opts.running);
       await opts.heartbeat?.().catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * Runs `work` (a whole batch's) until it succeeds, waiting out a dependency outage the way
+ * `deliverDecoded` does for one event: capped backoff, heartbeats between tries, for as long as the
+ * consumer runs. Any other error is thrown at once (the runtime then takes the batch's events one
+ * by one, each with its own retries). Throws ConsumerStoppingError if the consumer stops while it
+ * waits, the work undone.
+ */
+export async function throughOutages(
+  what: string,
+  work: () => Promise<void>,
+  opts: DeliverOptions & { running: () => boolean },
+): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    try {
+      await work();
+      return;
+    } catch (err) {
+      if (!isDependencyOutage(err)) throw err;
+      if (!opts.running()) throw new ConsumerStoppingError(`stopped while ${what} waited`);
+      const delay = backoff(opts.retry, tries, OUTAGE_MAX_DELAY_MS);
+      opts.logger.error({ err, tries, delay_ms: delay, outage: true }, `${what} failed; retrying`);
+      await pause(delay, opts.running);
+      await opts.heartbeat?.().catch(() => undefined);
+      if (!opts.running()) throw new ConsumerStoppingError(`stopped while ${what} waited`);
     }
   }
 }

@@ -2,8 +2,10 @@
  * The consumer runtime against the real Kafka and Redis (issue 8): redelivery changes nothing,
  * poisoned events are parked on the dead-letter topic with what an operator needs and the
  * partition moves on, a parked event is replayed once, a graceful stop commits, and a consumer
- * cut off from Kafka catches up when it is back. Every consumer runs in a group and on a topic
- * of its own (tests/support/consumers.ts).
+ * cut off from Kafka catches up when it is back. The batch path (issue 19, `handleBatch`): one
+ * poisoned event in a batch is parked alone and the rest handled once, a redelivered batch changes
+ * nothing, and one key's events keep their order in batches gathered across partitions. Every
+ * consumer runs in a group and on a topic of its own (tests/support/consumers.ts).
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +13,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { getConfig } from '../../platform/config';
 import type { EventEnvelope } from '../../platform/events';
-import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
+import type { ConsumedEvent, ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import { readDeadLetters, type DeadLetter } from '../../platform/kafka/dead-letter';
 import { replayEntries } from '../../platform/kafka/dead-letter-replay';
 import { createProcessedEvents, processedKey } from '../../platform/kafka/processed-events';
@@ -228,6 +230,143 @@ describe('consumer runtime', () => {
     console.log(`consumer caught up ${Date.now() - restoredAt} ms after Kafka was reachable again`);
     await waitFor('the consumer to be running again', async () => c.state() === 'running');
     expect(seen).toEqual([before.id, during.id]);
+  });
+
+  describe('in batches (handleBatch)', () => {
+    /**
+     * A batch consumer counting each event once (processed-events record) in Redis; its batch
+     * handler throws on a product named 'always throws', after applying the events before it, as a
+     * failing bulk request can leave part of a batch applied; `handle` throws on it too.
+     */
+    function batchCounter(name: string, topic: TopicSpec) {
+      const { redis } = deps();
+      const processed = createProcessedEvents(redis, 600);
+      const batches: ConsumedEvent[][] = [];
+      const single: string[] = [];
+      const apply = async (event: EventEnvelope<any>) => {
+        if (event.data.name === 'always throws') throw new Error('the handler cannot take this product');
+        await processed.once(name, event.id, async () => void (await redis.incr(`test:count:${name}:${event.id}`)));
+      };
+      const spec: ConsumerSpec = {
+        name,
+        topics: [topic],
+        types: ['product.upserted'],
+        handle: async (event) => {
+          single.push(event.id);
+          await apply(event);
+        },
+        handleBatch: async (events) => {
+          batches.push([...events]);
+          for (const { event } of events) await apply(event);
+        },
+      };
+      const count = async (eventId: string) => Number(await redis.get(`test:count:${name}:${eventId}`));
+      return { spec, batches, single, count };
+    }
+
+    it('parks the one poisoned event of a batch and handles every other exactly once', async () => {
+      const { kafka } = deps();
+      const topic = await testTopic(kafka);
+      const { spec, batches, single, count } = batchCounter(unique('batch-poison'), topic);
+      const key = randomUUID(); // one partition, in this order
+      const [a, b, poisoned, c, d] = [1, 2, 3, 4, 5].map((v) =>
+        productEvent(v, key, v === 3 ? 'always throws' : undefined),
+      );
+      // Everything is on the topic before the consumer joins: its first fetch is one batch.
+      await produce(kafka, topic.name, [
+        { key, value: a! },
+        { key, value: b! },
+        { key, value: poisoned! },
+        { key, value: '{"id": "not json' },
+        { key, value: c! },
+        { key, value: d! },
+      ]);
+      const running = consumers.start(spec);
+
+      const entries = await parkedBy(running.groupId, 2);
+      await waitFor('the events after the poisoned one', async () => running.stats().handled === 4);
+      const goods = [a!, b!, c!, d!];
+      expect(await Promise.all(goods.map((e) => count(e.id)))).toEqual([1, 1, 1, 1]);
+      expect(await count(poisoned!.id)).toBe(0);
+      expect(running.stats()).toEqual({ handled: 4, skipped: 0, deadLettered: 2 });
+      // One batch of all five events; it failed, so they went one by one: the poisoned one 4 times.
+      expect(batches[0]!.map((e) => e.event.id)).toEqual([a, b, poisoned, c, d].map((e) => e!.id));
+      expect(single).toEqual([a!.id, b!.id, ...Array(4).fill(poisoned!.id), c!.id, d!.id]);
+      const [failing, notJson] = entries.sort((x, y) => Number(x.original.offset) - Number(y.original.offset));
+      expect(failing).toMatchObject({
+        reason: 'handler_failed',
+        attempts: 4,
+        event_id: poisoned!.id,
+        original: { offset: '2' },
+      });
+      expect(notJson).toMatchObject({ reason: 'invalid_event', attempts: 0, original: { offset: '3' } });
+    });
+
+    it('a batch delivered again (a crash after its handler, before the commit) changes nothing', async () => {
+      const { kafka } = deps();
+      const topic = await testTopic(kafka, 3);
+      const name = unique('batch-again');
+      const { spec, batches, count } = batchCounter(name, { ...topic, partitions: 3 });
+      const events = Array.from({ length: 12 }, () => productEvent());
+      await produce(
+        kafka,
+        topic.name,
+        events.map((e) => ({ key: e.aggregate_id, value: e })),
+      );
+      const groupId = `pasar.${name}`;
+      const handled = () => batches.flat().length;
+      let c = consumers.start(spec, { groupId });
+      await waitFor('the first delivery', async () => c.stats().handled === 12);
+      await consumers.stop(c);
+      expect(await Promise.all(events.map((e) => count(e.id)))).toEqual(Array(12).fill(1));
+      // What a crash between the handler and the commit leaves: the group's offsets where they were.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.resetOffsets({ groupId, topic: topic.name, earliest: true });
+      await admin.disconnect();
+
+      c = consumers.start(spec, { groupId });
+      await waitFor('the second delivery', async () => handled() === 24);
+      expect(batches.length).toBeLessThan(24); // it came in batches, not one by one
+      expect(await Promise.all(events.map((e) => count(e.id)))).toEqual(Array(12).fill(1));
+      expect(c.stats()).toMatchObject({ handled: 12, deadLettered: 0 });
+    });
+
+    it("keeps each key's events in order in batches gathered across partitions", async () => {
+      const { kafka } = deps();
+      const topic = await testTopic(kafka, 3);
+      const seen: ConsumedEvent[][] = [];
+      const spec: ConsumerSpec = {
+        name: unique('batch-order'),
+        topics: [{ ...topic, partitions: 3 }],
+        types: ['product.upserted'],
+        handle: async () => {
+          throw new Error('every event goes through handleBatch here');
+        },
+        handleBatch: async (events) => void seen.push([...events]),
+      };
+      const keys = Array.from({ length: 6 }, () => randomUUID());
+      const versions = 20;
+      // Interleaved: k1 v1, k2 v1 ... k6 v1, k1 v2 ...; each key on its own partition's order.
+      const events = Array.from({ length: versions }, (_, v) => keys.map((k) => productEvent(v + 1, k))).flat();
+      await produce(
+        kafka,
+        topic.name,
+        events.map((e) => ({ key: e.aggregate_id, value: e })),
+      );
+      const running = consumers.start(spec);
+      await waitFor('every event', async () => seen.flat().length === events.length);
+
+      for (const key of keys) {
+        const order = seen.flat().filter((e) => e.event.aggregate_id === key);
+        expect(order.map((e) => e.event.aggregate_version)).toEqual(Array.from({ length: versions }, (_, v) => v + 1));
+        expect(new Set(order.map((e) => e.ctx.partition)).size).toBe(1);
+      }
+      // The first fetch had every partition's events: one batch held more than one partition.
+      expect(Math.max(...seen.map((b) => new Set(b.map((e) => e.ctx.partition)).size))).toBeGreaterThan(1);
+      expect(seen.length).toBeLessThan(events.length);
+      expect(running.stats()).toEqual({ handled: events.length, skipped: 0, deadLettered: 0 });
+    });
   });
 
   it('a consumer started while Kafka is unreachable keeps trying and starts when it is back', async () => {

@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import type { ISocketFactory, Kafka } from 'kafkajs';
 import type { EventType, TypedEvent } from '../../platform/event-catalog';
 import type { EventEnvelope } from '../../platform/events';
-import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
+import type { ConsumerSpec, EventOf } from '../../platform/kafka/consumer-spec';
 import { runConsumer, type RunConsumerOptions, type RunningConsumer } from '../../platform/kafka/consumer';
 import type { TopicSpec } from '../../platform/kafka/topics';
 import { createLogger } from '../../platform/logger';
@@ -48,6 +48,28 @@ export function useConsumers(kafka: () => Kafka) {
       await c.stop();
     },
   };
+}
+
+/**
+ * The spec, calling `onEvent` with each event before handling it, whether the runtime hands it
+ * over alone (`handle`) or in a batch (`handleBatch`, kept when the spec has one). An event a failed
+ * batch hands to `handle` again is seen twice.
+ */
+export function observed<K extends EventType>(spec: ConsumerSpec<K>, onEvent: (event: EventOf<K>) => void) {
+  const watched: ConsumerSpec<K> = {
+    ...spec,
+    handle: async (event, ctx) => {
+      onEvent(event);
+      await spec.handle(event, ctx);
+    },
+  };
+  const { handleBatch } = spec;
+  if (handleBatch)
+    watched.handleBatch = async (events) => {
+      for (const { event } of events) onEvent(event);
+      await handleBatch.call(spec, events);
+    };
+  return watched;
 }
 
 /**

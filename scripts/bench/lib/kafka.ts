@@ -53,7 +53,12 @@ export async function produce(kafka: Kafka, topic: string, events: (EventEnvelop
   }
 }
 
-/** Runs `spec` on `topic` from its beginning in a group of its own until `total` events are handled; events/s from the first to the last. */
+/**
+ * Runs `spec` on `topic` from its beginning in a group of its own until `total` events are handled
+ * (one by one, or in batches when it has `handleBatch`); events/s from the first to the last. A
+ * backlog is drained without the spec's linger (that bounds an event's wait under a trickle, and
+ * would only add idle time here).
+ */
 export async function drainRate(
   kafka: Kafka,
   spec: ConsumerSpec,
@@ -64,19 +69,22 @@ export async function drainRate(
   let handled = 0;
   let first = 0;
   let last = 0;
+  const timed = async (n: number, work: () => Promise<void>) => {
+    if (first === 0) first = performance.now();
+    await work();
+    handled += n;
+    last = performance.now();
+  };
+  const { handleBatch } = spec;
   const running = runConsumer(
     kafka,
     {
       ...spec,
       topics: [{ name: topic.name, partitions: topic.partitions, carries: 'bench events' }],
-      handle: async (e, ctx) => {
-        if (first === 0) first = performance.now();
-        await spec.handle(e, ctx);
-        handled++;
-        last = performance.now();
-      },
+      handle: (e, ctx) => timed(1, () => spec.handle(e, ctx)),
+      handleBatch: handleBatch && ((events) => timed(events.length, () => handleBatch.call(spec, events))),
     },
-    { logger: benchLogger, groupId: `pasar.bench-${spec.name}.${randomUUID()}` },
+    { logger: benchLogger, groupId: `pasar.bench-${spec.name}.${randomUUID()}`, batching: { lingerMs: 0 } },
   );
   try {
     const deadline = Date.now() + timeoutMs;
@@ -93,13 +101,20 @@ export async function drainRate(
 
 /**
  * Events/s of `spec` over `events` on a fresh topic, and of the same runtime with a no-op handler
- * (and no background work) over the same events, the baseline, read first.
+ * (and no background work; a no-op batch handler when the spec has one) over the same events, the
+ * baseline, read first.
  */
 export async function handlerRates(kafka: Kafka, spec: ConsumerSpec, events: EventEnvelope[], partitions = 6) {
   const topic = await benchTopic(kafka, `bench.${spec.name}`, partitions);
   try {
     await produce(kafka, topic.name, events);
-    const noop: ConsumerSpec = { ...spec, background: undefined, handle: async () => undefined };
+    const noop: ConsumerSpec = {
+      ...spec,
+      background: undefined,
+      handle: async () => undefined,
+      // The same path as the real spec's (batches when it has them), doing nothing.
+      handleBatch: spec.handleBatch && (async () => undefined),
+    };
     const bare = await drainRate(kafka, noop, topic, events.length);
     const real = await drainRate(kafka, spec, topic, events.length);
     return { real, noop: bare };

@@ -1,9 +1,10 @@
 /**
  * The consumer runtime's own cost. Events/s: Pasar's runtime (parse, type filter, commit, dead
- * letters) with a handler that does nothing, against a bare kafkajs consumer reading the same
- * topic, timed from the first event handled to the last so group joins do not count. Dead
- * letters: a poisoned event from its send to its arrival on the dead-letter topic, against the
- * same reader's arrival time for the event on its own topic.
+ * letters) with a handler that does nothing, event by event and in batches (`handleBatch`),
+ * against a bare kafkajs consumer reading the same topic, timed from the first event handled to
+ * the last so group joins do not count. Dead letters: a poisoned event from its send to its
+ * arrival on the dead-letter topic, against the same reader's arrival time for the event on its
+ * own topic.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
@@ -66,7 +67,22 @@ async function throughput(kafka: Kafka, total: number) {
       );
       return () => c.stop();
     });
-    return { bare, runtime };
+    // The batch path: every partition of a fetch handed over at once to a handleBatch that does nothing.
+    const batched = await timed(total, async (onEvent) => {
+      const c = runConsumer(
+        kafka,
+        {
+          name: 'bench-noop-batch',
+          topics: [{ name: topic.name, partitions: topic.partitions, carries: 'bench events' }],
+          types: ['product.upserted'],
+          handle: async () => onEvent(),
+          handleBatch: async (events) => events.forEach(() => onEvent()),
+        },
+        { logger: benchLogger, groupId: `pasar.bench.${randomUUID()}` },
+      );
+      return () => c.stop();
+    });
+    return { bare, runtime, batched };
   } finally {
     await topic.remove();
   }
@@ -116,7 +132,7 @@ async function deadLetterLatencies(kafka: Kafka, samples: number) {
 
 export async function consumersPart(ctx: BenchContext): Promise<PartResult> {
   const total = ctx.quick ? 300 : 10_000;
-  const { bare, runtime } = await throughput(ctx.deps.kafka, total);
+  const { bare, runtime, batched } = await throughput(ctx.deps.kafka, total);
   const { direct, parked } = await deadLetterLatencies(ctx.deps.kafka, ctx.quick ? 3 : 20);
   const [directP50, parkedP50] = [percentile(direct, 50), percentile(parked, 50)];
   return {
@@ -124,12 +140,14 @@ export async function consumersPart(ctx: BenchContext): Promise<PartResult> {
       events: total,
       bare_events_per_second: round(bare),
       runtime_events_per_second: round(runtime),
+      runtime_batch_events_per_second: round(batched),
       poisoned_events: parked.length,
       dead_letter_p50_ms: Math.round(parkedP50),
       dead_letter_max_ms: Math.round(Math.max(...parked)),
     },
     ratios: [
       ratio('consumer runtime events/s vs bare kafkajs consumer', runtime, bare, 'events/s'),
+      ratio('consumer runtime with handleBatch events/s vs bare kafkajs consumer', batched, bare, 'events/s'),
       ratio(
         'poisoned event on the dead-letter topic p50 vs read off its own topic p50 (lower is better)',
         parkedP50,
