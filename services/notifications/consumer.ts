@@ -89,6 +89,9 @@ const BUILDERS: { [K in EventType]?: Builder<K> } = {
 
 export const NOTIFICATION_EVENT_TYPES = Object.keys(BUILDERS) as EventType[];
 
+/** How long a batch gathers (ConsumerSpec `batching`). */
+export const NOTIFICATIONS_LINGER_MS = 500;
+
 export interface NotificationConsumer extends ConsumerSpec {
   /** The sender this consumer hands its rows to: runConsumer starts and stops it (`background`). */
   sender: NotificationSender;
@@ -123,19 +126,18 @@ export function createNotificationConsumer(
     ...options.sender,
   });
 
-  async function apply(event: CatalogEvent) {
+  /** The event's row, or null when it sends nothing (no builder, or no such shopper). */
+  async function rowOf(event: CatalogEvent) {
     const build = BUILDERS[event.type] as Builder<typeof event.type> | undefined;
-    // A redelivery or a replay costs one indexed read, not the lookups (the insert below is the guard).
-    if (!build || (await store.hasEvent(event.id, 'email'))) return;
-    const built = await build(event as never, lookups);
-    if (!built) return;
+    const built = build ? await build(event as never, lookups) : null;
+    if (!built) return null;
     let profile;
     try {
       profile = await users.getProfile(built.userId);
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') {
         log.warn({ event_id: event.id, user_id: built.userId }, 'no such shopper: nothing sent');
-        return;
+        return null;
       }
       throw err;
     }
@@ -145,7 +147,32 @@ export function createNotificationConsumer(
       recipient: profile.email,
       event_id: event.id,
     });
-    if (await store.enqueueOnce({ ...row, event_id: event.id })) sender.wake();
+    return { ...row, event_id: event.id };
+  }
+
+  async function apply(event: CatalogEvent) {
+    // A redelivery or a replay costs one indexed read, not the lookups (the insert below is the guard).
+    if (!BUILDERS[event.type] || (await store.hasEvent(event.id, 'email'))) return;
+    const row = await rowOf(event);
+    if (row && (await store.enqueueOnce(row))) sender.wake();
+  }
+
+  /**
+   * A batch: one read for the redeliveries among them, the lookups of the rest at once (Prisma
+   * folds the same tick's findUnique calls into one query per table), one insert for every row in
+   * the events' order, one wake-up for the sender.
+   */
+  async function applyBatch(events: CatalogEvent[]) {
+    const seen = new Set<string>();
+    const wanted = events.filter((e) => BUILDERS[e.type] && !seen.has(e.id) && seen.add(e.id));
+    if (wanted.length === 0) return;
+    const done = await store.eventsWithRows(
+      wanted.map((e) => e.id),
+      'email',
+    );
+    const rows = await Promise.all(wanted.filter((e) => !done.has(e.id)).map(rowOf));
+    const written = await store.enqueueManyOnce(rows.filter((r) => r !== null));
+    if (written > 0) sender.wake();
   }
 
   return {
@@ -154,6 +181,9 @@ export function createNotificationConsumer(
     types: NOTIFICATION_EVENT_TYPES,
     // The runtime hands over events already validated by platform/event-catalog.ts `parseEvent`.
     handle: apply,
+    handleBatch: (events) => applyBatch(events.map((e) => e.event)),
+    // A shopper waits for the email, but not to the half second; a burst of checkouts becomes one insert.
+    batching: { lingerMs: NOTIFICATIONS_LINGER_MS },
     sender,
     background: sender,
   };

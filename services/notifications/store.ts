@@ -54,6 +54,36 @@ export function createNotificationStore(db: Db) {
     hasEvent: async (eventId: string, channel: Channel) =>
       (await db.notification.count({ where: { event_id: eventId, channel } })) > 0,
 
+    /** Which of these events already have their row on this channel (a batch's redeliveries), in one query. */
+    async eventsWithRows(eventIds: string[], channel: Channel): Promise<Set<string>> {
+      if (eventIds.length === 0) return new Set();
+      const rows = await db.notification.findMany({
+        where: { event_id: { in: eventIds }, channel },
+        select: { event_id: true },
+      });
+      return new Set(rows.map((r) => r.event_id!));
+    },
+
+    /**
+     * `enqueueOnce` for several events in one statement: at most one row per (event_id, channel),
+     * so a redelivered event adds nothing. Each row's created_at is the statement's time plus its
+     * place in `rows` in microseconds, so the sender (oldest first) sends them in the order given,
+     * as it would rows written one by one. Returns how many rows were written.
+     */
+    async enqueueManyOnce(rows: (NewNotification & { event_id: string })[]): Promise<number> {
+      if (rows.length === 0) return 0;
+      const column = <K extends keyof NewNotification>(key: K) => rows.map((r) => r[key] ?? null);
+      return db.$executeRaw`
+        INSERT INTO notifications.notifications (user_id, type, channel, recipient, subject, content, html, event_id, created_at)
+        SELECT r.user_id, r.type, r.channel, r.recipient, r.subject, r.content, r.html, r.event_id,
+               now() + r.n * interval '1 microsecond'
+        FROM unnest(${column('user_id')}::uuid[], ${column('type')}::text[], ${column('channel')}::text[],
+                    ${column('recipient')}::text[], ${column('subject')}::text[], ${column('content')}::text[],
+                    ${column('html')}::text[], ${column('event_id')}::uuid[])
+             WITH ORDINALITY AS r(user_id, type, channel, recipient, subject, content, html, event_id, n)
+        ON CONFLICT (event_id, channel) DO NOTHING`;
+    },
+
     latestFor: (userId: string, type: string) =>
       db.notification.findFirst({ where: { user_id: userId, type }, orderBy: { created_at: 'desc' } }),
 

@@ -13,6 +13,9 @@ import type { RecSignals } from './signals';
 
 const TYPES = ['order.paid', 'order.cancelled', 'order.refunded', 'product.viewed'] as const satisfies EventType[];
 
+/** How long a batch gathers: popularity and picks are read by the hour and the page view, not by the millisecond. */
+export const RECOMMENDATIONS_LINGER_MS = 1000;
+
 /** The signals it writes (services/index.ts builds them once per process). */
 export interface RecommendationConsumerDeps {
   recSignals: Pick<RecSignals, 'purchase' | 'takeBack' | 'view'>;
@@ -54,5 +57,16 @@ export function createRecommendationConsumer(
     types: TYPES,
     // The runtime hands over events already validated by platform/event-catalog.ts `parseEvent`.
     handle: apply,
+    // Every event's commands are sent at once, in the batch's order, on the one connection (a
+    // pipeline: one round trip for the lot, not one per event). Redis runs them in that order, so
+    // one order's paid and its take-back, or one shopper's views, apply as they would one by one:
+    // a take-back's read is sent after the purchase before it. Every command is awaited before the
+    // batch counts as done, and the first failure fails it.
+    async handleBatch(events) {
+      const results = await Promise.allSettled(events.map(({ event }) => apply(event)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    batching: { lingerMs: RECOMMENDATIONS_LINGER_MS },
   };
 }

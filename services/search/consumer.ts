@@ -23,8 +23,19 @@ const TYPES = ['product.upserted', 'inventory.changed'] as const;
 
 /** What the consumer writes through: the shop's indexer (services/index.ts), or a scratch index's in tests. */
 export interface SearchConsumerDeps {
-  searchIndexer: Pick<Indexer, 'apply'>;
+  searchIndexer: Pick<Indexer, 'apply' | 'applyMany'>;
 }
+
+/**
+ * How long a batch gathers: a product edit is searchable only after Elasticsearch's next refresh
+ * (every second) anyway, so a fifth of a second more costs a shopper little, and a burst of stock
+ * changes (a checkout reserves, pays, ships) becomes one mget and one bulk.
+ */
+export const SEARCH_LINGER_MS = 200;
+
+const orUnavailable = (err: unknown) => {
+  throw isUnavailable(err) ? new DependencyUnavailableError('elasticsearch', { cause: err }) : err;
+};
 
 /** The change an event makes to a search document. */
 export function changeOf(event: EventOf<(typeof TYPES)[number]>): DocumentChange {
@@ -40,10 +51,17 @@ export function createSearchConsumer(deps: SearchConsumerDeps, logger: Logger): 
     types: TYPES,
     async handle(event) {
       const change = changeOf(event);
-      const result = await deps.searchIndexer.apply(change).catch((err: unknown) => {
-        throw isUnavailable(err) ? new DependencyUnavailableError('elasticsearch', { cause: err }) : err;
-      });
+      const result = await deps.searchIndexer.apply(change).catch(orUnavailable);
       log.debug({ id: change.id, type: event.type, version: event.aggregate_version, result }, 'indexed');
     },
+    // One mget and one bulk for the batch; a product's several events in it are merged in order
+    // into one write (indexer.ts applyMany), so the newest version still wins.
+    async handleBatch(events) {
+      const written = await deps.searchIndexer
+        .applyMany(events.map(({ event }) => changeOf(event)))
+        .catch(orUnavailable);
+      log.debug({ events: events.length, written }, 'indexed a batch');
+    },
+    batching: { lingerMs: SEARCH_LINGER_MS },
   };
 }

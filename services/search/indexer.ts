@@ -58,15 +58,24 @@ export function createIndexer(es: Client, index: string = PRODUCTS_ALIAS, now: (
     },
 
     /**
-     * Applies many changes (reindex catch-up): one mget, one bulk of compare-and-set writes;
-     * the few that lose a race are redone one by one.
+     * Applies many changes (a consumer's batch, the reindex catch-up): one mget, one bulk of
+     * compare-and-set writes, one write per document however many of its changes there are (they
+     * are merged in the order given, as `apply` one after another would). The few writes that lose
+     * a race are redone one change at a time. Returns how many documents were written.
      */
     async applyMany(changes: DocumentChange[]): Promise<number> {
       if (changes.length === 0) return 0;
-      const { docs } = await es.mget<ProductDocument>({ index, ids: changes.map((c) => c.id) });
+      const byId = new Map<string, DocumentChange[]>();
+      for (const change of changes) {
+        const same = byId.get(change.id);
+        if (same) same.push(change);
+        else byId.set(change.id, [change]);
+      }
+      const ids = [...byId.keys()];
+      const { docs } = await es.mget<ProductDocument>({ index, ids });
       const ops: unknown[] = [];
-      const pending: DocumentChange[] = [];
-      changes.forEach((change, i) => {
+      const pending: string[] = [];
+      ids.forEach((id, i) => {
         const got = docs[i] as {
           found?: boolean;
           _source?: ProductDocument;
@@ -74,22 +83,20 @@ export function createIndexer(es: Client, index: string = PRODUCTS_ALIAS, now: (
           _seq_no?: number;
           _primary_term?: number;
         };
-        const doc = merge(got.found ? got._source : undefined, change, now());
-        if (!doc) return;
+        let doc = got.found ? got._source : undefined;
+        let changed = false;
+        for (const change of byId.get(id)!) {
+          const next = merge(doc, change, now());
+          if (next) [doc, changed] = [next, true];
+        }
+        if (!changed) return;
         ops.push(
           got.found
-            ? {
-                index: {
-                  _index: got._index,
-                  _id: change.id,
-                  if_seq_no: got._seq_no,
-                  if_primary_term: got._primary_term,
-                },
-              }
-            : { create: { _index: got._index, _id: change.id } },
+            ? { index: { _index: got._index, _id: id, if_seq_no: got._seq_no, if_primary_term: got._primary_term } }
+            : { create: { _index: got._index, _id: id } },
           doc,
         );
-        pending.push(change);
+        pending.push(id);
       });
       if (ops.length === 0) return 0;
       const res = await es.bulk({ operations: ops });
@@ -99,8 +106,10 @@ export function createIndexer(es: Client, index: string = PRODUCTS_ALIAS, now: (
           const result = Object.values(item)[0];
           if (!result?.error) continue;
           written--;
-          if (result.status !== 409) throw new Error(`bulk write of ${pending[i]!.id} failed: ${result.error.type}`);
-          if ((await this.apply(pending[i]!)) === 'written') written++;
+          if (result.status !== 409) throw new Error(`bulk write of ${pending[i]!} failed: ${result.error.type}`);
+          let redone = false;
+          for (const change of byId.get(pending[i]!)!) redone = (await this.apply(change)) === 'written' || redone;
+          if (redone) written++;
         }
       }
       return written;

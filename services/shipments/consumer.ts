@@ -12,6 +12,9 @@ import type { ShipmentStart } from './shipment-client';
 
 const TYPES = ['order.paid'] as const;
 
+/** How long the consumer waits after a batch before fetching the next (ConsumerSpec `batching`). */
+export const SHIPMENTS_LINGER_MS = 200;
+
 export interface ShipmentStarterDeps {
   shipmentStart: Pick<ShipmentStart, 'start'>;
 }
@@ -41,5 +44,8 @@ export function createShipmentStarter(
       });
       logger.info({ order_id: data.order_id, started }, started ? 'shipment started' : 'shipment already started');
     },
+    // Starts stay one by one (one workflow each); the linger only spares a fetch and a commit per
+    // paid order when orders come in bursts, for at most this much later a start.
+    batching: { lingerMs: SHIPMENTS_LINGER_MS },
   };
 }

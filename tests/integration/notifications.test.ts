@@ -13,7 +13,7 @@ import { createSmtpMailer, messageIdDomain, type Mailer } from '../../services/n
 import { formatRupiah } from '../../services/notifications/messages';
 import { createNotificationSender } from '../../services/notifications/sender';
 import { createNotificationStore } from '../../services/notifications/store';
-import { useConsumers } from '../support/consumers';
+import { observed, useConsumers } from '../support/consumers';
 import { adminToken, client, signUp, type Client } from '../support/http';
 import { readMail, searchMail, waitForMail, type MailpitSummary } from '../support/mailpit';
 import { useServer } from '../support/server';
@@ -55,13 +55,7 @@ describe('notifications through Mailpit', () => {
       sender: { pollMs: 200, leaseSeconds: 3, maxBackoffMs: 1000 },
     });
     const running = consumers.start(
-      {
-        ...spec,
-        handle: async (event, c) => {
-          seen.push(event);
-          await spec.handle(event, c);
-        },
-      },
+      observed(spec, (event) => seen.push(event)),
       // This run's events only: history belongs to the shop's own consumer group.
       { fromBeginning: false },
     );
@@ -211,8 +205,12 @@ describe('notifications through Mailpit', () => {
     }
     // Back: every waiting row is sent, in the order the rows were written (the consumer writes
     // them as it reads the events, and events of different shoppers sit on different partitions).
-    const rows = await Promise.all(shoppers.map(async (s) => (await rowsOf(s.id))[0]!));
-    const queued = [...rows].sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+    // That order is Postgres's, the sender's: rows one batch wrote are microseconds apart, which a
+    // JavaScript Date does not show.
+    const queued = await db().notification.findMany({
+      where: { user_id: { in: shoppers.map((s) => s.id) }, channel: 'email' },
+      orderBy: [{ created_at: 'asc' }, { id: 'asc' }],
+    });
     const arrived: MailpitSummary[] = [];
     for (const r of queued) arrived.push((await waitForMail(`to:"${r.recipient}" subject:"Selamat datang"`))[0]!);
     const times = arrived.map((m) => new Date(m.Created).getTime());

@@ -14,7 +14,7 @@ import { createRecommendationConsumer } from '../../services/recommendations/con
 import { hourOf, recKeys } from '../../services/recommendations/keys';
 import { createViewPublisher } from '../../services/recommendations/view-publisher';
 import { createViewRecorder } from '../../api/recommendations/views';
-import { useConsumers } from '../support/consumers';
+import { observed, useConsumers } from '../support/consumers';
 import { unique } from '../support/deps';
 import { adminToken, client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
@@ -28,6 +28,7 @@ describe('recommendations from real orders and views', () => {
   let api: Client;
   let admin: string;
   let handle: ConsumerSpec['handle'];
+  let handleBatch: NonNullable<ConsumerSpec['handleBatch']>;
   const category = unique('rec').slice(0, 40);
   const p: Record<'a' | 'b' | 'c' | 'e', string> = { a: '', b: '', c: '', e: '' };
   const buyers: { id: string; token: string; orderId: string }[] = [];
@@ -81,13 +82,8 @@ describe('recommendations from real orders and views', () => {
     admin = await adminToken(server());
     const spec = createRecommendationConsumer(server().services, createLogger('silent'));
     handle = spec.handle;
-    consumers.start({
-      ...spec,
-      handle: async (event, ctx) => {
-        seen.push(event); // kept for the redelivery tests
-        await spec.handle(event, ctx);
-      },
-    });
+    handleBatch = spec.handleBatch!.bind(spec) as typeof handleBatch;
+    consumers.start(observed(spec, (event) => seen.push(event))); // kept for the redelivery tests
     for (const k of Object.keys(p) as (keyof typeof p)[]) p[k] = await product();
   });
 
@@ -128,13 +124,17 @@ describe('recommendations from real orders and views', () => {
     expect(ids(similar)).not.toContain(p.a);
   }, 120_000);
 
-  it('redelivering every event three times changes nothing', async () => {
+  it('redelivering every event three times changes nothing, one by one or as batches', async () => {
     const before = await snapshot();
     const events = [...seen];
     expect(events.filter((e) => e.type === 'order.paid').length).toBeGreaterThanOrEqual(4);
     for (let round = 0; round < 3; round++) {
       await Promise.all(events.map((e) => handle(e, ctx)));
     }
+    expect(await snapshot()).toEqual(before);
+    // A whole batch again, and the same events twice in one batch (a relay's re-send).
+    const batch = events.map((event) => ({ event, ctx }));
+    for (let round = 0; round < 2; round++) await handleBatch([...batch, ...batch]);
     expect(await snapshot()).toEqual(before);
   }, 60_000);
 

@@ -40,7 +40,8 @@ export async function notificationsPart(ctx: BenchContext): Promise<PartResult> 
       topic.name,
       users.map(({ id, ...profile }) => benchEvent('user.registered', id, { user_id: id, ...profile })),
     );
-    const noop = await drainRate(kafka, { ...consumer, handle: async () => undefined }, topic, n);
+    const nothing = async () => undefined;
+    const noop = await drainRate(kafka, { ...consumer, handle: nothing, handleBatch: nothing }, topic, n);
     spec.sender.start();
     const t0 = performance.now();
     const real = await drainRate(kafka, consumer, topic, n);
