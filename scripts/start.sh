@@ -87,5 +87,8 @@ cat <<URLS
 URLS
 exited=
 wait -n -p exited "${pids[@]}" || true
-echo "[start] ${names[$exited]:-a process} exited; stopping the others" >&2
+# Ctrl-C: the trap already stopped them, and wait names no process (bash unsets the variable).
+if [[ -n "${exited:-}" ]]; then
+  echo "[start] ${names[$exited]:-a process} exited; stopping the others" >&2
+fi
 exit 1
