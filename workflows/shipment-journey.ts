@@ -208,12 +208,8 @@ export class Journey {
 
   /** Moves the order along with the shipment, never skipping a step (a lost scan is filled in). */
   private async followOrder(next: ShipmentStatus) {
-    const { orderId } = this.input;
-    if (rankOf(next) >= rankOf('picked_up') && !this.pickedUp()) {
-      await steps.advanceOrder(orderId, 'shipped', this.shipmentId);
-    }
-    if (next === 'delivered') await steps.advanceOrder(orderId, 'delivered', this.shipmentId);
-    if (next === 'returned') await steps.advanceOrder(orderId, 'returned', this.shipmentId);
+    for (const to of orderMovesOf(this.state.status, next))
+      await steps.advanceOrder(this.input.orderId, to, this.shipmentId);
   }
 }
 
