@@ -81,7 +81,6 @@ async function workflowWork(ctx: BenchContext, workflowIds: string[]) {
 
 interface Placed {
   shopper: Shopper;
-  shop: Shop;
   orderId: string;
   workflowId: string;
   paidMs: number;
@@ -96,7 +95,6 @@ async function placeOrder(shop: Shop, s: Shopper): Promise<Placed> {
   if (!isPaid(status)) throw new Error(`order ${r.body.order_id} ended ${status}`);
   return {
     shopper: s,
-    shop,
     orderId: r.body.order_id,
     workflowId: r.body.workflow_id,
     paidMs: performance.now() - started,
