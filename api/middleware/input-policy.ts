@@ -1,9 +1,11 @@
 /**
  * One input policy for every route, applied before any route runs: text in path parameters,
  * query parameters and JSON bodies (keys and values, at any depth) must not hold control
- * characters or lone UTF-16 surrogates. Postgres cannot store U+0000 at all (it answered 500),
- * and the others are never legitimate in a shop's data and hide text from people who read it.
- * Refused with the API's usual 400 `validation_failed`, one `{field, in, message}` per field.
+ * characters, lone UTF-16 surrogates or invisible format characters such as direction overrides
+ * (which characters, and why: platform/text-policy.ts, the rule's one home). Postgres cannot store
+ * U+0000 at all (it answered 500), and the others are never legitimate in a shop's data and hide
+ * or disguise text from people who read it. Refused with the API's usual 400 `validation_failed`,
+ * one `{field, in, message}` per field.
  *
  * Tab, LF and CR: allowed in JSON bodies, refused in path and query parameters. Body text is
  * where free text lives (an address on two lines, a refund reason), JSON carries them safely and
@@ -11,6 +13,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import { textProblem } from '../../platform/text-policy';
 import { errorBody } from './error-handler';
 
 export type Location = 'path' | 'query' | 'body';
@@ -20,22 +23,12 @@ export interface FieldProblem {
   message: string;
 }
 
-// U+0000–U+0008, U+000B, U+000C, U+000E–U+001F, U+007F, and (with the u flag, which matches a
-// surrogate only when it is not half of a pair) lone surrogates, which no UTF-8 store can hold.
-const REFUSED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uD800-\uDFFF]/u;
-const REFUSED_SINGLE_LINE = /[\u0000-\u001F\u007F\uD800-\uDFFF]/u;
-const URL_NEEDS_CHECK = /[%\u0000-\u001F\u007F]/;
+// A refused character reaches path or query text only through a %-escape, or raw in the URL.
+const URL_NEEDS_CHECK = /[%\u0000-\u001F\u007F-\uFFFF]/;
 /** Enough to name what is wrong without letting one request build a huge error reply. */
 export const MAX_PROBLEMS = 20;
 
-/** Why `text` is refused, or undefined when it is fine. */
-export function textProblem(text: string, singleLine: boolean): string | undefined {
-  const found = (singleLine ? REFUSED_SINGLE_LINE : REFUSED).exec(text)?.[0];
-  if (found === undefined) return undefined;
-  const code = found.charCodeAt(0);
-  if (code >= 0xd800) return 'contains a lone UTF-16 surrogate (not valid Unicode text)';
-  return `contains the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-}
+export { textProblem };
 
 /**
  * Every refused string in a parsed JSON value, named by its dotted path (`address.street`,
@@ -120,8 +113,8 @@ async function bodyProblems(c: Context): Promise<FieldProblem[]> {
 /** The middleware: 400 naming every refused field, otherwise on to the route. */
 export function inputPolicy(): MiddlewareHandler {
   return async (c, next) => {
-    // Path and query text can only hold a control character through a %-escape (or raw in the
-    // URL): most requests have neither and no body, and pass after one regex test.
+    // Most requests have neither a %-escape nor a raw non-ASCII character in the URL and no
+    // body, and pass after one regex test.
     const urlProblems = URL_NEEDS_CHECK.test(c.req.url) ? [...pathProblems(c), ...queryProblems(c)] : [];
     const problems = [...urlProblems, ...(await bodyProblems(c))];
     if (problems.length === 0) return next();
@@ -129,7 +122,7 @@ export function inputPolicy(): MiddlewareHandler {
     return c.json(
       errorBody(
         'validation_failed',
-        `invalid ${where}: text must not contain control characters`,
+        `invalid ${where}: text must not contain control characters or invisible format characters`,
         problems.slice(0, MAX_PROBLEMS),
       ),
       400,

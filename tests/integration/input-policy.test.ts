@@ -1,8 +1,8 @@
 /**
  * One input policy, proven from the API's own OpenAPI document: every string field of every
- * operation's path, query and JSON body gets a NUL byte and must answer 400 naming that field
- * (never a 5xx); every field also gets values of the wrong type or absurd size and must never
- * answer 5xx. Direct cases cover the reported 500s, the signed webhook and the tab/newline rule.
+ * operation's path, query and JSON body gets a NUL byte, a right-to-left override, an isolate and
+ * a zero-width space, and must answer 400 naming that field (never a 5xx), storing nothing;
+ * every field also gets values of the wrong type or absurd size and must never answer 5xx. Direct cases cover the reported 500s, the signed webhook and the tab/newline rule.
  */
 import { randomUUID } from 'node:crypto';
 import { signWebhook, SIGNATURE_HEADER } from '../../contracts/webhook-signature/gateway';
@@ -30,8 +30,10 @@ interface Probe {
 }
 
 const NUL = '\u0000';
+/** Direction overrides and isolates, and an invisible space: each must be refused like a NUL. */
+const INVISIBLE = { 'U+202E': '\u202E', 'U+2066': '\u2066', 'U+200B': '\u200B' };
 
-describe('input policy: control characters are refused with a 400 naming the field, never a 5xx', () => {
+describe('input policy: control and invisible format characters are refused with a 400 naming the field, never a 5xx', () => {
   const server = useServer();
   let api: Client;
   let doc: Schema;
@@ -187,6 +189,56 @@ describe('input policy: control characters are refused with a 400 naming the fie
     // A document that lost its schemas would probe nothing and pass: it has well over 60 today.
     expect(stringProbes.length).toBeGreaterThan(60);
   });
+
+  it('every string field of every operation: U+202E, U+2066 and U+200B are each a 400 naming that field, and nothing is stored', async () => {
+    const stringProbes = probes().filter((p) => typeOf(p.schema) === 'string');
+    // Free text gets a marker that is valid on its own, so a route that let the character through
+    // would store the marker, and the scan of every text column below would find it.
+    const marker = `bidiprobe${randomUUID().replaceAll('-', '')}`;
+    const freeText = (s: Schema) => !s.format && !s.pattern && !s.enum && (s.maxLength ?? 1000) >= marker.length + 2;
+    const failures: string[] = [];
+    let sent = 0;
+    for (const p of stringProbes) {
+      const base = sample(p.schema, p.field.split('.').pop());
+      for (const [name, ch] of Object.entries(INVISIBLE)) {
+        const value = freeText(p.schema) ? `${marker} ${ch}` : `${typeof base === 'string' ? base : 'x'}${ch}`;
+        const res = await p.send(value);
+        sent++;
+        const named = res.body?.error?.details?.some?.(
+          (d: { field: string; message: string }) => d.field === p.field && d.message.includes(name),
+        );
+        if (res.status !== 400 || res.body?.error?.code !== 'validation_failed' || !named)
+          failures.push(describeProbe(p, value, res));
+      }
+    }
+    console.log(
+      `input policy: sent ${sent} values with ${Object.keys(INVISIBLE).join(', ')} to ${stringProbes.length} (operation, string field) pairs`,
+    );
+    expect(failures).toEqual([]);
+    expect(stringProbes.length).toBeGreaterThan(60);
+    expect(await columnsHolding(marker)).toEqual([]);
+  });
+
+  /** Every text, varchar and json column of the shop's own schemas that holds `needle` somewhere. */
+  async function columnsHolding(needle: string): Promise<string[]> {
+    const db = server().deps.db;
+    const columns = await db.$queryRawUnsafe<{ table_schema: string; table_name: string; column_name: string }[]>(
+      `SELECT c.table_schema, c.table_name, c.column_name FROM information_schema.columns c
+         JOIN information_schema.tables t USING (table_schema, table_name)
+        WHERE t.table_type = 'BASE TABLE' AND c.table_schema NOT IN ('pg_catalog', 'information_schema')
+          AND c.data_type IN ('text', 'character varying', 'json', 'jsonb', 'ARRAY')`,
+    );
+    const found: string[] = [];
+    for (const { table_schema, table_name, column_name } of columns) {
+      const q = (id: string) => `"${id.replaceAll('"', '""')}"`;
+      const rows = await db.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM ${q(table_schema)}.${q(table_name)} WHERE ${q(column_name)}::text LIKE $1`,
+        `%${needle}%`,
+      );
+      if (rows[0]!.n > 0) found.push(`${table_schema}.${table_name}.${column_name}: ${rows[0]!.n} rows`);
+    }
+    return found;
+  }
 
   it('no field of any operation answers 5xx to a value of the wrong type or an absurd size', async () => {
     // Only values the field's own type refuses: a valid value could register accounts and spend

@@ -1,5 +1,6 @@
 /** The input policy's pure checks: which characters are refused where, and how fields are named. */
 import { jsonProblems, MAX_PROBLEMS, textProblem } from '../../api/middleware/input-policy';
+import { withoutInvisibleFormat } from '../../platform/text-policy';
 
 describe('textProblem', () => {
   const refusedEverywhere = [0x00, 0x01, 0x08, 0x0b, 0x0c, 0x0e, 0x1b, 0x1f, 0x7f];
@@ -22,6 +23,69 @@ describe('textProblem', () => {
     expect(textProblem('a\ud800b', false)).toMatch(/lone UTF-16 surrogate/);
     expect(textProblem('\udc00', true)).toMatch(/lone UTF-16 surrogate/);
     expect(textProblem('kopi ☕ 😀 Ñusantara – ÿ \u0080', true)).toBeUndefined();
+  });
+});
+
+describe('textProblem: invisible format characters (Unicode Cf)', () => {
+  const bidi = [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069];
+  const invisible = [0x00ad, 0x061c, 0x200b, 0x200e, 0x200f, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xfeff, 0xe0041];
+  const hex = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+
+  it.each(bidi.map((cp) => [hex(cp), cp]))('refuses the bidirectional control %s, in any text', (_, cp) => {
+    const text = `Sari ${String.fromCodePoint(cp)}Wulandari`;
+    expect(textProblem(text, false)).toBe(`contains the bidirectional control character ${hex(cp)}`);
+    expect(textProblem(text, true)).toBe(`contains the bidirectional control character ${hex(cp)}`);
+  });
+
+  it.each(invisible.map((cp) => [hex(cp), cp]))('refuses the invisible %s, in any text', (_, cp) => {
+    expect(textProblem(`kopi${String.fromCodePoint(cp)}toraja`, false)).toBe(
+      `contains the invisible format character ${hex(cp)}`,
+    );
+  });
+
+  it('refuses the reported disguise: a file name whose extension is reversed on screen', () => {
+    expect(textProblem('invoice\u202Efdp.exe', false)).toMatch(/U\+202E/);
+  });
+
+  it('keeps emoji ZWJ sequences, flags with tag characters, and joiners inside Indic and Persian words', () => {
+    const accepted = [
+      'Kaos \u{1F469}\u200D\u{1F4BB} developer', // woman technologist: 👩 ZWJ 💻
+      'Stiker \u{1F3F3}\uFE0F\u200D\u{1F308} pelangi', // rainbow flag: VS16 before the ZWJ
+      'Boneka \u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466} keluarga', // a family: three joiners
+      'Mug \u{1F9D1}\u{1F3FD}\u200D\u{1F373} koki', // cook with a skin-tone modifier before the ZWJ
+      'Kopi \u2764\uFE0F\u200D\u{1F525}', // heart on fire
+      'Bendera \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}', // Scotland: tags, cancel tag
+      '\u0915\u094D\u200D\u0937', // Devanagari: KA VIRAMA ZWJ SSA
+      '\u0DC1\u0DCA\u200D\u0DBB\u0DD3 \u0DBD\u0D82\u0D9A\u0DCF', // Sinhala Sri Lanka: VIRAMA ZWJ
+      '\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645', // Persian: ZWNJ between letters
+      '\u0915\u094D\u200C', // ZWNJ right after a virama, at the end of a word
+    ];
+    for (const text of accepted)
+      expect({ text, problem: textProblem(text, true) }).toEqual({ text, problem: undefined });
+  });
+
+  it('refuses a joiner that joins nothing: at either end, beside a space or digit, doubled', () => {
+    for (const text of ['\u200Dadmin', 'admin\u200D', 'kopi \u200Cteh', '12\u200D34', 'a\u200D\u200Db', '😀\u200D ']) {
+      expect({ text, problem: textProblem(text, false) }).toEqual({
+        text,
+        problem: expect.stringMatching(/U\+200[CD]/),
+      });
+    }
+  });
+
+  it('refuses tag characters outside a flag sequence', () => {
+    expect(textProblem('kopi\u{E0067}\u{E0062}', false)).toBe('contains the invisible format character U+E0067');
+    expect(textProblem('\u{1F3F4}\u{E0067}\u{E0062}', false)).toMatch(/U\+E0067/); // no cancel tag
+  });
+});
+
+describe('withoutInvisibleFormat', () => {
+  it('takes out what textProblem refuses and keeps what it accepts', () => {
+    expect(withoutInvisibleFormat('Gudang\u202E Bandung\u200B\u2066')).toBe('Gudang Bandung');
+    expect(withoutInvisibleFormat('\u{1F469}\u200D\u{1F4BB} \u200D')).toBe('\u{1F469}\u200D\u{1F4BB} ');
+    expect(withoutInvisibleFormat('Jl. Asia Afrika')).toBe('Jl. Asia Afrika');
+    for (const text of ['\u200B\u200D a\u200D\u200Db \u{E0067}', 'x\u202Ey\uFEFF'])
+      expect(textProblem(withoutInvisibleFormat(text), false)).toBeUndefined();
   });
 });
 
