@@ -29,6 +29,7 @@ import { scaleOutPart } from './parts/scale-out';
 import { notificationsPart } from './parts/notifications';
 import { recommendationsPart } from './parts/recommendations';
 import { searchPart } from './parts/search';
+import { searchQualityPart } from './parts/search-quality';
 import { searchIndexingPart } from './parts/search-indexing';
 import { searchReindexPart } from './parts/search-reindex';
 import { shipmentsPart } from './parts/shipments';
@@ -99,6 +100,7 @@ async function main() {
       latency: () => latencyPart(ctx, pool, num('--rate')),
       catalog: () => catalogPart(ctx),
       search: () => searchPart(ctx),
+      search_quality: () => searchQualityPart(ctx),
       search_indexing: () => searchIndexingPart(ctx),
       search_reindex: () => searchReindexPart(ctx),
       consumers: () => consumersPart(ctx),

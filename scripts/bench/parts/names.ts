@@ -5,6 +5,7 @@ export const PARTS = [
   'latency',
   'catalog',
   'search',
+  'search_quality',
   'search_indexing',
   'search_reindex',
   'consumers',
