@@ -38,6 +38,7 @@ import { createIndexer } from './search/indexer';
 import { createUserStore } from './users/store';
 import { createCarrierClient } from './shipments/carrier-client';
 import { createShipmentStore } from './shipments/shipment-store';
+import { createCarrierRefusals } from './shipments/carrier-refusals';
 import { createShipmentClient } from './shipments/shipment-client';
 import { createShipmentCancel } from './shipments/shipment-cancel';
 import { createShipmentStart, shipmentTimings } from './shipments/shipment-client';
@@ -96,6 +97,7 @@ export function createServices(deps: Deps, logger: Logger) {
     shipmentStart: createShipmentStart(deps.temporal.client, shipmentSchedule),
     shipmentCancel,
     cancellation: createOrderCancellation({ orders, checkout, shipmentCancel }),
+    carrierRefusals: createCarrierRefusals(db, logger.child({ component: 'carrier-intake' })),
     fulfilment: createFulfilmentStore(db),
     shipmentSettings: {
       delivery: config.shipments.delivery,

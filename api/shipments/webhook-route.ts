@@ -26,8 +26,11 @@ const webhook = createRoute({
   summary: 'Carrier tracking webhook: HMAC-signed (X-Carrier-Timestamp, X-Carrier-Signature), idempotent by event id',
   responses: {
     200: json(
-      z.object({ received: z.literal(true), outcome: z.enum(['delivered', 'unknown_shipment', 'shipment_closed']) }),
-      '"delivered": on its way to the shipment (a duplicate changes nothing); "unknown_shipment" / "shipment_closed": nothing will take it, dropped',
+      z.object({
+        received: z.literal(true),
+        outcome: z.enum(['delivered', 'unknown_shipment', 'shipment_closed', 'refused']),
+      }),
+      '"delivered": on its way to the shipment (a duplicate changes nothing); "unknown_shipment" / "shipment_closed": nothing will take it, dropped; "refused": its airway bill, reference and carrier do not name one parcel, recorded and never applied',
     ),
     ...errorResponses(400, 401, 503),
   },

@@ -12,6 +12,7 @@ import { stableId } from '../../platform/ids';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import type { ShipmentStatus, TrackingSignal } from '../../workflows/shipment-contract';
+import type { NamedParcels } from './carrier-event-rules';
 
 type Tx = Prisma.TransactionClient;
 type ShipmentRow = NonNullable<Awaited<ReturnType<Db['shipment']['findUnique']>>>;
@@ -164,13 +165,23 @@ export function createShipmentStore(db: Db) {
     },
 
     /**
-     * The shipment a carrier event belongs to: by airway bill, else by the booking's reference,
-     * which starts with the shipment id (the first events can beat the booking's answer to us).
+     * The shipments a carrier event's fields name: by airway bill, and by the booking's reference,
+     * else the shipment id the reference starts with (the first events can beat the booking's answer
+     * to us; an earlier booking's events carry its reference). One query; the rule that judges them
+     * is carrier-event-rules.ts.
      */
-    findForEvent(awb: string, reference: string) {
+    async parcelsNamedBy(awb: string, reference: string): Promise<NamedParcels> {
       const shipmentId = reference.split('.')[0]!;
       const byId = UUID.test(shipmentId) ? [{ id: shipmentId }] : [];
-      return db.shipment.findFirst({ where: { OR: [{ tracking_number: awb }, { reference }, ...byId] } });
+      const rows = await db.shipment.findMany({
+        where: { OR: [{ tracking_number: awb }, { reference }, ...byId] },
+        select: { id: true, order_id: true, tracking_number: true, reference: true, carrier: true },
+        take: 3,
+      });
+      return {
+        byAwb: rows.find((r) => r.tracking_number === awb),
+        byReference: rows.find((r) => r.reference === reference) ?? rows.find((r) => r.id === shipmentId),
+      };
     },
 
     /** Which of these carrier events were recorded already (the workflow took them): a redelivery need not signal again. */

@@ -2,13 +2,18 @@
  * OWASP API10:2023, unsafe consumption of APIs: the payment gateway's webhooks. A valid signature
  * proves who sent an event, not that it is about this money: the intent, the order, the amount
  * and the currency must all match the transaction, or the event is recorded and refused. An
- * event type Pasar does not know is recorded and ignored, never read as a failure.
+ * event type Pasar does not know is recorded and ignored, never read as a failure. Carrier events
+ * likewise: signed or pushed, an event whose airway bill, reference and carrier do not name one
+ * parcel is recorded as refused with its reason and never applied.
  */
 import { adminToken, client, type Client } from '../support/http';
-import { CARDS, checkout, newProduct, orderStatus, shopperWithCart } from '../support/shop';
+import { CARDS, checkout, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
 import { useServer } from '../support/server';
 import { postSignedWebhook } from '../support/webhooks';
 import { signCarrierWebhook } from '../../contracts/webhook-signature/carrier';
+import type { CarrierEvent } from '../../contracts/carrier';
+import { receiveCarrierEvents } from '../../services/shipments/tracking-intake';
+import { testShipments, useShipmentPipeline } from '../integration/shipment-support';
 
 describe('API10 unsafe consumption: payment webhooks move money only as the gateway did', () => {
   const server = useServer({ worker: true });
@@ -207,5 +212,129 @@ describe('API10 unsafe consumption: carrier webhooks are believed only when sign
     const raw = JSON.stringify(event());
     const answers = await Promise.all(Array.from({ length: 30 }, () => post(raw, signCarrierWebhook(secret(), raw))));
     for (const a of answers) expect(a).toEqual({ status: 200, body: { received: true, outcome: 'unknown_shipment' } });
+  });
+});
+
+describe('API10 unsafe consumption: a carrier event must name one parcel, or it is refused and never applied', () => {
+  // Real parcels: paid orders booked with the stack's carrier ('no_pickup': order_received, then nothing).
+  jest.setTimeout(150_000);
+  const server = useServer({
+    worker: true,
+    configure: (c) => ({ ...c, shipments: { ...c.shipments, ...testShipments } }),
+  });
+  const pipeline = useShipmentPipeline(server);
+  let api: Client;
+  let admin: string;
+
+  beforeAll(async () => {
+    api = client(server().base);
+    admin = await adminToken(server());
+  });
+
+  /** A booked parcel that will not move unless told. */
+  async function bookedParcel() {
+    const { orderId } = await pipeline.paidOrder(api, admin, 'no_pickup');
+    const s = await waitFor(`the booking of ${orderId}`, async () => {
+      const row = await server().deps.db.shipment.findUnique({ where: { order_id: orderId } });
+      return row?.tracking_number && row.reference && row.carrier ? row : undefined;
+    });
+    return {
+      id: s.id,
+      awb: s.tracking_number!,
+      reference: s.reference!,
+      carrier: s.carrier as CarrierEvent['carrier'],
+    };
+  }
+  type Parcel = Awaited<ReturnType<typeof bookedParcel>>;
+
+  const event = (p: Parcel, tag: string, over: Partial<CarrierEvent> = {}): CarrierEvent => ({
+    event_id: `${p.awb}-${tag}-${Date.now()}`,
+    seq: 0,
+    awb: p.awb,
+    reference: p.reference,
+    carrier: p.carrier,
+    status: 'delivered',
+    position: 7,
+    occurred_at: new Date().toISOString(),
+    ...over,
+  });
+
+  async function webhook(e: CarrierEvent) {
+    const raw = JSON.stringify(e);
+    const res = await fetch(`${server().base}/shipments/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signCarrierWebhook(server().config.carrier.webhookSecret, raw),
+      },
+      body: raw,
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  }
+  /** What the carrier link's process hands each parcel's pushed events to (workers/carrier-link.ts). */
+  const linkSink = () => receiveCarrierEvents(server().services);
+
+  const refusal = (eventId: string) => server().deps.db.carrierEventRefusal.findFirst({ where: { event_id: eventId } });
+
+  /**
+   * The parcel has not moved past its pickup: a true picked_up scan, sent after the lie, is
+   * recorded and is the furthest the parcel went (a lie applied first would hold it at delivered).
+   */
+  async function onlyPickedUp(p: Parcel, lies: string[]) {
+    const scan = event(p, 'pickup', { status: 'picked_up', position: 3 });
+    expect(await webhook(scan)).toEqual({ status: 200, body: { received: true, outcome: 'delivered' } });
+    const db = server().deps.db;
+    await waitFor(`the pickup scan of ${p.awb} recorded`, () =>
+      db.trackingEvent.findFirst({ where: { event_id: scan.event_id } }).then((r) => r ?? undefined),
+    );
+    const s = await db.shipment.findUniqueOrThrow({ where: { id: p.id } });
+    expect({ status: s.status, last_position: s.last_position }).toEqual({ status: 'picked_up', last_position: 3 });
+    expect(await db.trackingEvent.count({ where: { event_id: { in: lies } } })).toBe(0);
+  }
+
+  it("a signed webhook and a pushed event whose airway bill is one parcel's and reference another's: refused, recorded, neither parcel moved", async () => {
+    const [a, b] = await Promise.all([bookedParcel(), bookedParcel()]);
+    const byWebhook = event(a, 'swap', { reference: b.reference });
+    expect(await webhook(byWebhook)).toEqual({ status: 200, body: { received: true, outcome: 'refused' } });
+    const pushed = event(b, 'swap', { reference: a.reference, carrier: a.carrier });
+    expect(await linkSink()([pushed])).toEqual(['refused']);
+
+    expect(await refusal(byWebhook.event_id)).toMatchObject({
+      reason: 'awb_reference_mismatch',
+      source: 'webhook',
+      awb: a.awb,
+      reference: b.reference,
+      shipment_ids: expect.arrayContaining([a.id, b.id]),
+    });
+    expect(await refusal(pushed.event_id)).toMatchObject({ reason: 'awb_reference_mismatch', source: 'link' });
+    // A carrier's retry of a refused event is refused again and recorded once.
+    expect((await webhook(byWebhook)).body.outcome).toBe('refused');
+    expect(await server().deps.db.carrierEventRefusal.count({ where: { event_id: byWebhook.event_id } })).toBe(1);
+
+    await onlyPickedUp(a, [byWebhook.event_id, pushed.event_id]);
+    await onlyPickedUp(b, [byWebhook.event_id, pushed.event_id]);
+  });
+
+  it('an event naming the parcel by airway bill and reference but another carrier: refused, by either path', async () => {
+    const p = await bookedParcel();
+    const other = (['jne', 'jnt', 'sicepat'] as const).find((c) => c !== p.carrier)!;
+    const byWebhook = event(p, 'carrier', { carrier: other });
+    expect((await webhook(byWebhook)).body.outcome).toBe('refused');
+    const pushed = event(p, 'carrier-push', { carrier: other });
+    expect(await linkSink()([pushed])).toEqual(['refused']);
+    expect(await refusal(byWebhook.event_id)).toMatchObject({ reason: 'carrier_mismatch', shipment_ids: [p.id] });
+    expect(await refusal(pushed.event_id)).toMatchObject({ reason: 'carrier_mismatch', source: 'link' });
+    await onlyPickedUp(p, [byWebhook.event_id, pushed.event_id]);
+  });
+
+  it('a consistent pushed event is still applied', async () => {
+    const p = await bookedParcel();
+    const scan = event(p, 'pushed-pickup', { status: 'picked_up', position: 3 });
+    expect(await linkSink()([scan])).toEqual(['delivered']);
+    await waitFor(
+      `${p.awb} picked up`,
+      async () => (await server().deps.db.shipment.findUniqueOrThrow({ where: { id: p.id } })).status === 'picked_up',
+    );
+    expect(await refusal(scan.event_id)).toBeNull();
   });
 });

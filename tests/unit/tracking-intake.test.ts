@@ -29,14 +29,25 @@ function fakes(options: { orders?: Record<string, string>; recorded?: string[]; 
   const calls: string[] = [];
   const deps = {
     shipments: {
-      findForEvent: async (awb: string) => {
+      parcelsNamedBy: async (awb: string, reference: string) => {
         calls.push(`find ${awb}`);
-        const orderId = options.orders?.[awb];
-        return orderId ? { order_id: orderId } : null;
+        // Parcel X: airway bill X, reference ref-X, booked with JNE.
+        const parcel = (x: string) => {
+          const orderId = options.orders?.[x];
+          return orderId
+            ? { id: `shipment-${x}`, order_id: orderId, tracking_number: x, reference: `ref-${x}`, carrier: 'jne' }
+            : undefined;
+        };
+        return { byAwb: parcel(awb), byReference: parcel(reference.replace(/^ref-/, '')) };
       },
       recordedEvents: async (ids: string[]) => {
         calls.push(`recorded? ${ids.join(',')}`);
         return new Set(ids.filter((id) => options.recorded?.includes(id)));
+      },
+    },
+    carrierRefusals: {
+      refuse: async (e: { event_id: string }, _source: string, reason: string) => {
+        calls.push(`refuse ${e.event_id} ${reason}`);
       },
     },
     shipmentWorkflows: {
@@ -102,8 +113,30 @@ describe('tracking intake', () => {
       'recorded? B-1,B-2',
       'signal o2 B-1',
       'signal o2 B-2',
+      'find R',
       'case R-1',
       'case R-2',
+    ]);
+  });
+
+  it.each([
+    ['its reference names another parcel', { reference: 'ref-B' }, 'awb_reference_mismatch'],
+    ['its carrier is not the booked one', { carrier: 'jnt' as const }, 'carrier_mismatch'],
+    [
+      "its airway bill is a shipment's but its reference a complaint's parcel",
+      { reference: 'return-00000000-0000-4000-8000-000000000000' },
+      'awb_reference_mismatch',
+    ],
+  ])('refuses an event when %s: recorded, never signalled, never looked up from memory', async (_n, extra, reason) => {
+    const { deps, calls } = fakes({ orders: { A: 'o1', B: 'o2' } });
+    const receive = receiveCarrierEvents(deps);
+    expect(await receive([event('A', 1)])).toEqual(['delivered']);
+    expect(await receive([event('A', 2, extra), event('A', 3, extra)])).toEqual(['refused', 'refused']);
+    expect(calls.filter((c) => !c.startsWith('recorded?'))).toEqual([
+      'find A',
+      'signal o1 A-1',
+      'find A',
+      `refuse A-2 ${reason}`,
     ]);
   });
 
