@@ -29,6 +29,7 @@
  */
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uD800-\uDFFF]/u;
+const EVERY_CONTROL = new RegExp(CONTROL.source, 'gu');
 const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F\uD800-\uDFFF]/u;
 const FORMAT = /\p{Cf}/u;
 const EVERY_FORMAT = /\p{Cf}/gu;
@@ -78,12 +79,12 @@ export function textProblem(text: string, singleLine: boolean): string | undefin
 }
 
 /**
- * `text` without the invisible format characters `textProblem` refuses, for text that must be
- * kept and cannot be answered with a 400 (a carrier's tracking note on its stream). Control
- * characters are not touched: the caller refuses those.
+ * `text` without any character `textProblem` refuses in free text (tab, LF and CR are kept), for
+ * text that must be kept although nobody can be answered with a 400: a carrier's tracking note
+ * read from its stream. Whoever calls it records that something was taken out.
  */
-export function withoutInvisibleFormat(text: string): string {
-  let out = text;
+export function withoutRefusedCharacters(text: string): string {
+  let out = text.replace(EVERY_CONTROL, '');
   // One at a time: taking one out can change whether a joiner beside it joins anything.
   for (let found = firstFormatCharacter(out); found; found = firstFormatCharacter(out)) {
     out = out.slice(0, found.index) + out.slice(found.index + String.fromCodePoint(found.cp).length);

@@ -1,29 +1,50 @@
 /**
  * A carrier event as it arrives from outside (a stream frame or a webhook body), checked before
  * anything trusts it: an outside party's message is input like any other.
+ *
+ * Its text follows the input policy's rule (platform/text-policy.ts), which the webhook already
+ * met in the API's middleware but the stream's frames never pass: identifiers with a refused
+ * character are refused; the free text (location, description) has refused characters taken out
+ * and the fields named in `cleaned`, because a carrier's scan must not stop a parcel's tracking
+ * and a stream cannot be answered with a 400.
  */
 import { z } from 'zod';
+import { textProblem, withoutRefusedCharacters } from '../../platform/text-policy';
 import { CARRIERS, TRACKING_STATUSES, type CarrierCode, type CarrierEvent } from '../../contracts/carrier';
 
+const identifier = z
+  .string()
+  .min(1)
+  .max(100)
+  .superRefine((value, ctx) => {
+    const problem = textProblem(value, true);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const freeText = z.string().max(255).transform(withoutRefusedCharacters);
+
 export const CarrierEventSchema = z.object({
-  event_id: z.string().min(1).max(100),
+  event_id: identifier,
   seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  awb: z.string().min(1).max(100),
-  reference: z.string().min(1).max(100),
+  awb: identifier,
+  reference: identifier,
   carrier: z.enum(Object.keys(CARRIERS) as [CarrierCode, ...CarrierCode[]]),
   status: z.enum(TRACKING_STATUSES),
   position: z.number().int().min(1).max(1000),
   occurred_at: z.iso.datetime({ offset: true }),
-  location: z.string().max(255).optional(),
-  description: z.string().max(255).optional(),
+  location: freeText.optional(),
+  description: freeText.optional(),
 }) satisfies z.ZodType<CarrierEvent>;
 
-/** The event, or the first problem naming its field. */
+/** The event (and which free-text fields had refused characters taken out), or the first problem naming its field. */
 export function parseCarrierEvent(
   input: unknown,
-): { ok: true; event: CarrierEvent } | { ok: false; field: string; message: string } {
+): { ok: true; event: CarrierEvent; cleaned: string[] } | { ok: false; field: string; message: string } {
   const parsed = CarrierEventSchema.safeParse(input);
-  if (parsed.success) return { ok: true, event: parsed.data };
+  if (parsed.success) {
+    const sent = input as Record<string, unknown>;
+    const cleaned = (['location', 'description'] as const).filter((f) => sent[f] !== parsed.data[f]);
+    return { ok: true, event: parsed.data, cleaned };
+  }
   const issue = parsed.error.issues[0];
   return { ok: false, field: issue?.path.join('.') || 'body', message: issue?.message ?? 'invalid carrier event' };
 }

@@ -125,7 +125,7 @@ interface Parcel {
 }
 
 /** A stream frame's event; undefined for other frame types (the carrier's business). */
-function eventOf(raw: string): CarrierEvent | undefined {
+function eventOf(raw: string, logger: Logger): CarrierEvent | undefined {
   let frame: unknown;
   try {
     frame = JSON.parse(raw);
@@ -136,6 +136,14 @@ function eventOf(raw: string): CarrierEvent | undefined {
   if (f.type !== 'event') return undefined;
   const parsed = parseCarrierEvent(f.event);
   if (!parsed.ok) throw new Error(`carrier sent an invalid event (${parsed.field}: ${parsed.message})`);
+  if (parsed.cleaned.length > 0) {
+    // The frame cannot be answered with a 400: its tracking goes on, without the characters.
+    const { event_id, awb } = parsed.event;
+    logger.warn(
+      { event_id, awb, fields: parsed.cleaned },
+      'carrier event text held control or invisible format characters; taken out',
+    );
+  }
   return parsed.event;
 }
 
@@ -389,7 +397,7 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
         if (halted) return; // after a failure nothing more is handed on or acked on this socket
         let event: CarrierEvent | undefined;
         try {
-          event = eventOf(String(data));
+          event = eventOf(String(data), logger);
         } catch (err) {
           return fail(err as Error);
         }

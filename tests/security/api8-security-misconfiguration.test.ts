@@ -1,10 +1,14 @@
 /**
  * OWASP API8:2023 Security Misconfiguration: security headers on every response (hono's
  * secure-headers), no-store on anything carrying tokens or personal data, /docs not frameable but
- * still loadable, errors without stack traces, and no CORS opened by accident.
+ * still loadable, errors without stack traces, no text that displays as something other than it
+ * holds (direction overrides, invisible characters), and no CORS opened by accident.
  */
-import { client, signUp, type Client, type Reply } from '../support/http';
+import { signCarrierWebhook } from '../../contracts/webhook-signature/carrier';
+import { unique } from '../support/deps';
+import { adminToken, client, signUp, type Client, type Reply } from '../support/http';
 import { useServer } from '../support/server';
+import { bandung } from '../support/shop';
 
 const expectHardened = (what: string, headers: Headers) => {
   const h = (name: string) => headers.get(name);
@@ -80,6 +84,81 @@ describe('API8 security misconfiguration', () => {
       expect(res.body.error.code).toEqual(expect.any(String));
       expect(JSON.stringify(res.body)).not.toMatch(/\bat \S+ \(|node_modules|\.ts:\d+|Prisma|SyntaxError/);
     }
+  });
+
+  it('refuses text that would not show what it holds (a direction override, an isolate, a zero-width space) with a 400 naming the field, storing nothing', async () => {
+    // The issue's finding: U+202E was stored in names, address lines, product text and tracking
+    // text. Every text field of every route is probed by tests/integration/input-policy.test.ts.
+    const refusedNaming = (res: Reply, field: string, character: string) => {
+      expect({ field, status: res.status, code: res.body?.error?.code }).toEqual({
+        field,
+        status: 400,
+        code: 'validation_failed',
+      });
+      expect(res.body.error.details).toContainEqual(
+        expect.objectContaining({ field, in: 'body', message: expect.stringContaining(character) }),
+      );
+    };
+    const { db } = server().deps;
+    const email = `${unique('rlo')}@example.id`;
+    const register = await api.post('/auth/register', {
+      email,
+      password: 'kopi-susu-gula-aren',
+      first_name: 'Sari\u202Egnp.exe',
+      last_name: 'Wulandari',
+      phone: '+6281234567890',
+    });
+    refusedNaming(register, 'first_name', 'U+202E');
+    expect(await db.credential.count({ where: { email } })).toBe(0);
+
+    const me = await signUp(api);
+    const address = await api.post(
+      '/users/me/addresses',
+      { ...bandung, street: 'Jl. \u2066Asia Afrika\u2069 8' },
+      me.token,
+    );
+    refusedNaming(address, 'street', 'U+2066');
+    const renamed = await api.patch('/users/me', { last_name: 'Wulan\u200Bdari' }, me.token);
+    refusedNaming(renamed, 'last_name', 'U+200B');
+    expect(await db.address.count({ where: { user_id: me.id } })).toBe(0);
+    expect((await db.user.findUniqueOrThrow({ where: { id: me.id } })).last_name).not.toContain('\u200B');
+
+    const admin = await adminToken(server());
+    const sku = unique('RLO').slice(0, 50);
+    const product = { sku, price: '50000.00', quantity: 1, weight_grams: 300 };
+    refusedNaming(await api.post('/products', { ...product, name: 'Kaos \u202Etxt.exe' }, admin), 'name', 'U+202E');
+    expect(await db.product.count({ where: { sku } })).toBe(0);
+    // Joiners that join something stay: an emoji ZWJ sequence is a product name like any other.
+    const emoji = 'Kaos \u{1F469}\u200D\u{1F4BB} dan \u{1F3F3}\uFE0F\u200D\u{1F308}';
+    const kept = await api.post('/products', { ...product, name: emoji }, admin);
+    expect(kept.status).toBe(201);
+    expect((await api.get(`/products/${kept.body.id}`)).body.name).toBe(emoji);
+
+    // Tracking text from a carrier: the signed webhook meets the same rule.
+    const raw = JSON.stringify({
+      event_id: unique('evt'),
+      seq: 0,
+      awb: unique('JNE'),
+      reference: unique('not-ours'),
+      carrier: 'jne',
+      status: 'arrived_facility',
+      position: 4,
+      occurred_at: new Date().toISOString(),
+      description: 'Paket tiba di \u202Egnudag',
+    });
+    const webhook = await fetch(`${server().base}/shipments/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signCarrierWebhook(server().config.carrier.webhookSecret, raw),
+      },
+      body: raw,
+    });
+    refusedNaming(
+      { status: webhook.status, body: await webhook.json(), headers: webhook.headers },
+      'description',
+      'U+202E',
+    );
   });
 
   it('opens no CORS: a cross-origin request or preflight gets no Access-Control-Allow-Origin', async () => {

@@ -1,6 +1,6 @@
 /** The input policy's pure checks: which characters are refused where, and how fields are named. */
 import { jsonProblems, MAX_PROBLEMS, textProblem } from '../../api/middleware/input-policy';
-import { withoutInvisibleFormat } from '../../platform/text-policy';
+import { withoutRefusedCharacters } from '../../platform/text-policy';
 
 describe('textProblem', () => {
   const refusedEverywhere = [0x00, 0x01, 0x08, 0x0b, 0x0c, 0x0e, 0x1b, 0x1f, 0x7f];
@@ -79,13 +79,13 @@ describe('textProblem: invisible format characters (Unicode Cf)', () => {
   });
 });
 
-describe('withoutInvisibleFormat', () => {
+describe('withoutRefusedCharacters', () => {
   it('takes out what textProblem refuses and keeps what it accepts', () => {
-    expect(withoutInvisibleFormat('Gudang\u202E Bandung\u200B\u2066')).toBe('Gudang Bandung');
-    expect(withoutInvisibleFormat('\u{1F469}\u200D\u{1F4BB} \u200D')).toBe('\u{1F469}\u200D\u{1F4BB} ');
-    expect(withoutInvisibleFormat('Jl. Asia Afrika')).toBe('Jl. Asia Afrika');
-    for (const text of ['\u200B\u200D a\u200D\u200Db \u{E0067}', 'x\u202Ey\uFEFF'])
-      expect(textProblem(withoutInvisibleFormat(text), false)).toBeUndefined();
+    expect(withoutRefusedCharacters('Gudang\u202E Bandung\u200B\u2066')).toBe('Gudang Bandung');
+    expect(withoutRefusedCharacters('\u{1F469}\u200D\u{1F4BB} \u200D')).toBe('\u{1F469}\u200D\u{1F4BB} ');
+    expect(withoutRefusedCharacters('Jl. Asia\u0000 Afrika\nNo. 8\u007F')).toBe('Jl. Asia Afrika\nNo. 8');
+    for (const text of ['\u200B\u200D a\u200D\u200Db \u{E0067}', 'x\u202Ey\uFEFF\ud800'])
+      expect(textProblem(withoutRefusedCharacters(text), false)).toBeUndefined();
   });
 });
 
