@@ -6,6 +6,7 @@
  * one, so an event delivered twice, late or out of order changes nothing (`merge` returns null).
  */
 import type { EventData } from '../../platform/event-catalog';
+import { analyzedFields } from './analysis';
 
 export interface ProductHalf {
   id: string;
@@ -18,7 +19,16 @@ export interface ProductHalf {
   weight_grams: number;
   created_at: string;
   updated_at: string;
-  suggest: { input: string[] };
+  /** Derived from name, description and category by analysis.ts (Indonesian roots, synonyms). */
+  name_terms: string;
+  body_terms: string;
+  suggest: SuggestInput[];
+}
+
+/** A completion input and its weight: a suggestion whose name starts with the typed text outranks one that only has a later word starting with it. */
+export interface SuggestInput {
+  input: string[];
+  weight: number;
 }
 
 export interface StockHalf {
@@ -43,11 +53,21 @@ export interface DocumentChange {
   indexedAt?: number;
 }
 
-/** Completion inputs: the whole name and the name from each later word, so "singkong" suggests "Keripik Singkong...". */
-export function suggestInputs(name: string): string[] {
+/**
+ * Completion inputs: the whole name (weight 2) and the name from each later word (weight 1), so
+ * "singkong" suggests "Keripik Singkong..." and "kem" suggests Kemeja before "Minyak Kemiri".
+ */
+export function suggestInputs(name: string): SuggestInput[] {
   const words = name.split(/\s+/).filter(Boolean);
-  return words.slice(0, 8).map((_, i) => words.slice(i).join(' '));
+  const later = words.slice(1, 8).map((_, i) => words.slice(i + 1).join(' '));
+  return [{ input: [name], weight: 2 }, ...(later.length ? [{ input: later, weight: 1 }] : [])];
 }
+
+/** The fields a product half derives from its name, description and category. */
+export const derivedFields = (p: { name: string; description: string; category: string }) => ({
+  ...analyzedFields(p),
+  suggest: suggestInputs(p.name),
+});
 
 export function productHalf(p: Omit<EventData<'product.upserted'>, 'available' | 'in_stock'>): ProductHalf {
   return {
@@ -61,7 +81,7 @@ export function productHalf(p: Omit<EventData<'product.upserted'>, 'available' |
     weight_grams: p.weight_grams,
     created_at: p.created_at,
     updated_at: p.updated_at,
-    suggest: { input: suggestInputs(p.name) },
+    ...derivedFields(p),
   };
 }
 
@@ -86,7 +106,9 @@ export function fromDocument(id: string, doc: ProductDocument): DocumentChange {
   const change: DocumentChange = { id, indexedAt: doc.indexed_at };
   if (doc.product_version !== undefined && doc.name !== undefined) {
     const { available: _a, in_stock: _i, product_version: _pv, stock_version: _sv, indexed_at: _t, ...rest } = doc;
-    change.product = { version: doc.product_version, value: rest as ProductHalf };
+    // Derived again, not copied: an index of an older mapping version holds older (or no) derived fields.
+    const half = rest as ProductHalf;
+    change.product = { version: doc.product_version, value: { ...half, ...derivedFields(half) } };
   }
   if (doc.stock_version !== undefined && doc.available !== undefined)
     change.stock = { version: doc.stock_version, value: stockHalf(doc.available) };

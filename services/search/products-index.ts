@@ -1,6 +1,6 @@
 /**
  * The Elasticsearch `products` index. The real index is versioned behind the `products` alias:
- * a mapping change bumps PRODUCTS_INDEX (`products_v2` today) and `npm run migrate` (or
+ * a mapping change bumps PRODUCTS_INDEX (`products_v3` today) and `npm run migrate` (or
  * `npm run search:reindex`) rebuilds into a new index and swaps the alias, so readers never see
  * an empty or half-built index (services/search/rebuild.ts).
  *
@@ -10,12 +10,16 @@
  * v2 over v1: `product_version` / `stock_version` (the last event applied to each half of the
  * document, so an older event never overwrites a newer one), `indexed_at` (what the reindex
  * catch-up pass scans), an explicit `suggest` field (inputs from every word, not only the first).
+ * v3 over v2 (issue 23): `name_terms` / `body_terms`, the Bahasa Indonesia text of analysis.ts
+ * (roots of affixed words, synonym groups, category words) indexed token by token with the
+ * whitespace analyzer, since the `indonesian` analyzer and `synonym_graph` are not in the core;
+ * weighted completion inputs (a name that starts with the typed text first).
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 
 export const PRODUCTS_ALIAS = 'products';
 /** The mapping version; a rebuilt index is named `<PRODUCTS_INDEX>-<timestamp>` or exactly this. */
-export const PRODUCTS_INDEX = 'products_v2';
+export const PRODUCTS_INDEX = 'products_v3';
 
 export const productsMapping: estypes.MappingTypeMapping = {
   dynamic: 'strict',
@@ -31,6 +35,8 @@ export const productsMapping: estypes.MappingTypeMapping = {
       fields: { keyword: { type: 'keyword', ignore_above: 256 } },
     },
     description: { type: 'text', analyzer: 'standard' },
+    name_terms: { type: 'text', analyzer: 'whitespace' },
+    body_terms: { type: 'text', analyzer: 'whitespace' },
     category: { type: 'keyword' },
     status: { type: 'keyword' },
     // double, not float: a float keeps 7 significant digits and prices go to 10.
