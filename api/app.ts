@@ -39,6 +39,7 @@ import { productRoutes } from './products/routes';
 import { createRecommendationApi } from './recommendations';
 import { searchRoutes } from './search/routes';
 import { userRoutes } from './users/routes';
+import { userAdminRoutes } from './users/admin-routes';
 import { analyticsRoutes } from './analytics/routes';
 import { dashboardRoutes } from './dashboard/routes';
 
@@ -68,6 +69,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.get('/metrics', metricsHandler());
   app.route('/', authRoutes(services, deps.config.rateLimits));
   app.route('/', userRoutes(services));
+  app.route('/', userAdminRoutes(services));
   const recommendations = createRecommendationApi(services);
   app.route('/', productRoutes(services, recommendations.recordView));
   app.route('/', recommendations.routes);

@@ -121,6 +121,11 @@ export const EVENT_CATALOG = {
       phone: z.string(),
     }),
   ),
+  /** An operator disabled or enabled an account (services/auth/accounts.ts): the audit record, with who did it. */
+  'user.status_changed': entry(
+    TOPICS.users,
+    z.object({ user_id: uuid, status: z.enum(['active', 'disabled']), changed_by: uuid }),
+  ),
   /** The whole product as the catalog shows it (services/catalog/products.ts `toView`), on create and on every edit. */
   'product.upserted': entry(
     TOPICS.products,
@@ -180,6 +185,15 @@ export const EVENT_CATALOG = {
   'cart.item_added': entry(
     TOPICS.views,
     z.object({ user_id: uuid, product_id: uuid, quantity: z.number().int().positive(), added_at: isoTime }),
+  ),
+  /** A search that found nothing, as typed (normalized); published by the API directly, at most once (services/analytics/search-events.ts). */
+  'search.no_results': entry(
+    TOPICS.views,
+    z.object({
+      query: z.string().min(1).max(100),
+      category: z.string().nullable(),
+      did_you_mean: z.string().nullable(),
+    }),
   ),
   'payment.succeeded': entry(TOPICS.payments, paymentChange),
   'payment.failed': entry(TOPICS.payments, paymentChange),

@@ -59,7 +59,7 @@ async function main() {
 
   try {
     const admin = await deps.db.credential.findFirstOrThrow({ where: { email: config.auth.admin.email } });
-    token = (await services.tokens.issue(admin.user_id, 'admin')).access_token;
+    token = (await services.tokens.issue(admin.user_id)).access_token;
     const product = await call('POST', '/products', {
       sku: `DEMO-CPL-${Date.now()}`,
       name: 'Kopi Gayo Wine 200 g',

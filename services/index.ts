@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger';
 import { createRateLimiter } from '../platform/rate-limiter';
 import { createDashboard } from './analytics/dashboard';
 import { createAnalyticsQueries } from './analytics/queries';
+import { createAccounts } from './auth/accounts';
 import { createLoginGuard } from './auth/login-guard';
 import { createRecQueries } from './recommendations/queries';
 import { createViewPublisher } from './recommendations/view-publisher';
@@ -46,7 +47,9 @@ import { createShipmentStart, shipmentTimings } from './shipments/shipment-clien
 export function createServices(deps: Deps, logger: Logger) {
   const { db, redis, config } = deps;
   const notifications = createNotificationStore(db);
-  const tokens = createTokenService(redis, config.auth);
+  // An account's standing is cached no longer than an access token lives: the worst case of a lost invalidation.
+  const accounts = createAccounts(db, redis, config.auth.accessTokenTtlSeconds);
+  const tokens = createTokenService(redis, config.auth, accounts);
   const otp = createOtpService(redis, notifications);
   const products = createProductStore(
     db,
@@ -77,9 +80,10 @@ export function createServices(deps: Deps, logger: Logger) {
   const shipmentCancel = createShipmentCancel(deps.temporal.client, shipmentSchedule);
   return {
     tokens,
+    accounts,
     otp,
     notifications,
-    auth: createAuthService(db, tokens, otp, notifications, users),
+    auth: createAuthService(db, tokens, otp, notifications, users, accounts),
     users,
     products,
     catalogSnapshot: createCatalogSnapshot(db),

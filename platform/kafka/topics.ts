@@ -23,7 +23,7 @@ export interface TopicSpec {
 }
 
 export const TOPICS = {
-  users: { name: 'pasar.users', partitions: 3, carries: 'user.registered, user.updated' },
+  users: { name: 'pasar.users', partitions: 3, carries: 'user.registered, user.updated, user.status_changed' },
   products: { name: 'pasar.products', partitions: 3, carries: 'product.upserted' },
   inventory: { name: 'pasar.inventory', partitions: 6, carries: 'inventory.changed' },
   orders: { name: 'pasar.orders', partitions: 6, carries: 'order.created, order.paid, order.cancelled, order.*' },

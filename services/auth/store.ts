@@ -12,6 +12,7 @@ import { enqueueEvent } from '../../platform/outbox/outbox';
 import { accountExistsMessage } from '../notifications/messages';
 import { emailOf, type NotificationStore } from '../notifications/store';
 import { createProfile, type UserStore } from '../users/store';
+import type { Accounts } from './accounts';
 import { authKeys, emailKey } from './keys';
 import { wrongCode, type OtpService } from './otp';
 import { hashPassword, verifyPassword } from './passwords';
@@ -37,6 +38,7 @@ export function createAuthService(
   otp: OtpService,
   notifications: NotificationStore,
   users: Pick<UserStore, 'getProfile'>,
+  accounts: Accounts,
 ) {
   async function findCredential(email: string) {
     return db.credential.findFirst({ where: { email: email.toLowerCase() } });
@@ -125,7 +127,7 @@ export function createAuthService(
       const credential = await findCredential(email);
       const ok = await verifyPassword(credential?.password_hash, password);
       if (!credential || !ok || credential.status !== 'active') throw badCredentials();
-      return tokens.issue(credential.user_id, credential.role as Role);
+      return tokens.issue(credential.user_id);
     },
 
     async sendVerification(userId: string, type: 'email' | 'phone') {
@@ -162,10 +164,8 @@ export function createAuthService(
       if (!credential) throw wrongCode();
       await otp.check(credential.user_id, 'password_reset', code);
       await otp.clearGuesses(attemptsKey);
-      await db.credential.update({
-        where: { id: credential.id },
-        data: { password_hash: await hashPassword(newPassword) },
-      });
+      // Bumps the session version: every access token of the account is refused from now on.
+      await accounts.setPassword(credential.user_id, await hashPassword(newPassword));
       await tokens.revokeAll(credential.user_id);
     },
 
@@ -178,8 +178,7 @@ export function createAuthService(
     async ensureAdmin(email: string, password: string) {
       const existing = await findCredential(email);
       if (existing) {
-        if (existing.role !== 'admin')
-          await db.credential.update({ where: { id: existing.id }, data: { role: 'admin' } });
+        if (existing.role !== 'admin') await accounts.setRole(existing.user_id, 'admin');
         return;
       }
       await createAccount(

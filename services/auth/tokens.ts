@@ -1,13 +1,17 @@
 /**
- * Access tokens (short-lived HS256 JWTs with iss/aud/exp/jti and the session id `sid`) and
- * rotating refresh tokens (opaque `<id>.<secret>`, only a hash stored in Redis). A refresh token
- * can be exchanged once; presenting it again revokes its whole family (reuse detection).
+ * Access tokens (short-lived HS256 JWTs with iss/aud/exp/jti, the session id `sid` and the
+ * account's session version `sv`) and rotating refresh tokens (opaque `<id>.<secret>`, only a hash
+ * stored in Redis). A refresh token can be exchanged once; presenting it again revokes its whole
+ * family (reuse detection). Both are refused once their account is gone, disabled, or has moved
+ * to another session version (services/auth/accounts.ts): every rotation re-reads the account
+ * from Postgres, every request its cached standing.
  */
 import { createHash, createSecretKey, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
+import { accountKey, INITIAL_SESSION_VERSION, refusal, type AccountStanding, type Accounts } from './accounts';
 import { authKeys, SESSION_TTL_SECONDS } from './keys';
 
 export const ISSUER = 'pasar';
@@ -20,6 +24,8 @@ export interface AccessClaims {
   sub: string;
   role: Role;
   sid: string;
+  /** The account's session version at issue; absent in tokens issued before it existed (= 1). */
+  sv?: number;
   jti: string;
   exp: number;
   iat: number;
@@ -37,6 +43,8 @@ interface StoredRefresh {
   role: Role;
   family_id: string;
   secret_hash: string;
+  /** The account's session version at login; absent in tokens stored before it existed (= 1). */
+  session_version?: number;
 }
 
 /**
@@ -69,24 +77,31 @@ export function hmacKey(secret: string): KeyObject {
 
 const unauthorized = (message: string) => new AppError('unauthorized', message);
 
-export function createTokenService(redis: Redis, auth: Config['auth']) {
+export function createTokenService(redis: Redis, auth: Config['auth'], accounts: Accounts) {
   const key = hmacKey(auth.jwtSecret);
 
-  function signAccess(userId: string, role: Role, familyId: string): string {
-    return jwt.sign({ role, sid: familyId }, key, {
+  function signAccess(account: AccountStanding, familyId: string): string {
+    return jwt.sign({ role: account.role, sid: familyId, sv: account.version }, key, {
       algorithm: 'HS256',
       issuer: ISSUER,
       audience: AUDIENCE,
-      subject: userId,
+      subject: account.userId,
       expiresIn: auth.accessTokenTtlSeconds,
       jwtid: randomUUID(),
     });
   }
 
-  async function storeRefresh(userId: string, role: Role, familyId: string): Promise<string> {
+  async function storeRefresh(account: AccountStanding, familyId: string): Promise<string> {
+    const { userId, role, version } = account;
     const tokenId = randomUUID();
     const secret = randomBytes(32).toString('base64url');
-    const stored: StoredRefresh = { user_id: userId, role, family_id: familyId, secret_hash: sha256(secret) };
+    const stored: StoredRefresh = {
+      user_id: userId,
+      role,
+      family_id: familyId,
+      secret_hash: sha256(secret),
+      session_version: version,
+    };
     const ttl = auth.refreshTokenTtlSeconds;
     await redis
       .multi()
@@ -99,10 +114,13 @@ export function createTokenService(redis: Redis, auth: Config['auth']) {
     return `${tokenId}.${secret}`;
   }
 
-  async function pair(userId: string, role: Role, familyId: string): Promise<TokenPair> {
+  /** Signs for the account as it stands now (its current role and version), if it may sign in. */
+  async function pair(account: AccountStanding | undefined, familyId: string, sv?: number): Promise<TokenPair> {
+    const refused = account && refusal(account, sv ?? account.version, account.role);
+    if (!account || refused) throw unauthorized(refused ?? 'no account for this token');
     return {
-      access_token: signAccess(userId, role, familyId),
-      refresh_token: await storeRefresh(userId, role, familyId),
+      access_token: signAccess(account, familyId),
+      refresh_token: await storeRefresh(account, familyId),
       token_type: 'Bearer',
       expires_in: auth.accessTokenTtlSeconds,
     };
@@ -121,8 +139,8 @@ export function createTokenService(redis: Redis, auth: Config['auth']) {
   }
 
   return {
-    /** Starts a new session (a new refresh-token family). */
-    issue: (userId: string, role: Role) => pair(userId, role, randomUUID()),
+    /** Starts a new session (a new refresh-token family) with the account's role and version in Postgres. */
+    issue: async (userId: string) => pair(await accounts.load(userId), randomUUID()),
 
     /** Exchanges a refresh token for a new pair; a second use of one token revokes the session. */
     async refresh(refreshToken: string): Promise<TokenPair> {
@@ -141,10 +159,17 @@ export function createTokenService(redis: Redis, auth: Config['auth']) {
       if (!(await redis.hexists(authKeys.session(stored.user_id), stored.family_id))) {
         throw unauthorized('session expired; log in again');
       }
-      return pair(stored.user_id, stored.role, stored.family_id);
+      // Postgres, not the cache: a rotation is rare, and it must see any disable or role change.
+      const account = await accounts.load(stored.user_id);
+      const sv = stored.session_version ?? INITIAL_SESSION_VERSION;
+      if (!account || refusal(account, sv, account.role)) await revokeFamily(stored.user_id, stored.family_id);
+      return pair(account, stored.family_id, sv);
     },
 
-    /** Verifies an access token's signature, algorithm, issuer, audience and expiry, then revocation. */
+    /**
+     * Verifies an access token's signature, algorithm, issuer, audience and expiry, then revocation
+     * and its account's standing (one MGET; Postgres only when the standing is not cached).
+     */
     async verifyAccess(token: string): Promise<AccessClaims> {
       let claims: AccessClaims;
       try {
@@ -162,11 +187,18 @@ export function createTokenService(redis: Redis, auth: Config['auth']) {
       if (!withinLifetime(claims, auth.accessTokenTtlSeconds, auth.clockSkewSeconds)) {
         throw unauthorized('invalid access token: exp and iat are required and bound the lifetime');
       }
-      const [blacklisted, revoked] = await redis.mget(
+      const [blacklisted, revoked, standing] = await redis.mget(
         authKeys.blacklist(claims.jti),
         authKeys.revokedFamily(claims.sid),
+        accountKey(claims.sub),
       );
       if (blacklisted || revoked) throw unauthorized('access token has been revoked');
+      const refused = refusal(
+        await accounts.fromCache(claims.sub, standing),
+        claims.sv ?? INITIAL_SESSION_VERSION,
+        claims.role,
+      );
+      if (refused) throw unauthorized(refused);
       return claims;
     },
 

@@ -1,6 +1,6 @@
 /**
  * The event catalog's contract (platform/event-catalog.ts): every event the code produces
- * validates. Real flows through the API and the checkout saga (register; product create, edit and
+ * validates. Real flows through the API and the checkout saga (register, disable and enable; product create, edit and
  * stock set; checkout to paid then a refund; a cancelled checkout; a declined card; a complaint; a signed-in
  * product view) write their events to the outbox (the view straight to Kafka); every envelope is read back and parsed by `parseEvent`, the
  * consumers' entry, and every type in the catalog must have been seen. A producer emitting data
@@ -40,6 +40,11 @@ describe('event catalog contract', () => {
     const keys: string[] = [];
     const shopper = await signUp(api);
     keys.push(shopper.id);
+    // An operator disables and enables an account (user.status_changed); its sessions end, so another's.
+    const operated = await signUp(api);
+    keys.push(operated.id);
+    expect((await api.post(`/admin/users/${operated.id}/disable`, undefined, admin)).status).toBe(200);
+    expect((await api.post(`/admin/users/${operated.id}/enable`, undefined, admin)).status).toBe(200);
 
     const productId = await newProduct(api, admin, 10);
     keys.push(productId);
@@ -164,10 +169,21 @@ describe('event catalog contract', () => {
       TOPICS.views.name,
       (e) => e.type === 'cart.item_added' && e.data?.user_id === paid.me.id,
     );
+    // search.no_results is sent the same way (services/analytics/search-events.ts): a search that found nothing.
+    const nothing = `zq${randomUUID()
+      .replace(/[^a-f]/g, '')
+      .slice(0, 8)}`;
+    expect((await api.get(`/search?q=${nothing}`)).body.total).toBe(0);
+    const miss = await findEvent(
+      server().deps.kafka,
+      TOPICS.views.name,
+      (e) => e.type === 'search.no_results' && e.data?.query === nothing,
+    );
     const rows = [
       ...outbox,
       { id: view.id, type: view.type, payload: view as unknown },
       { id: cartAdd.id, type: cartAdd.type, payload: cartAdd as unknown },
+      { id: miss.id, type: miss.type, payload: miss as unknown },
     ];
     const problems = rows.flatMap((r) => {
       const parsed = parseEvent(r.payload);

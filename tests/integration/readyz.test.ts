@@ -75,7 +75,7 @@ describe('the API process', () => {
           last_name: 'Saputri',
           phone: '+6281200000000',
         });
-        token = (await services.tokens.issue(user.id, 'customer')).access_token;
+        token = (await services.tokens.issue(user.id)).access_token;
       } finally {
         await closeDeps(ok);
       }

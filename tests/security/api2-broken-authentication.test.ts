@@ -1,14 +1,18 @@
 /**
  * OWASP API2:2023 Broken Authentication: token lifetime (RFC 8725), brute force across
- * addresses, password spraying, and no account-existence signal from login, reset or register.
+ * addresses, password spraying, no account-existence signal from login, reset or register, and
+ * sessions that end when their account is disabled, demoted or reset, or never existed.
  */
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { INTERNAL_AUDIENCE } from '../../services/auth/service-tokens';
 import { authKeys, emailKey } from '../../services/auth/keys';
 import { AUDIENCE, ISSUER } from '../../services/auth/tokens';
-import { client, newUser, serviceToken, signUp, type Client, type Reply } from '../support/http';
+import { cartKey } from '../../services/orders/cart';
+import { DEMO_ADDRESS } from '../../services/users/demo-address';
+import { adminToken, client, newUser, serviceToken, signUp, type Client, type Reply } from '../support/http';
 import { useServer } from '../support/server';
+import { newProduct } from '../support/shop';
 import { clientFrom } from './support/from-address';
 
 const YEAR = 365 * 24 * 3600;
@@ -209,6 +213,80 @@ describe('API2 broken authentication', () => {
     });
   });
 
+  describe('reset codes cannot be guessed forever: a budget per account per day, across codes and addresses', () => {
+    it('an attacker rotating addresses and asking for new codes gets PASSWORD_RESET_GUESSES_PER_DAY guesses a day, a real account and an unknown email alike', async () => {
+      const limits = server().config.rateLimits;
+      const me = await signUp(api);
+      const unknown = `nobody-${randomUUID()}@example.id`;
+      const DAY = 24 * 3600;
+      const started = now();
+      const observed: Record<string, { codes: number; guesses: number; answers: unknown[]; retryAfter: number[] }> = {};
+      for (const [who, email] of [
+        ['real', me.email],
+        ['unknown', unknown],
+      ] as const) {
+        const seen = (observed[who] = { codes: 0, guesses: 0, answers: [] as unknown[], retryAfter: [] as number[] });
+        // Every request from a new address, the email written two ways: neither buys anything.
+        for (let round = 0; round < 100; round++) {
+          const form = round % 2 === 1 ? email.toUpperCase() : email;
+          const requested = await fresh().post('/auth/password/reset', { email: form });
+          seen.answers.push(shape(requested));
+          if (requested.status === 429) {
+            seen.retryAfter.push(Number(requested.headers.get('retry-after')));
+            break;
+          }
+          expect(requested.status).toBe(202);
+          seen.codes++;
+          // Never the code itself: the sent code (for the real account) plus one and up.
+          const sent = who === 'real' ? Number(await latestCode(me.id)) : 0;
+          for (let i = 1; ; i++) {
+            const guess = await fresh().post('/auth/password/reset/confirm', {
+              email: form,
+              code: String((sent + i) % 1_000_000).padStart(6, '0'),
+              new_password: 'attacker-chosen-1',
+            });
+            seen.answers.push(shape(guess));
+            if (guess.status === 429) {
+              seen.retryAfter.push(Number(guess.headers.get('retry-after')));
+              break;
+            }
+            expect(guess.status).toBe(400);
+            seen.guesses++;
+          }
+        }
+      }
+      // Nothing tells the real account from the unknown email.
+      expect(observed.real!.answers).toEqual(observed.unknown!.answers);
+      const { codes, guesses, retryAfter } = observed.real!;
+      expect({ codes, guesses }).toEqual({ codes: limits.resetCodesPerDay, guesses: limits.resetGuessesPerDay });
+      // Refused for a day, not for a 15-minute window: the last guess refusal and the request
+      // refusal both wait until the first guess or code leaves the 24-hour window.
+      const elapsed = now() - started + 1;
+      for (const seconds of [retryAfter.at(-2)!, retryAfter.at(-1)!]) {
+        expect(seconds).toBeGreaterThan(DAY - elapsed - 1);
+        expect(seconds).toBeLessThanOrEqual(DAY);
+      }
+      // Out of guesses, even the right code is refused and changes nothing.
+      const code = await latestCode(me.id);
+      const right = await fresh().post('/auth/password/reset/confirm', {
+        email: me.email,
+        code,
+        new_password: 'attacker-chosen-1',
+      });
+      expect(right.status).toBe(429);
+      expect((await fresh().post('/auth/login', { email: me.email, password: me.password })).status).toBe(200);
+
+      // The bound: the window slides, so no 24 hours hold more than `guesses` guesses, each a
+      // 1-in-10^6 chance at a 6-digit code (a code changes between guesses at most, never helps).
+      const perDay = guesses;
+      const chance = perDay / 1_000_000;
+      console.info(
+        `password reset: ${perDay} guesses a day per account (${codes} codes), success at most ${(chance * 100).toFixed(4)}% a day (was ~4,800 guesses, ~0.5%)`,
+      );
+      expect(chance).toBeLessThanOrEqual(1e-5);
+    });
+  });
+
   describe('register reveals nothing', () => {
     it('answers an already registered email exactly like a new one and tells the owner by mail', async () => {
       const owner = await signUp(api);
@@ -233,6 +311,152 @@ describe('API2 broken authentication', () => {
       // A second try within the hour does not mail the owner again.
       await fresh().post('/auth/register', attempt);
       expect(await db.notification.count({ where: { user_id: owner.id, type: 'account_exists' } })).toBe(1);
+    });
+  });
+
+  describe('a session ends with its account: disabled, demoted, reset, or never there', () => {
+    let admin: string;
+    beforeAll(async () => {
+      admin = await adminToken(server());
+    });
+    const signed = (claims: object) =>
+      jwt.sign(
+        { iss: ISSUER, aud: AUDIENCE, jti: randomUUID(), iat: now(), exp: now() + 60, ...claims },
+        server().config.auth.jwtSecret,
+        {
+          algorithm: 'HS256',
+        },
+      );
+    const refresh = (token: string) => api.post('/auth/refresh', { refresh_token: token });
+    const auditOf = (userId: string) =>
+      server().deps.db.outboxEvent.findMany({
+        where: { key: userId, type: 'user.status_changed' },
+        orderBy: { sequence: 'asc' },
+      });
+
+    it('a disabled account loses its access and refresh tokens at once; enabling lets it log in again', async () => {
+      const me = await signUp(api);
+      const { sub: adminId } = jwt.decode(admin) as jwt.JwtPayload;
+      const disabled = await api.post(`/admin/users/${me.id}/disable`, undefined, admin);
+      expect(disabled.status).toBe(200);
+      expect(disabled.body).toMatchObject({ id: me.id, status: 'disabled', changed: true });
+
+      const mine = await api.get('/users/me', me.token);
+      expect({ status: mine.status, code: mine.body.error?.code, message: mine.body.error?.message }).toEqual({
+        status: 401,
+        code: 'unauthorized',
+        message: 'account is disabled',
+      });
+      expect((await refresh(me.refresh)).status).toBe(401);
+      expect((await fresh().post('/auth/login', { email: me.email, password: me.password })).status).toBe(401);
+
+      // Idempotent: a second disable changes and records nothing.
+      const again = await api.post(`/admin/users/${me.id}/disable`, undefined, admin);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ status: 'disabled', changed: false });
+
+      const enabled = await api.post(`/admin/users/${me.id}/enable`, undefined, admin);
+      expect(enabled.body).toMatchObject({ id: me.id, status: 'active', changed: true });
+      const login = await fresh().post('/auth/login', { email: me.email, password: me.password });
+      expect(login.status).toBe(200);
+      expect((await api.get('/users/me', login.body.access_token)).status).toBe(200);
+      // The sessions the disable ended stay ended.
+      expect((await api.get('/users/me', me.token)).status).toBe(401);
+      expect((await refresh(me.refresh)).status).toBe(401);
+
+      // The audit record: one event per change, naming the operator, in the outbox with the change.
+      const audit = await auditOf(me.id);
+      expect(audit.map((e) => (e.payload as { data: unknown }).data)).toEqual([
+        { user_id: me.id, status: 'disabled', changed_by: adminId },
+        { user_id: me.id, status: 'active', changed_by: adminId },
+      ]);
+    });
+
+    it('refresh re-reads the account: disabled by hand in SQL, its refresh token mints nothing', async () => {
+      const me = await signUp(api);
+      await server().deps.db.credential.update({ where: { user_id: me.id }, data: { status: 'disabled' } });
+      const res = await refresh(me.refresh);
+      expect({ status: res.status, message: res.body.error?.message }).toEqual({
+        status: 401,
+        message: 'account is disabled',
+      });
+    });
+
+    it('refresh issues the role the account has now, not the one it had at login', async () => {
+      const me = await signUp(api);
+      const { db } = server().deps;
+      // Set by hand: no session version bump, so only the refresh's own re-read can catch it.
+      await db.credential.update({ where: { user_id: me.id }, data: { role: 'admin' } });
+      const asAdmin = await fresh().post('/auth/login', { email: me.email, password: me.password });
+      expect((jwt.decode(asAdmin.body.access_token) as jwt.JwtPayload).role).toBe('admin');
+      await db.credential.update({ where: { user_id: me.id }, data: { role: 'customer' } });
+      const rotated = await refresh(asAdmin.body.refresh_token);
+      expect(rotated.status).toBe(200);
+      expect((jwt.decode(rotated.body.access_token) as jwt.JwtPayload).role).toBe('customer');
+      expect((await api.get('/admin/complaints', rotated.body.access_token)).status).toBe(403);
+    });
+
+    it('a role change through the store ends the sessions: the demoted admin is refused on the next request', async () => {
+      const me = await signUp(api);
+      const { accounts } = server().services;
+      await accounts.setRole(me.id, 'admin');
+      const asAdmin = await fresh().post('/auth/login', { email: me.email, password: me.password });
+      const token = asAdmin.body.access_token as string;
+      expect((await api.get('/admin/complaints', token)).status).toBe(200);
+
+      const demoted = await accounts.setRole(me.id, 'customer');
+      expect(demoted).toMatchObject({ changed: true, account: { role: 'customer' } });
+      const next = await api.get('/admin/complaints', token);
+      expect({ status: next.status, message: next.body.error?.message }).toEqual({
+        status: 401,
+        message: 'session has ended; log in again',
+      });
+      expect((await refresh(asAdmin.body.refresh_token)).status).toBe(401);
+      const again = await fresh().post('/auth/login', { email: me.email, password: me.password });
+      expect((await api.get('/admin/complaints', again.body.access_token)).status).toBe(403);
+    });
+
+    it('a password reset ends every session, even one the revocation list does not know', async () => {
+      const me = await signUp(api);
+      const { sid } = jwt.decode(me.token) as jwt.JwtPayload;
+      // An access token of an older session (a sid no longer listed): only the account's version can end it.
+      const stray = signed({ sub: me.id, sid: randomUUID(), role: 'customer' });
+      expect((await api.get('/users/me', stray)).status).toBe(200);
+
+      expect((await fresh().post('/auth/password/reset', { email: me.email })).status).toBe(202);
+      const confirm = await fresh().post('/auth/password/reset/confirm', {
+        email: me.email,
+        code: await latestCode(me.id),
+        new_password: 'wedang-jahe-hangat',
+      });
+      expect(confirm.status).toBe(204);
+      expect((await api.get('/users/me', stray)).status).toBe(401);
+      expect((await api.get('/users/me', me.token)).status).toBe(401);
+      expect((await api.get('/users/me', signed({ sub: me.id, sid, role: 'customer' }))).status).toBe(401);
+      expect((await refresh(me.refresh)).status).toBe(401);
+    });
+
+    it('a signed token whose subject does not exist is a 401 everywhere, and creates nothing', async () => {
+      const productId = await newProduct(api, admin, 5);
+      const nobody = randomUUID();
+      const token = signed({ sub: nobody, sid: randomUUID(), role: 'customer' });
+      const calls = [
+        ['PATCH', '/users/me', { first_name: 'Siapa' }],
+        ['POST', '/users/me/addresses', DEMO_ADDRESS],
+        ['POST', '/auth/otp/send', { type: 'email' }],
+        ['POST', '/cart/items', { product_id: productId, quantity: 1 }],
+      ] as const;
+      for (const [method, path, body] of calls) {
+        const res = await api.raw(method, path, { body, token });
+        expect({ path, status: res.status, code: res.body?.error?.code, message: res.body?.error?.message }).toEqual({
+          path,
+          status: 401,
+          code: 'unauthorized',
+          message: 'no account for this token',
+        });
+      }
+      expect(await server().deps.redis.exists(cartKey(nobody))).toBe(0);
+      expect(await server().deps.db.address.count({ where: { user_id: nobody } })).toBe(0);
     });
   });
 });

@@ -36,6 +36,8 @@ describe('API5 broken function level authorization', () => {
       ['POST', `/admin/complaints/${randomUUID()}/answer`, { answer: 'accept_replacement' }],
       ['POST', `/admin/complaints/${randomUUID()}/offer`, { amount: '1.00' }],
       ['POST', `/admin/complaints/${randomUUID()}/decide`, { outcome: 'refund' }],
+      ['POST', `/admin/users/${randomUUID()}/disable`, undefined],
+      ['POST', `/admin/users/${randomUUID()}/enable`, undefined],
     ] as const;
   const internalRoutes = () =>
     [
@@ -58,6 +60,30 @@ describe('API5 broken function level authorization', () => {
     }
     const product = await api.get(`/products/${productId}`);
     expect(product.body.price).not.toBe('1.00');
+  });
+
+  it('keeps account controls for admins: a shopper cannot disable another, an admin not an unknown id nor themselves', async () => {
+    const [shopper, victim] = [await signUp(api), await signUp(api)];
+    const tried = await api.post(`/admin/users/${victim.id}/disable`, undefined, shopper.token);
+    expect({ status: tried.status, code: tried.body.error?.code }).toEqual({ status: 403, code: 'forbidden' });
+    expect((await api.post(`/admin/users/${victim.id}/disable`)).status).toBe(401);
+    expect((await api.get('/users/me', victim.token)).status).toBe(200);
+
+    const unknown = await api.post(`/admin/users/${randomUUID()}/disable`, undefined, admin);
+    expect({ status: unknown.status, code: unknown.body.error?.code }).toEqual({ status: 404, code: 'not_found' });
+    expect((await api.post(`/admin/users/${randomUUID()}/enable`, undefined, admin)).status).toBe(404);
+    const badId = await api.post('/admin/users/not-a-uuid/disable', undefined, admin);
+    expect({ status: badId.status, field: badId.body.error?.details?.[0]?.field }).toEqual({
+      status: 400,
+      field: 'id',
+    });
+
+    // Not yourself: with the caller an active admin, that is also what keeps the shop an admin.
+    const { sub: adminId } = jwt.decode(admin) as jwt.JwtPayload;
+    const self = await api.post(`/admin/users/${adminId}/disable`, undefined, admin);
+    expect({ status: self.status, code: self.body.error?.code }).toEqual({ status: 409, code: 'conflict' });
+    expect((await api.get('/admin/complaints', admin)).status).toBe(200);
+    expect(await server().deps.db.outboxEvent.count({ where: { key: adminId, type: 'user.status_changed' } })).toBe(0);
   });
 
   it('refuses a forged admin role: a shopper token re-signed with another secret, or role edited', async () => {

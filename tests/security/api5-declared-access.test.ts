@@ -133,7 +133,7 @@ describe('API5 every route does what its OpenAPI security says', () => {
   it('holds admin and service routes from a shopper (403) and lets a shopper through the rest', async () => {
     const { id } = await signUp(client(server().base));
     // A session of its own per route: POST /auth/logout ends the one it is called with.
-    const shopper = async () => (await server().services.tokens.issue(id, 'customer')).access_token;
+    const shopper = async () => (await server().services.tokens.issue(id)).access_token;
     const wrong = await mismatches(secured(), shopper, (op, res) =>
       needs(op) === 'user' ? !refused(res) : res.status === 403 && res.code === 'forbidden',
     );

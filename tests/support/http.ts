@@ -69,7 +69,7 @@ export async function signUp(api: Client) {
 export async function adminToken(server: TestServer): Promise<string> {
   const { email } = getConfig().auth.admin;
   const admin = await server.deps.db.credential.findFirstOrThrow({ where: { email } });
-  return (await server.services.tokens.issue(admin.user_id, 'admin')).access_token;
+  return (await server.services.tokens.issue(admin.user_id)).access_token;
 }
 
 export const serviceToken = (service = 'order') => signServiceToken(getConfig().auth.internalJwtSecret, service);
