@@ -30,12 +30,14 @@ COPY scripts/image/prune-dev-optional.mjs ./scripts/image/
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
   && node scripts/image/prune-dev-optional.mjs . && rm -r scripts
 COPY --from=build /app/dist ./dist
-# Read at run time relative to the working directory: the operator dashboard's static page and
+# Read at run time relative to the working directory: the operator dashboard's and the API docs'
+# static pages (Swagger UI itself comes from node_modules/swagger-ui-dist), and
 # the SQL migrations (Postgres, ClickHouse) that dist/scripts/migrate.js applies and checks
 # (scripts/lib/migrations.ts; the pasar-migrate Job and every pod's initContainer run it).
 COPY api/dashboard/page.html api/dashboard/page.js api/dashboard/page.css ./api/dashboard/
+COPY api/docs/page.html api/docs/boot.js ./api/docs/
 COPY prisma/migrations ./prisma/migrations
 COPY services/analytics/clickhouse ./services/analytics/clickhouse
 USER node
-EXPOSE 3000 3001 3002 3003 3004
+EXPOSE 3000 3001 3002 3003 3004 3005
 CMD ["node", "--enable-source-maps", "dist/workers/api.js"]

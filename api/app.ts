@@ -3,7 +3,6 @@
  * Built from injected dependencies so tests run it against the real stack in-process or over HTTP.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Deps } from '../platform/deps';
@@ -16,7 +15,6 @@ import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
 import { validationHook } from './middleware/validation';
 import { httpMetrics } from '../platform/metrics/http';
-import { metricsHandler } from '../platform/metrics/hono';
 import type { Services } from '../services';
 import { authRoutes } from './auth/routes';
 import { cartRoutes } from './cart/routes';
@@ -42,6 +40,7 @@ import { userRoutes } from './users/routes';
 import { userAdminRoutes } from './users/admin-routes';
 import { analyticsRoutes } from './analytics/routes';
 import { dashboardRoutes } from './dashboard/routes';
+import { docsRoutes } from './docs/routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -66,7 +65,6 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.route('/', healthRoutes(deps));
-  app.get('/metrics', metricsHandler());
   app.route('/', authRoutes(services, deps.config.rateLimits));
   app.route('/', userRoutes(services));
   app.route('/', userAdminRoutes(services));
@@ -95,7 +93,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
     app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
   }
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Pasar API', version: '0.1.0' } });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', docsRoutes());
   // Buffered product views go out before the process exits (workers/api.ts calls this on SIGTERM).
   return Object.assign(app, {
     flush: async () => {

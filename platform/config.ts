@@ -205,6 +205,8 @@ const RawEnv = z.object({
   /**
    * The share of new traces recorded (a request that arrives inside a sampled trace is always
    * recorded). Every one locally, so any request can be found in Zipkin; a busy shop records a
+  // The API's own probe port: /metrics is served only here, never on the public API_PORT.
+  API_METRICS_PORT: port(3005),
    * share: at 1 the spans cost about 120 ms of CPU per delivered order, most of it Zipkin's
    * (docs/performance.md, issue 19).
    */
@@ -250,7 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     isProduction: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
-    api: { host: e.API_HOST, port: e.API_PORT },
+    api: { host: e.API_HOST, port: e.API_PORT, metricsPort: e.API_METRICS_PORT },
     postgres: { url: e.DATABASE_URL ?? `postgresql://pasar:pasar@127.0.0.1:${e.POSTGRES_PORT}/pasar` },
     redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:${e.REDIS_PORT}` },
     kafka: {

@@ -54,8 +54,8 @@ for ((r = 1; r < PASAR_REPLICAS; r++)); do
   launch "relay#$((r + 1))" outbox-relay RELAY_HEALTH_PORT=$((${RELAY_HEALTH_PORT:-3002} + off))
   launch "consumers#$((r + 1))" consumers CONSUMERS_HEALTH_PORT=$((${CONSUMERS_HEALTH_PORT:-3003} + off))
   launch "carrier-link#$((r + 1))" carrier-link CARRIER_LINK_HEALTH_PORT=$((${CARRIER_LINK_HEALTH_PORT:-3004} + off))
-  launch "api#$((r + 1))" api API_PORT=$((API_PORT + off))
-  echo "[start] replica $((r + 1)): API http://$API_HOST:$((API_PORT + off)), health ports $((${WORKER_HEALTH_PORT:-3001} + off))-$((${CARRIER_LINK_HEALTH_PORT:-3004} + off))"
+  launch "api#$((r + 1))" api API_PORT=$((API_PORT + off)) API_METRICS_PORT=$((${API_METRICS_PORT:-3005} + off))
+  echo "[start] replica $((r + 1)): API http://$API_HOST:$((API_PORT + off)), health ports $((${WORKER_HEALTH_PORT:-3001} + off))-$((${API_METRICS_PORT:-3005} + off))"
 done
 
 for _ in $(seq 1 60); do

@@ -1,8 +1,14 @@
-/** Process entry: the HTTP API. Drains in-flight requests and closes connections on SIGTERM. */
+/**
+ * Process entry: the HTTP API. Drains in-flight requests and closes connections on SIGTERM.
+ * Its /metrics (and a copy of its probes) are on API_METRICS_PORT, as the other processes' are on
+ * their probe ports: never on the public port, which Traefik routes to the world.
+ */
 import '../platform/telemetry/register'; // first: tracing patches the clients the imports below load
 import { createApp } from '../api/app';
 import { getConfig } from '../platform/config';
 import { closeDeps, createDeps } from '../platform/deps';
+import { startHealthServer } from '../platform/health-server';
+import { checkReadiness, PROCESS_DEPENDENCIES } from '../platform/health';
 import { HTTP_SERVER, serveHttp } from '../platform/http-server';
 import { createLogger } from '../platform/logger';
 import { createServices } from '../services';
@@ -28,9 +34,17 @@ const server = serveHttp({ fetch: app.fetch, hostname: config.api.host, port: co
     );
 });
 
+const probes = startHealthServer({
+  host: config.api.host,
+  port: config.api.metricsPort,
+  logger,
+  readiness: async () => ({ ...(await checkReadiness(deps, PROCESS_DEPENDENCIES.api)) }),
+});
+
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'shutting down api');
+    probes.close();
     void server.drain().then(async () => {
       await app.flush().catch((err) => logger.warn({ err }, 'buffered product views could not be sent'));
       await closeDeps(deps);

@@ -2,11 +2,11 @@
  * Security headers on every response, from Hono's own secure-headers middleware: nosniff,
  * X-Frame-Options DENY, HSTS, a same-origin resource policy, no Referer, and a CSP. JSON answers
  * get the REST-API policy (`default-src 'none'; frame-ancestors 'none'`): nothing in them may
- * run or be framed. Swagger UI at /docs pulls its script and stylesheet from cdn.jsdelivr.net and
- * runs an inline boot script, so its CSP keeps only `frame-ancestors 'none'` (no clickjacking)
- * rather than a script policy this repository cannot exercise in a browser. The operator
- * dashboard (/dashboard, api/dashboard/) runs only its own files, so its policy allows this
- * origin's scripts, styles and fetches and nothing else (no inline script, no other host).
+ * run or be framed. Swagger UI at /docs (api/docs/) and the operator dashboard (/dashboard,
+ * api/dashboard/) run only files this origin serves (Swagger UI from the installed
+ * swagger-ui-dist), so their policy allows this origin's scripts, styles and fetches and nothing
+ * else: no inline script, no other host. Swagger UI sets style attributes and shows inline SVG
+ * icons, so its page allows inline styles and data: images (never scripts).
  *
  * Every response is also `Cache-Control: no-store` unless its route chose otherwise: token
  * pairs, profiles, addresses, carts, orders and payments must never sit in a shared or disk
@@ -26,7 +26,19 @@ const forApi = secureHeaders({
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
 });
 
-const forDocs = secureHeaders({ ...common, contentSecurityPolicy: { frameAncestors: ["'none'"] } });
+const forDocs = secureHeaders({
+  ...common,
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    connectSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+});
 
 const forDashboard = secureHeaders({
   ...common,
@@ -43,10 +55,11 @@ const forDashboard = secureHeaders({
 });
 
 const isDashboard = (p: string) => p === DASHBOARD_PATH || p.startsWith(`${DASHBOARD_PATH}/`);
+const isDocs = (p: string) => p === DOCS_PATH || p.startsWith(`${DOCS_PATH}/`);
 
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const headers = c.req.path === DOCS_PATH ? forDocs : isDashboard(c.req.path) ? forDashboard : forApi;
+    const headers = isDocs(c.req.path) ? forDocs : isDashboard(c.req.path) ? forDashboard : forApi;
     await headers(c, next);
     if (!c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'no-store');
   };

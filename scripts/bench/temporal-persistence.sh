@@ -103,7 +103,7 @@ run_against() {
   local mode=$1 sampler
   server_env "$mode" bash "$ROOT/scripts/stack/stack.sh" up temporal >"$LOGS/$mode-stack.log" 2>&1 \
     || { cat "$LOGS/$mode-stack.log" >&2; return 1; }
-  export TEMPORAL_PORT=7333 API_PORT=3290 WORKER_HEALTH_PORT=3291 WORKER_TEMPORAL_METRICS_PORT=9491 \
+  export TEMPORAL_PORT=7333 API_PORT=3290 API_METRICS_PORT=3295 WORKER_HEALTH_PORT=3291 WORKER_TEMPORAL_METRICS_PORT=9491 \
     TEMPORAL_TASK_QUEUE="bench-$mode-$$" RECONCILE_SCHEDULE=off LOG_LEVEL=warn TRACING=off \
     PAYMENT_WEBHOOK_URL=http://127.0.0.1:3290/payments/webhook LOGIN_RATE_LIMIT=1000000
   # (The bench logs in as the admin once per run; the limit's counter is in the shared Redis, so

@@ -11,7 +11,7 @@ prometheus_healthy() { curl -sf -m 3 -o /dev/null "http://127.0.0.1:$PROMETHEUS_
 
 prometheus_write_config() {
   mkdir -p "$PROM_DIR/data" "$PROM_DIR/targets"
-  sed -e "s#@API_PORT@#$API_PORT#g" -e "s#@WORKER_HEALTH_PORT@#$WORKER_HEALTH_PORT#g" \
+  sed -e "s#@API_METRICS_PORT@#$API_METRICS_PORT#g" -e "s#@WORKER_HEALTH_PORT@#$WORKER_HEALTH_PORT#g" \
     -e "s#@RELAY_HEALTH_PORT@#$RELAY_HEALTH_PORT#g" -e "s#@CONSUMERS_HEALTH_PORT@#$CONSUMERS_HEALTH_PORT#g" \
     -e "s#@CARRIER_LINK_HEALTH_PORT@#$CARRIER_LINK_HEALTH_PORT#g" \
     -e "s#@WORKER_TEMPORAL_METRICS_PORT@#$WORKER_TEMPORAL_METRICS_PORT#g" \

@@ -105,7 +105,7 @@ describe('GET /metrics on every process after a checkout', () => {
       await orderStatus(api, me.token, res.body.order_id, card === CARDS.ok ? 'paid' : 'cancelled', 45_000);
     }
 
-    const apiText = await scrape(server().base);
+    const apiText = await scrape(server().metricsBase);
     expect(valueOf(apiText, 'pasar_http_requests_total{route="/checkout",method="POST",status="202"}')).toBe(2);
     expect(apiText).toMatch(/pasar_http_request_duration_seconds_bucket\{le="[^"]+",route="\/orders\/:id"/);
     expect(
@@ -159,7 +159,7 @@ describe('the stack Prometheus', () => {
     const extra = YAML.parse(config.data.yaml).scrape_configs.find(
       (s: { job_name: string }) => s.job_name === 'pasar-extra',
     );
-    const instance = new URL(server().base).host;
+    const instance = new URL(server().metricsBase).host;
     // A job of this run's own: an earlier run's forged webhooks stay in the alert's 5-minute window.
     const job = `pasar-api-test-${randomUUID().slice(0, 8)}`;
     targetFile = path.join(path.dirname(extra.file_sd_configs[0].files[0]), `metrics-test-${randomUUID()}.json`);

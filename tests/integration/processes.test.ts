@@ -55,7 +55,7 @@ describe('process entry points', () => {
     let health = 0;
     const { code, output } = await runUntilStopped(
       'workers/api.ts',
-      { API_PORT: String(port) },
+      { API_PORT: String(port), API_METRICS_PORT: String(await freePort()) },
       /api listening/,
       async () => {
         health = (await fetch(`http://127.0.0.1:${port}/healthz`)).status;

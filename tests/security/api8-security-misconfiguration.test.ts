@@ -1,7 +1,8 @@
 /**
  * OWASP API8:2023 Security Misconfiguration: security headers on every response (hono's
- * secure-headers), no-store on anything carrying tokens or personal data, /docs not frameable but
- * still loadable, errors without stack traces, no text that displays as something other than it
+ * secure-headers), no-store on anything carrying tokens or personal data, /docs served from this
+ * origin only (Swagger UI from the installed package, a CSP naming no other origin), /metrics never
+ * on the public port, errors without stack traces, no text that displays as something other than it
  * holds (direction overrides, invisible characters), and no CORS opened by accident.
  */
 import { signCarrierWebhook } from '../../contracts/webhook-signature/carrier';
@@ -55,21 +56,54 @@ describe('API8 security misconfiguration', () => {
     expect(replies[3]![1].headers.get('content-security-policy')).toContain("default-src 'none'");
   });
 
-  it('serves /docs unframeable, while Swagger UI can still load its assets and boot script', async () => {
+  it('serves /docs from this origin only: no third-party origin in the page or its CSP, its assets load', async () => {
     const res = await fetch(`${server().base}/docs`);
     expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
     expectHardened('/docs', res.headers);
+    // Nothing from another origin: every src and href is a path on this one, and no inline script.
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThanOrEqual(3);
+    for (const ref of refs) expect(ref).toMatch(/^\/docs\/assets\//);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script>|<script [^>]*>[^<]/);
     const csp = res.headers.get('content-security-policy')!;
-    // What the page pulls: the bundle and stylesheet from the CDN, an inline script that boots it,
-    // and /openapi.json. A CSP restricting scripts, styles or connections would break it.
-    expect(html).toMatch(/<script src="https:\/\/cdn\.jsdelivr\.net\/[^"]+swagger-ui-bundle\.js"/);
-    expect(html).toMatch(/<link rel="stylesheet" href="https:\/\/cdn\.jsdelivr\.net\/[^"]+swagger-ui\.css"/);
-    expect(html).toContain("url: '/openapi.json'");
-    expect(csp).not.toMatch(/default-src|script-src|style-src|connect-src/);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/https?:|\*|'unsafe-eval'/);
+    expect(csp.match(/script-src[^;]*/)![0]).not.toContain('unsafe-inline');
+    for (const [ref, type] of [
+      ['/docs/assets/swagger-ui-bundle.js', /^text\/javascript/],
+      ['/docs/assets/boot.js', /^text\/javascript/],
+      ['/docs/assets/swagger-ui.css', /^text\/css/],
+    ] as const) {
+      const asset = await fetch(`${server().base}${ref}`);
+      expect([ref, asset.status, asset.headers.get('content-type')]).toEqual([ref, 200, expect.stringMatching(type)]);
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    }
+    expect(await (await fetch(`${server().base}/docs/assets/boot.js`)).text()).toContain("'/openapi.json'");
     const spec = await fetch(`${server().base}/openapi.json`);
     expect(spec.status).toBe(200);
     expect(((await spec.json()) as { openapi: string }).openapi).toBe('3.1.0');
+  });
+
+  it.each(['/metrics', '/%6Detrics', '/%6d%65trics', '/METRICS', '/Metrics', '/metrics/', '/metrics?x=1', '//metrics'])(
+    'answers %s on the public port with a 404: metrics are on the probe port only',
+    async (path) => {
+      const res = await fetch(`${server().base}${path}`);
+      const text = await res.text();
+      expect([path, res.status]).toEqual([path, 404]);
+      expect(text).not.toContain('# TYPE');
+    },
+  );
+
+  it("serves the API's metrics on its probe port (API_METRICS_PORT), a port of its own", async () => {
+    expect(server().config.api.metricsPort).not.toBe(server().config.api.port);
+    const res = await fetch(`${server().metricsBase}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('# TYPE pasar_http_requests_total');
+    expect((await fetch(`${server().metricsBase}/readyz`)).status).toBe(200);
   });
 
   it('answers malformed input with a JSON error, never a stack trace or an internal message', async () => {

@@ -9,13 +9,16 @@ import { client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-// Served on purpose outside the document: the document itself and its viewer, the operator
-// dashboard's page and assets (a web page for people, not API), and the Prometheus scrape
-// endpoint (for the scraper inside the cluster: the ingress never routes it, see k8s/ingress.yaml).
+// Served on purpose outside the document: the document itself and its viewer (with its assets), the operator
+// dashboard's page and assets (a web page for people, not API). /metrics is not on this port at
+// all: the API serves it on its probe port (API_METRICS_PORT), see api8.
 const META = new Set([
-  'GET /metrics',
   'GET /openapi.json',
   'GET /docs',
+  'GET /docs/assets/boot.js',
+  'GET /docs/assets/swagger-ui-bundle.js',
+  'GET /docs/assets/swagger-ui.css',
+  'GET /docs/assets/favicon-32x32.png',
   'GET /dashboard',
   'GET /dashboard/page.js',
   'GET /dashboard/page.css',
@@ -80,7 +83,7 @@ describe('API9 improper inventory management', () => {
   it('serves /metrics as Prometheus text that names routes by pattern and carries no ids or tokens', async () => {
     const me = await signUp(api);
     await api.get(`/orders/${crypto.randomUUID()}`, me.token);
-    const res = await fetch(`${server().base}/metrics`);
+    const res = await fetch(`${server().metricsBase}/metrics`);
     const text = await res.text();
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(text).toMatch(/route="\/orders\/:id"/);

@@ -3,12 +3,16 @@
  * running and, on request, a real Temporal worker on a task queue of its own whose payment
  * intents ask the gateway simulator to deliver webhooks to this very server.
  */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { getConfig, type Config } from '../../platform/config';
 import { closeDeps, createDeps, type Deps } from '../../platform/deps';
+import { checkReadiness, PROCESS_DEPENDENCIES } from '../../platform/health';
+import { startHealthServer } from '../../platform/health-server';
 import { createLogger } from '../../platform/logger';
 import { createOutboxRelay, type OutboxRelay } from '../../platform/outbox/relay';
 import { createServices, type Services } from '../../services';
@@ -17,6 +21,8 @@ import { unique } from './deps';
 
 export interface TestServer {
   base: string;
+  /** The API's probe port (workers/api.ts serves it on API_METRICS_PORT): /metrics, /healthz, /readyz. */
+  metricsBase: string;
   config: Config;
   deps: Deps;
   services: Services;
@@ -37,6 +43,7 @@ export interface ServerOptions {
 
 export function useServer(options: ServerOptions = {}): () => TestServer {
   let server: ServerType | undefined;
+  let probes: Server | undefined;
   let ctx: TestServer | undefined;
   let workerDeps: Deps | undefined;
   let flushApp: (() => Promise<void>) | undefined;
@@ -61,6 +68,14 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
       server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
     });
     const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+    probes = startHealthServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+      readiness: async () => ({ ...(await checkReadiness(deps, PROCESS_DEPENDENCIES.api)) }),
+    });
+    if (!probes.listening) await once(probes, 'listening');
+    const metricsBase = `http://127.0.0.1:${(probes.address() as AddressInfo).port}`;
     workerDeps = createDeps({ ...config, payments: { ...config.payments, webhookUrl: `${url}/payments/webhook` } });
 
     const startWorker = async () => {
@@ -78,7 +93,7 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
       await running.connection.close();
       running = undefined;
     };
-    ctx = { base: url, config, deps, services, relay, startWorker, stopWorker };
+    ctx = { base: url, metricsBase, config, deps, services, relay, startWorker, stopWorker };
     if (options.worker) await startWorker();
   });
 
@@ -87,6 +102,7 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
     await ctx?.stopWorker();
     await ctx?.relay.stop();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await new Promise((resolve) => (probes ? probes.close(resolve) : resolve(undefined)));
     if (ctx) await closeDeps(ctx.deps);
     if (workerDeps) await closeDeps(workerDeps);
   });

@@ -55,7 +55,7 @@ describe('k8s manifests', () => {
 
   it('probe every process (liveness /healthz, readiness /readyz) on the port its config names', () => {
     const healthPort: Record<string, string | undefined> = {
-      'pasar-api': configMap.API_PORT,
+      'pasar-api': configMap.API_METRICS_PORT,
       'pasar-worker': configMap.WORKER_HEALTH_PORT,
       'pasar-outbox-relay': configMap.RELAY_HEALTH_PORT,
       'pasar-carrier-link': configMap.CARRIER_LINK_HEALTH_PORT,
@@ -402,6 +402,18 @@ describe('Traefik in front of the API', () => {
       }
       for (const m of r.middlewares ?? []) expect(middlewares.map((x) => x.metadata.name)).toContain(m.name);
     }
+  });
+
+  it("serves the API's /metrics only on its probe port, which no Service exposes", () => {
+    const api = containerOf(find('Deployment', 'pasar-api'));
+    const portOf = (name: string) => api.ports.find((p: { name: string }) => p.name === name)?.containerPort;
+    expect(String(portOf('probes'))).toBe(configMap.API_METRICS_PORT);
+    expect(String(portOf('http'))).toBe(configMap.API_PORT);
+    expect(configMap.API_METRICS_PORT).not.toBe(configMap.API_PORT);
+    const annotations = find('Deployment', 'pasar-api').spec.template.metadata.annotations;
+    expect(annotations['prometheus.io/port']).toBe(configMap.API_METRICS_PORT);
+    const targets = find('Service', 'pasar-api').spec.ports.map((p: { targetPort: unknown }) => p.targetPort);
+    expect(targets).toEqual(['http']);
   });
 
   it('puts security headers on every route, rate limits shoppers, and never routes /metrics', () => {

@@ -40,7 +40,7 @@ async function countsOf(ctx: BenchContext, replica: number): Promise<ReplicaCoun
   const host = ctx.config.health.host;
   const at = (port: number) => `http://${host}:${port + replica * REPLICA_PORT_STEP}`;
   const [api, sdk, consumers, relay, link] = await Promise.all([
-    text(`${at(ctx.config.api.port)}/metrics`),
+    text(`${at(ctx.config.api.metricsPort)}/metrics`),
     text(`${at(ctx.config.metrics.temporalPort)}/metrics`),
     text(`${at(ctx.config.health.consumersPort)}/metrics`),
     text(`${at(ctx.config.health.relayPort)}/readyz`),

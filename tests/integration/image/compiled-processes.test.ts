@@ -37,7 +37,7 @@ describe('the production image: compiled processes, production dependencies only
   let env: Record<string, string>;
   let gateway: ChildProcess;
   const running: Record<string, RunningProcess> = {};
-  const ports = { api: 0, worker: 0, temporalMetrics: 0, relay: 0, consumers: 0, gateway: 0 };
+  const ports = { api: 0, apiProbes: 0, worker: 0, temporalMetrics: 0, relay: 0, consumers: 0, gateway: 0 };
   const adminEmail = 'image-test-admin@pasar.test';
   const adminPassword = 'image-test-admin-password-1';
   let api: Client;
@@ -65,6 +65,7 @@ describe('the production image: compiled processes, production dependencies only
       ...secrets,
       LOG_LEVEL: 'info',
       API_PORT: String(ports.api),
+      API_METRICS_PORT: String(ports.apiProbes),
       WORKER_HEALTH_PORT: String(ports.worker),
       WORKER_TEMPORAL_METRICS_PORT: String(ports.temporalMetrics),
       RELAY_HEALTH_PORT: String(ports.relay),
@@ -147,7 +148,7 @@ describe('the production image: compiled processes, production dependencies only
 
   it('each compiled process answers its probes and serves /metrics on the probe port', async () => {
     for (const [name, port] of [
-      ['api', ports.api],
+      ['api', ports.apiProbes],
       ['worker', ports.worker],
       ['relay', ports.relay],
     ] as const) {
