@@ -66,6 +66,10 @@ const RawEnv = z.object({
   LOGIN_ADDRESS_FAILURE_LIMIT: z.coerce.number().int().positive().default(50),
   SIGNUP_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   PASSWORD_RESET_ACCOUNT_LIMIT: z.coerce.number().int().positive().default(10),
+  // Password-reset budgets per account in any 24 hours (issue 20, item 5), whatever the address.
+  // 10 guesses a day at a 6-digit code: at most 10 / 10^6 = 0.001% a day to take over an account.
+  PASSWORD_RESET_CODES_PER_DAY: z.coerce.number().int().positive().default(5),
+  PASSWORD_RESET_GUESSES_PER_DAY: z.coerce.number().int().positive().default(10),
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   MAX_ADDRESSES_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   PAYMENT_GATEWAY_PORT: port(4010),
@@ -372,6 +376,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signup: e.SIGNUP_RATE_LIMIT,
       /** Reset-code requests for one email from any address. */
       resetPerAccount: e.PASSWORD_RESET_ACCOUNT_LIMIT,
+      /** Reset codes sent for one account in any 24 hours (a sliding window). */
+      resetCodesPerDay: e.PASSWORD_RESET_CODES_PER_DAY,
+      /** Reset-code guesses for one account in any 24 hours, across every code it was sent. */
+      resetGuessesPerDay: e.PASSWORD_RESET_GUESSES_PER_DAY,
     },
     users: { maxAddresses: e.MAX_ADDRESSES_PER_USER },
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,

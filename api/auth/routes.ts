@@ -3,6 +3,7 @@ import { createRouter } from '../router';
 import { createRoute, z } from '@hono/zod-openapi';
 import { guarded } from '../access';
 import type { Config } from '../../platform/config';
+import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
 import { emailKey } from '../../services/auth/keys';
 import { clientIp } from '../middleware/rate-limit';
@@ -22,6 +23,7 @@ import {
 } from './schemas';
 
 const tags = ['auth'];
+const DAY = 24 * 3600;
 const post = (path: string, summary: string) => ({ method: 'post' as const, path, tags, summary });
 
 const routes = {
@@ -60,7 +62,7 @@ const routes = {
   reset: createRoute({
     ...post(
       '/auth/password/reset',
-      'Request a password-reset code (answer is the same whether or not the account exists)',
+      'Request a password-reset code (answer is the same whether or not the account exists; PASSWORD_RESET_CODES_PER_DAY per account in any 24 hours)',
     ),
     request: { body: body(PasswordResetBody) },
     responses: { 202: json(AcceptedSchema), ...errorResponses(400, 429) },
@@ -68,7 +70,7 @@ const routes = {
   resetConfirm: createRoute({
     ...post(
       '/auth/password/reset/confirm',
-      'Set a new password with the code; ends every session and lifts a login lock (5 guesses per code)',
+      'Set a new password with the code; ends every session and lifts a login lock (5 guesses per code, PASSWORD_RESET_GUESSES_PER_DAY per account in any 24 hours)',
     ),
     request: { body: body(PasswordResetConfirmBody) },
     responses: { 204: { description: 'password changed' }, ...errorResponses(400, 429) },
@@ -77,6 +79,14 @@ const routes = {
 
 export function authRoutes(services: Services, limits: Config['rateLimits']) {
   const limit = (name: string, limit: number) => ({ name, limit, windowSeconds: limits.windowSeconds });
+  // Per account in any 24 hours, whatever the address: an account has one email, and emailKey
+  // normalises how it is written (case, surrounding spaces), as the account lookup does.
+  const resetCodesPerDay = { name: 'password_reset_codes_day', limit: limits.resetCodesPerDay, windowSeconds: DAY };
+  const resetGuessesPerDay = {
+    name: 'password_reset_guesses_day',
+    limit: limits.resetGuessesPerDay,
+    windowSeconds: DAY,
+  };
   const guard = services.loginGuard;
   const app = createRouter();
 
@@ -114,12 +124,25 @@ export function authRoutes(services: Services, limits: Config['rateLimits']) {
       // Same limits for every email, registered or not: a 429 says nothing about the account.
       await services.rateLimiter.hit(limit('password_reset', limits.otp), `${clientIp(c)}:${emailKey(email)}`);
       await services.rateLimiter.hit(limit('password_reset_account', limits.resetPerAccount), emailKey(email));
+      await services.rateLimiter.take(resetCodesPerDay, emailKey(email), 'too many reset codes for this account today');
       await services.auth.requestPasswordReset(email);
       return c.json({ status: 'if the account exists, a code has been sent' }, 202);
     })
     .openapi(routes.resetConfirm, async (c) => {
       const { email, code, new_password } = c.req.valid('json');
-      await services.auth.confirmPasswordReset(email, code, new_password);
+      // Every guess spends the account's daily budget, whichever code it was sent, so new codes
+      // never buy more guesses; a guess refused by the code's own limit is given back.
+      const guess = await services.rateLimiter.take(
+        resetGuessesPerDay,
+        emailKey(email),
+        'too many reset code attempts for this account today; try again later',
+      );
+      try {
+        await services.auth.confirmPasswordReset(email, code, new_password);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'rate_limited') await guess.giveBack();
+        throw err;
+      }
       await guard.unlock(email);
       return c.body(null, 204);
     });

@@ -213,6 +213,80 @@ describe('API2 broken authentication', () => {
     });
   });
 
+  describe('reset codes cannot be guessed forever: a budget per account per day, across codes and addresses', () => {
+    it('an attacker rotating addresses and asking for new codes gets PASSWORD_RESET_GUESSES_PER_DAY guesses a day, a real account and an unknown email alike', async () => {
+      const limits = server().config.rateLimits;
+      const me = await signUp(api);
+      const unknown = `nobody-${randomUUID()}@example.id`;
+      const DAY = 24 * 3600;
+      const started = now();
+      const observed: Record<string, { codes: number; guesses: number; answers: unknown[]; retryAfter: number[] }> = {};
+      for (const [who, email] of [
+        ['real', me.email],
+        ['unknown', unknown],
+      ] as const) {
+        const seen = (observed[who] = { codes: 0, guesses: 0, answers: [] as unknown[], retryAfter: [] as number[] });
+        // Every request from a new address, the email written two ways: neither buys anything.
+        for (let round = 0; round < 100; round++) {
+          const form = round % 2 === 1 ? email.toUpperCase() : email;
+          const requested = await fresh().post('/auth/password/reset', { email: form });
+          seen.answers.push(shape(requested));
+          if (requested.status === 429) {
+            seen.retryAfter.push(Number(requested.headers.get('retry-after')));
+            break;
+          }
+          expect(requested.status).toBe(202);
+          seen.codes++;
+          // Never the code itself: the sent code (for the real account) plus one and up.
+          const sent = who === 'real' ? Number(await latestCode(me.id)) : 0;
+          for (let i = 1; ; i++) {
+            const guess = await fresh().post('/auth/password/reset/confirm', {
+              email: form,
+              code: String((sent + i) % 1_000_000).padStart(6, '0'),
+              new_password: 'attacker-chosen-1',
+            });
+            seen.answers.push(shape(guess));
+            if (guess.status === 429) {
+              seen.retryAfter.push(Number(guess.headers.get('retry-after')));
+              break;
+            }
+            expect(guess.status).toBe(400);
+            seen.guesses++;
+          }
+        }
+      }
+      // Nothing tells the real account from the unknown email.
+      expect(observed.real!.answers).toEqual(observed.unknown!.answers);
+      const { codes, guesses, retryAfter } = observed.real!;
+      expect({ codes, guesses }).toEqual({ codes: limits.resetCodesPerDay, guesses: limits.resetGuessesPerDay });
+      // Refused for a day, not for a 15-minute window: the last guess refusal and the request
+      // refusal both wait until the first guess or code leaves the 24-hour window.
+      const elapsed = now() - started + 1;
+      for (const seconds of [retryAfter.at(-2)!, retryAfter.at(-1)!]) {
+        expect(seconds).toBeGreaterThan(DAY - elapsed - 1);
+        expect(seconds).toBeLessThanOrEqual(DAY);
+      }
+      // Out of guesses, even the right code is refused and changes nothing.
+      const code = await latestCode(me.id);
+      const right = await fresh().post('/auth/password/reset/confirm', {
+        email: me.email,
+        code,
+        new_password: 'attacker-chosen-1',
+      });
+      expect(right.status).toBe(429);
+      expect((await fresh().post('/auth/login', { email: me.email, password: me.password })).status).toBe(200);
+
+      // The bound: the window slides, so no 24 hours hold more than `guesses` guesses, each a
+      // 1-in-10^6 chance at a 6-digit code (a code changes between guesses at most, never helps).
+      const perDay = guesses;
+      const chance = perDay / 1_000_000;
+      console.info(
+        `password reset: ${perDay} guesses a day per account (${codes} codes), success at most ${(chance * 100).toFixed(4)}% a day (was ~4,800 guesses, ~0.5%)`,
+      );
+      expect(chance).toBeLessThanOrEqual(1e-5);
+    });
+  });
+
   describe('register reveals nothing', () => {
     it('answers an already registered email exactly like a new one and tells the owner by mail', async () => {
       const owner = await signUp(api);
