@@ -54,6 +54,9 @@ const WindowSchema = z.object({
     z.object({ product_id: z.string(), name: z.string(), category: z.string(), units: count, revenue: money }),
   ),
   top_categories: z.array(z.object({ category: z.string(), units: count, revenue: money })),
+  no_result_searches: z
+    .array(z.object({ query: z.string(), searches: count, did_you_mean: z.string().nullable() }))
+    .openapi({ description: 'searches that found nothing, by query (lower-cased), most searched first' }),
 });
 
 export const DashboardSchema = z

@@ -141,6 +141,20 @@
     });
   }
 
+  /** Zero-result searches of the last 7 days; text only (textContent), never markup from a shopper's query. */
+  function drawNoResults(dashboard) {
+    const rows = dashboard.windows['7d'].no_result_searches.map((s) => {
+      const tr = document.createElement('tr');
+      for (const text of [s.query, String(s.searches), s.did_you_mean ?? '']) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        tr.append(td);
+      }
+      return tr;
+    });
+    $('no-results').tBodies[0].replaceChildren(...rows);
+  }
+
   async function load() {
     document.body.dataset.state = 'loading';
     const [dashboard, series] = await Promise.all([
@@ -149,6 +163,7 @@
     ]);
     drawFigures(dashboard);
     drawCharts(dashboard, series);
+    drawNoResults(dashboard);
     $('dashboard').hidden = false;
     status('');
     document.body.dataset.state = 'ready';

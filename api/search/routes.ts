@@ -17,8 +17,11 @@ const routes = {
     tags,
     summary: 'Search active products: relevance-ranked, typo-tolerant, with highlights and facets',
     description:
-      'Facets count with every filter except their own (category counts ignore `category`, price ranges ' +
-      'ignore `min_price`/`max_price`). Pages stop at 100.',
+      'Ranked in tiers: names starting with the text, then names whose words start with the typed words, ' +
+      'then exact words, Indonesian roots and synonyms ("memasak" finds "Masakan", "jilbab" finds "Hijab"), ' +
+      'then typos. Facets count with every filter except their own (category counts ignore `category`, ' +
+      'price ranges ignore `min_price`/`max_price`). When nothing matched, `did_you_mean` may hold a ' +
+      'spelling the catalog knows, and the search is counted for the dashboard. Pages stop at 100.',
     request: { query: SearchQuery },
     responses: { 200: json(SearchPage), ...errorResponses(400, 503) },
   }),
@@ -27,6 +30,9 @@ const routes = {
     path: '/search/suggestions',
     tags,
     summary: 'Product names completing what was typed (any word of the name), one typo tolerated',
+    description:
+      'Names starting with the text come first, then names with a later word starting with it, then ' +
+      'completions one typo away.',
     request: { query: SuggestionQuery },
     responses: { 200: json(Suggestions), ...errorResponses(400, 503) },
   }),

@@ -1,5 +1,6 @@
 /** Request and response schemas of the search routes (exported for tests). */
 import { z } from '@hono/zod-openapi';
+import { SORT_ORDERS } from '../../services/search/query';
 import { MAX_PAGE_SIZE } from '../products/schemas';
 
 /** Elasticsearch pages no deeper than 10,000 hits (index.max_result_window): 100 pages of 100. */
@@ -9,7 +10,10 @@ export const MAX_QUERY_WORDS = 10;
 const MAX_PRICE = 10_000_000_000; // decimal(12,2)
 
 const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
-const price = z.coerce.number().min(0).max(MAX_PRICE);
+const price = z.coerce
+  .number({ error: 'must be a number of rupiah' })
+  .min(0, 'must not be negative')
+  .max(MAX_PRICE, `at most ${MAX_PRICE}`);
 
 const searchText = (max: number) =>
   z
@@ -24,11 +28,24 @@ export const SearchQuery = z
     q: searchText(MAX_QUERY_LENGTH)
       .refine((s) => s.split(/\s+/).length <= MAX_QUERY_WORDS, `at most ${MAX_QUERY_WORDS} words`)
       .openapi({ example: 'kopi susu' }),
-    category: z.string().trim().min(1).max(50).optional(),
-    min_price: price.optional(),
-    max_price: price.optional(),
-    in_stock: boolString.optional(),
-    sort: z.enum(['relevance', 'price_asc', 'price_desc', 'newest']).default('relevance'),
+    category: z
+      .string()
+      .trim()
+      .min(1)
+      .max(50)
+      .regex(/^[a-z0-9_-]+$/, 'a category code: lower-case letters, digits, _ and -')
+      .optional(),
+    min_price: price.optional().openapi({ description: 'Lowest price in IDR, inclusive' }),
+    max_price: price.optional().openapi({ description: 'Highest price in IDR, inclusive' }),
+    in_stock: boolString.optional().openapi({ description: 'true: only products that can be bought now' }),
+    sort: z
+      .enum(SORT_ORDERS, { error: `one of ${SORT_ORDERS.join(', ')}` })
+      .default('relevance')
+      .openapi({
+        description:
+          'relevance (names starting with the text first), price_asc, price_desc, newest, or popularity ' +
+          '(units sold in the last week, decayed, as the recommendations count them; relevance breaks ties)',
+      }),
     page: z.coerce.number().int().min(1).max(MAX_PAGE, `at most ${MAX_PAGE}: narrow the search instead`).default(1),
     page_size: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
   })
@@ -65,6 +82,10 @@ export const SearchPage = z
     page: z.number(),
     page_size: z.number(),
     total: z.number(),
+    did_you_mean: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When nothing matched: the text spelled as the catalog spells it, if any is close' }),
     facets: z.object({
       categories: z.array(z.object({ value: z.string(), count: z.number() })),
       price_ranges: z.array(

@@ -7,16 +7,19 @@ import { bucketOf, bucketsBetween, lastDays, type Granularity, type Window } fro
 import type { AnalyticsQueries } from './queries';
 
 export const TOP_N = 5;
+/** How many zero-result searches a window lists: the catalog's or the synonyms' gaps, worst first. */
+export const NO_RESULTS_N = 10;
 export const WINDOWS = { today: 1, '7d': 7, '30d': 30 } as const;
 
 /** One window's figures. */
 async function windowFigures(q: AnalyticsQueries, w: Window) {
-  const [days, outcomes, funnel, products, categories] = await Promise.all([
+  const [days, outcomes, funnel, products, categories, noResults] = await Promise.all([
     q.ordersByDay(w),
     q.orderOutcomes(w),
     q.funnel(w),
     q.topProducts(w, TOP_N),
     q.topCategories(w, TOP_N),
+    q.noResultSearches(w, NO_RESULTS_N),
   ]);
   const orders = days.reduce((n, d) => n + d.orders, 0);
   const gmv = days.reduce((s, d) => s + d.revenue_sen, 0n);
@@ -52,6 +55,7 @@ async function windowFigures(q: AnalyticsQueries, w: Window) {
       revenue: fromSen(p.revenue_sen),
     })),
     top_categories: categories.map((c) => ({ category: c.category, units: c.units, revenue: fromSen(c.revenue_sen) })),
+    no_result_searches: noResults,
   };
 }
 

@@ -88,6 +88,17 @@ export function createAnalyticsQueries(clickhouse: ClickHouseClient) {
       return r.map((x) => ({ ...x, units: Number(x.units), revenue_sen: BigInt(x.revenue_sen) }));
     },
 
+    /** Searches that found nothing (search.no_results), by query, most searched first. */
+    async noResultSearches(w: Window, limit: number) {
+      const r = await rows<{ query: string; searches: string; did_you_mean: string }>(`
+        SELECT aggregate_id AS query, uniqExact(id) AS searches,
+               any(visitParamExtractString(data, 'did_you_mean')) AS did_you_mean
+        FROM events
+        WHERE event_type = 'search.no_results' AND ${inWindow(w)}
+        GROUP BY query ORDER BY searches DESC, query LIMIT ${Math.trunc(limit)}`);
+      return r.map((x) => ({ query: x.query, searches: Number(x.searches), did_you_mean: x.did_you_mean || null }));
+    },
+
     async topCategories(w: Window, limit: number) {
       const r = await rows<{ category: string; units: string; revenue_sen: string }>(`
         SELECT if(category = '', 'unknown', category) AS category, sum(units) AS units, sum(revenue_sen) AS revenue_sen
