@@ -13,7 +13,6 @@ import { createErrorHandler, errorBody } from './middleware/error-handler';
 import { inputPolicy } from './middleware/input-policy';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
-import { clientAddress } from './middleware/rate-limit';
 import { validationHook } from './middleware/validation';
 import { httpMetrics } from '../platform/metrics/http';
 import type { Services } from '../services';
@@ -51,7 +50,6 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.use('*', httpMetrics()); // first: it times and counts every answer, errors included
   app.use('*', requestId());
   app.use('*', requestContext()); // log lines and error bodies of this request carry its id
-  app.use('*', clientAddress(deps.config.api.trustedProxies));
   app.use('*', securityHeaders());
   app.use(
     '*',
@@ -99,7 +97,11 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   // Buffered product views go out before the process exits (workers/api.ts calls this on SIGTERM).
   return Object.assign(app, {
     flush: async () => {
-      await Promise.all([recommendations.publisher.close(), services.cartEvents.close()]);
+      await Promise.all([
+        recommendations.publisher.close(),
+        services.cartEvents.close(),
+        services.searchEvents.close(),
+      ]);
     },
   });
 }

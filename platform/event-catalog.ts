@@ -186,6 +186,15 @@ export const EVENT_CATALOG = {
     TOPICS.views,
     z.object({ user_id: uuid, product_id: uuid, quantity: z.number().int().positive(), added_at: isoTime }),
   ),
+  /** A search that found nothing, as typed (normalized); published by the API directly, at most once (services/analytics/search-events.ts). */
+  'search.no_results': entry(
+    TOPICS.views,
+    z.object({
+      query: z.string().min(1).max(100),
+      category: z.string().nullable(),
+      did_you_mean: z.string().nullable(),
+    }),
+  ),
   'payment.succeeded': entry(TOPICS.payments, paymentChange),
   'payment.failed': entry(TOPICS.payments, paymentChange),
   'payment.refunded': entry(TOPICS.payments, paymentChange),

@@ -8,7 +8,7 @@ import { createAccounts } from './auth/accounts';
 import { createLoginGuard } from './auth/login-guard';
 import { createRecQueries } from './recommendations/queries';
 import { createViewPublisher } from './recommendations/view-publisher';
-import { createProductSearch } from './search/query';
+import { createProductSearch, POPULAR_LIFTED } from './search/query';
 import { createOtpService } from './auth/otp';
 import { createAuthService } from './auth/store';
 import { createTokenService } from './auth/tokens';
@@ -22,6 +22,8 @@ import { createSmtpMailer, messageIdDomain } from './notifications/mailer';
 import { createNotificationStore } from './notifications/store';
 import { createCartStore } from './orders/cart';
 import { createCartEventPublisher } from './analytics/cart-events';
+import { createSearchEventPublisher } from './analytics/search-events';
+import { popularPage } from './recommendations/popular';
 import { createCheckoutAdmission } from './orders/checkout-admission';
 import { createOrderCancellation } from './orders/cancellation';
 import { createCheckoutClient } from './orders/checkout-client';
@@ -65,6 +67,7 @@ export function createServices(deps: Deps, logger: Logger) {
   const orders = createOrderStore(db, config.checkout);
   const users = createUserStore(db, config.users);
   const cartEvents = createCartEventPublisher(deps.kafka, logger.child({ component: 'cart-events' }));
+  const searchEvents = createSearchEventPublisher(deps.kafka, logger.child({ component: 'search-events' }));
   const admission = createAdmissionGate(db, redis, logger.child({ component: 'admission' }), {
     ...config.admission,
     maxInFlightPerShopper: config.checkout.maxUnpaidOrders,
@@ -125,7 +128,13 @@ export function createServices(deps: Deps, logger: Logger) {
     mail: { mailer: createSmtpMailer(config.mail), messageIdDomain: messageIdDomain(config.mail.from) },
     // What the API reads besides its stores: the search index, the recommendations, the analytics
     // dashboard, the rate limits and login guard in Redis; and where product views are published.
-    productSearch: createProductSearch(deps.search),
+    // Popularity is the recommendations' (rec:popular), read when a search sorts by it; searches
+    // that found nothing go to analytics (the dashboard lists them).
+    productSearch: createProductSearch(deps.search, {
+      popularity: () => popularPage(redis, 0, POPULAR_LIFTED),
+      onNoResults: searchEvents.record,
+    }),
+    searchEvents,
     recQueries: createRecQueries(redis, products),
     analyticsDashboard: createDashboard(createAnalyticsQueries(deps.clickhouse)),
     rateLimiter: createRateLimiter(redis),

@@ -169,10 +169,21 @@ describe('event catalog contract', () => {
       TOPICS.views.name,
       (e) => e.type === 'cart.item_added' && e.data?.user_id === paid.me.id,
     );
+    // search.no_results is sent the same way (services/analytics/search-events.ts): a search that found nothing.
+    const nothing = `zq${randomUUID()
+      .replace(/[^a-f]/g, '')
+      .slice(0, 8)}`;
+    expect((await api.get(`/search?q=${nothing}`)).body.total).toBe(0);
+    const miss = await findEvent(
+      server().deps.kafka,
+      TOPICS.views.name,
+      (e) => e.type === 'search.no_results' && e.data?.query === nothing,
+    );
     const rows = [
       ...outbox,
       { id: view.id, type: view.type, payload: view as unknown },
       { id: cartAdd.id, type: cartAdd.type, payload: cartAdd as unknown },
+      { id: miss.id, type: miss.type, payload: miss as unknown },
     ];
     const problems = rows.flatMap((r) => {
       const parsed = parseEvent(r.payload);
