@@ -8,6 +8,17 @@ import { ratio, type BenchContext, type PartResult } from './context';
 const CONCURRENCY = 8;
 const QUERY = 'kopi susu';
 
+async function p95(call: () => Promise<void>, n: number) {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await call();
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  return ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.95))]!;
+}
+
 export async function searchPart(ctx: BenchContext): Promise<PartResult> {
   const seconds = ctx.quick ? 1 : 5;
   const esUrl = ctx.config.elasticsearch.url;
@@ -30,8 +41,18 @@ export async function searchPart(ctx: BenchContext): Promise<PartResult> {
   await closedLoopRate(viaApi, CONCURRENCY, Math.min(1, seconds)); // warm-up
   const rawRate = await closedLoopRate(raw, CONCURRENCY, seconds);
   const apiRate = await closedLoopRate(viaApi, CONCURRENCY, seconds);
+  // Latency one request at a time (no queueing), p95 of each.
+  const samples = ctx.quick ? 20 : 100;
+  const [rawP95, apiP95] = [await p95(raw, samples), await p95(viaApi, samples)];
   return {
-    figures: { query: QUERY, concurrency: CONCURRENCY, raw_per_second: round(rawRate), api_per_second: round(apiRate) },
+    figures: {
+      query: QUERY,
+      concurrency: CONCURRENCY,
+      raw_per_second: round(rawRate),
+      api_per_second: round(apiRate),
+      raw_p95_ms: round(rawP95),
+      api_p95_ms: round(apiP95),
+    },
     ratios: [ratio('GET /search vs raw Elasticsearch query', apiRate, rawRate, 'req/s', '>= 0.7')],
   };
 }
