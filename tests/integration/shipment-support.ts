@@ -110,13 +110,26 @@ export function useShipmentPipeline(server: () => TestServer, timings: Partial<t
     await link?.stop();
   });
 
-  /** A fresh shopper whose address label picks the carrier scenario, with a paid order of `quantity` units. */
-  async function paidOrder(api: Client, admin: string, scenario: string, quantity = 2) {
+  /**
+   * A fresh shopper whose address label picks the carrier scenario, with a paid order of `quantity`
+   * units; `shopper` changes the profile or the address (a test that looks for them elsewhere).
+   */
+  async function paidOrder(
+    api: Client,
+    admin: string,
+    scenario: string,
+    quantity = 2,
+    shopper: { user?: Parameters<typeof signUp>[1]; address?: Partial<typeof bandung> } = {},
+  ) {
     const initialStock = 10;
     const productId = await newProduct(api, admin, initialStock);
-    const me = await signUp(api);
+    const me = await signUp(api, shopper.user);
     shoppers.add(me.id);
-    const address = await api.post('/users/me/addresses', { ...bandung, label: `carrier:${scenario}` }, me.token);
+    const address = await api.post(
+      '/users/me/addresses',
+      { ...bandung, ...shopper.address, label: `carrier:${scenario}` },
+      me.token,
+    );
     expect(address.status).toBe(201);
     expect((await api.post('/cart/items', { product_id: productId, quantity }, me.token)).status).toBe(201);
     const res = await checkoutUntilSettled(api, me.token, address.body.id);
@@ -127,7 +140,7 @@ export function useShipmentPipeline(server: () => TestServer, timings: Partial<t
       const status = (await api.get(`/orders/${orderId}`, me.token)).body?.status as string | undefined;
       return status !== undefined && !['pending', 'awaiting_payment'].includes(status);
     });
-    return { orderId, productId, initialStock, token: me.token };
+    return { orderId, productId, initialStock, token: me.token, userId: me.id, addressId: address.body.id as string };
   }
 
   return { paidOrder };

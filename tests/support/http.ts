@@ -47,9 +47,9 @@ export const newUser = () => ({
   phone: '+6281234567890',
 });
 
-/** Registers a fresh shopper and logs in; returns the tokens and the profile. */
-export async function signUp(api: Client) {
-  const user = newUser();
+/** Registers a fresh shopper (`overrides` over newUser's profile) and logs in; returns the tokens and the profile. */
+export async function signUp(api: Client, overrides: Partial<ReturnType<typeof newUser>> = {}) {
+  const user = { ...newUser(), ...overrides };
   const reg = await api.post('/auth/register', user);
   if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg.body)}`);
   const login = await api.post('/auth/login', { email: user.email, password: user.password });
