@@ -13,6 +13,7 @@ import { createErrorHandler, errorBody } from './middleware/error-handler';
 import { inputPolicy } from './middleware/input-policy';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
+import { clientAddress } from './middleware/rate-limit';
 import { validationHook } from './middleware/validation';
 import { httpMetrics } from '../platform/metrics/http';
 import type { Services } from '../services';
@@ -50,6 +51,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.use('*', httpMetrics()); // first: it times and counts every answer, errors included
   app.use('*', requestId());
   app.use('*', requestContext()); // log lines and error bodies of this request carry its id
+  app.use('*', clientAddress(deps.config.api.trustedProxies));
   app.use('*', securityHeaders());
   app.use(
     '*',

@@ -11,6 +11,8 @@ export interface AuthDeps {
 export interface AppEnv {
   Variables: {
     requestId: string;
+    /** The caller's address for per-address limits (api/middleware/rate-limit.ts). */
+    clientAddress: string;
     auth: AuthDeps;
     user: AccessClaims;
     service: string;

@@ -3,6 +3,7 @@
  * stack (scripts/stack/lib.sh reads the same port variables), so the same code runs against a
  * real cluster by environment variables alone. Production refuses to start on a default secret.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const DEV_JWT_SECRET = 'pasar-local-development-jwt-secret-change-me';
@@ -13,6 +14,13 @@ const DEV_GATEWAY_API_KEY = 'sk_test_pasar_local_development_only';
 const DEV_CARRIER_API_KEY = 'carrier_test_pasar_local_development_only';
 const DEV_CARRIER_WEBHOOK_SECRET = 'carrier_whsec_pasar_local_development_only';
 
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
 const RawEnv = z.object({
@@ -70,11 +78,6 @@ const RawEnv = z.object({
   // 10 guesses a day at a 6-digit code: at most 10 / 10^6 = 0.001% a day to take over an account.
   PASSWORD_RESET_CODES_PER_DAY: z.coerce.number().int().positive().default(5),
   PASSWORD_RESET_GUESSES_PER_DAY: z.coerce.number().int().positive().default(10),
-  // The same budgets for the email and phone verification codes, per signed-in account (email and
-  // phone codes together): a new code starts its own 5 guesses, so without a daily cap one account
-  // took 5 guesses every 15 minutes, ~480 a day.
-  OTP_CODES_PER_DAY: z.coerce.number().int().positive().default(5),
-  OTP_GUESSES_PER_DAY: z.coerce.number().int().positive().default(10),
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   MAX_ADDRESSES_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   PAYMENT_GATEWAY_PORT: port(4010),
@@ -205,6 +208,20 @@ const RawEnv = z.object({
   RELAY_HEALTH_PORT: port(3002),
   CONSUMERS_HEALTH_PORT: port(3003),
   CARRIER_LINK_HEALTH_PORT: port(3004),
+  // The API's own probe port: /metrics is served only here, never on the public API_PORT.
+  API_METRICS_PORT: port(3005),
+  // Proxies whose X-Forwarded-For is believed (comma-separated IPs or CIDRs; none by default), so
+  // per-address limits see the client behind Traefik rather than Traefik (api/middleware/rate-limit.ts).
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isAddressOrCidr), 'TRUSTED_PROXIES: each entry an IP address or CIDR'),
   // Metrics: the Temporal SDK's own Prometheus exporter in the worker, and the stack's Prometheus.
   WORKER_TEMPORAL_METRICS_PORT: port(9464),
   PROMETHEUS_PORT: port(9090),
@@ -214,8 +231,6 @@ const RawEnv = z.object({
   /**
    * The share of new traces recorded (a request that arrives inside a sampled trace is always
    * recorded). Every one locally, so any request can be found in Zipkin; a busy shop records a
-  // The API's own probe port: /metrics is served only here, never on the public API_PORT.
-  API_METRICS_PORT: port(3005),
    * share: at 1 the spans cost about 120 ms of CPU per delivered order, most of it Zipkin's
    * (docs/performance.md, issue 19).
    */
@@ -261,7 +276,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     isProduction: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
-    api: { host: e.API_HOST, port: e.API_PORT, metricsPort: e.API_METRICS_PORT },
+    api: { host: e.API_HOST, port: e.API_PORT, metricsPort: e.API_METRICS_PORT, trustedProxies: e.TRUSTED_PROXIES },
     postgres: { url: e.DATABASE_URL ?? `postgresql://pasar:pasar@127.0.0.1:${e.POSTGRES_PORT}/pasar` },
     redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:${e.REDIS_PORT}` },
     kafka: {
@@ -385,10 +400,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       resetCodesPerDay: e.PASSWORD_RESET_CODES_PER_DAY,
       /** Reset-code guesses for one account in any 24 hours, across every code it was sent. */
       resetGuessesPerDay: e.PASSWORD_RESET_GUESSES_PER_DAY,
-      /** Verification codes (email and phone together) sent for one account in any 24 hours. */
-      verificationCodesPerDay: e.OTP_CODES_PER_DAY,
-      /** Verification-code guesses of one account in any 24 hours, across every code it was sent. */
-      verificationGuessesPerDay: e.OTP_GUESSES_PER_DAY,
     },
     users: { maxAddresses: e.MAX_ADDRESSES_PER_USER },
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,

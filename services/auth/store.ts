@@ -145,7 +145,8 @@ export function createAuthService(
 
     /**
      * Sends a reset code if the account exists; says nothing either way. Every request, for a
-     * known email or not, starts a fresh guess budget: wrong guesses burn a code, never the owner.
+     * known email or not, starts a fresh 5-guess budget for the new code; the account's daily
+     * budgets (codes and guesses in any 24 hours, api/auth/routes.ts) are not restored by it.
      */
     async requestPasswordReset(email: string) {
       await otp.clearGuesses(authKeys.resetAttempts(emailKey(email)));

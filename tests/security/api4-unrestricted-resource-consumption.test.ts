@@ -35,6 +35,39 @@ describe('API4 unrestricted resource consumption', () => {
     expect((await clientFrom(strict()).post('/auth/register', newUser())).status).toBe(201);
   });
 
+  describe('X-Forwarded-For is believed only from a trusted proxy (TRUSTED_PROXIES)', () => {
+    // Loopback addresses stand in for the proxy's network: 127.250.0.0/16 is "Traefik's pods".
+    const PROXIES = '127.250.0.0/16';
+    const proxied = useAppWith(server, (config) => ({
+      ...config,
+      api: { ...config.api, trustedProxies: [PROXIES] },
+      rateLimits: { ...config.rateLimits, signup: SIGNUP_LIMIT },
+    }));
+    const proxyAddress = () => `127.250.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+    const register = (from: Client, forwardedFor: string) =>
+      from.raw('POST', '/auth/register', { body: newUser(), headers: { 'x-forwarded-for': forwardedFor } });
+
+    it('a client that is not a proxy cannot leave its bucket by writing X-Forwarded-For', async () => {
+      const from = clientFrom(proxied(), randomAddress());
+      for (let i = 0; i < SIGNUP_LIMIT; i++) expect((await register(from, randomAddress())).status).toBe(201);
+      expect((await register(from, randomAddress())).status).toBe(429);
+    });
+
+    it("behind a trusted proxy each client has its own bucket: the right-most untrusted address, not the proxy's", async () => {
+      const proxy = clientFrom(proxied(), proxyAddress());
+      // Many clients through one proxy: none is limited by the others' sign-ups.
+      for (let i = 0; i <= SIGNUP_LIMIT; i++) {
+        const res = await register(proxy, `6.6.6.6, ${randomAddress()}, ${proxyAddress()}`);
+        expect([i, res.status]).toEqual([i, 201]);
+      }
+      // One client through it: limited, whatever it wrote to the left of what the proxy appended.
+      const client = randomAddress();
+      for (let i = 0; i < SIGNUP_LIMIT; i++)
+        expect((await register(proxy, `${randomAddress()}, ${client}`)).status).toBe(201);
+      expect((await register(proxy, `${randomAddress()}, ${client}`)).status).toBe(429);
+    });
+  });
+
   it('limits login attempts per address and email: 429 with Retry-After', async () => {
     const user = newUser();
     await api.post('/auth/register', user);
