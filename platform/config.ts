@@ -10,6 +10,7 @@ const DEV_JWT_SECRET = 'pasar-local-development-jwt-secret-change-me';
 const DEV_INTERNAL_JWT_SECRET = 'pasar-local-development-internal-secret-change-me';
 const DEV_ADMIN_PASSWORD = 'pasar-admin-local-only';
 const DEV_WEBHOOK_SECRET = 'whsec_pasar_local_development_only';
+const DEV_GATEWAY_SERVER_KEY = 'SB-Mid-server-pasar-local-development-only';
 const DEV_GATEWAY_API_KEY = 'sk_test_pasar_local_development_only';
 const DEV_CARRIER_API_KEY = 'carrier_test_pasar_local_development_only';
 const DEV_CARRIER_WEBHOOK_SECRET = 'carrier_whsec_pasar_local_development_only';
@@ -92,6 +93,10 @@ const RawEnv = z.object({
   PAYMENT_GATEWAY_LEDGER_FILE: z.string().min(1).optional(),
   PAYMENT_WEBHOOK_SECRET: z.string().min(16).default(DEV_WEBHOOK_SECRET),
   PAYMENT_WEBHOOK_URL: z.string().url().optional(),
+  /** Signs the gateway's notifications (Midtrans: SHA-512 over order, status code, amount and this key). */
+  PAYMENT_GATEWAY_SERVER_KEY: z.string().min(16).default(DEV_GATEWAY_SERVER_KEY),
+  /** Until when the retired HMAC-header webhook scheme is still accepted (in-flight deliveries); 410 after. */
+  PAYMENT_LEGACY_WEBHOOK_UNTIL: z.coerce.date().default(new Date('2026-12-16T00:00:00Z')),
   PAYMENT_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   /** The worker declares the reconciliation schedule; workers on throwaway task queues (tests) do not. */
   RECONCILE_SCHEDULE: z.enum(['on', 'off']).default('on'),
@@ -264,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ['ADMIN_PASSWORD', e.ADMIN_PASSWORD === DEV_ADMIN_PASSWORD],
       ['PAYMENT_WEBHOOK_SECRET', e.PAYMENT_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET],
       ['PAYMENT_GATEWAY_API_KEY', e.PAYMENT_GATEWAY_API_KEY === DEV_GATEWAY_API_KEY],
+      ['PAYMENT_GATEWAY_SERVER_KEY', e.PAYMENT_GATEWAY_SERVER_KEY === DEV_GATEWAY_SERVER_KEY],
       ['CARRIER_API_KEY', e.CARRIER_API_KEY === DEV_CARRIER_API_KEY],
       ['CARRIER_WEBHOOK_SECRET', e.CARRIER_WEBHOOK_SECRET === DEV_CARRIER_WEBHOOK_SECRET],
     ];
@@ -326,6 +332,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       gatewayName: e.PAYMENT_GATEWAY_NAME,
       gatewayLedgerFile: e.PAYMENT_GATEWAY_LEDGER_FILE,
       webhookSecret: e.PAYMENT_WEBHOOK_SECRET,
+      serverKey: e.PAYMENT_GATEWAY_SERVER_KEY,
+      legacyWebhookUntil: e.PAYMENT_LEGACY_WEBHOOK_UNTIL,
       /** Where the gateway delivers payment results: this API's webhook route. */
       webhookUrl: e.PAYMENT_WEBHOOK_URL ?? `http://127.0.0.1:${e.API_PORT}/payments/webhook`,
       expirySeconds: e.PAYMENT_EXPIRY_SECONDS,

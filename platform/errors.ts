@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   insufficient_stock: 409,
   /** A per-shopper ceiling (unpaid checkouts, units held...): details name the limit. */
   limit_exceeded: 409,
+  /** A route retired for good (the old payment webhook scheme after its window). */
+  gone: 410,
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,

@@ -1,6 +1,7 @@
 /**
- * Payments: the shopper's intent and card confirmation, the gateway's webhook, payment status,
- * and operator refunds. The webhook is the only way a payment result enters Pasar.
+ * Payments: the shopper's intent and card confirmation, the gateway's notifications, payment
+ * status, and operator refunds. A notification is the only way a payment result enters Pasar
+ * (reconciliation reads the same facts from the gateway's status API).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { guarded } from '../access';
@@ -11,6 +12,8 @@ import type { Services } from '../../services';
 import type { GatewayWebhook } from '../../services/payments/webhook-rules';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../contracts/webhook-signature/gateway';
 import { businessMetrics } from '../../platform/metrics/business';
+import { createNotificationIntake } from '../../services/payments/notification-intake';
+import type { PaymentNotification } from '../../contracts/payment-notification';
 import { createRouter } from '../router';
 import { body, errorResponses, json } from '../schemas';
 
@@ -46,6 +49,29 @@ const orderId = z.string().uuid();
 export const ConfirmBody = z
   .strictObject({ order_id: orderId, card_number: z.string().regex(/^\d{12,19}$/, '12 to 19 digits') })
   .openapi('ConfirmPayment');
+const decimal = z.string().regex(/^\d{1,15}(\.\d{1,2})?$/, 'a decimal string such as "150000.00"');
+/** A Midtrans-model notification (contracts/payment-notification.ts); fields Pasar does not read are dropped. */
+const NotificationBody = z.object({
+  transaction_id: z.string().min(1).max(255),
+  order_id: z.string().uuid(),
+  gross_amount: decimal,
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'an ISO 4217 code')
+    .default('IDR'),
+  payment_type: z.string().min(1).max(50),
+  transaction_status: z.string().min(1).max(50),
+  status_code: z.string().regex(/^\d{3}$/, 'a three-digit code'),
+  status_message: z.string().max(255).default(''),
+  signature_key: z.string().regex(/^[0-9a-fA-F]{128}$/, 'a hex SHA-512'),
+  fraud_status: z.string().max(50).optional(),
+  transaction_time: z.string().max(50).default(''),
+  channel_response_message: z.string().max(255).optional(),
+  refund_key: z.string().uuid().nullable().optional(),
+  refund_amount: decimal.optional(),
+  refund_chargeback_id: z.string().min(1).max(255).optional(),
+});
+/** The retired scheme (HMAC in X-Gateway-Signature), accepted only until PAYMENT_LEGACY_WEBHOOK_UNTIL. */
 const WebhookBody = z.object({
   id: z.string().min(1).max(255),
   type: z.string().min(1).max(100),
@@ -89,7 +115,10 @@ const routes = {
     method: 'post',
     path: '/payments/webhook',
     tags,
-    summary: 'Gateway webhook: HMAC-signed, deduplicated by event id, applied exactly once',
+    summary:
+      'Gateway notification (Midtrans model): signature_key checked, status confirmed with the gateway, applied exactly once',
+    description:
+      "Body: a notification with transaction_status (pending, capture, settlement, deny, cancel, expire, refund, partial_refund), status_code, gross_amount as a decimal string, order_id, transaction_id, payment_type, fraud_status and signature_key = SHA-512(order_id + status_code + gross_amount + server key). 401 when the signature, the status_code or the gateway's status API disagree; 503 when the status API cannot be reached (the gateway sends it again). The retired HMAC-header scheme (X-Gateway-Signature) is accepted until PAYMENT_LEGACY_WEBHOOK_UNTIL, then answered 410.",
     responses: {
       200: json(
         z.object({
@@ -99,7 +128,8 @@ const routes = {
         }),
         'recorded; "refused" when it did not match the payment it names, "ignored" for an unknown type',
       ),
-      ...errorResponses(400, 401, 404),
+      ...errorResponses(400, 401, 404, 503),
+      410: json(z.object({ error: z.object({ code: z.literal('gone'), message: z.string() }) }), 'the retired scheme'),
     },
   }),
   get: guarded('user', {
@@ -128,6 +158,19 @@ const routes = {
 
 export function paymentRoutes(services: Services, payments: Config['payments']) {
   const app = createRouter();
+  const intake = createNotificationIntake(services, payments.serverKey);
+
+  /** The retired scheme: still believed for in-flight deliveries until its window ends, then 410. */
+  async function legacyWebhook(raw: string, header: string) {
+    if (Date.now() >= payments.legacyWebhookUntil.getTime())
+      throw new AppError('gone', 'this webhook scheme is retired: the gateway sends Midtrans-model notifications');
+    const check = verifyWebhook(payments.webhookSecret, raw, header);
+    if (!check.ok) businessMetrics.webhookRejected(check.reason);
+    if (!check.ok) throw new AppError('unauthorized', `webhook rejected: ${check.reason}`);
+    const parsed = WebhookBody.safeParse(parseJson(raw));
+    if (!parsed.success) throw invalid(parsed.error, 'malformed webhook payload');
+    return services.settlement.receive(parsed.data as GatewayWebhook, 'webhook');
+  }
 
   async function ownPayment(orderId: string, userId: string) {
     await services.orders.getOwn(orderId, userId); // 404 for anyone else's order
@@ -150,25 +193,17 @@ export function paymentRoutes(services: Services, payments: Config['payments']) 
     )
     .openapi(routes.webhook, async (c) => {
       const raw = await c.req.text();
-      const check = verifyWebhook(payments.webhookSecret, raw, c.req.header(SIGNATURE_HEADER));
-      if (!check.ok) businessMetrics.webhookRejected(check.reason);
-      if (!check.ok) throw new AppError('unauthorized', `webhook rejected: ${check.reason}`);
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        throw new AppError('validation_failed', 'webhook body is not JSON');
+      const legacy = c.req.header(SIGNATURE_HEADER);
+      if (legacy !== undefined) {
+        const outcome = await legacyWebhook(raw, legacy);
+        return c.json({ received: true as const, duplicate: outcome.duplicate, outcome: outcome.outcome }, 200);
       }
-      const parsed = WebhookBody.safeParse(json);
+      const parsed = NotificationBody.safeParse(parseJson(raw));
       if (!parsed.success) {
-        throw new AppError(
-          'validation_failed',
-          'malformed webhook payload',
-          parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
-        );
+        businessMetrics.webhookRejected('missing or malformed signature');
+        throw invalid(parsed.error, 'malformed notification');
       }
-      const event = parsed.data as GatewayWebhook;
-      const outcome = await services.settlement.receive(event, 'webhook');
+      const outcome = await intake.receive(parsed.data as PaymentNotification);
       return c.json({ received: true as const, duplicate: outcome.duplicate, outcome: outcome.outcome }, 200);
     })
     .openapi(routes.refund, async (c) => {
@@ -180,3 +215,18 @@ export function paymentRoutes(services: Services, payments: Config['payments']) 
       return c.json({ order_id, workflow_id: verdict.workflow_id }, 202);
     });
 }
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new AppError('validation_failed', 'the body is not JSON');
+  }
+}
+
+const invalid = (error: z.ZodError, message: string) =>
+  new AppError(
+    'validation_failed',
+    message,
+    error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+  );

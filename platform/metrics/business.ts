@@ -18,6 +18,7 @@ export type WebhookRejection =
   | 'reference_mismatch'
   | 'unknown_intent'
   | 'refund_mismatch'
+  | 'status_unconfirmed'
   | 'other';
 
 const checkoutsStarted = () =>
@@ -65,6 +66,8 @@ const REJECTIONS: Record<string, WebhookRejection> = {
   reference_mismatch: 'reference_mismatch',
   unknown_intent: 'unknown_intent',
   refund_mismatch: 'refund_mismatch',
+  status_code_mismatch: 'status_unconfirmed',
+  not_confirmed_by_gateway: 'status_unconfirmed',
 };
 
 export const businessMetrics = {

@@ -1,9 +1,11 @@
 /**
  * The payment gateway as Pasar sees it: an adapter interface a real provider (Midtrans, Xendit,
  * Stripe) can implement, and the implementation for the local simulator. Results never come
- * back from these calls; they arrive later as signed webhooks. A 4xx from the gateway is a
+ * back from these calls; they arrive later as signed notifications (Midtrans model,
+ * contracts/payment-notification.ts), and the status API says where a transaction stands. A 4xx from the gateway is a
  * business failure (AppError); a network error or 5xx is an infrastructure failure to retry.
  */
+import type { TransactionReport } from '../../contracts/payment-notification';
 import { DependencyUnavailableError } from '../../platform/dependency-errors';
 import { AppError } from '../../platform/errors';
 
@@ -37,6 +39,11 @@ export interface PaymentGateway {
     idempotencyKey: string,
     reference?: string,
   ): Promise<{ id: string; status: string }>;
+  /**
+   * The status API (Midtrans `GET /v2/{order_id}/status`): the order's latest transaction as its
+   * notifications report it; a not_found AppError when the gateway knows no such order.
+   */
+  status(orderId: string): Promise<TransactionReport>;
   /** The gateway's own record of an intent; a not_found AppError when it has none. */
   getIntent(intentId: string): Promise<GatewayIntent>;
   /** Its intents created since a time, oldest first, one page at a time. */
@@ -100,6 +107,7 @@ export function createSimulatorGateway(
     confirm: (id, card_number) => call('POST', `/v1/intents/${id}/confirm`, { card_number }),
     cancel: (id) => call('POST', `/v1/intents/${id}/cancel`, {}),
     refund: (id, amount, key, reference) => call('POST', '/v1/refunds', { intent_id: id, amount, reference }, key),
+    status: (orderId) => call('GET', `/v2/${encodeURIComponent(orderId)}/status`),
     getIntent: (id) => call('GET', `/v1/intents/${encodeURIComponent(id)}`),
     listIntents: (q) => {
       const params = new URLSearchParams({ created_gte: String(q.createdGte), limit: String(q.limit) });

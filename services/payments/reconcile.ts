@@ -1,6 +1,7 @@
 /**
- * Payment reconciliation: compares the gateway's record of every recent intent with Pasar's
- * transactions, because webhooks can be lost for good (an outage longer than the gateway's
+ * Payment reconciliation: asks the gateway's status API (Midtrans `GET /v2/{order_id}/status`)
+ * about every recent transaction and compares its answer with Pasar's, because notifications can be
+ * lost for good (an outage longer than the gateway's
  * retries, a misconfigured endpoint, a restart that dropped deliveries in flight).
  * - A result the gateway has and Pasar never applied goes through the webhook's own path
  *   (settlement.receive), under a stable event id per intent and status, so it is applied once
@@ -15,6 +16,7 @@ import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { CheckoutClient } from '../orders/checkout-client';
 import type { OrderStore } from '../orders/store';
+import type { TransactionReport } from '../../contracts/payment-notification';
 import type { GatewayIntent, PaymentGateway } from './gateway';
 import type { PaymentSettlement } from './settlement';
 import { eventFromGateway, RESULT_EVENTS } from './webhook-rules';
@@ -29,17 +31,17 @@ export interface ReconcileReport {
 }
 
 const OPEN = ['pending', 'processing'];
-/** What each Pasar status already knows; a gateway status outside it is news (or a mismatch). */
+/** What each Pasar status already knows of the gateway's transaction_status; outside it is news (or a mismatch). */
 const KNOWN: Record<string, string[]> = {
-  pending: ['requires_confirmation'],
-  processing: ['processing', 'requires_confirmation'],
-  success: ['succeeded'],
-  failed: ['failed'],
-  expired: ['canceled', 'failed'],
-  cancelled: ['canceled', 'failed'],
-  refunding: ['succeeded', 'refunded'],
-  refunded: ['refunded'],
-  refund_failed: ['succeeded'],
+  pending: ['pending'],
+  processing: ['pending'],
+  success: ['capture', 'settlement', 'partial_refund'],
+  failed: ['deny'],
+  expired: ['cancel', 'expire', 'deny'],
+  cancelled: ['cancel', 'expire', 'deny'],
+  refunding: ['capture', 'settlement', 'partial_refund', 'refund'],
+  refunded: ['refund'],
+  refund_failed: ['capture', 'settlement', 'partial_refund'],
 };
 
 export function createReconciler(
@@ -89,7 +91,7 @@ export function createReconciler(
       });
       // The gateway's clock and ours may differ a little: ask it for a bit more than the window.
       const intents = await gatewayIntentsSince(Math.floor(since.getTime() / 1000) - 300);
-      const report: ReconcileReport = {
+      const summary: ReconcileReport = {
         since: since.toISOString(),
         checked: txns.length,
         gateway_intents: intents.size,
@@ -99,15 +101,15 @@ export function createReconciler(
       };
       const issue = async (kind: string, intentId: string, orderId: string | null, details: object) => {
         await recordIssue(kind, intentId, orderId, details);
-        report.issues.push({ kind, intent_id: intentId, order_id: orderId });
+        summary.issues.push({ kind, intent_id: intentId, order_id: orderId });
       };
 
       for (const txn of txns) {
         const intentId = txn.gateway_transaction_id;
         if (!intentId) continue;
-        const intent = intents.get(intentId) ?? (await lookUp(intentId));
         intents.delete(intentId);
-        if (!intent) {
+        const report = await statusOf(txn.order_id);
+        if (!report) {
           if (OPEN.includes(txn.status) && txn.created_at < graceEdge) {
             const order = await orders.get(txn.order_id);
             if (order?.status === 'pending' && order.workflow_id) {
@@ -117,7 +119,7 @@ export function createReconciler(
                   () => false,
                 )
               ) {
-                report.cancelled.push({ order_id: txn.order_id, intent_id: intentId });
+                summary.cancelled.push({ order_id: txn.order_id, intent_id: intentId });
               }
             }
           } else if (!OPEN.includes(txn.status)) {
@@ -125,36 +127,41 @@ export function createReconciler(
           }
           continue;
         }
-        if (intent.reference !== txn.order_id || intent.currency.toUpperCase() !== txn.currency.toUpperCase()) {
+        if (
+          report.transaction_id !== intentId ||
+          report.order_id !== txn.order_id ||
+          report.currency.toUpperCase() !== txn.currency.toUpperCase()
+        ) {
           await issue('reference_or_currency_mismatch', intentId, txn.order_id, {
-            gateway: { reference: intent.reference, currency: intent.currency },
-            pasar: { order_id: txn.order_id, currency: txn.currency },
+            gateway: { transaction_id: report.transaction_id, order_id: report.order_id, currency: report.currency },
+            pasar: { transaction_id: intentId, order_id: txn.order_id, currency: txn.currency },
           });
           continue;
         }
-        if (!txn.amount.equals(intent.amount)) {
+        if (!txn.amount.equals(report.gross_amount)) {
           await issue('amount_mismatch', intentId, txn.order_id, {
-            gateway: intent.amount,
+            gateway: report.gross_amount,
             pasar: txn.amount.toFixed(2),
           });
           continue;
         }
-        if ((KNOWN[txn.status] ?? []).includes(intent.status)) continue;
-        const type = RESULT_EVENTS[intent.status];
+        const status = report.transaction_status;
+        if ((KNOWN[txn.status] ?? []).includes(status)) continue;
+        const type = RESULT_EVENTS[status];
         if (type) {
-          const outcome = await settlement.receive(eventFromGateway(intent, type), 'reconciliation');
+          const outcome = await settlement.receive(eventFromGateway(report, type), 'reconciliation');
           if (outcome.outcome === 'applied' && !outcome.duplicate) {
-            report.applied.push({ order_id: txn.order_id, intent_id: intentId, status: intent.status });
+            summary.applied.push({ order_id: txn.order_id, intent_id: intentId, status });
             logger.warn(
-              { order_id: txn.order_id, intent_id: intentId, status: intent.status },
-              'reconciliation applied a payment result no webhook had delivered',
+              { order_id: txn.order_id, intent_id: intentId, status },
+              'reconciliation applied a payment result no notification had delivered',
             );
           }
           continue;
         }
         // A saga mid-step (it cancels at the gateway, then records it) is not a mismatch yet.
         if (txn.updated_at > graceEdge) continue;
-        await issue('status_mismatch', intentId, txn.order_id, { gateway: intent.status, pasar: txn.status });
+        await issue('status_mismatch', intentId, txn.order_id, { gateway: status, pasar: txn.status });
       }
       // Intents the gateway holds that Pasar never recorded, whose money it took.
       for (const intent of intents.values()) {
@@ -163,7 +170,7 @@ export function createReconciler(
           await issue('unknown_to_pasar', intent.id, null, { reference: intent.reference, amount: intent.amount });
         }
       }
-      return report;
+      return summary;
     },
 
     /** Open issues, newest first, for the operators' list route. */
@@ -171,9 +178,9 @@ export function createReconciler(
       db.reconciliationIssue.findMany({ where: { resolved_at: null }, orderBy: { last_seen_at: 'desc' }, take: limit }),
   };
 
-  async function lookUp(intentId: string): Promise<GatewayIntent | undefined> {
+  async function statusOf(orderId: string): Promise<TransactionReport | undefined> {
     try {
-      return await gateway.getIntent(intentId);
+      return await gateway.status(orderId);
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return undefined;
       throw err;

@@ -29,7 +29,7 @@ export function createPaymentSettlement(
           { alert: 'payment_webhook_refused', event_id: event.id, type: event.type, reason: outcome.reason, source },
           'payment webhook refused: it does not match the transaction it names',
         );
-      } else if (outcome.outcome === 'ignored' && !outcome.duplicate) {
+      } else if (outcome.outcome === 'ignored' && outcome.reason === 'unknown_type' && !outcome.duplicate) {
         logger.warn({ event_id: event.id, type: event.type, source }, 'payment event of an unknown type ignored');
       }
       const result = outcome.result;

@@ -205,7 +205,7 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
           if (!(err instanceof AppError)) throw err;
           // The gateway no longer knows the intent (a sandbox reset): there is nothing to cancel.
           if (err.code !== 'not_found') {
-            await this.takeGatewaysWord(txn.gateway_transaction_id!);
+            await this.takeGatewaysWord(orderId);
             return this.refund(orderId, refundReason, idempotencyKey);
           }
         }
@@ -216,14 +216,17 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
       return byOrder(orderId);
     },
 
-    /** Records the result the gateway holds for an intent, through the webhook's own rules. */
-    async takeGatewaysWord(intentId: string) {
-      const intent = await gateway.getIntent(intentId);
-      const type = RESULT_EVENTS[intent.status];
+    /** Records the result the gateway's status API holds for an order, through the webhook's own rules. */
+    async takeGatewaysWord(orderId: string) {
+      const report = await gateway.status(orderId);
+      const type = RESULT_EVENTS[report.transaction_status];
       // Still undecided at the gateway: the step retries until it has a result to record.
-      if (!type) throw new Error(`gateway intent ${intentId} is ${intent.status}: no result to record yet`);
-      return this.applyWebhook(eventFromGateway(intent, type));
+      if (!type) throw new Error(`order ${orderId} is ${report.transaction_status} at the gateway: no result yet`);
+      return this.applyWebhook(eventFromGateway(report, type));
     },
+
+    /** The gateway's status API for an order (a notification is believed only once it agrees). */
+    gatewayStatus: (orderId: string) => gateway.status(orderId),
 
     /**
      * Gives back everything still held of the order's payment, as one refund of the refund store

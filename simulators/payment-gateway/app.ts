@@ -1,7 +1,8 @@
 /**
- * The payment-gateway simulator's HTTP API, shaped like a real sandbox (Stripe/Xendit style):
- * intents created with an Idempotency-Key, confirmed with a card, cancelled, refunded; results
- * arrive only by signed webhook. Its records survive a restart (ledger.ts), and it can list them
+ * The payment-gateway simulator's HTTP API, shaped like a real sandbox: intents created with an
+ * Idempotency-Key, confirmed with a card, cancelled, refunded; results arrive only by notification,
+ * in the Midtrans Core API model (contracts/payment-notification.ts), and the status API answers
+ * what a notification would say. Its records survive a restart (ledger.ts), and it can list them
  * by reference or time range, as reconciliation needs. `/_sim/*` routes are test controls a real
  * gateway does not have.
  */
@@ -10,7 +11,8 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { outcomeFor } from '../../contracts/test-cards';
 import type { Deliverer } from './deliveries';
-import { createLedger, type Intent, type Ledger } from './ledger';
+import { createLedger, type Intent, type Ledger, type Refund } from './ledger';
+import { reportOf } from './report';
 
 const CreateIntent = z.object({
   amount: z.string().regex(/^\d+(\.\d{1,2})?$/),
@@ -22,13 +24,13 @@ const Confirm = z.object({ card_number: z.string().regex(/^\d{12,19}$/) });
 const Refund = z.object({
   intent_id: z.string(),
   amount: z.string().regex(/^\d+(\.\d{1,2})?$/),
-  /** The merchant's own id for this refund, echoed in its webhook (like Stripe's metadata). */
+  /** The merchant's own id for this refund, echoed in its notifications (Midtrans refund_key). */
   reference: z.string().max(100).optional(),
 });
 const Behaviour = z.object({
   duplicates: z.number().int().min(0).max(10).default(0),
   delay_ms: z.number().int().min(0).max(60_000).default(0),
-  /** Lose this intent's webhooks for good, like an outage longer than every retry. */
+  /** Lose this intent's notifications for good, like an outage longer than every retry. */
   drop: z.boolean().default(false),
 });
 const ListQuery = z.object({
@@ -52,29 +54,25 @@ const fail = (c: Context, status: 400 | 401 | 404 | 409, code: string, message: 
 export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: Ledger = createLedger()) {
   const view = ({ behaviour: _b, notification_url: _u, ...i }: Intent) => i;
 
-  const notify = (intent: Intent, type: string, extra: Record<string, unknown> = {}) => {
+  /** Sends the intent's current state as a notification (or one refund's notice), unless told to lose it. */
+  const notify = (intent: Intent, notice?: Refund) => {
     if (intent.behaviour.drop) return;
-    deliverer.send(
-      deliverer.newEvent(type, {
-        intent_id: intent.id,
-        reference: intent.reference,
-        amount: intent.amount,
-        currency: intent.currency,
-        status: intent.status,
-        failure_reason: intent.failure_reason ?? null,
-        ...extra,
-      }),
-      { url: intent.notification_url, duplicates: intent.behaviour.duplicates, delayMs: intent.behaviour.delay_ms },
-    );
+    deliverer.send(reportOf(intent, ledger.refundsOf(intent.id), notice), {
+      url: intent.notification_url,
+      duplicates: intent.behaviour.duplicates,
+      delayMs: intent.behaviour.delay_ms,
+    });
   };
 
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok', intents: ledger.count() }));
 
-  app.use('/v1/*', async (c, next) => {
+  const authorized: Parameters<typeof app.use>[1] = async (c, next) => {
     if (c.req.header('authorization') !== `Bearer ${apiKey}`) return fail(c, 401, 'unauthorized', 'invalid API key');
     await next();
-  });
+  };
+  app.use('/v1/*', authorized);
+  app.use('/v2/*', authorized);
 
   app.post('/v1/intents', async (c) => {
     const key = c.req.header('idempotency-key');
@@ -88,6 +86,7 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
       id: `pi_${randomUUID().replaceAll('-', '')}`,
       ...parsed.data,
       status: 'requires_confirmation',
+      payment_type: 'credit_card',
       created: now,
       updated: now,
       behaviour: { duplicates: 0, delay_ms: 0, drop: false },
@@ -136,9 +135,8 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
       intent.failure_reason = outcome.reason;
     }
     ledger.saveIntent(intent); // recorded before anyone hears of it
-    if (outcome.kind === 'succeed') notify(intent, 'payment_intent.succeeded');
-    if (outcome.kind === 'decline') notify(intent, 'payment_intent.payment_failed');
-    // 'never': stays processing and no webhook is sent, like a payment abandoned at 3-D Secure.
+    if (outcome.kind !== 'never') notify(intent);
+    // 'never': stays processing and no notification is sent, like a payment abandoned at 3-D Secure.
     return c.json({ ...view(intent), status: 'processing' }, 202);
   });
 
@@ -148,8 +146,10 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
     if (intent.status === 'succeeded' || intent.status === 'refunded') {
       return fail(c, 409, 'intent_unexpected_state', `intent is ${intent.status}; refund it instead`);
     }
-    if (intent.status !== 'failed') intent.status = 'canceled';
+    const cancelled = intent.status !== 'failed' && intent.status !== 'canceled';
+    if (cancelled) intent.status = 'canceled';
     ledger.saveIntent(intent);
+    if (cancelled) notify(intent);
     return c.json(view(intent));
   });
 
@@ -170,25 +170,33 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
     }
     intent.amount_refunded = fromSen(refundedSen);
     if (refundedSen === toSen(intent.amount)) intent.status = 'refunded';
-    const refund = {
+    const refund: Refund = {
       id: `re_${randomUUID().replaceAll('-', '')}`,
       intent_id: intent.id,
       amount: parsed.data.amount,
       status: 'succeeded',
       created: Math.floor(Date.now() / 1000),
+      reference: parsed.data.reference ?? null,
     };
     ledger.saveIntent(intent);
     ledger.saveRefund(key, refund);
-    notify(intent, 'refund.succeeded', {
-      refund_id: refund.id,
-      refund_amount: refund.amount,
-      refund_reference: parsed.data.reference ?? null,
-      amount_refunded: intent.amount_refunded,
-    });
-    return c.json(refund, 201);
+    notify(intent, refund);
+    const { reference: _r, ...answer } = refund;
+    return c.json(answer, 201);
   });
 
-  /** Test control: how the next webhooks of this intent are delivered. */
+  /**
+   * The status API (Midtrans `GET /v2/{order_id}/status`): the latest transaction of a merchant
+   * order, as its notifications report it. Reconciliation asks it, and the merchant confirms each
+   * notification with it before believing the status.
+   */
+  app.get('/v2/:orderId/status', (c) => {
+    const intent = ledger.intentForReference(c.req.param('orderId'));
+    if (!intent) return c.json({ status_code: '404', status_message: 'Transaction does not exist.' }, 404);
+    return c.json(reportOf(intent, ledger.refundsOf(intent.id)));
+  });
+
+  /** Test control: how the next notifications of this intent are delivered. */
   app.post('/_sim/intents/:id/behaviour', async (c) => {
     const intent = ledger.intent(c.req.param('id'));
     if (!intent) return fail(c, 404, 'not_found', 'no such intent');

@@ -1,17 +1,16 @@
 /**
- * Delivers signed webhooks like a real gateway: POST to the intent's notification URL, retry
- * with exponential backoff until a 2xx (or the attempts run out), optionally delayed and
- * duplicated on request so clients can prove they apply each event exactly once.
+ * Delivers notifications like a Midtrans-style gateway: each change of a transaction is one JSON
+ * body carrying its own signature_key, POSTed to the transaction's notification URL and sent again
+ * with exponential backoff until the merchant answers 200 (anything else, a 2xx included, is a
+ * failure to retry) or the attempts run out; optionally delayed and duplicated on request so
+ * clients can prove they apply each notification exactly once.
  */
-import { randomUUID } from 'node:crypto';
-import { signWebhook, SIGNATURE_HEADER } from '../../contracts/webhook-signature/gateway';
-
-export interface WebhookEvent {
-  id: string;
-  type: string;
-  created: number;
-  data: Record<string, unknown>;
-}
+import {
+  notificationId,
+  signNotification,
+  type PaymentNotification,
+  type TransactionReport,
+} from '../../contracts/payment-notification';
 
 export interface DeliveryOptions {
   url: string;
@@ -20,7 +19,9 @@ export interface DeliveryOptions {
 }
 
 export interface DeliveryLog {
+  /** The notification's identity (contracts/payment-notification.ts), as the merchant records it. */
   event_id: string;
+  transaction_status: string;
   attempts: number;
   delivered: boolean;
   last_status?: number;
@@ -30,25 +31,32 @@ const MAX_ATTEMPTS = 12;
 const BASE_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
 
-export function createDeliverer(secret: string, log: (msg: string) => void) {
+export function createDeliverer(serverKey: string, log: (msg: string) => void) {
   const history: DeliveryLog[] = [];
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  async function deliverOnce(event: WebhookEvent, url: string): Promise<void> {
-    const body = JSON.stringify(event);
-    const entry: DeliveryLog = { event_id: event.id, attempts: 0, delivered: false };
+  async function deliverOnce(notification: PaymentNotification, url: string): Promise<void> {
+    const body = JSON.stringify(notification);
+    const entry: DeliveryLog = {
+      event_id: notificationId(notification),
+      transaction_status: notification.transaction_status,
+      attempts: 0,
+      delivered: false,
+    };
     history.push(entry);
+    if (history.length > 5000) history.splice(0, history.length - 5000);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       entry.attempts = attempt;
       try {
         const res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(secret, body) },
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
           body,
           signal: AbortSignal.timeout(10_000),
         });
         entry.last_status = res.status;
-        if (res.ok) {
+        await res.body?.cancel();
+        if (res.status === 200) {
           entry.delivered = true;
           return;
         }
@@ -56,26 +64,23 @@ export function createDeliverer(secret: string, log: (msg: string) => void) {
         entry.last_status = 0;
       }
       const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
-      log(`webhook ${event.id} attempt ${attempt} failed (status ${entry.last_status}); retrying in ${backoff} ms`);
+      log(
+        `notification ${entry.event_id} attempt ${attempt} failed (status ${entry.last_status}); retrying in ${backoff} ms`,
+      );
       await sleep(backoff);
     }
-    log(`webhook ${event.id} gave up after ${MAX_ATTEMPTS} attempts`);
+    log(`notification ${entry.event_id} gave up after ${MAX_ATTEMPTS} attempts`);
   }
 
   return {
     history,
-    newEvent: (type: string, data: Record<string, unknown>): WebhookEvent => ({
-      id: `evt_${randomUUID().replaceAll('-', '')}`,
-      type,
-      created: Math.floor(Date.now() / 1000),
-      data,
-    }),
     /** Fire and forget: the caller's request is not held up by delivery. */
-    send(event: WebhookEvent, opts: DeliveryOptions): void {
+    send(report: TransactionReport, opts: DeliveryOptions): void {
+      const notification = signNotification(report, serverKey);
       void (async () => {
         if (opts.delayMs) await sleep(opts.delayMs);
         const copies = 1 + (opts.duplicates ?? 0);
-        await Promise.all(Array.from({ length: copies }, () => deliverOnce(event, opts.url)));
+        await Promise.all(Array.from({ length: copies }, () => deliverOnce(notification, opts.url)));
       })();
     },
   };

@@ -7,7 +7,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export type IntentStatus = 'requires_confirmation' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'refunded';
+export type IntentStatus =
+  'requires_confirmation' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'expired' | 'refunded';
 
 export interface Intent {
   id: string;
@@ -16,6 +17,8 @@ export interface Intent {
   reference: string;
   notification_url: string;
   status: IntentStatus;
+  /** The gateway's payment type (Midtrans names); card intents are credit_card. */
+  payment_type?: string;
   failure_reason?: string;
   /** Unix seconds, as gateways report it. */
   created: number;
@@ -31,6 +34,8 @@ export interface Refund {
   amount: string;
   status: string;
   created: number;
+  /** The merchant's own id for the refund (Midtrans refund_key). */
+  reference?: string | null;
 }
 
 type Entry =
@@ -42,10 +47,16 @@ export function createLedger(file?: string) {
   const intents = new Map<string, Intent>();
   const byIdempotencyKey = new Map<string, string>();
   const refunds = new Map<string, Refund>();
+  /** The latest intent of each merchant order id, for the status API. */
+  const byReference = new Map<string, string>();
 
   const apply = (e: Entry) => {
-    if (e.kind === 'intent') intents.set(e.value.id, e.value);
-    else if (e.kind === 'key') byIdempotencyKey.set(e.key, e.intent_id);
+    if (e.kind === 'intent') {
+      const known = intents.has(e.value.id);
+      intents.set(e.value.id, e.value);
+      const latest = intents.get(byReference.get(e.value.reference) ?? '');
+      if (!known && (!latest || latest.created <= e.value.created)) byReference.set(e.value.reference, e.value.id);
+    } else if (e.kind === 'key') byIdempotencyKey.set(e.key, e.intent_id);
     else refunds.set(e.key, e.value);
   };
 
@@ -82,6 +93,10 @@ export function createLedger(file?: string) {
       return id ? intents.get(id) : undefined;
     },
     refundForKey: (key: string) => refunds.get(key),
+    /** The latest intent created for a merchant order id. */
+    intentForReference: (reference: string) => intents.get(byReference.get(reference) ?? ''),
+    refundsOf: (intentId: string) =>
+      [...refunds.values()].filter((r) => r.intent_id === intentId).sort((a, b) => a.created - b.created),
     intents: () => [...intents.values()],
     count: () => intents.size,
     /** Stores an intent as it is now (call after every change). */

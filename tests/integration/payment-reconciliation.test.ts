@@ -9,7 +9,7 @@ import { useGatewayProcess, type GatewayProcess } from '../support/gateway-proce
 import { adminToken, client, type Client } from '../support/http';
 import { CARDS, checkout, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
 import { useServer, type TestServer } from '../support/server';
-import { postSignedWebhook } from '../support/webhooks';
+import { notificationOf, postNotification } from '../support/webhooks';
 
 const EXPIRY_SECONDS = 300;
 
@@ -71,19 +71,15 @@ describe('reconciliation with a gateway that keeps its records', () => {
     expect((await api.get(`/orders/${orderId}`, me.token)).body.status).toBe('pending');
 
     const report = await server().services.reconciler.run();
-    expect(report.applied).toEqual([{ order_id: orderId, intent_id: intentId, status: 'succeeded' }]);
+    expect(report.applied).toEqual([{ order_id: orderId, intent_id: intentId, status: 'capture' }]);
     await orderStatus(api, me.token, orderId, 'paid');
     await waitFor('stock deducted', async () => (await stock()).quantity === 9);
     expect(await stock()).toMatchObject({ quantity: 9, reserved: 0 });
 
-    // Again, and the real webhook arriving late under its own id: no second effect.
+    // Again, and the real notification arriving late under its own id: no second effect.
     expect((await server().services.reconciler.run()).applied).toEqual([]);
     const txn = (await api.get(`/payments/${orderId}`, me.token)).body;
-    const late = await postSignedWebhook(server(), {
-      id: `evt_late_${orderId}`,
-      type: 'payment_intent.succeeded',
-      data: { intent_id: intentId, reference: orderId, amount: txn.amount, currency: 'IDR', status: 'succeeded' },
-    });
+    const late = await postNotification(server(), notificationOf(txn, 'capture'));
     expect(late.body.outcome).toBe('applied');
     const { db } = server().deps;
     expect(await db.outboxEvent.count({ where: { key: orderId, type: 'order.paid' } })).toBe(1);

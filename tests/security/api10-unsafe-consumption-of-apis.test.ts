@@ -1,22 +1,36 @@
 /**
- * OWASP API10:2023, unsafe consumption of APIs: the payment gateway's webhooks. A valid signature
- * proves who sent an event, not that it is about this money: the intent, the order, the amount
- * and the currency must all match the transaction, or the event is recorded and refused. An
- * event type Pasar does not know is recorded and ignored, never read as a failure. Carrier events
+ * OWASP API10:2023, unsafe consumption of APIs: the payment gateway's notifications (Midtrans
+ * model). The signature_key proves who sent a notification, but it covers only order_id,
+ * status_code and gross_amount: the status must agree with its status_code and with the gateway's
+ * status API before Pasar believes it. Then the transaction, the order, the amount and the
+ * currency must all match, or the notification is recorded and refused. Amounts are decimal
+ * strings, compared exactly. A status Pasar does not know is recorded and ignored. Carrier events
  * likewise: signed or pushed, an event whose airway bill, reference and carrier do not name one
  * parcel is recorded as refused with its reason and never applied.
  */
 import { adminToken, client, type Client } from '../support/http';
-import { CARDS, checkout, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
+import { CARDS, checkout, newProduct, shopperWithCart, waitFor } from '../support/shop';
 import { useServer } from '../support/server';
-import { postSignedWebhook } from '../support/webhooks';
+import { notificationOf, postNotification, postRawNotification, postSignedWebhook } from '../support/webhooks';
+import { useGatewayProcess } from '../support/gateway-process';
+import { orderPaid } from '../support/payments';
+import { signNotification } from '../../contracts/payment-notification';
 import { signCarrierWebhook } from '../../contracts/webhook-signature/carrier';
 import type { CarrierEvent } from '../../contracts/carrier';
 import { receiveCarrierEvents } from '../../services/shipments/tracking-intake';
 import { testShipments, useShipmentPipeline } from '../integration/shipment-support';
 
-describe('API10 unsafe consumption: payment webhooks move money only as the gateway did', () => {
-  const server = useServer({ worker: true });
+describe('API10 unsafe consumption: payment notifications move money only as the gateway did', () => {
+  // A gateway of this file's own: the status API it answers is what a notification is checked against.
+  const gateway = useGatewayProcess({ ledger: false });
+  // Its own gateway name too, so reconciling here reads only this file's transactions.
+  const server = useServer({
+    worker: true,
+    configure: (c) => ({
+      ...c,
+      payments: { ...c.payments, gatewayUrl: gateway().url, gatewayName: `api10-${Date.now().toString(36)}` },
+    }),
+  });
   let api: Client;
   let admin: string;
 
@@ -25,7 +39,7 @@ describe('API10 unsafe consumption: payment webhooks move money only as the gate
     admin = await adminToken(server());
   });
 
-  /** A checkout of 33,000.00 (15,000 × 2 + 3,000... whatever the tariff says) awaiting payment. */
+  /** A checkout of two 15,000.00 units (plus shipping) awaiting payment. */
   async function awaitingPayment() {
     const productId = await newProduct(api, admin, 5, '15000.00');
     const me = await shopperWithCart(api, [{ product_id: productId, quantity: 2 }]);
@@ -36,110 +50,168 @@ describe('API10 unsafe consumption: payment webhooks move money only as the gate
     return { me, orderId, productId, txn };
   }
 
-  const post = (event: unknown) => postSignedWebhook(server(), event);
+  /** The gateway takes the card but its notifications are lost: only the test's own notifications arrive. */
+  async function capturedSilently() {
+    const paid = await awaitingPayment();
+    await behave(paid.txn.gateway_transaction_id, { drop: true });
+    expect(
+      (await api.post('/payments/confirm', { order_id: paid.orderId, card_number: CARDS.ok }, paid.me.token)).status,
+    ).toBe(202);
+    return paid;
+  }
 
-  const succeeded = (id: string, txn: any, orderId: string, data: Record<string, unknown> = {}) => ({
-    id,
-    type: 'payment_intent.succeeded',
-    created: Math.floor(Date.now() / 1000),
-    data: {
-      intent_id: txn.gateway_transaction_id,
-      reference: orderId,
-      amount: txn.amount,
-      currency: 'IDR',
-      status: 'succeeded',
-      ...data,
-    },
+  const behave = (intentId: string, behaviour: object) =>
+    fetch(`${gateway().url}/_sim/intents/${intentId}/behaviour`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(behaviour),
+    });
+  const post = (report: Parameters<typeof postNotification>[1], key?: string) =>
+    postNotification(server(), report, key);
+  const recorded = (eventId: string) => server().deps.db.webhookEvent.findFirst({ where: { event_id: eventId } });
+  const paymentOf = async (orderId: string, token: string) => (await api.get(`/payments/${orderId}`, token)).body;
+
+  it('refuses a notification signed with another server key (401, nothing recorded)', async () => {
+    const { me, orderId, txn } = await awaitingPayment();
+    const res = await post(notificationOf(txn, 'settlement'), 'SB-Mid-server-not-the-real-key');
+    expect(res.status).toBe(401);
+    expect(await recorded(`${txn.gateway_transaction_id}:settlement`)).toBeNull();
+    expect((await paymentOf(orderId, me.token)).status).toBe('pending');
   });
 
-  const recorded = (eventId: string) =>
-    server().deps.db.webhookEvent.findFirstOrThrow({ where: { event_id: eventId } });
+  it('refuses a signed notification whose amount was altered in transit', async () => {
+    const { me, orderId, txn } = await capturedSilently();
+    const signed = signNotification(notificationOf(txn, 'capture'), server().config.payments.serverKey);
+    const res = await postRawNotification(server(), { ...signed, gross_amount: '1.00' });
+    expect(res.status).toBe(401);
+    expect((await paymentOf(orderId, me.token)).status).toBe('processing');
+  });
 
-  it('refuses a signed success whose amount is not what the order costs', async () => {
+  it('refuses a pending notice whose status was changed to settlement (the signature does not cover the status)', async () => {
     const { me, orderId, txn } = await awaitingPayment();
-    const res = await post(succeeded(`evt_cheap_${orderId}`, txn, orderId, { amount: '1.00' }));
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ received: true, outcome: 'refused' });
-    expect(await recorded(`evt_cheap_${orderId}`)).toMatchObject({
-      outcome: 'refused',
-      outcome_reason: 'amount_mismatch',
-    });
-    expect((await api.get(`/payments/${orderId}`, me.token)).body.status).toBe('pending');
+    const signed = signNotification(notificationOf(txn, 'pending'), server().config.payments.serverKey);
+    expect(signed.status_code).toBe('201');
+    const res = await postRawNotification(server(), { ...signed, transaction_status: 'settlement' });
+    expect(res.status).toBe(401);
+    expect(res.body.error.details).toMatchObject({ reason: 'status_code_mismatch' });
+    expect((await paymentOf(orderId, me.token)).status).toBe('pending');
+  });
+
+  it("refuses a success the gateway's status API does not confirm, even correctly signed", async () => {
+    const { me, orderId, txn } = await awaitingPayment();
+    const res = await post(notificationOf(txn, 'settlement'));
+    expect(res.status).toBe(401);
+    expect(res.body.error.details).toMatchObject({ reason: 'not_confirmed_by_gateway' });
+    expect((await paymentOf(orderId, me.token)).status).toBe('pending');
     expect((await api.get(`/orders/${orderId}`, me.token)).body.status).toBe('pending');
   });
 
-  it('refuses a signed success in another currency', async () => {
+  it('refuses a paid capture re-sent as a refund (same status_code 200): money is not given back on a word', async () => {
     const { me, orderId, txn } = await awaitingPayment();
-    const res = await post(succeeded(`evt_usd_${orderId}`, txn, orderId, { currency: 'USD' }));
-    expect(res.body.outcome).toBe('refused');
-    expect(await recorded(`evt_usd_${orderId}`)).toMatchObject({ outcome_reason: 'currency_mismatch' });
-    expect((await api.get(`/payments/${orderId}`, me.token)).body.status).toBe('pending');
+    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
+    await orderPaid(api, me.token, orderId);
+    const signed = signNotification(notificationOf(txn, 'capture'), server().config.payments.serverKey);
+    const res = await postRawNotification(server(), { ...signed, transaction_status: 'refund' });
+    expect(res.status).toBe(401);
+    expect((await paymentOf(orderId, me.token)).status).toBe('success');
   });
 
-  it("refuses one order's intent presented as another order's payment", async () => {
+  it("refuses one order's transaction presented as another order's payment", async () => {
     const a = await awaitingPayment();
     const b = await awaitingPayment();
-    const res = await post(succeeded(`evt_swap_${a.orderId}`, a.txn, b.orderId, { amount: b.txn.amount }));
-    expect(res.body.outcome).toBe('refused');
-    expect(await recorded(`evt_swap_${a.orderId}`)).toMatchObject({ outcome_reason: 'reference_mismatch' });
-    expect((await api.get(`/payments/${a.orderId}`, a.me.token)).body.status).toBe('pending');
-    expect((await api.get(`/payments/${b.orderId}`, b.me.token)).body.status).toBe('pending');
+    const res = await post(notificationOf({ ...a.txn, order_id: b.orderId, amount: b.txn.amount }, 'settlement'));
+    expect(res.status).toBe(401);
+    expect((await paymentOf(a.orderId, a.me.token)).status).toBe('pending');
+    expect((await paymentOf(b.orderId, b.me.token)).status).toBe('pending');
   });
 
-  it('refuses an event for an intent Pasar never created', async () => {
-    const { orderId, txn } = await awaitingPayment();
-    const res = await post(succeeded(`evt_ghost_${orderId}`, { ...txn, gateway_transaction_id: 'pi_ghost' }, orderId));
-    expect(res.body.outcome).toBe('refused');
-    expect(await recorded(`evt_ghost_${orderId}`)).toMatchObject({ outcome_reason: 'unknown_intent' });
+  it('records and refuses a confirmed capture that names another amount; the true one then pays the order', async () => {
+    const { me, orderId, txn, productId } = await capturedSilently();
+    const cheap = await post(notificationOf(txn, 'capture', { gross_amount: '1.00' }));
+    expect(cheap.status).toBe(200);
+    expect(cheap.body).toMatchObject({ received: true, outcome: 'refused' });
+    expect(await recorded(`${txn.gateway_transaction_id}:capture`)).toMatchObject({
+      outcome: 'refused',
+      outcome_reason: 'amount_mismatch',
+    });
+    expect((await api.get(`/orders/${orderId}`, me.token)).body.status).toBe('pending');
+    expect((await api.get(`/products/${productId}/inventory`)).body).toMatchObject({ reserved: 2 });
+    // The refusal is recorded under the capture's id: the true capture comes back through reconciliation.
+    const reconciled = await api.post('/admin/payments/reconcile', {}, admin);
+    expect(reconciled.status).toBe(200);
+    await orderPaid(api, me.token, orderId);
   });
 
-  it('records and ignores an unknown event type; the checkout still gets paid', async () => {
+  it('amounts are decimal strings read exactly: "33000.00" and "33000" are one amount, a float or a third decimal is a 400', async () => {
+    const { me, orderId, txn } = await capturedSilently();
+    expect(txn.amount).toMatch(/^\d+\.00$/);
+    for (const bad of ['3.3e4', `${txn.amount}1`, '-1.00', '0x10']) {
+      const res = await post(notificationOf(txn, 'capture', { gross_amount: bad }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'gross_amount' })]),
+      );
+    }
+    const whole = txn.amount.replace(/\.00$/, '');
+    const res = await post(notificationOf(txn, 'capture', { gross_amount: whole }));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ outcome: 'applied', duplicate: false });
+    await orderPaid(api, me.token, orderId);
+  });
+
+  it('records and ignores a status Pasar does not know; the checkout still gets paid', async () => {
     const { me, orderId, txn, productId } = await awaitingPayment();
-    const res = await post({ ...succeeded(`evt_proc_${orderId}`, txn, orderId), type: 'payment_intent.processing' });
+    const res = await post(notificationOf(txn, 'pending', { transaction_status: 'authorize', status_code: '200' }));
     expect(res.body).toMatchObject({ received: true, outcome: 'ignored' });
-    expect(await recorded(`evt_proc_${orderId}`)).toMatchObject({ outcome: 'ignored', outcome_reason: 'unknown_type' });
-    await new Promise((r) => setTimeout(r, 1500)); // time enough for a wrongly applied event to cancel
+    expect(await recorded(`${txn.gateway_transaction_id}:authorize`)).toMatchObject({
+      outcome: 'ignored',
+      outcome_reason: 'unknown_type',
+    });
     expect((await api.get(`/orders/${orderId}`, me.token)).body.status).toBe('pending');
     expect((await api.get(`/products/${productId}/inventory`)).body).toMatchObject({ reserved: 2 });
 
     await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
-    await orderStatus(api, me.token, orderId, 'paid');
+    await orderPaid(api, me.token, orderId);
   });
 
-  it('a lie replayed under an event id already applied changes nothing', async () => {
-    const { me, orderId } = await awaitingPayment();
+  it('a notification re-sent after it was applied is a duplicate and changes nothing', async () => {
+    const { me, orderId, txn } = await awaitingPayment();
     await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
-    await orderStatus(api, me.token, orderId, 'paid');
-    const [applied] = await server().deps.db.webhookEvent.findMany({ where: { order_id: orderId } });
-    const txn = (await api.get(`/payments/${orderId}`, me.token)).body;
-    const lie = { ...succeeded(applied!.event_id, txn, orderId), type: 'refund.succeeded' };
-    const res = await post(lie);
-    expect(res.body).toMatchObject({ duplicate: true });
-    expect((await api.get(`/payments/${orderId}`, me.token)).body.status).toBe('success');
-  });
-
-  it('refuses a refund event for less than was paid', async () => {
-    const { me, orderId } = await awaitingPayment();
-    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
-    await orderStatus(api, me.token, orderId, 'paid');
-    const txn = (await api.get(`/payments/${orderId}`, me.token)).body;
-    const res = await post({
-      ...succeeded(`evt_partial_${orderId}`, txn, orderId, { amount: '1.00' }),
-      type: 'refund.succeeded',
-    });
-    expect(res.body.outcome).toBe('refused');
-    expect((await api.get(`/payments/${orderId}`, me.token)).body.status).toBe('success');
-  });
-
-  it('a malformed signed event is a 400 naming the field', async () => {
-    const { orderId, txn } = await awaitingPayment();
-    const event = succeeded(`evt_nocur_${orderId}`, txn, orderId);
-    const { currency: _dropped, ...data } = event.data;
-    const res = await post({ ...event, data });
-    expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual(
-      expect.arrayContaining([expect.objectContaining({ field: 'data.currency' })]),
+    await orderPaid(api, me.token, orderId);
+    await waitFor('the capture recorded', () =>
+      recorded(`${txn.gateway_transaction_id}:capture`).then((r) => r ?? undefined),
     );
+    const res = await post(notificationOf(txn, 'capture'));
+    expect(res.body).toMatchObject({ duplicate: true });
+    expect((await paymentOf(orderId, me.token)).status).toBe('success');
+  });
+
+  it('a malformed signed notification is a 400 naming the field', async () => {
+    const { txn } = await awaitingPayment();
+    const { order_id: _dropped, ...rest } = signNotification(
+      notificationOf(txn, 'settlement'),
+      server().config.payments.serverKey,
+    );
+    const res = await postRawNotification(server(), rest);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'order_id' })]));
+  });
+
+  it('the retired HMAC-header scheme still verifies its own signature during its window', async () => {
+    const { me, orderId, txn } = await awaitingPayment();
+    const event = {
+      id: `evt_forged_${orderId}`,
+      type: 'payment_intent.succeeded',
+      data: {
+        intent_id: txn.gateway_transaction_id,
+        reference: orderId,
+        amount: txn.amount,
+        currency: 'IDR',
+        status: 'succeeded',
+      },
+    };
+    expect((await postSignedWebhook(server(), event, 'whsec_not_the_real_secret')).status).toBe(401);
+    expect((await paymentOf(orderId, me.token)).status).toBe('pending');
   });
 });
 

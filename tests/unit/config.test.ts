@@ -35,7 +35,7 @@ describe('loadConfig', () => {
   it('refuses to start in production with a default secret or admin', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /INTERNAL_JWT_SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, PAYMENT_WEBHOOK_SECRET, PAYMENT_GATEWAY_API_KEY/,
+      /INTERNAL_JWT_SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, PAYMENT_WEBHOOK_SECRET, PAYMENT_GATEWAY_API_KEY, PAYMENT_GATEWAY_SERVER_KEY/,
     );
     const c = loadConfig({
       NODE_ENV: 'production',
@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       ADMIN_PASSWORD: 'a-long-admin-password',
       PAYMENT_WEBHOOK_SECRET: 'whsec_from_the_gateway_dashboard',
       PAYMENT_GATEWAY_API_KEY: 'sk_live_from_the_gateway_dashboard',
+      PAYMENT_GATEWAY_SERVER_KEY: 'Mid-server-from-the-gateway-dashboard',
       CARRIER_API_KEY: 'carrier_live_key_from_the_partner_portal',
       CARRIER_WEBHOOK_SECRET: 'carrier_whsec_from_the_partner_portal',
     });

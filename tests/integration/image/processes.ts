@@ -29,6 +29,7 @@ export function productionSecrets(adminEmail: string, adminPassword: string) {
     ADMIN_PASSWORD: adminPassword,
     PAYMENT_WEBHOOK_SECRET: `whsec_${secret()}`,
     PAYMENT_GATEWAY_API_KEY: `sk_test_${secret()}`,
+    PAYMENT_GATEWAY_SERVER_KEY: `SB-Mid-server-${secret()}`,
     CARRIER_API_KEY: `carrier_${secret()}`,
     CARRIER_WEBHOOK_SECRET: `carrier_whsec_${secret()}`,
   };
