@@ -4,6 +4,7 @@
  * undocumented answers, and the docs are served.
  */
 import { createApp } from '../../api/app';
+import { signWebhook, SIGNATURE_HEADER } from '../../contracts/webhook-signature/gateway';
 import { createLogger } from '../../platform/logger';
 import { client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
@@ -97,5 +98,25 @@ describe('API9 improper inventory management', () => {
     const docs = await fetch(`${server().base}/docs`);
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toMatch(/text\/html/);
+  });
+});
+
+describe('API9 improper inventory management: the retired payment webhook scheme ends on its date', () => {
+  const server = useServer({
+    configure: (c) => ({ ...c, payments: { ...c.payments, legacyWebhookUntil: new Date(Date.now() - 1000) } }),
+  });
+
+  it('answers the old HMAC-header scheme 410 gone once its window has passed, however well signed', async () => {
+    const raw = JSON.stringify({ id: 'evt_retired', type: 'payment_intent.succeeded', data: {} });
+    const res = await fetch(`${server().base}/payments/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: signWebhook(server().config.payments.webhookSecret, raw),
+      },
+      body: raw,
+    });
+    expect(res.status).toBe(410);
+    expect(((await res.json()) as any).error.code).toBe('gone');
   });
 });
