@@ -79,6 +79,11 @@ const RawEnv = z.object({
   // 10 guesses a day at a 6-digit code: at most 10 / 10^6 = 0.001% a day to take over an account.
   PASSWORD_RESET_CODES_PER_DAY: z.coerce.number().int().positive().default(5),
   PASSWORD_RESET_GUESSES_PER_DAY: z.coerce.number().int().positive().default(10),
+  // The same budgets for the email and phone verification codes, per signed-in account (email and
+  // phone codes together): a new code starts its own 5 guesses, so without a daily cap one account
+  // took 5 guesses every 15 minutes, ~480 a day.
+  OTP_CODES_PER_DAY: z.coerce.number().int().positive().default(5),
+  OTP_GUESSES_PER_DAY: z.coerce.number().int().positive().default(10),
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   MAX_ADDRESSES_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   PAYMENT_GATEWAY_PORT: port(4010),
@@ -408,6 +413,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       resetCodesPerDay: e.PASSWORD_RESET_CODES_PER_DAY,
       /** Reset-code guesses for one account in any 24 hours, across every code it was sent. */
       resetGuessesPerDay: e.PASSWORD_RESET_GUESSES_PER_DAY,
+      /** Verification codes (email and phone together) sent for one account in any 24 hours. */
+      verificationCodesPerDay: e.OTP_CODES_PER_DAY,
+      /** Verification-code guesses of one account in any 24 hours, across every code it was sent. */
+      verificationGuessesPerDay: e.OTP_GUESSES_PER_DAY,
     },
     users: { maxAddresses: e.MAX_ADDRESSES_PER_USER },
     dependencyTimeoutMs: e.DEPENDENCY_TIMEOUT_MS,

@@ -3,8 +3,8 @@ import { createRouter } from '../router';
 import { createRoute, z } from '@hono/zod-openapi';
 import { guarded } from '../access';
 import type { Config } from '../../platform/config';
-import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
+import { codeBudgets } from '../../services/auth/code-budgets';
 import { emailKey } from '../../services/auth/keys';
 import { clientIp } from '../middleware/rate-limit';
 import { body, errorResponses, json } from '../schemas';
@@ -23,7 +23,6 @@ import {
 } from './schemas';
 
 const tags = ['auth'];
-const DAY = 24 * 3600;
 const post = (path: string, summary: string) => ({ method: 'post' as const, path, tags, summary });
 
 const routes = {
@@ -50,12 +49,18 @@ const routes = {
     responses: { 204: { description: 'logged out' }, ...errorResponses(401) },
   }),
   otpSend: guarded('user', {
-    ...post('/auth/otp/send', 'Send a verification code for the email or phone'),
+    ...post(
+      '/auth/otp/send',
+      'Send a verification code for the email or phone (OTP_CODES_PER_DAY per account in any 24 hours)',
+    ),
     request: { body: body(OtpSendBody) },
     responses: { 202: json(AcceptedSchema, 'code sent as a notification'), ...errorResponses(400, 401, 429) },
   }),
   otpVerify: guarded('user', {
-    ...post('/auth/otp/verify', 'Verify the email or phone with the code'),
+    ...post(
+      '/auth/otp/verify',
+      'Verify the email or phone with the code (5 guesses per code, OTP_GUESSES_PER_DAY per account in any 24 hours)',
+    ),
     request: { body: body(OtpVerifyBody) },
     responses: { 200: json(z.object({ verified: z.enum(['email', 'phone']) })), ...errorResponses(400, 401, 429) },
   }),
@@ -79,14 +84,18 @@ const routes = {
 
 export function authRoutes(services: Services, limits: Config['rateLimits']) {
   const limit = (name: string, limit: number) => ({ name, limit, windowSeconds: limits.windowSeconds });
-  // Per account in any 24 hours, whatever the address: an account has one email, and emailKey
-  // normalises how it is written (case, surrounding spaces), as the account lookup does.
-  const resetCodesPerDay = { name: 'password_reset_codes_day', limit: limits.resetCodesPerDay, windowSeconds: DAY };
-  const resetGuessesPerDay = {
-    name: 'password_reset_guesses_day',
-    limit: limits.resetGuessesPerDay,
-    windowSeconds: DAY,
-  };
+  // Per account in any 24 hours, whatever the address (services/auth/code-budgets.ts). Reset codes
+  // count by email, known or not (an account has one email, and emailKey normalises how it is
+  // written, as the account lookup does); verification codes by the signed-in account, email and
+  // phone codes together.
+  const resetBudget = codeBudgets(services.rateLimiter, 'password_reset', 'reset', {
+    codesPerDay: limits.resetCodesPerDay,
+    guessesPerDay: limits.resetGuessesPerDay,
+  });
+  const verificationBudget = codeBudgets(services.rateLimiter, 'verification', 'verification', {
+    codesPerDay: limits.verificationCodesPerDay,
+    guessesPerDay: limits.verificationGuessesPerDay,
+  });
   const guard = services.loginGuard;
   const app = createRouter();
 
@@ -111,12 +120,14 @@ export function authRoutes(services: Services, limits: Config['rateLimits']) {
       const { sub } = c.get('user');
       const { type } = c.req.valid('json');
       await services.rateLimiter.hit(limit('otp_send', limits.otp), `${sub}:${type}`);
+      await verificationBudget.sendCode(sub);
       await services.auth.sendVerification(sub, type);
       return c.json({ status: 'sent' }, 202);
     })
     .openapi(routes.otpVerify, async (c) => {
       const { type, code } = c.req.valid('json');
-      await services.auth.verify(c.get('user').sub, type, code);
+      const { sub } = c.get('user');
+      await verificationBudget.guess(sub, () => services.auth.verify(sub, type, code));
       return c.json({ verified: type }, 200);
     })
     .openapi(routes.reset, async (c) => {
@@ -124,25 +135,15 @@ export function authRoutes(services: Services, limits: Config['rateLimits']) {
       // Same limits for every email, registered or not: a 429 says nothing about the account.
       await services.rateLimiter.hit(limit('password_reset', limits.otp), `${clientIp(c)}:${emailKey(email)}`);
       await services.rateLimiter.hit(limit('password_reset_account', limits.resetPerAccount), emailKey(email));
-      await services.rateLimiter.take(resetCodesPerDay, emailKey(email), 'too many reset codes for this account today');
+      await resetBudget.sendCode(emailKey(email));
       await services.auth.requestPasswordReset(email);
       return c.json({ status: 'if the account exists, a code has been sent' }, 202);
     })
     .openapi(routes.resetConfirm, async (c) => {
       const { email, code, new_password } = c.req.valid('json');
       // Every guess spends the account's daily budget, whichever code it was sent, so new codes
-      // never buy more guesses; a guess refused by the code's own limit is given back.
-      const guess = await services.rateLimiter.take(
-        resetGuessesPerDay,
-        emailKey(email),
-        'too many reset code attempts for this account today; try again later',
-      );
-      try {
-        await services.auth.confirmPasswordReset(email, code, new_password);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'rate_limited') await guess.giveBack();
-        throw err;
-      }
+      // never buy more guesses.
+      await resetBudget.guess(emailKey(email), () => services.auth.confirmPasswordReset(email, code, new_password));
       await guard.unlock(email);
       return c.body(null, 204);
     });

@@ -1,5 +1,7 @@
 /**
- * One-time codes: 6 digits, valid 5 minutes, at most 5 guesses per 15 minutes. Only the code's
+ * One-time codes: 6 digits, valid 5 minutes, at most 5 guesses per code (in 15 minutes); a new code
+ * starts its own 5, and the account's daily budgets (services/auth/code-budgets.ts, applied by the
+ * routes) bound how many codes and guesses it gets in any 24 hours. Only the code's
  * hash is kept in Redis; the code itself reaches the user through a notification, never the API:
  * an email code is a pending email row that the notification sender delivers (an SMS code waits
  * as a row until an SMS channel exists).
@@ -57,10 +59,14 @@ export function createOtpService(redis: Redis, notifications: NotificationStore)
       await redis.del(attemptsKey);
     },
 
-    /** Creates a fresh code (replacing any pending one) and queues it for delivery. */
+    /**
+     * Creates a fresh code (replacing any pending one) with 5 guesses of its own, and queues it for
+     * delivery. (A reset code's guesses count per email: the auth store starts those afresh.)
+     */
     async send(userId: string, type: OtpType, recipient: string): Promise<void> {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       await redis.set(authKeys.otp(userId, type), sha256(code), 'EX', OTP_TTL_SECONDS);
+      if (type !== 'password_reset') await redis.del(authKeys.otpAttempts(userId, type));
       const row = emailOf(codeMessage(type, code), { user_id: userId, type: 'otp', recipient });
       await notifications.enqueue(type === 'phone' ? { ...row, channel: 'sms', html: undefined } : row);
     },

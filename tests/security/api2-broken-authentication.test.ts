@@ -287,6 +287,86 @@ describe('API2 broken authentication', () => {
     });
   });
 
+  describe('verification codes cannot be guessed forever: a budget per account per day, across codes and channels', () => {
+    it('a session asking for new email and phone codes gets OTP_GUESSES_PER_DAY guesses a day', async () => {
+      const limits = server().config.rateLimits;
+      const me = await signUp(api);
+      const DAY = 24 * 3600;
+      const started = now();
+      let codes = 0;
+      let guesses = 0;
+      let lastGuessRefusal: Reply | undefined;
+      let sendRefusal: Reply | undefined;
+      // Email and phone codes in turn (each channel has its own code and its own 5 guesses), every
+      // request from a new address: none of it buys guesses.
+      for (let round = 0; round < 40 && !sendRefusal; round++) {
+        const type = round % 2 === 0 ? 'email' : 'phone';
+        const sent = await fresh().post('/auth/otp/send', { type }, me.token);
+        if (sent.status === 429) {
+          sendRefusal = sent;
+          break;
+        }
+        expect(sent.status).toBe(202);
+        codes++;
+        const code = Number(await latestCode(me.id));
+        for (let i = 1; ; i++) {
+          // Never the code itself: the sent code plus one and up.
+          const wrong = String((code + i) % 1_000_000).padStart(6, '0');
+          const guess = await fresh().post('/auth/otp/verify', { type, code: wrong }, me.token);
+          if (guess.status === 429) {
+            lastGuessRefusal = guess;
+            break;
+          }
+          expect(guess.status).toBe(400);
+          guesses++;
+        }
+      }
+      expect(lastGuessRefusal).toBeDefined();
+      // The bound: `guesses` guesses, then nothing until the refusal's Retry-After; the window slides,
+      // so over a day the attacker gets `guesses` per (elapsed + wait), at most one such span a day
+      // when the wait is a day.
+      const elapsed = now() - started + 1;
+      const wait = Number(lastGuessRefusal!.headers.get('retry-after'));
+      const perDay = guesses * Math.ceil(DAY / (elapsed + wait));
+      const chance = perDay / 1_000_000;
+      console.info(
+        `verification codes: ${guesses} guesses (${codes} codes) then a ${wait} s wait: ${perDay} guesses a day, success at most ${(chance * 100).toFixed(4)}% a day (was 5 every 15 minutes, ~480)`,
+      );
+      expect(chance).toBeLessThanOrEqual(1e-5);
+      expect(perDay).toBeLessThanOrEqual(limits.verificationGuessesPerDay);
+      expect({ codes, guesses }).toEqual({
+        codes: limits.verificationCodesPerDay,
+        guesses: limits.verificationGuessesPerDay,
+      });
+      // Asking for another code waits for the day too.
+      expect(sendRefusal?.status).toBe(429);
+      expect(Number(sendRefusal!.headers.get('retry-after'))).toBeGreaterThan(DAY - elapsed - 1);
+
+      // Out of guesses, even the right code is refused and verifies nothing.
+      const type = codes % 2 === 1 ? 'email' : 'phone'; // the channel of the last code sent
+      const right = await fresh().post('/auth/otp/verify', { type, code: await latestCode(me.id) }, me.token);
+      expect(right.status).toBe(429);
+      const credential = await server().deps.db.credential.findUniqueOrThrow({ where: { user_id: me.id } });
+      expect({ email: credential.email_verified, phone: credential.phone_verified }).toEqual({
+        email: false,
+        phone: false,
+      });
+    });
+
+    it('a new code starts its own 5 guesses, so the owner who mistyped is not kept waiting 15 minutes', async () => {
+      const me = await signUp(api);
+      expect((await api.post('/auth/otp/send', { type: 'email' }, me.token)).status).toBe(202);
+      const first = (await latestCode(me.id))!;
+      const wrong = first === '000000' ? '111111' : '000000';
+      for (let i = 0; i < 5; i++)
+        expect((await api.post('/auth/otp/verify', { type: 'email', code: wrong }, me.token)).status).toBe(400);
+      expect((await api.post('/auth/otp/verify', { type: 'email', code: first }, me.token)).status).toBe(429);
+      expect((await api.post('/auth/otp/send', { type: 'email' }, me.token)).status).toBe(202);
+      const second = await latestCode(me.id);
+      expect((await api.post('/auth/otp/verify', { type: 'email', code: second }, me.token)).status).toBe(200);
+    });
+  });
+
   describe('register reveals nothing', () => {
     it('answers an already registered email exactly like a new one and tells the owner by mail', async () => {
       const owner = await signUp(api);
