@@ -117,10 +117,16 @@ export const CaseSchema = z
   })
   .openapi('ComplaintCase');
 
+/** Postgres has no year 0: an earlier instant, valid ISO 8601, is "out of range" in the query (a 500). */
+const FIRST_INSTANT_MS = new Date('0001-01-01T00:00:00Z').getTime();
+
 export const ComplaintListQuery = z.object({
   state: z.enum(COMPLAINT_STATES).optional(),
   /** Cases whose current deadline passes before this time, e.g. the end of today. */
-  deadline_before: z.iso.datetime({ offset: true }).optional(),
+  deadline_before: z.iso
+    .datetime({ offset: true })
+    .refine((t) => new Date(t).getTime() >= FIRST_INSTANT_MS, 'a time from year 1 (UTC) on')
+    .optional(),
   page: z.coerce.number().int().min(1).max(1000).default(1),
   page_size: z.coerce.number().int().min(1).max(100).default(20),
 });

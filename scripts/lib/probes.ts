@@ -213,6 +213,11 @@ function leaves(resolve: (s: Schema) => Schema, raw: Schema, prefix: string[] = 
 
 const MISSING = Symbol('missing');
 
+/** A path or query value sent as written, not percent-encoded (to send broken encodings). */
+class Unencoded {
+  constructor(readonly text: string) {}
+}
+
 function setAt(target: Schema, path: string[], value: unknown) {
   let node = target;
   for (const key of path.slice(0, -1)) {
@@ -263,6 +268,14 @@ export function hostileValues(schema: Schema, location: Location): [string, unkn
     ['path traversal', '../../../../etc/passwd'],
     ['encoded path traversal', '..%2F..%2F..%2Fetc%2Fpasswd'],
     ['not a uuid', '00000000-0000-0000-0000-00000000000g'],
+    ['impossible date', '2026-02-30T25:61:00Z'],
+    ['year 0', '0000-01-01T00:00:00Z'],
+    ['past the last JS date', '+275761-01-01T00:00:00.000Z'],
+    ['hex number', '0x10'],
+    ['exponent number', '1e3'],
+    ['whitespace only', '   '],
+    ['fullwidth text', 'ＳＥＬＥＣＴ＊'],
+    ['emoji', '🧋'.repeat(40)],
   ];
   // Path and query values travel as text: objects and arrays as their JSON.
   if (location === 'body') return values;
@@ -272,6 +285,12 @@ export function hostileValues(schema: Schema, location: Location): [string, unkn
       label,
       v === MISSING ? MISSING : v === null ? 'null' : typeof v === 'string' ? v : JSON.stringify(v),
     ]);
+  if (location === 'path' || location === 'query')
+    asText.push(
+      ['malformed percent-encoding', new Unencoded('%E0%A4%A')],
+      ['lone percent sign', new Unencoded('%')],
+      ['encoded slash', new Unencoded('a%2Fb')],
+    );
   if (location !== 'header') return asText;
   // A header carries bytes, not text: no control characters (clients refuse to send them), and
   // anything beyond Latin-1 goes as its UTF-8 bytes, as a real client's would arrive.
@@ -309,16 +328,17 @@ function probesOfOperation(
     const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => {
       const p = op.parameters.find((x) => x.in === 'path' && x.name === name);
       const v = p ? valueOf(p) : randomUUID();
-      return v === MISSING ? '' : encodeURIComponent(String(v));
+      return v === MISSING ? '' : v instanceof Unencoded ? v.text : encodeURIComponent(String(v));
     });
-    const query = new URLSearchParams();
+    const query: string[] = [];
     const headers: Record<string, string> = {};
     for (const p of op.parameters) {
       const chosen = change?.location === p.in && change.field[0] === p.name;
       if (!p.required && !chosen) continue;
       const v = valueOf(p);
       if (v === MISSING) continue;
-      if (p.in === 'query') query.set(p.name, String(v));
+      if (p.in === 'query')
+        query.push(`${encodeURIComponent(p.name)}=${v instanceof Unencoded ? v.text : encodeURIComponent(String(v))}`);
       if (p.in === 'header') headers[p.name] = String(v);
     }
     let body: string | undefined;
@@ -331,7 +351,7 @@ function probesOfOperation(
       body = JSON.stringify(value);
       headers['content-type'] = 'application/json';
     }
-    const qs = query.toString();
+    const qs = query.join('&');
     return {
       route: op.route,
       what,

@@ -224,6 +224,16 @@ describe('complaints: the seller and the platform answer', () => {
     await bad(`/admin/complaints/${complaintId}/offer`, { amount: total }, admin, 'amount');
     await bad(`/admin/complaints/${complaintId}/offer`, { amount: '9999999999.00' }, admin, 'amount');
     await bad(`/admin/complaints/${complaintId}/decide`, { outcome: 'partial_refund' }, admin, 'amount');
+    // A time before year 1 (UTC) is valid ISO 8601 but out of Postgres's range: it was a 500 (npm run probe).
+    for (const time of ['0000-01-01T00:00:00Z', '0001-01-01T00:00:00+01:00']) {
+      const res = await api.get(`/admin/complaints?deadline_before=${encodeURIComponent(time)}`, admin);
+      expect({ time, status: res.status, field: res.body.error?.details?.[0]?.field }).toEqual({
+        time,
+        status: 400,
+        field: 'deadline_before',
+      });
+    }
+    expect((await api.get('/admin/complaints?deadline_before=0001-01-01T00:00:00Z', admin)).status).toBe(200);
 
     const other = await deliveredOrder(server(), api, admin, 1);
     await bad(`/orders/${other.orderId}/complaint`, { ...complaintBody, reason: 'bored' }, other.me.token, 'reason');

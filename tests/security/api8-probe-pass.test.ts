@@ -11,14 +11,15 @@ import { boundedSelection, probesOf } from '../../scripts/lib/probes';
 import { adminToken, serviceToken } from '../support/http';
 import { useServer } from '../support/server';
 
-const PROBES = 400;
+/** CI's bound; PROBE_PASS_LIMIT=100000 sends the whole set to the test app (the current tree's code). */
+const PROBES = Number(process.env.PROBE_PASS_LIMIT ?? 400);
 
 describe('API8 a spread of OpenAPI-driven hostile probes gets no 5xx', () => {
   // A worker serves the checkouts the probes start, so a valid checkout is answered, not left waiting.
   const server = useServer({ worker: true });
-  jest.setTimeout(120_000);
+  jest.setTimeout(PROBES > 400 ? 900_000 : 120_000);
 
-  it(`answers ${PROBES} probes of every operation with no 5xx`, async () => {
+  it('answers a bounded spread of probes of every operation with no 5xx', async () => {
     const send = httpTransport(server().base);
     const doc = JSON.parse((await send({ method: 'GET', path: '/openapi.json', headers: {}, as: 'none' })).text);
     const admin = await adminToken(server());
