@@ -1,5 +1,14 @@
 /** Schemas shared by several route modules: the error shape, ids, request bodies and JSON responses. */
 import { z } from '@hono/zod-openapi';
+import { hasVisibleCharacter } from '../platform/text-policy';
+
+/**
+ * A name-like field (a person's name, an address line, a product name): trimmed, 1 to `max`
+ * characters, at least one of them visible, so a name of braille blanks or lone marks is refused
+ * (platform/text-policy.ts says why those characters are otherwise kept).
+ */
+export const nameText = (max: number) =>
+  z.string().trim().min(1).max(max).refine(hasVisibleCharacter, 'must contain a visible character');
 
 export const ErrorSchema = z
   .object({

@@ -13,7 +13,13 @@
  *   text display as something other than what it holds (a name that reads as another, an
  *   "invoice<U+202E>fdp.exe" shown as "invoiceexe.pdf"); the zero-width space (U+200B), word joiner
  *   and invisible operators (U+2060–U+2064), the BOM (U+FEFF), the soft hyphen (U+00AD) and the
- *   rest show nothing and let two strings that look the same differ.
+ *   rest show nothing and let two strings that look the same differ;
+ * - letters and marks outside Cf that show nothing either, and serve only to look blank: the
+ *   Hangul fillers (U+115F, U+1160, U+3164, U+FFA0: a "blank" name in games and chats), the
+ *   combining grapheme joiner U+034F (it only changes collation and mark ordering) and the Khmer
+ *   inherent vowels U+17B4/U+17B5 (deprecated by Unicode: "should not be used"). Real Korean text
+ *   does not need them (modern Hangul is precomposed syllables; U+115F/U+1160 only in archaic jamo
+ *   sequences); Hebrew that uses U+034F to order its marks is the price, rare in a shop.
  * Refused in single-line text (path and query values, property names) as well: tab, LF and CR.
  *
  * Kept, deliberately, because real text needs them:
@@ -26,13 +32,23 @@
  *   digit or punctuation, doubled) they do nothing visible and are refused like the rest of Cf.
  * - emoji tag sequences (🏴 + tag characters + U+E007F: the flags of England, Scotland and
  *   Wales), the one standard use of the tag characters U+E0020–U+E007F.
+ * - U+2800 braille pattern blank: it shows nothing, but it is a real braille cell (the space
+ *   between words in braille text) and braille input and screen readers produce it. Instead, a
+ *   name-like field must hold at least one visible character (`hasVisibleCharacter`, applied by
+ *   the schemas of names, address lines and product names): a name made only of braille blanks,
+ *   spaces or marks is refused there, whatever characters it is made of.
  */
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uD800-\uDFFF]/u;
 const EVERY_CONTROL = new RegExp(CONTROL.source, 'gu');
 const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F\uD800-\uDFFF]/u;
-const FORMAT = /\p{Cf}/u;
-const EVERY_FORMAT = /\p{Cf}/gu;
+/** Non-Cf characters that show nothing (see above), refused with the Cf ones. */
+const BLANK_LOOKING = '\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0';
+const FORMAT = new RegExp(`[\\p{Cf}${BLANK_LOOKING}]`, 'u');
+const EVERY_FORMAT = new RegExp(FORMAT.source, 'gu');
+const IS_CF = /^\p{Cf}$/u;
+/** A character someone sees: not white space, control, format, mark, braille blank or blank-looking. */
+const VISIBLE = new RegExp(`[^\\p{White_Space}\\p{Cc}\\p{Cf}\\p{M}\\u2800${BLANK_LOOKING}]`, 'u');
 const EMOJI_TAG_SEQUENCE = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
 const JOINS_AFTER = /[\p{L}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}]$/u;
 const JOINS_BEFORE = /^[\p{L}\p{M}\p{Extended_Pictographic}]/u;
@@ -75,7 +91,16 @@ export function textProblem(text: string, singleLine: boolean): string | undefin
   const format = firstFormatCharacter(text)?.cp;
   if (format === undefined) return undefined;
   if (isBidiControl(format)) return `contains the bidirectional control character ${hex(format)}`;
+  if (!IS_CF.test(String.fromCodePoint(format))) return `contains the invisible character ${hex(format)}`;
   return `contains the invisible format character ${hex(format)}`;
+}
+
+/**
+ * Whether `text` holds at least one character a reader sees. Name-like fields require it, so a
+ * name made only of braille blanks (which `textProblem` keeps), spaces or lone marks is refused.
+ */
+export function hasVisibleCharacter(text: string): boolean {
+  return VISIBLE.test(text);
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Request and response schemas of the auth routes (exported for tests). */
 import { z } from '@hono/zod-openapi';
+import { nameText } from '../schemas';
 
 const email = z.string().trim().email().max(255).openapi({ example: 'sari@example.id' });
 const password = z.string().min(10, 'at least 10 characters').max(128).openapi({ example: 'kopi-susu-2026' });
@@ -8,7 +9,7 @@ export const phone = z
   .trim()
   .regex(/^\+?[0-9]{8,15}$/, 'a phone number of 8 to 15 digits, optionally starting with +')
   .openapi({ example: '+6281234567890' });
-const name = z.string().trim().min(1).max(100);
+const name = nameText(100);
 
 export const RegisterBody = z
   .strictObject({ email, password, first_name: name, last_name: name, phone })

@@ -1,5 +1,6 @@
 /** Request and response schemas of the product routes (exported for tests). */
 import { z } from '@hono/zod-openapi';
+import { nameText } from '../schemas';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -65,7 +66,7 @@ export const InventoryIdsQuery = z.object({
 export const NewProductBody = z
   .strictObject({
     sku: z.string().trim().min(1).max(50),
-    name: z.string().trim().min(1).max(255),
+    name: nameText(255),
     description: z.string().max(10_000).optional(),
     price: money,
     category: z.string().trim().min(1).max(50).optional(),

@@ -1,6 +1,7 @@
 /** Request and response schemas of the user routes (exported for tests). */
 import { z } from '@hono/zod-openapi';
 import { phone } from '../auth/schemas';
+import { nameText } from '../schemas';
 
 export const UserSchema = z
   .object({
@@ -17,8 +18,8 @@ export const UserSchema = z
 /** Only these may change; email, role and ids are refused by name (strict object). */
 export const ProfilePatch = z
   .strictObject({
-    first_name: z.string().trim().min(1).max(100).optional(),
-    last_name: z.string().trim().min(1).max(100).optional(),
+    first_name: nameText(100).optional(),
+    last_name: nameText(100).optional(),
     phone: phone.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'send at least one of first_name, last_name, phone')
@@ -26,10 +27,10 @@ export const ProfilePatch = z
 
 // The seed stores region ids as INT: larger ids would overflow the column, so they are refused here.
 const regionId = z.number().int().positive().max(2_147_483_647);
-const regionName = z.string().trim().min(1).max(100);
+const regionName = nameText(100);
 
 const addressFields = {
-  label: z.string().trim().min(1).max(50).openapi({ example: 'Rumah' }),
+  label: nameText(50).openapi({ example: 'Rumah' }),
   province_id: regionId.openapi({ example: 31 }),
   province_name: regionName.openapi({ example: 'DKI Jakarta' }),
   city_id: regionId.openapi({ example: 3171 }),
@@ -38,7 +39,7 @@ const addressFields = {
   district_name: regionName.openapi({ example: 'Kebayoran Baru' }),
   subdistrict_id: regionId.openapi({ example: 31710110 }),
   subdistrict_name: regionName.openapi({ example: 'Senayan' }),
-  street: z.string().trim().min(1).max(255).openapi({ example: 'Jl. Asia Afrika No. 8' }),
+  street: nameText(255).openapi({ example: 'Jl. Asia Afrika No. 8' }),
   postal_code: z
     .string()
     .regex(/^[0-9]{5}$/, 'five digits')

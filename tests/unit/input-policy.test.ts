@@ -1,6 +1,9 @@
 /** The input policy's pure checks: which characters are refused where, and how fields are named. */
 import { jsonProblems, MAX_PROBLEMS, textProblem } from '../../api/middleware/input-policy';
-import { withoutRefusedCharacters } from '../../platform/text-policy';
+import { RegisterBody } from '../../api/auth/schemas';
+import { NewProductBody } from '../../api/products/schemas';
+import { AddressPatch, ProfilePatch } from '../../api/users/schemas';
+import { hasVisibleCharacter, withoutRefusedCharacters } from '../../platform/text-policy';
 
 describe('textProblem', () => {
   const refusedEverywhere = [0x00, 0x01, 0x08, 0x0b, 0x0c, 0x0e, 0x1b, 0x1f, 0x7f];
@@ -76,6 +79,57 @@ describe('textProblem: invisible format characters (Unicode Cf)', () => {
   it('refuses tag characters outside a flag sequence', () => {
     expect(textProblem('kopi\u{E0067}\u{E0062}', false)).toBe('contains the invisible format character U+E0067');
     expect(textProblem('\u{1F3F4}\u{E0067}\u{E0062}', false)).toMatch(/U\+E0067/); // no cancel tag
+  });
+});
+
+describe('textProblem: characters outside Cf that show nothing', () => {
+  const blankLooking = [0x034f, 0x115f, 0x1160, 0x17b4, 0x17b5, 0x3164, 0xffa0];
+
+  const named = blankLooking.map((cp) => [`U+${cp.toString(16).toUpperCase().padStart(4, '0')}`, cp] as const);
+
+  it.each(named)('refuses %s anywhere in any text', (hex, cp) => {
+    const ch = String.fromCodePoint(cp);
+    for (const text of [ch, `${ch}${ch}`, `Sari${ch}`, `${ch}Sari`, `Sa${ch}ri`]) {
+      expect(textProblem(text, false)).toBe(`contains the invisible character ${hex}`);
+      expect(textProblem(text, true)).toBe(`contains the invisible character ${hex}`);
+    }
+    expect(withoutRefusedCharacters(`Sa${ch}ri`)).toBe('Sari');
+  });
+
+  it('keeps the braille blank U+2800 and real Korean, Khmer and Hebrew text', () => {
+    expect(textProblem('\u2801\u2800\u2803', false)).toBeUndefined(); // braille "a b" with its blank cell
+    expect(textProblem('\u2800', true)).toBeUndefined();
+    for (const text of ['김사리', '가', 'ខ្មែរ', 'שָׁלוֹם'])
+      expect({ text, problem: textProblem(text, true) }).toEqual({ text, problem: undefined });
+  });
+});
+
+describe('hasVisibleCharacter: a name-like field must show something', () => {
+  it('is false for text made only of braille blanks, spaces, marks or refused characters', () => {
+    for (const text of ['', ' ', '\u2800', '\u2800 \u2800', '\u3000\u2800', '\u0301\u0308', '\u3164', '\u200B\t'])
+      expect({ text, visible: hasVisibleCharacter(text) }).toEqual({ text, visible: false });
+  });
+
+  it('is true as soon as one character shows', () => {
+    for (const text of ['Sari', '\u2800S', 'é', '\u{1F469}\u200D\u{1F4BB}', '김', '7', '.', '\u2801'])
+      expect({ text, visible: hasVisibleCharacter(text) }).toEqual({ text, visible: true });
+  });
+
+  it('name-like fields refuse a name of braille blanks, naming the field; free text keeps them', () => {
+    const person = { email: 'sari@example.id', password: 'kopi-susu-2026', phone: '+6281234567890' };
+    const blank = RegisterBody.safeParse({ ...person, first_name: '\u2800\u2800', last_name: 'Wulandari' });
+    expect(blank.success).toBe(false);
+    expect(blank.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['first_name', 'must contain a visible character'],
+    ]);
+    expect(RegisterBody.safeParse({ ...person, first_name: 'Sari', last_name: 'Wulandari' }).success).toBe(true);
+    expect(ProfilePatch.safeParse({ last_name: ' \u2800 ' }).success).toBe(false);
+    expect(AddressPatch.safeParse({ street: '\u2800' }).success).toBe(false);
+    expect(AddressPatch.safeParse({ label: '\u0301' }).success).toBe(false);
+    expect(NewProductBody.safeParse({ sku: 'BR-1', name: '\u2800', price: '1000.00' }).success).toBe(false);
+    // A product description is free text: a braille blank inside it is a braille cell like any other.
+    const braille = { sku: 'BR-1', name: 'Buku braille', description: '\u2801\u2800\u2803', price: '1000.00' };
+    expect(NewProductBody.safeParse(braille).success).toBe(true);
   });
 });
 
