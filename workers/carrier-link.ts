@@ -21,12 +21,15 @@ const config = getConfig();
 const logger = createLogger(config.logLevel, 'carrier-link');
 const deps = createDeps(config);
 // The shipments, their workflows and (for a complaint's replacement and return parcels) the cases.
-const intake = receiveCarrierEvents(createServices(deps, logger));
+const services = createServices(deps, logger);
+const intake = receiveCarrierEvents(services);
 const link = createCarrierLink({
   carrierUrl: config.carrier.url,
   apiKey: config.carrier.apiKey,
   databaseUrl: config.postgres.url,
   logger,
+  // A malformed frame is recorded as refused and passed: it must not stop the stream.
+  refuseMalformed: (frame) => services.carrierRefusals.refuseMalformed(frame, 'link'),
   batchSink: async (events) => {
     const outcomes = await intake(events);
     const unknown = events.filter((_, i) => outcomes[i] === 'unknown_shipment');

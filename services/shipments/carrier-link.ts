@@ -18,6 +18,11 @@
  *   from there. The failed event comes again; so do other parcels' events above it that had
  *   finished (the sink dedupes on `event_id`). An event at or below the cursor (a replay overlap)
  *   is not handed on again.
+ * - A malformed frame (not JSON, or an event the schema refuses: carrier-frame.ts) is not a
+ *   failure: it would come again on every reconnect and stop the stream for good. It is handed
+ *   to `refuseMalformed` (recorded as refused, logged, counted) in its place in the stream and
+ *   acked like an event once recorded, so the events after it flow. A frame whose seq is unusable
+ *   is refused without moving the cursor (the next event's ack passes it).
  * - A socket cut (the carrier, the network) hands on what was already read before reconnecting,
  *   so a cut repeats nothing; `stop()` hands on nothing more and lets the calls in the sink finish.
  * - Reconnects with exponential backoff and jitter; a ping that gets no pong cuts a dead socket.
@@ -31,7 +36,7 @@ import WebSocket from 'ws';
 import type { Logger } from '../../platform/logger';
 import type { CarrierEvent, CarrierEventBatchSink, CarrierEventSink } from '../../contracts/carrier';
 import { advanceCursor, readCursor } from './carrier-cursor';
-import { parseCarrierEvent } from './carrier-event-schema';
+import { readCarrierFrame, type MalformedCarrierFrame } from './carrier-frame';
 
 /** Events read ahead of the cursor before the socket stops reading (a long replay must not fill memory). */
 const HIGH_WATER = 1000;
@@ -62,6 +67,12 @@ interface CarrierLinkCommonOptions {
   maxBatch?: number;
   /** Least time between two cursor writes (default 50 ms): the acks of a busy stream are coalesced. */
   ackIntervalMs?: number;
+  /**
+   * Records a malformed frame as refused (the shop's refusal record, log line and counter); the
+   * frame is acked once it resolves, and retried like a sink failure when it throws. Without it
+   * (benches, tests of the stream alone) the frame is logged and passed.
+   */
+  refuseMalformed?: (frame: MalformedCarrierFrame) => Promise<void>;
 }
 
 /**
@@ -82,6 +93,8 @@ export interface CarrierLinkStats {
   /** Parcels in the sink now. */
   in_flight: number;
   skipped_replays: number;
+  /** Malformed frames refused and passed. */
+  malformed: number;
   sink_failures: number;
   cursor_writes: number;
   /** Times the socket stopped reading because HIGH_WATER events were read ahead of the cursor. */
@@ -110,9 +123,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** An event read from the socket, until the cursor passes it. */
+/** An event (or a malformed frame in its place) read from the socket, until the cursor passes it. */
 interface Entry {
-  event: CarrierEvent;
+  seq: number;
+  /** Undefined for a malformed frame, which is refused instead of handed on. */
+  event?: CarrierEvent;
+  malformed?: MalformedCarrierFrame;
   finished: boolean;
 }
 
@@ -124,27 +140,23 @@ interface Parcel {
   ready: boolean;
 }
 
-/** A stream frame's event; undefined for other frame types (the carrier's business). */
-function eventOf(raw: string, logger: Logger): CarrierEvent | undefined {
-  let frame: unknown;
-  try {
-    frame = JSON.parse(raw);
-  } catch {
-    throw new Error('carrier sent a frame that is not JSON');
+/** A stream frame as an entry of the window; undefined for other frame types (the carrier's business). */
+function entryOf(raw: string, lastRead: number, logger: Logger): Entry | undefined {
+  const frame = readCarrierFrame(raw);
+  if (frame.kind === 'other') return undefined;
+  if (frame.kind === 'malformed') {
+    // No usable seq: refused in its place without moving the cursor (the next event's ack passes it).
+    return { seq: frame.frame.seq ?? lastRead, malformed: frame.frame, finished: false };
   }
-  const f = frame as { type?: unknown; event?: unknown };
-  if (f.type !== 'event') return undefined;
-  const parsed = parseCarrierEvent(f.event);
-  if (!parsed.ok) throw new Error(`carrier sent an invalid event (${parsed.field}: ${parsed.message})`);
-  if (parsed.cleaned.length > 0) {
+  if (frame.cleaned.length > 0) {
     // The frame cannot be answered with a 400: its tracking goes on, without the characters.
-    const { event_id, awb } = parsed.event;
+    const { event_id, awb } = frame.event;
     logger.warn(
-      { event_id, awb, fields: parsed.cleaned },
+      { event_id, awb, fields: frame.cleaned },
       'carrier event text held control or invisible format characters; taken out',
     );
   }
-  return parsed.event;
+  return { seq: frame.event.seq, event: frame.event, finished: false };
 }
 
 export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
@@ -172,6 +184,7 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
     handed_on: 0,
     sink_calls: 0,
     skipped_replays: 0,
+    malformed: 0,
     sink_failures: 0,
     cursor_writes: 0,
     read_pauses: 0,
@@ -179,8 +192,25 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
     last_error: undefined as string | undefined,
   };
 
+  /** Records a malformed frame as refused (or logs it, without `refuseMalformed`); then it is finished. */
+  async function refuse(entry: Entry, frame: MalformedCarrierFrame): Promise<void> {
+    const { seq, eventId, field, message } = frame;
+    if (options.refuseMalformed) {
+      try {
+        await withTimeout(options.refuseMalformed(frame), sinkTimeoutMs);
+      } catch (err) {
+        stats.sink_failures++;
+        throw new Error(`malformed frame ${eventId} (seq ${seq}) not recorded: ${(err as Error).message}`);
+      }
+    } else logger.warn({ event_id: eventId, seq, field, problem: message }, 'carrier sent a malformed frame; passed');
+    entry.finished = true;
+    stats.malformed++;
+  }
+
   /** Hands one parcel's batch to the sink; marks each event finished once the sink took it. */
   async function handOn(batch: Entry[]): Promise<void> {
+    const first = batch[0]!;
+    if (first.malformed) return refuse(first, first.malformed);
     const refused = (err: unknown, first: CarrierEvent, count: number) => {
       stats.sink_failures++;
       const what = count === 1 ? `event ${first.event_id}` : `${count} events of ${first.awb} from ${first.event_id}`;
@@ -189,9 +219,9 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
     if (options.batchSink) {
       stats.sink_calls++;
       try {
-        await withTimeout(options.batchSink(batch.map((e) => e.event)), sinkTimeoutMs);
+        await withTimeout(options.batchSink(batch.map((e) => e.event!)), sinkTimeoutMs);
       } catch (err) {
-        throw refused(err, batch[0]!.event, batch.length);
+        throw refused(err, first.event!, batch.length);
       }
       for (const e of batch) e.finished = true;
       stats.handed_on += batch.length;
@@ -200,9 +230,9 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
     for (const e of batch) {
       stats.sink_calls++;
       try {
-        await withTimeout(options.sink!(e.event), sinkTimeoutMs);
+        await withTimeout(options.sink!(e.event!), sinkTimeoutMs);
       } catch (err) {
-        throw refused(err, e.event, 1);
+        throw refused(err, e.event!, 1);
       }
       e.finished = true;
       stats.handed_on++;
@@ -270,6 +300,7 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
     /** Parcels with queued events and none in the sink, in the order they became so. */
     const ready: Parcel[] = [];
     let lastRead = after;
+    let malformedFrames = 0;
     /** Every event at or below it is finished: how far the cursor may go. */
     let finishedUpTo = after;
     let written = after;
@@ -342,7 +373,7 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
 
     /** Moves `finishedUpTo` over the finished events at the head of the window. */
     const advance = () => {
-      while (head < window.length && window[head]!.finished) finishedUpTo = window[head++]!.event.seq;
+      while (head < window.length && window[head]!.finished) finishedUpTo = window[head++]!.seq;
       if (head >= 1024 && head * 2 >= window.length) {
         window.splice(0, head);
         head = 0;
@@ -395,22 +426,20 @@ export function createCarrierLink(options: CarrierLinkOptions): CarrierLink {
       });
       ws.on('message', (data) => {
         if (halted) return; // after a failure nothing more is handed on or acked on this socket
-        let event: CarrierEvent | undefined;
-        try {
-          event = eventOf(String(data), logger);
-        } catch (err) {
-          return fail(err as Error);
-        }
-        if (!event) return;
-        if (event.seq <= lastRead) {
+        const entry = entryOf(String(data), lastRead, logger);
+        if (!entry) return;
+        // A malformed frame without a seq sits at `lastRead`: refused, never skipped as a replay.
+        if (entry.seq <= lastRead && !(entry.malformed && entry.malformed.seq === undefined)) {
           stats.skipped_replays++;
           return;
         }
-        lastRead = event.seq;
-        const entry: Entry = { event, finished: false };
+        lastRead = entry.seq;
         window.push(entry);
-        let parcel = parcels.get(event.awb);
-        if (!parcel) parcels.set(event.awb, (parcel = { awb: event.awb, queue: [], busy: false, ready: false }));
+        // A malformed frame is a parcel of its own (no airway bill holds a control character):
+        // refused beside the others, blocking none.
+        const key = entry.event?.awb ?? `\u0000malformed:${++malformedFrames}`;
+        let parcel = parcels.get(key);
+        if (!parcel) parcels.set(key, (parcel = { awb: key, queue: [], busy: false, ready: false }));
         parcel.queue.push(entry);
         if (!parcel.busy && !parcel.ready) queueUp(parcel);
         // Past the high-water mark the socket stops reading; TCP flow control then holds the carrier back.

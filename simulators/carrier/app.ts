@@ -131,6 +131,18 @@ export function createCarrierApp({ apiKey, state, journeys, hub, webhooks }: Car
   /** Test control: cut every stream socket at once (the "websocket cut mid-delivery" drill). */
   app.post('/v1/test/drop-connections', (c) => c.json({ dropped: hub.dropAll() }));
   app.get('/v1/test/stream', (c) => c.json({ last_seq: state.lastSeq(), ...hub.stats() }));
+  /**
+   * Test control: streams `{event}` as an event frame as it is, with the next seq (a malformed
+   * event: a status the shop does not know, an airway bill with a control character...).
+   */
+  app.post('/v1/test/stream/raw-event', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { event?: unknown } | null;
+    if (typeof body?.event !== 'object' || body.event === null || Array.isArray(body.event))
+      return fail(c, 400, 'invalid_request', 'event: an object', 'event');
+    const event = state.recordRaw(body.event as Record<string, unknown>);
+    hub.publish(event);
+    return c.json({ seq: event.seq }, 201);
+  });
   app.get('/v1/test/webhooks', (c) => c.json({ deliveries: webhooks.history.slice(-500) }));
 
   return app;

@@ -20,7 +20,9 @@ export interface StoredBooking extends Booking {
 type Entry =
   | { kind: 'booking'; value: StoredBooking }
   | { kind: 'sent'; awb: string; emission: number; event: CarrierEvent }
-  | { kind: 'webhook_delivered'; awb: string; emission: number };
+  | { kind: 'webhook_delivered'; awb: string; emission: number }
+  /** Test control: an object streamed as an event as it is (a malformed event), with its seq. */
+  | { kind: 'raw'; event: CarrierEvent };
 
 export interface SentEvent {
   awb: string;
@@ -46,6 +48,9 @@ export function createCarrierState(file?: string) {
         stream.push(e.event);
         lastSeq = Math.max(lastSeq, e.event.seq);
       }
+    } else if (e.kind === 'raw') {
+      stream.push(e.event);
+      lastSeq = Math.max(lastSeq, e.event.seq);
     } else webhookDelivered.add(`${e.awb}#${e.emission}`);
   };
 
@@ -87,6 +92,15 @@ export function createCarrierState(file?: string) {
     recordSent(awb: string, emission: number, event: Omit<CarrierEvent, 'seq'>, onStream: boolean): CarrierEvent {
       const full: CarrierEvent = { ...event, seq: onStream ? lastSeq + 1 : 0 };
       record({ kind: 'sent', awb, emission, event: full });
+      return full;
+    },
+    /**
+     * Test control: streams `event` as it is, with the next seq, whatever it holds (a malformed
+     * event, to see the client pass it). Logged like any event, so a reconnect replays it.
+     */
+    recordRaw(event: Record<string, unknown>): CarrierEvent {
+      const full = { ...event, seq: lastSeq + 1 } as unknown as CarrierEvent;
+      record({ kind: 'raw', event: full });
       return full;
     },
     /** Stream events with seq greater than `after`, in seq order. */

@@ -6,12 +6,15 @@
  * failure is not acked and comes again (other parcels' events finished above it come again too);
  * a crash between the sink and the cursor write repeats events, which the sink's dedupe absorbs;
  * the simulator's restart is survived; one replica holds the stream and a standby takes over from
- * the stored cursor. Each test uses its own stream (cursor row) and lock key.
+ * the stored cursor; a malformed frame is recorded as refused and passed, never a reason to
+ * reconnect. Each test uses its own stream (cursor row) and lock key.
  */
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { getConfig } from '../../platform/config';
+import { createPrisma } from '../../platform/clients/prisma';
 import { createLogger } from '../../platform/logger';
+import { processRegistry } from '../../platform/metrics/registry';
 import type { CarrierEvent, Scenario } from '../../contracts/carrier';
 import {
   backoffDelay,
@@ -19,6 +22,7 @@ import {
   type CarrierLink,
   type CarrierLinkOptions,
 } from '../../services/shipments/carrier-link';
+import { createCarrierRefusals } from '../../services/shipments/carrier-refusals';
 import { unique } from '../support/deps';
 import { bookingRequest, useCarrierProcess } from './carrier/carrier-process';
 
@@ -42,7 +46,7 @@ function link(
   sink: ((e: CarrierEvent) => Promise<void>) | { batchSink: (events: CarrierEvent[]) => Promise<void> },
   stream: string,
   lockKey: number,
-  extra: Partial<Pick<CarrierLinkOptions, 'ackIntervalMs' | 'concurrency'>> = {},
+  extra: Partial<Pick<CarrierLinkOptions, 'ackIntervalMs' | 'concurrency' | 'refuseMalformed'>> = {},
 ) {
   const l = createCarrierLink({
     carrierUrl: carrier().url,
@@ -427,6 +431,98 @@ describe('carrier link', () => {
     for (const awb of new Set(got.map((e) => e.awb))) expect(ascending(seqsOf(got, awb))).toBe(true);
     expect(l.stats().read_pauses).toBeGreaterThan(0);
     expect(l.stats().connections).toBe(1); // resumed reading on the same socket, never cut and reconnected
+  });
+
+  it('records a malformed frame as refused and passes it: the cursor moves on, the next events flow, no reconnect', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const capture = createLogger('info', 'carrier-link-test', { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const prisma = createPrisma(config.postgres.url, config.dependencyTimeoutMs);
+    try {
+      const refusals = createCarrierRefusals(prisma, capture);
+      const refusedCount = async () =>
+        ((await processRegistry().getSingleMetric('pasar_carrier_events_refused_total')?.get())?.values ?? []).find(
+          (v) => v.labels.reason === 'malformed' && v.labels.source === 'link',
+        )?.value ?? 0;
+      const countedBefore = await refusedCount();
+      const { stream } = await streamFromEnd();
+      const id = unique('bad');
+      const good = {
+        awb: `JNE${randomInt(1e9)}`,
+        reference: unique('ref'),
+        carrier: 'jne',
+        status: 'picked_up',
+        position: 3,
+        occurred_at: new Date().toISOString(),
+      };
+      // Three poison frames, as the stream's first events: a status the shop does not know, an
+      // airway bill with a direction override, and an event with no id and a NUL in its text.
+      const bad = [
+        { event: { ...good, event_id: `${id}-status`, status: 'teleported' }, field: 'status' },
+        { event: { ...good, event_id: `${id}-awb`, awb: 'JNE\u202E123' }, field: 'awb' },
+        { event: { ...good, awb: 'JNE\u0000' }, field: 'event_id' },
+      ];
+      const seqs: number[] = [];
+      for (const b of bad) {
+        const res = await carrier().call('POST', '/v1/test/stream/raw-event', { event: b.event });
+        expect(res.status).toBe(201);
+        seqs.push(res.body.seq as number);
+      }
+      const awb = await book('normal', 20);
+      const got: CarrierEvent[] = [];
+      const l = link(async (e) => void got.push(e), stream, randomInt(1e9), {
+        refuseMalformed: (frame) => refusals.refuseMalformed(frame, 'link'),
+      });
+      await l.start();
+      await until(() => positionsOf(got, awb).length === 7, 'the journey after the malformed frames');
+      expect(positionsOf(got, awb)).toEqual(JOURNEY);
+      const last = Math.max(...seqsOf(got, awb));
+      await until(async () => (await storedCursor(stream)) === last, 'the cursor past the malformed frames');
+      expect(l.stats()).toMatchObject({ state: 'streaming', connections: 1, malformed: 3, sink_failures: 0 });
+
+      // Recorded once each, with the field at fault; logged for the alert; counted.
+      const rows = await db.query<{ event_id: string; reason: string; source: string; payload: any }>(
+        `SELECT event_id, reason, source, payload FROM transport.carrier_event_refusals
+         WHERE reference = $1 ORDER BY (payload->>'seq')::int`,
+        [good.reference],
+      );
+      expect(rows.rows.map((r) => [r.reason, r.source, r.payload.problem.field, r.payload.seq])).toEqual(
+        bad.map((b, i) => ['malformed', 'link', b.field, seqs[i]]),
+      );
+      expect(rows.rows.map((r) => r.event_id).slice(0, 2)).toEqual([`${id}-status`, `${id}-awb`]);
+      expect(rows.rows[2]!.event_id).toMatch(/^malformed:[0-9a-f]{40}$/);
+      // Refused side by side (each frame a parcel of its own), so logged in any order.
+      const alerts = lines.filter((x) => x.alert === 'carrier_event_refused' && x.reason === 'malformed');
+      const bySeq = alerts
+        .map((x) => [x.level, x.field, x.seq] as [number, string, number])
+        .sort((x, y) => x[2] - y[2]);
+      expect(bySeq).toEqual(bad.map((b, i) => [40, b.field, seqs[i]]));
+      expect((await refusedCount()) - countedBefore).toBe(3);
+
+      // A replay of the same frames (a link resuming from before them) records and counts nothing twice.
+      await l.stop();
+      await db.query('UPDATE transport.carrier_stream_cursors SET last_acked_seq = $2 WHERE stream = $1', [
+        stream,
+        seqs[0]! - 1,
+      ]);
+      const again: CarrierEvent[] = [];
+      const replay = link(async (e) => void again.push(e), stream, randomInt(1e9), {
+        refuseMalformed: (frame) => refusals.refuseMalformed(frame, 'link'),
+      });
+      await replay.start();
+      await until(async () => (await storedCursor(stream)) === last, 'the replay past the malformed frames');
+      expect(positionsOf(again, awb)).toEqual(JOURNEY);
+      expect(replay.stats()).toMatchObject({ connections: 1, malformed: 3 });
+      expect((await refusedCount()) - countedBefore).toBe(3);
+      const [{ n }] = (
+        await db.query<{ n: string }>(
+          'SELECT count(*) AS n FROM transport.carrier_event_refusals WHERE reference = $1',
+          [good.reference],
+        )
+      ).rows as [{ n: string }];
+      expect(Number(n)).toBe(3);
+    } finally {
+      await prisma.$disconnect();
+    }
   });
 
   it('backs off exponentially with jitter, capped', () => {
