@@ -80,7 +80,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', shipmentWebhookRoute(services, deps.config.carrier));
   app.route('/', shipmentRoutes(services));
   app.route('/', shipmentAdminRoutes(services));
-  app.route('/', checkoutRoutes(services, !deps.config.isProduction));
+  app.route('/', checkoutRoutes(services, !deps.config.isProduction, deps.config.payments));
   app.route('/', orderRoutes(services));
   app.route('/', complaintRoutes(services));
   app.route('/', complaintAdminRoutes(services));

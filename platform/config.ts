@@ -103,6 +103,11 @@ const RawEnv = z.object({
   /** Until when the retired HMAC-header webhook scheme is still accepted (in-flight deliveries); 410 after. */
   PAYMENT_LEGACY_WEBHOOK_UNTIL: z.coerce.date().default(new Date('2026-12-16T00:00:00Z')),
   PAYMENT_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** How long each method waits for its money (the card's is PAYMENT_EXPIRY_SECONDS); the saga waits as long. */
+  PAYMENT_EXPIRY_BANK_TRANSFER_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(86_400),
+  PAYMENT_EXPIRY_QRIS_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  PAYMENT_EXPIRY_EWALLET_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  PAYMENT_EXPIRY_OVO_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   /** The worker declares the reconciliation schedule; workers on throwaway task queues (tests) do not. */
   RECONCILE_SCHEDULE: z.enum(['on', 'off']).default('on'),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
@@ -342,6 +347,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** Where the gateway delivers payment results: this API's webhook route. */
       webhookUrl: e.PAYMENT_WEBHOOK_URL ?? `http://127.0.0.1:${e.API_PORT}/payments/webhook`,
       expirySeconds: e.PAYMENT_EXPIRY_SECONDS,
+      /** Each method's wait (the card's is expirySeconds): services/payments/methods.ts reads them. */
+      methodExpirySeconds: {
+        bank_transfer: e.PAYMENT_EXPIRY_BANK_TRANSFER_SECONDS,
+        qris: e.PAYMENT_EXPIRY_QRIS_SECONDS,
+        ewallet: e.PAYMENT_EXPIRY_EWALLET_SECONDS,
+        ovo: e.PAYMENT_EXPIRY_OVO_SECONDS,
+      },
       /** Reconciliation with the gateway: how often, how far back, and how young a record it leaves alone. */
       reconcile: {
         scheduled: e.RECONCILE_SCHEDULE === 'on',

@@ -1,8 +1,12 @@
 /** POST /checkout: starts (or finds) the checkout saga for the shopper's cart. */
 import { guarded } from '../access';
+import type { Transaction } from '../../generated/prisma/client';
+import type { Config } from '../../platform/config';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../platform/errors';
 import type { Services } from '../../services';
+import { expiryFor } from '../../services/payments/methods';
 import { TEST_CARDS } from '../../contracts/test-cards';
+import type { PaymentInstructions } from '../../contracts/payment-methods';
 import { CheckoutAccepted, CheckoutBody, IdempotencyHeader } from '../orders/schemas';
 import { createRouter } from '../router';
 import { body, errorResponses, json } from '../schemas';
@@ -12,6 +16,8 @@ const checkout = guarded('user', {
   path: '/checkout',
   tags: ['checkout'],
   summary: 'Check out the cart: a durable saga; retry with the same Idempotency-Key to get the same order',
+  description:
+    'payment_method picks how the order is paid: card (the default; then POST /payments/confirm), bank_transfer with a bank (a virtual account, 24 h), qris (15 min), or ewallet with a provider (gopay, dana, shopeepay by redirect, 15 min; ovo by a push to phone, 60 s). The answer carries what to do (va_number, qr_string, redirect_url...) and expires_at; past it the order is cancelled and its stock released.',
   request: { headers: IdempotencyHeader, body: body(CheckoutBody) },
   responses: {
     202: json(CheckoutAccepted, 'the order exists; pay it (or it is still being prepared)'),
@@ -20,13 +26,42 @@ const checkout = guarded('user', {
   },
 });
 
+/** How to pay an order awaiting payment, from its transaction (the gateway's instructions) and the saga's deadline. */
+export function paymentAnswer(txn: Transaction | null, sagaDeadline: string | undefined, showTestCards: boolean) {
+  const method = txn?.method ?? 'card';
+  const instructions = (txn?.instructions ?? undefined) as PaymentInstructions | undefined;
+  return {
+    method,
+    expires_at: txn?.expires_at?.toISOString() ?? sagaDeadline,
+    ...(instructions && Object.keys(instructions).length > 0 ? { instructions } : {}),
+    ...(method === 'card'
+      ? {
+          confirm: 'POST /payments/confirm {order_id, card_number}',
+          ...(showTestCards ? { test_cards: TEST_CARDS } : {}),
+        }
+      : {}),
+  };
+}
+
 /** `showTestCards`: outside production, the reply lists the gateway sandbox's test cards. */
-export function checkoutRoutes(services: Services, showTestCards: boolean) {
+export function checkoutRoutes(
+  services: Services,
+  showTestCards: boolean,
+  payments: Pick<Config['payments'], 'expirySeconds' | 'methodExpirySeconds'>,
+) {
   const app = createRouter();
 
   return app.openapi(checkout, async (c) => {
     const key = c.req.valid('header')['idempotency-key'];
-    const started = await services.checkout.start(c.get('user').sub, key, c.req.valid('json'));
+    const userId = c.get('user').sub;
+    const request = c.req.valid('json');
+    const method = request.payment_method;
+    const expirySeconds = expiryFor(method, payments);
+    const started = await services.checkout.start(userId, key, request, {
+      expirySeconds,
+      // The method (an OVO phone number included) stays in Postgres; the saga is told only the order id.
+      record: (orderId) => services.payments.methods.record(orderId, userId, method, expirySeconds),
+    });
     const { state } = started;
     if (state?.step === 'cancelled' && state.failure) {
       // The saga refused and undid itself: answer with its reason (no stock, empty cart, bad address...).
@@ -37,19 +72,15 @@ export function checkoutRoutes(services: Services, showTestCards: boolean) {
         order_id: state.order_id,
       });
     }
+    const awaiting = state?.step === 'awaiting_payment';
     const reply = {
       order_id: started.order_id,
       order_number: started.order_number,
       status: state?.step ?? 'processing',
       amount: state?.amount,
-      payment:
-        state?.step === 'awaiting_payment'
-          ? {
-              expires_at: state.payment_expires_at,
-              confirm: 'POST /payments/confirm {order_id, card_number}',
-              ...(showTestCards ? { test_cards: TEST_CARDS } : {}),
-            }
-          : undefined,
+      payment: awaiting
+        ? paymentAnswer(await services.payments.get(started.order_id), state.payment_expires_at, showTestCards)
+        : undefined,
       workflow_id: started.workflowId,
     };
     return c.json(reply, state?.step === 'paid' ? 200 : 202);

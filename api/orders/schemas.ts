@@ -1,11 +1,41 @@
 /** Schemas of the checkout and order routes (exported for tests). */
 import { z } from '@hono/zod-openapi';
 import { ORDER_STATUSES } from '../../contracts/states';
+import { EWALLET_PROVIDERS, VA_BANKS } from '../../contracts/payment-methods';
+
+/** An Indonesian mobile number (08..., 628..., +628...), kept as +628...: OVO pushes to it. */
+const IndonesianMobile = z
+  .string()
+  .max(20)
+  .regex(/^(\+62|62|0)8[1-9]\d{6,10}$/, 'an Indonesian mobile number such as 081234567890 or +6281234567890')
+  .transform((p) => `+62${p.replace(/^(\+62|62|0)/, '')}`);
+
+export const PaymentMethodBody = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('card') }),
+    z.strictObject({ type: z.literal('bank_transfer'), bank: z.enum(VA_BANKS) }),
+    z.strictObject({ type: z.literal('qris') }),
+    z
+      .strictObject({
+        type: z.literal('ewallet'),
+        provider: z.enum(EWALLET_PROVIDERS),
+        phone: IndonesianMobile.optional(),
+      })
+      .refine((m) => m.provider !== 'ovo' || m.phone !== undefined, {
+        message: 'OVO pushes the payment to a phone: send phone',
+        path: ['phone'],
+      }),
+  ])
+  .openapi('PaymentMethod', {
+    description:
+      'card (the default), bank_transfer (a virtual account at the bank), qris, or ewallet (gopay, dana, shopeepay by redirect; ovo by a push to phone)',
+  });
 
 export const CheckoutBody = z
   .strictObject({
     address_id: z.string().uuid(),
     shipping_service: z.enum(['regular', 'express']).default('regular'),
+    payment_method: PaymentMethodBody.default({ type: 'card' }),
   })
   .openapi('CheckoutRequest');
 
@@ -18,6 +48,19 @@ export const IdempotencyHeader = z.object({
 
 const Money = z.string().openapi({ example: '125000.00' });
 
+export const PaymentInstructionsSchema = z
+  .object({
+    bank: z.string().optional(),
+    va_number: z.string().optional(),
+    qr_string: z.string().optional(),
+    qr_id: z.string().optional(),
+    redirect_url: z.string().optional(),
+    deeplink: z.string().optional(),
+    push_sent_to: z.string().optional(),
+    expires_at: z.string().optional(),
+  })
+  .openapi('PaymentInstructions');
+
 export const CheckoutAccepted = z
   .object({
     order_id: z.string().uuid(),
@@ -28,8 +71,11 @@ export const CheckoutAccepted = z
       .optional(),
     payment: z
       .object({
+        method: z.string().openapi({ example: 'bank_transfer' }),
+        /** Pay by then: the gateway stops accepting, and the order's stock is released. */
         expires_at: z.string().optional(),
-        confirm: z.string(),
+        instructions: PaymentInstructionsSchema.optional(),
+        confirm: z.string().optional(),
         test_cards: z.record(z.string(), z.string()).optional(),
       })
       .optional(),

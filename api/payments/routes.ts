@@ -16,6 +16,9 @@ import { createNotificationIntake } from '../../services/payments/notification-i
 import type { PaymentNotification } from '../../contracts/payment-notification';
 import { createRouter } from '../router';
 import { body, errorResponses, json } from '../schemas';
+import { PaymentInstructionsSchema } from '../orders/schemas';
+import { methodsFor } from '../../services/payments/methods';
+import { Prisma } from '../../generated/prisma/client';
 
 const PaymentSchema = z
   .object({
@@ -27,10 +30,25 @@ const PaymentSchema = z
     currency: z.string(),
     status: z.string(),
     refund_reason: z.string().nullable(),
+    method: z.string().openapi({ example: 'bank_transfer' }),
+    method_detail: z.string().nullable().openapi({ description: 'the bank or the e-wallet provider' }),
+    instructions: PaymentInstructionsSchema.nullable(),
+    expires_at: z.string().nullable().openapi({ description: 'when the gateway stops accepting this payment' }),
     created_at: z.string(),
     updated_at: z.string(),
   })
   .openapi('Payment');
+
+const MethodOfferSchema = z
+  .object({
+    type: z.string(),
+    available: z.boolean(),
+    reason: z.string().optional().openapi({ description: 'why not: cart_empty, above_qris_limit, not_yet_available' }),
+    banks: z.array(z.string()).optional(),
+    providers: z.array(z.string()).optional(),
+    expiry_seconds: z.number().int().optional(),
+  })
+  .openapi('PaymentMethodOffer');
 
 const toView = (t: Transaction) => ({
   id: t.id,
@@ -41,6 +59,10 @@ const toView = (t: Transaction) => ({
   currency: t.currency,
   status: t.status,
   refund_reason: t.refund_reason,
+  method: t.method,
+  method_detail: t.method_detail,
+  instructions: (t.instructions ?? null) as z.infer<typeof PaymentInstructionsSchema> | null,
+  expires_at: t.expires_at?.toISOString() ?? null,
   created_at: t.created_at.toISOString(),
   updated_at: t.updated_at.toISOString(),
 });
@@ -132,6 +154,16 @@ const routes = {
       410: json(z.object({ error: z.object({ code: z.literal('gone'), message: z.string() }) }), 'the retired scheme'),
     },
   }),
+  methods: guarded('user', {
+    method: 'get',
+    path: '/payments/methods',
+    tags,
+    summary: 'The payment methods I may use for my cart now, with the reason for each I may not',
+    responses: {
+      200: json(z.object({ subtotal: z.string(), methods: z.array(MethodOfferSchema) })),
+      ...errorResponses(401),
+    },
+  }),
   get: guarded('user', {
     method: 'get',
     path: '/payments/{orderId}',
@@ -187,6 +219,10 @@ export function paymentRoutes(services: Services, payments: Config['payments']) 
       const { order_id, card_number } = c.req.valid('json');
       await ownPayment(order_id, c.get('user').sub);
       return c.json(toView(await services.payments.confirm(order_id, c.get('user').sub, card_number)), 202);
+    })
+    .openapi(routes.methods, async (c) => {
+      const cart = await services.cart.view(c.get('user').sub);
+      return c.json({ subtotal: cart.subtotal, methods: methodsFor(new Prisma.Decimal(cart.subtotal), payments) }, 200);
     })
     .openapi(routes.get, async (c) =>
       c.json(toView(await ownPayment(c.req.valid('param').orderId, c.get('user').sub)), 200),

@@ -100,10 +100,15 @@ export function createCheckoutClient(client: Client, config: Config, admission?:
 
   return {
     /** Starts the saga or finds the one this key already started; waits briefly for an answer. */
+    /**
+     * `payment`: the chosen method's wait (the saga's deadline) and how to record the choice for the
+     * order before its saga starts; a card's default wait when absent.
+     */
     async start(
       userId: string,
       idempotencyKey: string,
       body: { address_id: string; shipping_service: ShippingServiceName },
+      payment?: { expirySeconds: number; record: (orderId: string) => Promise<void> },
     ) {
       const workflowId = checkoutWorkflowId(userId, idempotencyKey);
       const orderId = stableId(workflowId);
@@ -113,8 +118,10 @@ export function createCheckoutClient(client: Client, config: Config, admission?:
         userId,
         addressId: body.address_id,
         shippingService: body.shipping_service,
-        paymentExpirySeconds: config.payments.expirySeconds,
+        paymentExpirySeconds: payment?.expirySeconds ?? config.payments.expirySeconds,
       };
+      // Recorded first: the saga's payment step reads it (a refused admission leaves an unused row).
+      await payment?.record(orderId);
       const tickets = await admit(userId, orderId, workflowId);
       let handle: WorkflowHandle;
       let replay = false;

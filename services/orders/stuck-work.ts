@@ -124,13 +124,18 @@ export function createStuckWorkReport(
 
 export type StuckWorkReport = ReturnType<typeof createStuckWorkReport>;
 
-/** The defaults from config, or one age for everything (an operator's "older than"). */
+/**
+ * The defaults from config, or one age for everything (an operator's "older than"). A checkout may
+ * wait as long as its method's expiry (a virtual account a day): only past the longest is it stuck,
+ * until the report reads each checkout's own deadline (issue 21, operations).
+ */
 export function stuckThresholds(
-  config: { payments: { expirySeconds: number } },
+  config: { payments: { expirySeconds: number; methodExpirySeconds?: Record<string, number> } },
   olderThanSeconds?: number,
 ): StuckThresholds {
+  const longest = Math.max(config.payments.expirySeconds, ...Object.values(config.payments.methodExpirySeconds ?? {}));
   return {
-    checkoutSeconds: olderThanSeconds ?? config.payments.expirySeconds + 300,
+    checkoutSeconds: olderThanSeconds ?? longest + 300,
     refundSeconds: olderThanSeconds ?? 900,
     failedLookbackSeconds: 2 * 86_400,
   };

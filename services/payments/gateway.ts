@@ -5,6 +5,7 @@
  * contracts/payment-notification.ts), and the status API says where a transaction stands. A 4xx from the gateway is a
  * business failure (AppError); a network error or 5xx is an infrastructure failure to retry.
  */
+import type { PaymentInstructions, PaymentMethod } from '../../contracts/payment-methods';
 import type { TransactionReport } from '../../contracts/payment-notification';
 import { DependencyUnavailableError } from '../../platform/dependency-errors';
 import { AppError } from '../../platform/errors';
@@ -19,6 +20,10 @@ export interface GatewayIntent {
   /** Unix seconds. */
   created: number;
   failure_reason?: string | null;
+  /** The gateway's payment type (Midtrans names: credit_card, bank_transfer, echannel, qris, gopay...). */
+  payment_type?: string;
+  /** What the shopper does to pay (none for a card: it is confirmed with its number). */
+  instructions?: PaymentInstructions;
 }
 
 export interface PaymentGateway {
@@ -29,6 +34,10 @@ export interface PaymentGateway {
     currency: string;
     notificationUrl: string;
     idempotencyKey: string;
+    /** Card when absent. The OVO phone number travels here, from Postgres to the gateway only. */
+    method?: PaymentMethod;
+    /** How long a non-card payment stays payable at the gateway. */
+    expirySeconds?: number;
   }): Promise<GatewayIntent>;
   confirm(intentId: string, cardNumber: string): Promise<{ status: string }>;
   cancel(intentId: string): Promise<{ status: string }>;
@@ -101,7 +110,15 @@ export function createSimulatorGateway(
       call(
         'POST',
         '/v1/intents',
-        { amount: i.amount, currency: i.currency, reference: i.reference, notification_url: i.notificationUrl },
+        {
+          amount: i.amount,
+          currency: i.currency,
+          reference: i.reference,
+          notification_url: i.notificationUrl,
+          ...(i.method && i.method.type !== 'card'
+            ? { payment_method: i.method, expiry_seconds: i.expirySeconds }
+            : {}),
+        },
         i.idempotencyKey,
       ),
     confirm: (id, card_number) => call('POST', `/v1/intents/${id}/confirm`, { card_number }),

@@ -12,6 +12,7 @@ import { TOPICS } from '../../platform/kafka/topics';
 import { businessMetrics } from '../../platform/metrics/business';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import type { PaymentGateway } from './gateway';
+import { createMethodChoices } from './methods';
 import { createRefundStore } from './refunds';
 import {
   eventFromGateway,
@@ -35,6 +36,7 @@ export interface WebhookOutcome {
 
 export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: string) {
   const refunds = createRefundStore(db, gateway);
+  const methods = createMethodChoices(db);
   const byOrder = (orderId: string) => db.transaction.findUnique({ where: { order_id: orderId } });
 
   async function setStatus(
@@ -53,6 +55,8 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
     get: byOrder,
     /** Full and partial refunds that together never exceed what was paid. */
     refunds,
+    /** The shopper's method for each order (and the personal data it needs, kept here). */
+    methods,
 
     /** Payments still waiting for the gateway to confirm their refund, untouched since `before` (stuck work). */
     refundsUnconfirmedSince: (before: Date, limit: number) =>
@@ -66,13 +70,17 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
     async createIntent(input: { orderId: string; userId: string; amount: string; idempotencyKey: string }) {
       const existing = await byOrder(input.orderId);
       if (existing) return existing;
+      const { method, expirySeconds } = await methods.of(input.orderId);
       const intent = await gateway.createIntent({
         reference: input.orderId,
         amount: input.amount,
         currency: 'IDR',
         notificationUrl: webhookUrl,
         idempotencyKey: input.idempotencyKey,
+        method,
+        expirySeconds,
       });
+      const { expires_at, ...instructions } = intent.instructions ?? {};
       try {
         return await db.transaction.create({
           data: {
@@ -82,6 +90,11 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
             gateway_transaction_id: intent.id,
             amount: new Prisma.Decimal(input.amount),
             status: 'pending',
+            method: method.type,
+            method_detail:
+              method.type === 'bank_transfer' ? method.bank : method.type === 'ewallet' ? method.provider : null,
+            ...(intent.instructions ? { instructions } : {}),
+            expires_at: expires_at ? new Date(expires_at) : null,
           },
         });
       } catch (err) {
@@ -94,6 +107,8 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
     async confirm(orderId: string, userId: string, cardNumber: string) {
       const txn = await byOrder(orderId);
       if (!txn || txn.user_id !== userId) throw new AppError('not_found', 'no payment for this order');
+      if (txn.method !== 'card')
+        throw new AppError('conflict', `this order is paid by ${txn.method}, not by card`, { method: txn.method });
       if (txn.status !== 'pending') throw new AppError('conflict', `payment is ${txn.status}`, { status: txn.status });
       await gateway.confirm(txn.gateway_transaction_id!, cardNumber);
       await setStatus(orderId, 'processing', ['pending']);

@@ -11,14 +11,30 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { outcomeFor } from '../../contracts/test-cards';
 import type { Deliverer } from './deliveries';
+import { EWALLET_PROVIDERS, VA_BANKS } from '../../contracts/payment-methods';
 import { createLedger, type Intent, type Ledger, type Refund } from './ledger';
+import { instructionsFor, paymentTypeOf } from './methods';
 import { reportOf } from './report';
 
+const PaymentMethodBody = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('card') }),
+  z.object({ type: z.literal('bank_transfer'), bank: z.enum(VA_BANKS) }),
+  z.object({ type: z.literal('qris') }),
+  z.object({ type: z.literal('ewallet'), provider: z.enum(EWALLET_PROVIDERS), phone: z.string().max(20).optional() }),
+]);
 const CreateIntent = z.object({
   amount: z.string().regex(/^\d+(\.\d{1,2})?$/),
   currency: z.string().length(3),
   reference: z.string().min(1).max(100),
   notification_url: z.string().url(),
+  /** Card when absent (confirmed later with its number); any other method is payable at once. */
+  payment_method: PaymentMethodBody.optional(),
+  expiry_seconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(86_400),
 });
 const Confirm = z.object({ card_number: z.string().regex(/^\d{12,19}$/) });
 const Refund = z.object({
@@ -51,8 +67,13 @@ const fromSen = (sen: number) => `${Math.floor(sen / 100)}.${String(sen % 100).p
 const fail = (c: Context, status: 400 | 401 | 404 | 409, code: string, message: string) =>
   c.json({ error: { code, message } }, status);
 
-export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: Ledger = createLedger()) {
-  const view = ({ behaviour: _b, notification_url: _u, ...i }: Intent) => i;
+export function createGatewayApp(
+  apiKey: string,
+  deliverer: Deliverer,
+  ledger: Ledger = createLedger(),
+  baseUrl = 'http://127.0.0.1:4010',
+) {
+  const view = ({ behaviour: _b, notification_url: _u, expires_at: _e, ...i }: Intent) => i;
 
   /** Sends the intent's current state as a notification (or one refund's notice), unless told to lose it. */
   const notify = (intent: Intent, notice?: Refund) => {
@@ -62,6 +83,35 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
       duplicates: intent.behaviour.duplicates,
       delayMs: intent.behaviour.delay_ms,
     });
+  };
+
+  /** An unpaid non-card intent past its time expires (and says so), whether a timer or a late look finds it. */
+  const expireIfDue = (intent: Intent) => {
+    if (intent.status !== 'processing' || !intent.expires_at || Date.now() / 1000 < intent.expires_at) return;
+    intent.status = 'expired';
+    ledger.saveIntent(intent);
+    notify(intent);
+  };
+  const expiryTimer = (intent: Intent) => {
+    const ms = Math.max(0, (intent.expires_at ?? 0) * 1000 - Date.now()) + 50;
+    setTimeout(() => expireIfDue(ledger.intent(intent.id) ?? intent), ms).unref();
+  };
+  for (const intent of ledger.intents()) if (intent.status === 'processing' && intent.expires_at) expiryTimer(intent);
+
+  /** A buyer pays (or refuses) a non-card intent of the given payment types, as their bank or app would. */
+  const settle = (c: Context, intent: Intent | undefined, outcome: 'succeeded' | 'failed') => {
+    if (!intent) return fail(c, 404, 'not_found', 'no such payment');
+    expireIfDue(intent);
+    if (intent.status !== 'processing') return fail(c, 409, 'intent_unexpected_state', `payment is ${intent.status}`);
+    intent.status = outcome;
+    if (outcome === 'failed') intent.failure_reason = 'declined_by_shopper';
+    ledger.saveIntent(intent);
+    notify(intent);
+    return c.json(view(intent));
+  };
+  const nonCard = (id: string, types: string[]) => {
+    const intent = ledger.intent(id);
+    return intent && types.includes(intent.payment_type ?? 'credit_card') ? intent : undefined;
   };
 
   const app = new Hono();
@@ -82,16 +132,29 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
     const parsed = CreateIntent.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return fail(c, 400, 'invalid_request', parsed.error.message);
     const now = Math.floor(Date.now() / 1000);
+    const { payment_method: method = { type: 'card' as const }, expiry_seconds, ...fields } = parsed.data;
+    const id = `pi_${randomUUID().replaceAll('-', '')}`;
+    const card = method.type === 'card';
+    if (method.type === 'ewallet' && method.provider === 'ovo' && !method.phone)
+      return fail(c, 400, 'invalid_request', 'an OVO payment needs the phone number to push to');
     const intent: Intent = {
-      id: `pi_${randomUUID().replaceAll('-', '')}`,
-      ...parsed.data,
-      status: 'requires_confirmation',
-      payment_type: 'credit_card',
+      id,
+      ...fields,
+      // A card waits for its number; any other method is payable (pending) at once.
+      status: card ? 'requires_confirmation' : 'processing',
+      payment_type: paymentTypeOf(method),
       created: now,
       updated: now,
       behaviour: { duplicates: 0, delay_ms: 0, drop: false },
+      ...(card
+        ? {}
+        : {
+            expires_at: now + expiry_seconds,
+            instructions: instructionsFor(id, fields.amount, method, new Date((now + expiry_seconds) * 1000), baseUrl),
+          }),
     };
     ledger.saveIntent(intent, key);
+    if (!card) expiryTimer(intent);
     return c.json(view(intent), 201);
   });
 
@@ -122,6 +185,8 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
   app.post('/v1/intents/:id/confirm', async (c) => {
     const intent = ledger.intent(c.req.param('id'));
     if (!intent) return fail(c, 404, 'not_found', 'no such intent');
+    if ((intent.payment_type ?? 'credit_card') !== 'credit_card')
+      return fail(c, 409, 'intent_unexpected_state', `a ${intent.payment_type} payment is not confirmed with a card`);
     const parsed = Confirm.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return fail(c, 400, 'invalid_card', 'card_number must be 12 to 19 digits');
     if (intent.status !== 'requires_confirmation') {
@@ -146,7 +211,8 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
     if (intent.status === 'succeeded' || intent.status === 'refunded') {
       return fail(c, 409, 'intent_unexpected_state', `intent is ${intent.status}; refund it instead`);
     }
-    const cancelled = intent.status !== 'failed' && intent.status !== 'canceled';
+    expireIfDue(intent);
+    const cancelled = !['failed', 'canceled', 'expired'].includes(intent.status);
     if (cancelled) intent.status = 'canceled';
     ledger.saveIntent(intent);
     if (cancelled) notify(intent);
@@ -193,6 +259,7 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
   app.get('/v2/:orderId/status', (c) => {
     const intent = ledger.intentForReference(c.req.param('orderId'));
     if (!intent) return c.json({ status_code: '404', status_message: 'Transaction does not exist.' }, 404);
+    expireIfDue(intent);
     return c.json(reportOf(intent, ledger.refundsOf(intent.id)));
   });
 
@@ -206,6 +273,19 @@ export function createGatewayApp(apiKey: string, deliverer: Deliverer, ledger: L
     ledger.saveIntent(intent);
     return c.json({ id: intent.id, behaviour: intent.behaviour });
   });
+
+  /** A buyer's bank transfers the exact amount to the virtual account (Midtrans sandbox: the VA simulator). */
+  app.post('/_sim/va/:vaNumber/pay', (c) => {
+    const va = c.req.param('vaNumber');
+    const intent = ledger.intents().find((i) => i.instructions?.va_number === va);
+    return settle(c, intent, 'succeeded');
+  });
+  /** A buyer's banking or e-wallet app scans the QRIS code and pays it. */
+  app.post('/_sim/qris/:id/pay', (c) => settle(c, nonCard(c.req.param('id'), ['qris']), 'succeeded'));
+  /** The shopper approves (or refuses) in the e-wallet app: GoPay, DANA, ShopeePay's redirect or OVO's push. */
+  const wallets = [...EWALLET_PROVIDERS];
+  app.post('/_sim/ewallet/:id/approve', (c) => settle(c, nonCard(c.req.param('id'), wallets), 'succeeded'));
+  app.post('/_sim/ewallet/:id/deny', (c) => settle(c, nonCard(c.req.param('id'), wallets), 'failed'));
 
   app.get('/_sim/deliveries', (c) => c.json({ deliveries: deliverer.history.slice(-500) }));
 

@@ -6,6 +6,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { PaymentInstructions } from '../../contracts/payment-methods';
 
 export type IntentStatus =
   'requires_confirmation' | 'processing' | 'succeeded' | 'failed' | 'canceled' | 'expired' | 'refunded';
@@ -24,6 +25,10 @@ export interface Intent {
   created: number;
   updated: number;
   behaviour: { duplicates: number; delay_ms: number; drop: boolean };
+  /** What the shopper does to pay a non-card method (va_number, qr_string, redirect_url...). */
+  instructions?: PaymentInstructions;
+  /** Unix seconds after which an unpaid non-card intent expires. */
+  expires_at?: number;
   /** Sum of its refunds so far (partial refunds add up; the intent is `refunded` once it is all back). */
   amount_refunded?: string;
 }

@@ -12,7 +12,12 @@ const ledger = createLedger(payments.gatewayLedgerFile);
 log(
   `${ledger.count()} intents on record${payments.gatewayLedgerFile ? ` (${payments.gatewayLedgerFile})` : ' (in memory)'}`,
 );
-const app = createGatewayApp(payments.gatewayApiKey, createDeliverer(payments.serverKey, log), ledger);
+const app = createGatewayApp(
+  payments.gatewayApiKey,
+  createDeliverer(payments.serverKey, log),
+  ledger,
+  `http://127.0.0.1:${payments.gatewayPort}`,
+);
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: payments.gatewayPort }, (info) =>
   log(`payment-gateway simulator listening on http://127.0.0.1:${info.port}`),

@@ -7,6 +7,8 @@ import { adminToken, client, sansRequestId, signUp, type Client } from '../suppo
 import { useServer } from '../support/server';
 import { bandung, CARDS, checkoutUntilSettled, newProduct, orderStatus, shopperWithCart } from '../support/shop';
 import { complaintBody, deliveredOrder } from '../integration/complaint-support';
+import { useGatewayProcess } from '../support/gateway-process';
+import { checkoutWith } from '../support/payments';
 
 describe('API1 broken object level authorization', () => {
   const server = useServer({ worker: true });
@@ -172,5 +174,40 @@ describe('API1 broken object level authorization', () => {
     // Tidy: A's own cancel ends it refunded.
     expect((await api.post(`/orders/${orderId}/cancel`, undefined, a.token)).status).toBe(202);
     await orderStatus(api, a.token, orderId, 'refunded', 30_000);
+  });
+});
+
+describe("API1 broken object level authorization: another shopper's payment instructions", () => {
+  const gateway = useGatewayProcess({ ledger: false });
+  const server = useServer({
+    worker: true,
+    configure: (c) => ({
+      ...c,
+      payments: { ...c.payments, gatewayUrl: gateway().url, gatewayName: `api1-${Date.now().toString(36)}` },
+    }),
+  });
+
+  it("B naming A's virtual-account or OVO order gets a 404 carrying none of A's instructions", async () => {
+    const api = client(server().base);
+    const productId = await newProduct(api, await adminToken(server()), 5);
+    const b = await signUp(api);
+    for (const method of [
+      { type: 'bank_transfer', bank: 'bca' },
+      { type: 'ewallet', provider: 'ovo', phone: '081287654321' },
+    ]) {
+      const a = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+      const placed = await checkoutWith(api, a.token, a.address_id, method);
+      expect(placed.status).toBe(202);
+      const orderId = placed.body.order_id as string;
+      const own = (await api.get(`/payments/${orderId}`, a.token)).body;
+      expect(own.instructions).toBeTruthy();
+      const theirs = await api.get(`/payments/${orderId}`, b.token);
+      expect({ method, status: theirs.status }).toEqual({ method, status: 404 });
+      const leaked = JSON.stringify(theirs.body);
+      for (const secret of [own.instructions.va_number, own.instructions.push_sent_to, own.gateway_transaction_id]) {
+        if (secret) expect(leaked).not.toContain(secret);
+      }
+      await api.post(`/orders/${orderId}/cancel`, undefined, a.token);
+    }
   });
 });

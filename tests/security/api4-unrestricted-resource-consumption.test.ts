@@ -6,7 +6,9 @@ import { loadConfig } from '../../platform/config';
 import { MAX_BODY_BYTES } from '../../api/app';
 import { client, newUser, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
-import { bandung } from '../support/shop';
+import { bandung, newProduct, shopperWithCart } from '../support/shop';
+import { checkoutWith } from '../support/payments';
+import { adminToken } from '../support/http';
 import { useAppWith } from './support/app-with';
 import { clientFrom, randomAddress } from './support/from-address';
 
@@ -175,6 +177,49 @@ describe('API4 unrestricted resource consumption', () => {
         status: 400,
         field,
       });
+    }
+  });
+});
+
+describe('API4 unrestricted resource consumption: payment methods and notifications', () => {
+  const server = useServer();
+
+  it('a huge or negative payment_method is a 400 naming the field, never a 5xx, and starts nothing', async () => {
+    const api = client(server().base);
+    const productId = await newProduct(api, await adminToken(server()), 5);
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const cases: [unknown, string][] = [
+      [{ type: 'ewallet', provider: 'ovo', phone: '0812'.padEnd(10_000, '9') }, 'payment_method.phone'],
+      [{ type: 'ewallet', provider: 'ovo', phone: '-081234567890' }, 'payment_method.phone'],
+      [{ type: 'bank_transfer', bank: 'b'.repeat(10_000) }, 'payment_method.bank'],
+      [{ type: 'x'.repeat(10_000) }, 'payment_method.type'],
+    ];
+    for (const [method, field] of cases) {
+      const res = await checkoutWith(api, me.token, me.address_id, method);
+      expect(res.status).toBe(400);
+      expect((res.body.error.details as { field: string }[]).map((d) => d.field)).toContain(field);
+    }
+    expect((await api.get('/orders', me.token)).body.data).toEqual([]);
+  });
+
+  it('a notification with a 16-digit or negative gross_amount is a 400 naming it, before any signature work', async () => {
+    for (const gross_amount of ['1'.repeat(16), '-150000.00', '1'.repeat(10_000)]) {
+      const res = await fetch(`${server().base}/payments/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          transaction_id: 'pi_x',
+          order_id: '00000000-0000-4000-8000-000000000000',
+          gross_amount,
+          payment_type: 'bank_transfer',
+          transaction_status: 'settlement',
+          status_code: '200',
+          signature_key: 'a'.repeat(128),
+        }),
+      });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { details: { field: string }[] } };
+      expect(body.error.details.map((d) => d.field)).toContain('gross_amount');
     }
   });
 });

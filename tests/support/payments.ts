@@ -1,4 +1,5 @@
 /** Waiting on a payment's effect on its order, against a stack whose own consumers ship paid orders at once. */
+import { randomUUID } from 'node:crypto';
 import type { Client } from './http';
 import { waitFor } from './shop';
 
@@ -14,3 +15,22 @@ export const orderPaid = (api: Client, token: string, orderId: string, timeoutMs
     },
     timeoutMs,
   );
+
+/** POST /checkout paying with `paymentMethod` (the body's payment_method; omitted when undefined). */
+export const checkoutWith = (api: Client, token: string, addressId: string, paymentMethod?: unknown) =>
+  api.raw('POST', '/checkout', {
+    token,
+    body: {
+      address_id: addressId,
+      shipping_service: 'regular',
+      ...(paymentMethod === undefined ? {} : { payment_method: paymentMethod }),
+    },
+    headers: { 'idempotency-key': randomUUID() },
+  });
+
+/** A buyer acting at the gateway simulator: pay a VA or a QRIS, approve or refuse an e-wallet payment. */
+export const atGateway = (gatewayUrl: string, path: string) =>
+  fetch(`${gatewayUrl}${path}`, { method: 'POST' }).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as any,
+  }));

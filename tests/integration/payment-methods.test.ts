@@ -1,0 +1,251 @@
+/**
+ * Paying as Indonesia pays (issue 21): a virtual account, a QRIS code and e-wallets, each paid,
+ * declined or cancelled, and expired, against the real stack, a worker of the test's own and a
+ * gateway simulator of its own (a real process) whose buyer routes pay as a bank or an app would.
+ * Each method's wait is a setting, and the checkout saga waits exactly that long before it
+ * releases the stock. An OVO phone number stays in Postgres: no workflow history carries it.
+ */
+import { useGatewayProcess } from '../support/gateway-process';
+import { adminToken, client, type Client } from '../support/http';
+import { atGateway, checkoutWith, orderPaid } from '../support/payments';
+import { useServer, type TestServer } from '../support/server';
+import { newProduct, orderStatus, shopperWithCart } from '../support/shop';
+import type { Config } from '../../platform/config';
+
+/** A workflow history as text, its payloads (base64 JSON) decoded, so a search sees what they carry. */
+function historyText(history: unknown): string {
+  const raw = JSON.stringify(history);
+  const decoded = [...raw.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)].map((m) =>
+    Buffer.from(m[1]!, 'base64').toString('utf8'),
+  );
+  return [raw, ...decoded].join('\n');
+}
+
+function scenario(gateway: () => { url: string }, methodExpirySeconds: Config['payments']['methodExpirySeconds']) {
+  return useServer({
+    worker: true,
+    configure: (c) => ({
+      ...c,
+      payments: {
+        ...c.payments,
+        gatewayUrl: gateway().url,
+        // Its own gateway name: reconciliation and the stack's gateway never read these transactions.
+        gatewayName: `methods-${Date.now().toString(36)}`,
+        methodExpirySeconds,
+      },
+    }),
+  });
+}
+
+function shop(server: () => TestServer) {
+  let api: Client;
+  let admin: string;
+  beforeAll(async () => {
+    api = client(server().base);
+    admin = await adminToken(server());
+  });
+  return {
+    api: () => api,
+    /** A shopper whose checkout of 2 units by `method` awaits payment. */
+    async awaiting(method: unknown, price = '25000.00') {
+      const productId = await newProduct(api, admin, 5, price);
+      const me = await shopperWithCart(api, [{ product_id: productId, quantity: 2 }]);
+      const res = await checkoutWith(api, me.token, me.address_id, method);
+      expect({ status: res.status, body: res.body }).toMatchObject({
+        status: 202,
+        body: { status: 'awaiting_payment' },
+      });
+      const orderId = res.body.order_id as string;
+      const stock = async () => (await api.get(`/products/${productId}/inventory`)).body;
+      return { me, orderId, productId, answer: res.body, stock, workflowId: res.body.workflow_id as string };
+    },
+    newProduct: (qty: number, price?: string) => newProduct(api, admin, qty, price),
+  };
+}
+
+describe('payment methods: paid, declined and cancelled', () => {
+  const gateway = useGatewayProcess({ ledger: false });
+  const server = scenario(gateway, { bank_transfer: 600, qris: 600, ewallet: 600, ovo: 600 });
+  const s = shop(server);
+  const api = () => s.api();
+
+  it('a BCA virtual account: the answer carries the VA number and its expiry; paid by transfer, the order is paid', async () => {
+    const before = Date.now();
+    const { me, orderId, answer, stock } = await s.awaiting({ type: 'bank_transfer', bank: 'bca' });
+    expect(answer.payment).toMatchObject({ method: 'bank_transfer', instructions: { bank: 'bca' } });
+    const va = answer.payment.instructions.va_number as string;
+    expect(va).toMatch(/^\d{14,18}$/);
+    const expiresAt = Date.parse(answer.payment.expires_at);
+    expect(expiresAt).toBeGreaterThan(before + 590_000);
+    expect(expiresAt).toBeLessThan(Date.now() + 601_000);
+    const payment = (await api().get(`/payments/${orderId}`, me.token)).body;
+    expect(payment).toMatchObject({
+      method: 'bank_transfer',
+      method_detail: 'bca',
+      status: 'pending',
+      instructions: { va_number: va },
+      expires_at: answer.payment.expires_at,
+    });
+    expect(answer.payment.confirm).toBeUndefined();
+    // A VA is not paid with a card.
+    const byCard = await api().post(
+      '/payments/confirm',
+      { order_id: orderId, card_number: '4242424242424242' },
+      me.token,
+    );
+    expect(byCard.status).toBe(409);
+
+    expect((await atGateway(gateway().url, `/_sim/va/${va}/pay`)).status).toBe(200);
+    await orderPaid(api(), me.token, orderId);
+    expect((await api().get(`/payments/${orderId}`, me.token)).body.status).toBe('success');
+    expect(await stock()).toMatchObject({ quantity: 3, reserved: 0 });
+    // Paid once: the same VA cannot take the money again.
+    expect((await atGateway(gateway().url, `/_sim/va/${va}/pay`)).status).toBe(409);
+  });
+
+  it('each bank issues its own virtual account; Mandiri and Permata too', async () => {
+    for (const bank of ['bni', 'bri', 'mandiri', 'permata']) {
+      const { answer } = await s.awaiting({ type: 'bank_transfer', bank });
+      expect(answer.payment.instructions).toMatchObject({ bank, va_number: expect.stringMatching(/^\d+$/) });
+    }
+  });
+
+  it('QRIS: a dynamic QR string; scanned and paid, the order is paid', async () => {
+    const { me, orderId, answer, stock } = await s.awaiting({ type: 'qris' });
+    expect(answer.payment.instructions.qr_string).toMatch(/^000201010212.*6304[0-9A-F]{4}$/);
+    expect((await atGateway(gateway().url, `/_sim/qris/${answer.payment.instructions.qr_id}/pay`)).status).toBe(200);
+    await orderPaid(api(), me.token, orderId);
+    expect(await stock()).toMatchObject({ quantity: 3, reserved: 0 });
+  });
+
+  it('GoPay: a redirect and a deeplink; approved in the app, the order is paid', async () => {
+    const { me, orderId, answer } = await s.awaiting({ type: 'ewallet', provider: 'gopay' });
+    const { redirect_url, deeplink } = answer.payment.instructions;
+    expect(redirect_url).toContain(gateway().url);
+    expect(deeplink).toMatch(/^gopay:\/\//);
+    const id = (await api().get(`/payments/${orderId}`, me.token)).body.gateway_transaction_id;
+    expect((await atGateway(gateway().url, `/_sim/ewallet/${id}/approve`)).status).toBe(200);
+    await orderPaid(api(), me.token, orderId);
+  });
+
+  it('DANA refused in the app: the payment fails, the order is cancelled and the stock released', async () => {
+    const { me, orderId, stock } = await s.awaiting({ type: 'ewallet', provider: 'dana' });
+    const id = (await api().get(`/payments/${orderId}`, me.token)).body.gateway_transaction_id;
+    expect((await atGateway(gateway().url, `/_sim/ewallet/${id}/deny`)).status).toBe(200);
+    const order = await orderStatus(api(), me.token, orderId, 'cancelled');
+    expect(order.cancel_reason).toBe('payment_failed');
+    expect((await api().get(`/payments/${orderId}`, me.token)).body.status).toBe('failed');
+    expect(await stock()).toMatchObject({ quantity: 5, reserved: 0 });
+  });
+
+  it('a QRIS order cancelled by the shopper before paying: cancelled at the gateway, the code no longer pays', async () => {
+    const { me, orderId, answer, stock } = await s.awaiting({ type: 'qris' });
+    expect((await api().post(`/orders/${orderId}/cancel`, undefined, me.token)).status).toBe(202);
+    await orderStatus(api(), me.token, orderId, 'cancelled');
+    expect((await api().get(`/payments/${orderId}`, me.token)).body.status).toBe('cancelled');
+    expect(await stock()).toMatchObject({ quantity: 5, reserved: 0 });
+    expect((await atGateway(gateway().url, `/_sim/qris/${answer.payment.instructions.qr_id}/pay`)).status).toBe(409);
+  });
+
+  it('OVO pushes to the phone; approved, the order is paid, and no workflow history carries the number', async () => {
+    const phone = `08${String(Date.now()).slice(-10)}`;
+    const { me, orderId, answer, workflowId } = await s.awaiting({ type: 'ewallet', provider: 'ovo', phone });
+    expect(answer.payment.instructions.push_sent_to).toMatch(/^\+628\d\*{4}\d{3}$/);
+    const id = (await api().get(`/payments/${orderId}`, me.token)).body.gateway_transaction_id;
+    expect((await atGateway(gateway().url, `/_sim/ewallet/${id}/approve`)).status).toBe(200);
+    await orderPaid(api(), me.token, orderId);
+    const stored = await server().deps.db.paymentMethodChoice.findUniqueOrThrow({ where: { order_id: orderId } });
+    expect(stored.phone).toBe(`+62${phone.slice(1)}`);
+    const history = historyText(await server().deps.temporal.client.workflow.getHandle(workflowId).fetchHistory());
+    expect(history).toContain(orderId);
+    expect(history).not.toContain(phone.slice(1));
+  });
+
+  it('no payment_method is a card, as before', async () => {
+    const { answer } = await s.awaiting(undefined);
+    expect(answer.payment).toMatchObject({ method: 'card', confirm: expect.stringContaining('/payments/confirm') });
+  });
+
+  it('a bad payment_method is a 400 naming the field', async () => {
+    const productId = await s.newProduct(5);
+    const me = await shopperWithCart(api(), [{ product_id: productId, quantity: 1 }]);
+    const cases: [unknown, string][] = [
+      [{ type: 'ewallet', provider: 'ovo' }, 'payment_method.phone'],
+      [{ type: 'ewallet', provider: 'ovo', phone: '12345' }, 'payment_method.phone'],
+      [{ type: 'ewallet', provider: 'ovo', phone: '+6591234567' }, 'payment_method.phone'],
+      [{ type: 'ewallet', provider: 'paypal' }, 'payment_method.provider'],
+      [{ type: 'bank_transfer', bank: 'hsbc' }, 'payment_method.bank'],
+      [{ type: 'bank_transfer' }, 'payment_method.bank'],
+      [{ type: 'cod' }, 'payment_method.type'],
+      [{ type: 'qris', amount: '1.00' }, 'payment_method'],
+      ['card', 'payment_method'],
+    ];
+    for (const [method, field] of cases) {
+      const res = await checkoutWith(api(), me.token, me.address_id, method);
+      expect({ method, status: res.status }).toEqual({ method, status: 400 });
+      const fields = (res.body.error.details as { field: string }[]).map((d) => d.field);
+      expect({ method, fields }).toEqual({ method, fields: expect.arrayContaining([field]) });
+    }
+  });
+
+  it('GET /payments/methods: what my cart may use, with reasons for what it may not', async () => {
+    const cheap = await s.newProduct(5, '25000.00');
+    const me = await shopperWithCart(api(), [{ product_id: cheap, quantity: 1 }]);
+    const offered = (await api().get('/payments/methods', me.token)).body;
+    expect(offered.subtotal).toBe('25000.00');
+    const byType = Object.fromEntries(offered.methods.map((m: { type: string }) => [m.type, m]));
+    expect(byType.card).toMatchObject({ available: true });
+    expect(byType.bank_transfer).toMatchObject({ available: true, banks: ['bca', 'bni', 'bri', 'mandiri', 'permata'] });
+    expect(byType.qris).toMatchObject({ available: true, expiry_seconds: 600 });
+    expect(byType.ewallet).toMatchObject({ available: true, providers: ['gopay', 'dana', 'shopeepay', 'ovo'] });
+    expect(byType.cod).toEqual({ type: 'cod', available: false, reason: 'not_yet_available' });
+
+    const dear = await s.newProduct(5, '10000000.00');
+    const rich = await shopperWithCart(api(), [{ product_id: dear, quantity: 1 }]);
+    const big = (await api().get('/payments/methods', rich.token)).body.methods;
+    expect(big.find((m: { type: string }) => m.type === 'qris')).toMatchObject({
+      available: false,
+      reason: 'above_qris_limit',
+    });
+
+    const nobody = await shopperWithCart(api(), []);
+    const none = (await api().get('/payments/methods', nobody.token)).body.methods;
+    expect(none.find((m: { type: string }) => m.type === 'card')).toMatchObject({
+      available: false,
+      reason: 'cart_empty',
+    });
+    expect((await api().get('/payments/methods')).status).toBe(401);
+  });
+});
+
+describe('payment methods: each waits as long as its setting, then the stock goes back', () => {
+  const gateway = useGatewayProcess({ ledger: false });
+  const server = scenario(gateway, { bank_transfer: 4, qris: 600, ewallet: 600, ovo: 3 });
+  const s = shop(server);
+  const api = () => s.api();
+
+  it('a virtual account unpaid at its expiry: the order is cancelled as expired, the stock released, the VA closed', async () => {
+    const { me, orderId, answer, stock } = await s.awaiting({ type: 'bank_transfer', bank: 'bni' });
+    expect(Date.parse(answer.payment.expires_at) - Date.now()).toBeLessThanOrEqual(4_000);
+    const order = await orderStatus(api(), me.token, orderId, 'cancelled', 30_000);
+    expect(order.cancel_reason).toBe('expired');
+    expect((await api().get(`/payments/${orderId}`, me.token)).body.status).toBe('expired');
+    expect(await stock()).toMatchObject({ quantity: 5, reserved: 0 });
+    const late = await atGateway(gateway().url, `/_sim/va/${answer.payment.instructions.va_number}/pay`);
+    expect(late.status).toBe(409);
+  });
+
+  it("an OVO push nobody approves times out: expired like a card's wait, and a QRIS of the same shop still waits", async () => {
+    const qris = await s.awaiting({ type: 'qris' });
+    const ovo = await s.awaiting({ type: 'ewallet', provider: 'ovo', phone: '+6281298765432' });
+    const order = await orderStatus(api(), ovo.me.token, ovo.orderId, 'cancelled', 30_000);
+    expect(order.cancel_reason).toBe('expired');
+    expect(await ovo.stock()).toMatchObject({ quantity: 5, reserved: 0 });
+    const id = (await api().get(`/payments/${ovo.orderId}`, ovo.me.token)).body.gateway_transaction_id;
+    expect((await atGateway(gateway().url, `/_sim/ewallet/${id}/approve`)).status).toBe(409);
+    // The QRIS checkout, 600 s, is untouched by the OVO's 3 s.
+    expect((await api().get(`/orders/${qris.orderId}`, qris.me.token)).body.status).toBe('pending');
+    expect(await qris.stock()).toMatchObject({ reserved: 2 });
+    await api().post(`/orders/${qris.orderId}/cancel`, undefined, qris.me.token);
+  });
+});
