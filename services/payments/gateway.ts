@@ -49,10 +49,11 @@ export interface PaymentGateway {
     reference?: string,
   ): Promise<{ id: string; status: string }>;
   /**
-   * The status API (Midtrans `GET /v2/{order_id}/status`): the order's latest transaction as its
-   * notifications report it; a not_found AppError when the gateway knows no such order.
+   * The status API (Midtrans `GET /v2/{id}/status`): a transaction, by its transaction_id (or an
+   * order's latest, by order_id), as its notifications report it; a not_found AppError when the
+   * gateway knows no such transaction. An order may have several (a QR code paid twice).
    */
-  status(orderId: string): Promise<TransactionReport>;
+  status(id: string): Promise<TransactionReport>;
   /** The gateway's own record of an intent; a not_found AppError when it has none. */
   getIntent(intentId: string): Promise<GatewayIntent>;
   /** Its intents created since a time, oldest first, one page at a time. */
@@ -124,7 +125,7 @@ export function createSimulatorGateway(
     confirm: (id, card_number) => call('POST', `/v1/intents/${id}/confirm`, { card_number }),
     cancel: (id) => call('POST', `/v1/intents/${id}/cancel`, {}),
     refund: (id, amount, key, reference) => call('POST', '/v1/refunds', { intent_id: id, amount, reference }, key),
-    status: (orderId) => call('GET', `/v2/${encodeURIComponent(orderId)}/status`),
+    status: (id) => call('GET', `/v2/${encodeURIComponent(id)}/status`),
     getIntent: (id) => call('GET', `/v1/intents/${encodeURIComponent(id)}`),
     listIntents: (q) => {
       const params = new URLSearchParams({ created_gte: String(q.createdGte), limit: String(q.limit) });

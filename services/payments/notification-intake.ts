@@ -31,7 +31,7 @@ export function createNotificationIntake(
       if (!verifySignatureKey(n, serverKey)) reject('signature mismatch', n);
       const shape = notificationCheck(n);
       if (!shape.ok) reject(shape.reason, n);
-      const current = await deps.payments.gatewayStatus(n.order_id).catch((err: unknown) => {
+      const current = await deps.payments.gatewayStatus(n.transaction_id).catch((err: unknown) => {
         if (err instanceof AppError && err.code === 'not_found') return undefined;
         throw err; // unreachable: a 503, and the gateway sends it again
       });

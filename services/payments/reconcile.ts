@@ -108,7 +108,7 @@ export function createReconciler(
         const intentId = txn.gateway_transaction_id;
         if (!intentId) continue;
         intents.delete(intentId);
-        const report = await statusOf(txn.order_id);
+        const report = await statusOf(intentId);
         if (!report) {
           if (OPEN.includes(txn.status) && txn.created_at < graceEdge) {
             const order = await orders.get(txn.order_id);
@@ -178,9 +178,9 @@ export function createReconciler(
       db.reconciliationIssue.findMany({ where: { resolved_at: null }, orderBy: { last_seen_at: 'desc' }, take: limit }),
   };
 
-  async function statusOf(orderId: string): Promise<TransactionReport | undefined> {
+  async function statusOf(transactionId: string): Promise<TransactionReport | undefined> {
     try {
-      return await gateway.status(orderId);
+      return await gateway.status(transactionId);
     } catch (err) {
       if (err instanceof AppError && err.code === 'not_found') return undefined;
       throw err;

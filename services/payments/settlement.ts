@@ -29,6 +29,18 @@ export function createPaymentSettlement(
           { alert: 'payment_webhook_refused', event_id: event.id, type: event.type, reason: outcome.reason, source },
           'payment webhook refused: it does not match the transaction it names',
         );
+      }
+      if (
+        outcome.outcome === 'refused' &&
+        outcome.reason === 'unknown_intent' &&
+        event.type === 'payment_intent.succeeded'
+      ) {
+        // Paid twice (a QR scanned by two apps): the order has its payment; this money goes back.
+        if (await payments.refundStray(event))
+          logger.warn(
+            { order_id: event.data.reference, intent_id: event.data.intent_id, source },
+            'a second payment of an order was refunded',
+          );
       } else if (outcome.outcome === 'ignored' && outcome.reason === 'unknown_type' && !outcome.duplicate) {
         logger.warn({ event_id: event.id, type: event.type, source }, 'payment event of an unknown type ignored');
       }

@@ -220,7 +220,7 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
           if (!(err instanceof AppError)) throw err;
           // The gateway no longer knows the intent (a sandbox reset): there is nothing to cancel.
           if (err.code !== 'not_found') {
-            await this.takeGatewaysWord(orderId);
+            await this.takeGatewaysWord(txn.gateway_transaction_id!);
             return this.refund(orderId, refundReason, idempotencyKey);
           }
         }
@@ -231,17 +231,48 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
       return byOrder(orderId);
     },
 
-    /** Records the result the gateway's status API holds for an order, through the webhook's own rules. */
-    async takeGatewaysWord(orderId: string) {
-      const report = await gateway.status(orderId);
+    /** Records the result the gateway's status API holds for a transaction, through the webhook's own rules. */
+    async takeGatewaysWord(transactionId: string) {
+      const report = await gateway.status(transactionId);
       const type = RESULT_EVENTS[report.transaction_status];
       // Still undecided at the gateway: the step retries until it has a result to record.
-      if (!type) throw new Error(`order ${orderId} is ${report.transaction_status} at the gateway: no result yet`);
+      if (!type)
+        throw new Error(`transaction ${transactionId} is ${report.transaction_status} at the gateway: no result yet`);
       return this.applyWebhook(eventFromGateway(report, type));
     },
 
-    /** The gateway's status API for an order (a notification is believed only once it agrees). */
-    gatewayStatus: (orderId: string) => gateway.status(orderId),
+    /** The gateway's status API for a transaction (a notification is believed only once it agrees). */
+    gatewayStatus: (transactionId: string) => gateway.status(transactionId),
+
+    /**
+     * Money the gateway took for one of our orders under a transaction that is not the order's
+     * payment (a QR code paid twice): given back at once, whole, once (the gateway dedupes the key),
+     * and recorded for operators. False when the event names no order of ours or is its payment.
+     */
+    async refundStray(event: GatewayWebhook): Promise<boolean> {
+      const txn = await byOrder(event.data.reference);
+      if (!txn || txn.gateway_transaction_id === event.data.intent_id) return false;
+      const refund = await gateway.refund(event.data.intent_id, event.data.amount, `stray:${event.data.intent_id}`);
+      const details = { amount: event.data.amount, currency: event.data.currency, gateway_refund_id: refund.id };
+      await db.reconciliationIssue.upsert({
+        where: {
+          kind_gateway_intent_id: {
+            kind: 'stray_payment_refunded',
+            gateway: gateway.name,
+            intent_id: event.data.intent_id,
+          },
+        },
+        create: {
+          kind: 'stray_payment_refunded',
+          gateway: gateway.name,
+          intent_id: event.data.intent_id,
+          order_id: txn.order_id,
+          details,
+        },
+        update: { last_seen_at: new Date() },
+      });
+      return true;
+    },
 
     /**
      * Gives back everything still held of the order's payment, as one refund of the refund store

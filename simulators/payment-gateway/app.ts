@@ -99,10 +99,15 @@ export function createGatewayApp(
   for (const intent of ledger.intents()) if (intent.status === 'processing' && intent.expires_at) expiryTimer(intent);
 
   /** A buyer pays (or refuses) a non-card intent of the given payment types, as their bank or app would. */
-  const settle = (c: Context, intent: Intent | undefined, outcome: 'succeeded' | 'failed') => {
+  /**
+   * `late`: the buyer's bank took the transfer before the account closed and tells the gateway only
+   * now, after the intent expired or was cancelled (money arrives for an order already released).
+   */
+  const settle = (c: Context, intent: Intent | undefined, outcome: 'succeeded' | 'failed', late = false) => {
     if (!intent) return fail(c, 404, 'not_found', 'no such payment');
     expireIfDue(intent);
-    if (intent.status !== 'processing') return fail(c, 409, 'intent_unexpected_state', `payment is ${intent.status}`);
+    const payable = late ? ['processing', 'expired', 'canceled'] : ['processing'];
+    if (!payable.includes(intent.status)) return fail(c, 409, 'intent_unexpected_state', `payment is ${intent.status}`);
     intent.status = outcome;
     if (outcome === 'failed') intent.failure_reason = 'declined_by_shopper';
     ledger.saveIntent(intent);
@@ -256,8 +261,10 @@ export function createGatewayApp(
    * order, as its notifications report it. Reconciliation asks it, and the merchant confirms each
    * notification with it before believing the status.
    */
-  app.get('/v2/:orderId/status', (c) => {
-    const intent = ledger.intentForReference(c.req.param('orderId'));
+  app.get('/v2/:id/status', (c) => {
+    // Midtrans answers by transaction_id or by order_id (an order's latest transaction).
+    const id = c.req.param('id');
+    const intent = ledger.intent(id) ?? ledger.intentForReference(id);
     if (!intent) return c.json({ status_code: '404', status_message: 'Transaction does not exist.' }, 404);
     expireIfDue(intent);
     return c.json(reportOf(intent, ledger.refundsOf(intent.id)));
@@ -275,13 +282,26 @@ export function createGatewayApp(
   });
 
   /** A buyer's bank transfers the exact amount to the virtual account (Midtrans sandbox: the VA simulator). */
-  app.post('/_sim/va/:vaNumber/pay', (c) => {
+  app.post('/_sim/va/:vaNumber/pay', async (c) => {
     const va = c.req.param('vaNumber');
     const intent = ledger.intents().find((i) => i.instructions?.va_number === va);
-    return settle(c, intent, 'succeeded');
+    const { late } = z.object({ late: z.boolean().default(false) }).parse(await c.req.json().catch(() => ({})));
+    return settle(c, intent, 'succeeded', late);
   });
-  /** A buyer's banking or e-wallet app scans the QRIS code and pays it. */
-  app.post('/_sim/qris/:id/pay', (c) => settle(c, nonCard(c.req.param('id'), ['qris']), 'succeeded'));
+  /**
+   * A buyer's banking or e-wallet app scans the QRIS code and pays it. Scanned and paid again (two
+   * apps racing on one code), the second payment is a transaction of its own on the same order.
+   */
+  app.post('/_sim/qris/:id/pay', (c) => {
+    const intent = nonCard(c.req.param('id'), ['qris']);
+    if (intent?.status !== 'succeeded') return settle(c, intent, 'succeeded');
+    const now = Math.floor(Date.now() / 1000);
+    const again: Intent = { ...intent, id: `pi_${randomUUID().replaceAll('-', '')}`, created: now, updated: now };
+    delete again.amount_refunded;
+    ledger.saveIntent(again);
+    notify(again);
+    return c.json(view(again));
+  });
   /** The shopper approves (or refuses) in the e-wallet app: GoPay, DANA, ShopeePay's redirect or OVO's push. */
   const wallets = [...EWALLET_PROVIDERS];
   app.post('/_sim/ewallet/:id/approve', (c) => settle(c, nonCard(c.req.param('id'), wallets), 'succeeded'));

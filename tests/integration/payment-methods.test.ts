@@ -9,7 +9,7 @@ import { useGatewayProcess } from '../support/gateway-process';
 import { adminToken, client, type Client } from '../support/http';
 import { atGateway, checkoutWith, orderPaid } from '../support/payments';
 import { useServer, type TestServer } from '../support/server';
-import { newProduct, orderStatus, shopperWithCart } from '../support/shop';
+import { newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
 import type { Config } from '../../platform/config';
 
 /** A workflow history as text, its payloads (base64 JSON) decoded, so a search sees what they carry. */
@@ -161,6 +161,35 @@ describe('payment methods: paid, declined and cancelled', () => {
     expect(history).not.toContain(phone.slice(1));
   });
 
+  it('a QRIS paid twice: the order is paid once, the second payment refunded whole and recorded for operators', async () => {
+    const { me, orderId, answer, stock } = await s.awaiting({ type: 'qris' });
+    const qr = answer.payment.instructions.qr_id as string;
+    expect((await atGateway(gateway().url, `/_sim/qris/${qr}/pay`)).status).toBe(200);
+    await orderPaid(api(), me.token, orderId);
+    const second = await atGateway(gateway().url, `/_sim/qris/${qr}/pay`);
+    expect(second.status).toBe(200);
+    const strayId = second.body.id as string;
+    expect(strayId).not.toBe(qr);
+    const { db } = server().deps;
+    await waitFor('the second payment refunded', () =>
+      db.reconciliationIssue
+        .findFirst({ where: { kind: 'stray_payment_refunded', intent_id: strayId, order_id: orderId } })
+        .then((r) => r ?? undefined),
+    );
+    const atTheGateway = await fetch(`${gateway().url}/v2/${strayId}/status`, {
+      headers: { authorization: `Bearer ${server().config.payments.gatewayApiKey}` },
+    }).then((r) => r.json() as Promise<{ transaction_status: string; refunds: { refund_amount: string }[] }>);
+    expect(atTheGateway.transaction_status).toBe('refund');
+    expect(atTheGateway.refunds.map((r) => r.refund_amount)).toEqual([answer.amount.total_amount]);
+    // The order's own payment is untouched: paid once, stock deducted once.
+    expect((await api().get(`/payments/${orderId}`, me.token)).body).toMatchObject({
+      status: 'success',
+      gateway_transaction_id: qr,
+    });
+    expect(await stock()).toMatchObject({ quantity: 3, reserved: 0 });
+    expect(await db.outboxEvent.count({ where: { key: orderId, type: 'order.paid' } })).toBe(1);
+  });
+
   it('no payment_method is a card, as before', async () => {
     const { answer } = await s.awaiting(undefined);
     expect(answer.payment).toMatchObject({ method: 'card', confirm: expect.stringContaining('/payments/confirm') });
@@ -233,6 +262,26 @@ describe('payment methods: each waits as long as its setting, then the stock goe
     expect(await stock()).toMatchObject({ quantity: 5, reserved: 0 });
     const late = await atGateway(gateway().url, `/_sim/va/${answer.payment.instructions.va_number}/pay`);
     expect(late.status).toBe(409);
+  });
+
+  it('a VA paid after its expiry (the bank took it before the account closed): the money goes back, the order stays cancelled', async () => {
+    const { me, orderId, answer, stock } = await s.awaiting({ type: 'bank_transfer', bank: 'bri' });
+    await orderStatus(api(), me.token, orderId, 'cancelled', 30_000);
+    expect(await stock()).toMatchObject({ quantity: 5, reserved: 0 });
+    const late = await fetch(`${gateway().url}/_sim/va/${answer.payment.instructions.va_number}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ late: true }),
+    });
+    expect(late.status).toBe(200);
+    await waitFor('the late payment refunded', async () => {
+      const status = (await api().get(`/payments/${orderId}`, me.token)).body.status;
+      return status === 'refunded' ? status : undefined;
+    });
+    const refunds = await server().deps.db.refund.findMany({ where: { order_id: orderId } });
+    expect(refunds.map((r) => [r.amount.toFixed(2), r.status])).toEqual([[answer.amount.total_amount, 'refunded']]);
+    expect((await api().get(`/orders/${orderId}`, me.token)).body.status).toBe('cancelled');
+    expect(await stock()).toMatchObject({ quantity: 5, reserved: 0 });
   });
 
   it("an OVO push nobody approves times out: expired like a card's wait, and a QRIS of the same shop still waits", async () => {
