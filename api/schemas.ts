@@ -8,7 +8,13 @@ import { hasVisibleCharacter } from '../platform/text-policy';
  * (platform/text-policy.ts says why those characters are otherwise kept).
  */
 export const nameText = (max: number) =>
-  z.string().trim().min(1).max(max).refine(hasVisibleCharacter, 'must contain a visible character');
+  z
+    .string()
+    .trim()
+    .min(1)
+    // An empty name is min(1)'s to name; checking it here too would report the field twice.
+    .max(max)
+    .refine((s) => s === '' || hasVisibleCharacter(s), 'must contain a visible character');
 
 export const ErrorSchema = z
   .object({
