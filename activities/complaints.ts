@@ -54,6 +54,7 @@ export function createComplaintActivities(s: ComplaintActivityDeps) {
       offerAmount?: string | null;
       refundedAmount?: string | null;
       returnTrackingNumber?: string | null;
+      noteId?: string | null;
     }) => asActivity(async () => void (await s.complaints.recordState(input))),
 
     /**

@@ -39,6 +39,8 @@ export class ComplaintCase {
   readonly state: ComplaintState;
   readonly paidSen: number;
   private inbox: ComplaintAction | undefined;
+  // The note of the action taken, by id only: linked to the state change the action leads to.
+  private noteId: string | undefined;
   // From an accepted action (or a fired deadline) until the next state is entered, nothing else is taken.
   private busy = true;
   // Numbers each state change, so its complaint.* event id is stable across activity retries.
@@ -63,6 +65,7 @@ export class ComplaintCase {
         while (this.busy) await condition(() => !this.busy);
         refuseUnlessAllowed(this.state, action, this.paidSen, false);
         this.inbox = action;
+        this.noteId = action.note_id;
         this.busy = true;
         this.state.history.push(`${action.by}:${action.type}`);
         await condition(() => !this.busy);
@@ -103,6 +106,9 @@ export class ComplaintCase {
       { key: COMPLAINT_DEADLINE, value: deadline ?? null },
     ] as Parameters<typeof upsertSearchAttributes>[0]);
     this.stepsEntered += 1;
+    // The first state change after an action is the action's: its note (if any) is linked to it.
+    const noteId = this.noteId;
+    this.noteId = undefined;
     await complaintSteps.recordComplaintState({
       complaintId: this.input.complaintId,
       orderId: this.input.orderId,
@@ -114,6 +120,7 @@ export class ComplaintCase {
       offerAmount: state.offer_amount ?? null,
       refundedAmount: state.refunded_amount ?? null,
       returnTrackingNumber: state.return_tracking_number ?? null,
+      ...(noteId ? { noteId } : {}),
     });
     // Only now does the case take the next action: whoever acted reads the new state in the store too.
     this.busy = false;

@@ -36,22 +36,35 @@ export type { ComplaintOutcome, ComplaintStateName } from '../contracts/states';
 /** The states a case is still open in (they hold the order's completion). */
 export const OPEN_STATES: ComplaintStateName[] = [...OPEN_COMPLAINT_STATES];
 
-export type ComplaintAction =
-  | { by: 'seller'; type: 'accept_refund'; note?: string }
-  | { by: 'seller'; type: 'accept_return'; note?: string }
-  | { by: 'seller'; type: 'accept_replacement'; note?: string }
-  | { by: 'seller'; type: 'offer_partial'; amount: string; note?: string }
-  | { by: 'seller'; type: 'accept_counter'; note?: string }
-  | { by: 'seller'; type: 'reject'; note?: string }
-  | { by: 'seller'; type: 'return_received'; note?: string }
-  | { by: 'seller'; type: 'inspection_passed'; note?: string }
-  | { by: 'seller'; type: 'inspection_failed'; note?: string }
-  | { by: 'buyer'; type: 'accept_offer' }
-  | { by: 'buyer'; type: 'counter_offer'; amount: string }
-  | { by: 'buyer'; type: 'escalate'; note?: string }
-  | { by: 'buyer'; type: 'withdraw'; note?: string }
-  | { by: 'buyer'; type: 'return_shipped'; tracking_number: string }
-  | { by: 'operator'; type: 'decide'; outcome: 'refund' | 'partial_refund' | 'reject'; amount?: string; note?: string };
+/**
+ * What an action may carry besides its facts: the id of the note written with it. The note's text
+ * (free text: people write phone numbers and bank accounts in it) is kept by the order service
+ * before the case is told (services/orders/complaint-actions.ts) and never enters the history.
+ * Histories recorded before carry the text itself as `note`; the case reads neither, so old and
+ * new payloads replay alike and no decision depends on what a note says.
+ */
+interface Noted {
+  note_id?: string;
+}
+
+export type ComplaintAction = Noted &
+  (
+    | { by: 'seller'; type: 'accept_refund' }
+    | { by: 'seller'; type: 'accept_return' }
+    | { by: 'seller'; type: 'accept_replacement' }
+    | { by: 'seller'; type: 'offer_partial'; amount: string }
+    | { by: 'seller'; type: 'accept_counter' }
+    | { by: 'seller'; type: 'reject' }
+    | { by: 'seller'; type: 'return_received' }
+    | { by: 'seller'; type: 'inspection_passed' }
+    | { by: 'seller'; type: 'inspection_failed' }
+    | { by: 'buyer'; type: 'accept_offer' }
+    | { by: 'buyer'; type: 'counter_offer'; amount: string }
+    | { by: 'buyer'; type: 'escalate' }
+    | { by: 'buyer'; type: 'withdraw' }
+    | { by: 'buyer'; type: 'return_shipped'; tracking_number: string }
+    | { by: 'operator'; type: 'decide'; outcome: 'refund' | 'partial_refund' | 'reject'; amount?: string }
+  );
 
 export type ComplaintActionType = ComplaintAction['type'];
 

@@ -7,11 +7,20 @@ import { z } from '@hono/zod-openapi';
 import { guarded } from '../access';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
-import { complaintView } from '../../services/orders/complaints';
+import { actOnComplaint } from '../../services/orders/complaint-actions';
+import { complaintNoteView, complaintView } from '../../services/orders/complaints';
 import type { ComplaintAction } from '../../workflows/complaint-contract';
 import { createRouter } from '../router';
 import { body, errorResponses, IdParam, json } from '../schemas';
-import { CaseSchema, ComplaintListQuery, ComplaintSchema, DecideBody, OfferBody, SellerAnswerBody } from './schemas';
+import {
+  CaseSchema,
+  ComplaintListQuery,
+  ComplaintNoteSchema,
+  ComplaintSchema,
+  DecideBody,
+  OfferBody,
+  SellerAnswerBody,
+} from './schemas';
 
 const tags = ['complaints (admin)'];
 
@@ -33,10 +42,10 @@ const routes = {
     method: 'get',
     path: '/admin/complaints/{id}',
     tags,
-    summary: 'One case, with what its workflow holds now',
+    summary: 'One case, with what its workflow holds now and the notes written with its actions',
     request: { params: IdParam },
     responses: {
-      200: json(ComplaintSchema.extend({ case: CaseSchema.nullable() })),
+      200: json(ComplaintSchema.extend({ case: CaseSchema.nullable(), notes: z.array(ComplaintNoteSchema) })),
       ...errorResponses(400, 401, 403, 404),
     },
   }),
@@ -75,7 +84,9 @@ export function complaintAdminRoutes(services: Services) {
     if (!complaint) throw new AppError('not_found', 'complaint not found');
     return complaint;
   };
-  const act = async (id: string, action: ComplaintAction) => complaintClient.act((await found(id)).id, action);
+  // A note is stored by the order service and handed to the case by id (never its text).
+  const act = async (id: string, action: ComplaintAction, note?: string) =>
+    actOnComplaint({ complaints, complaintClient }, (await found(id)).id, action, note);
 
   return app
     .openapi(routes.list, async (c) => {
@@ -90,19 +101,22 @@ export function complaintAdminRoutes(services: Services) {
     })
     .openapi(routes.get, async (c) => {
       const complaint = await found(c.req.valid('param').id);
-      const live = await complaintClient.state(complaint.id).catch(() => undefined);
-      return c.json({ ...complaintView(complaint), case: live ?? null }, 200);
+      const [live, notes] = await Promise.all([
+        complaintClient.state(complaint.id).catch(() => undefined),
+        complaints.notes(complaint.id),
+      ]);
+      return c.json({ ...complaintView(complaint), case: live ?? null, notes: notes.map(complaintNoteView) }, 200);
     })
     .openapi(routes.answer, async (c) => {
       const { answer, note } = c.req.valid('json');
-      return c.json(await act(c.req.valid('param').id, { by: 'seller', type: answer, note }), 200);
+      return c.json(await act(c.req.valid('param').id, { by: 'seller', type: answer }, note), 200);
     })
     .openapi(routes.offer, async (c) => {
       const { amount, note } = c.req.valid('json');
-      return c.json(await act(c.req.valid('param').id, { by: 'seller', type: 'offer_partial', amount, note }), 200);
+      return c.json(await act(c.req.valid('param').id, { by: 'seller', type: 'offer_partial', amount }, note), 200);
     })
     .openapi(routes.decide, async (c) => {
       const { outcome, amount, note } = c.req.valid('json');
-      return c.json(await act(c.req.valid('param').id, { by: 'operator', type: 'decide', outcome, amount, note }), 200);
+      return c.json(await act(c.req.valid('param').id, { by: 'operator', type: 'decide', outcome, amount }, note), 200);
     });
 }

@@ -6,6 +6,7 @@
 import { guarded } from '../access';
 import { AppError } from '../../platform/errors';
 import type { Services } from '../../services';
+import { actOnComplaint } from '../../services/orders/complaint-actions';
 import { complaintView } from '../../services/orders/complaints';
 import { complaintWorkflowId, type ComplaintAction } from '../../workflows/complaint-contract';
 import { createRouter } from '../router';
@@ -105,7 +106,10 @@ export function complaintRoutes(services: Services) {
     .openapi(routes.resolve, async (c) => {
       const complaint = await complaints.getOwn(c.req.valid('param').id, c.get('user').sub);
       const { action: type, ...rest } = c.req.valid('json');
-      const state = await complaintClient.act(complaint.id, { by: 'buyer', type, ...rest } as ComplaintAction);
+      // A note is stored by the order service and handed to the case by id (never its text).
+      const { note, ...facts } = rest as typeof rest & { note?: string };
+      const action = { by: 'buyer', type, ...facts } as ComplaintAction;
+      const state = await actOnComplaint({ complaints, complaintClient }, complaint.id, action, note);
       return c.json(state, 200);
     });
 }

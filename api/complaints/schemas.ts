@@ -95,6 +95,19 @@ export const ComplaintSchema = z
   })
   .openapi('Complaint');
 
+/** A note written with an action: kept by the order service, never handed to the workflow. */
+export const ComplaintNoteSchema = z
+  .object({
+    id: z.string().uuid(),
+    author: z.enum(['buyer', 'seller', 'operator']),
+    action: z.string(),
+    text: z.string(),
+    /** The case's state change the action led to; null if the action was not taken (yet). */
+    step: z.number().int().nullable(),
+    created_at: z.string(),
+  })
+  .openapi('ComplaintNote');
+
 /** What the case says right after an action: its state, deadline and what moved it. */
 export const CaseSchema = z
   .object({

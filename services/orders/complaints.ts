@@ -12,6 +12,7 @@ import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import {
   OPEN_STATES,
+  type ComplaintAction,
   type ComplaintOutcome,
   type ComplaintReason,
   type ComplaintStateName,
@@ -50,6 +51,18 @@ export function complaintView(c: ComplaintRow) {
   };
 }
 export type ComplaintView = ReturnType<typeof complaintView>;
+
+type NoteRow = Awaited<ReturnType<Db['complaintNote']['findUniqueOrThrow']>>;
+
+/** A note as operators see it: who wrote it, with which action, and the state change it led to. */
+export const complaintNoteView = (n: NoteRow) => ({
+  id: n.id,
+  author: n.author as ComplaintAction['by'],
+  action: n.action,
+  text: n.text,
+  step: n.step,
+  created_at: n.created_at.toISOString(),
+});
 
 const FINAL_STATES: ComplaintStateName[] = ['resolved', 'withdrawn', 'closed'];
 
@@ -152,6 +165,25 @@ export function createComplaintStore(db: Db, windowSeconds: number) {
       return db.complaint.findUniqueOrThrow({ where: { id: c.id } });
     },
 
+    /**
+     * Keeps the note written with an action, before the case is told of the action: the case is
+     * handed the note's id, never its text (free text holds what people write: phone numbers,
+     * bank accounts), so the text lives here only, under the order service's rules.
+     */
+    async addNote(complaintId: string, note: { author: ComplaintAction['by']; action: string; text: string }) {
+      const row = await db.complaintNote.create({
+        data: { complaint_id: complaintId, author: note.author, action: note.action, text: note.text },
+      });
+      return row.id;
+    },
+
+    /** Drops the note of an action the case refused: it never happened, so neither did its note. */
+    dropNote: (noteId: string) => db.complaintNote.deleteMany({ where: { id: noteId, step: null } }),
+
+    /** The notes of a case, oldest first, each with the state change its action led to (if taken). */
+    notes: (complaintId: string) =>
+      db.complaintNote.findMany({ where: { complaint_id: complaintId }, orderBy: { created_at: 'asc' } }),
+
     /** Mirrors the workflow's state (once per step: the event id is the complaint + step). */
     async recordState(input: {
       complaintId: string;
@@ -163,8 +195,16 @@ export function createComplaintStore(db: Db, windowSeconds: number) {
       offerAmount?: string | null;
       refundedAmount?: string | null;
       returnTrackingNumber?: string | null;
+      /** The note of the action that led to this state change, if it came with one. */
+      noteId?: string | null;
     }) {
       return db.$transaction(async (tx) => {
+        if (input.noteId) {
+          await tx.complaintNote.updateMany({
+            where: { id: input.noteId, complaint_id: input.complaintId },
+            data: { step: input.step },
+          });
+        }
         const final = FINAL_STATES.includes(input.state);
         const c = await tx.complaint.update({
           where: { id: input.complaintId },

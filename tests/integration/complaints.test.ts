@@ -117,20 +117,41 @@ describe('complaints: the seller and the platform answer', () => {
     await orderStatus(api, me.token, orderId, 'refunded');
   });
 
-  it('a rejection escalated and decided for the buyer by an operator', async () => {
+  it('a rejection escalated and decided for the buyer by an operator; their notes kept by the order service', async () => {
     const { me, orderId, complaintId, total } = await opened(1);
-    const rejected = await api.post(`/admin/complaints/${complaintId}/answer`, { answer: 'reject' }, admin);
+    const rejected = await api.post(
+      `/admin/complaints/${complaintId}/answer`,
+      { answer: 'reject', note: 'Segel masih utuh saat dikirim.' },
+      admin,
+    );
     expect(rejected.body.state).toBe('escalated');
+    // An action the case refuses leaves no note behind: it never happened.
+    const refused = await api.post(
+      `/orders/${orderId}/complaint/resolve`,
+      { action: 'escalate', note: 'sudah eskalasi' },
+      me.token,
+    );
+    expect(refused.status).toBe(409);
     // The operator's queue: escalated cases, soonest deadline first.
     const queue = await api.get('/admin/complaints?state=escalated&page_size=100', admin);
     expect(queue.body.data.map((c: { id: string }) => c.id)).toContain(complaintId);
-    const decided = await api.post(`/admin/complaints/${complaintId}/decide`, { outcome: 'refund' }, admin);
+    const decided = await api.post(
+      `/admin/complaints/${complaintId}/decide`,
+      { outcome: 'refund', note: 'Foto menunjukkan kerusakan.' },
+      admin,
+    );
     expect(decided.status).toBe(200);
     expect(await complaintState(api, me.token, orderId, 'resolved')).toMatchObject({
       outcome: 'refunded',
       refunded_amount: total,
     });
     await refundsSettled(server(), orderId);
+    // Each note linked to the state change its action led to (the case was handed its id only).
+    const detail = await api.get(`/admin/complaints/${complaintId}`, admin);
+    expect(detail.body.notes).toEqual([
+      expect.objectContaining({ author: 'seller', action: 'reject', text: 'Segel masih utuh saat dikirim.', step: 2 }),
+      expect.objectContaining({ author: 'operator', action: 'decide', text: 'Foto menunjukkan kerusakan.', step: 3 }),
+    ]);
   });
 
   it('a partial refund offered and accepted: that amount back, the order stays delivered', async () => {

@@ -6,7 +6,9 @@
  * (a checkout paid and shipped to delivery by the carrier simulator, a complaint refunded, a
  * declined checkout, a refund, a reconciliation pass, a ping), then the stored history of every
  * workflow those runs made is read back, every payload decoded, and none may hold the shopper's
- * email, name, phone (in any of its written forms), street, bank account or card number.
+ * email, name, phone (in any of its written forms), street, bank account or card number, not even
+ * where people wrote them in free text: the complaint's description and the seller's, buyer's and
+ * operator's notes on it carry the phone and the bank account.
  * Every workflow type the worker registers must have been run here: a new one fails this test
  * by name until it is added to the run.
  */
@@ -79,7 +81,7 @@ describe('personal data stays out of Temporal', () => {
     started.push(shipmentWorkflowId(paid.orderId));
     await orderStatus(api, paid.token, paid.orderId, 'delivered', 90_000);
 
-    // 2. A complaint whose text gives the bank account to refund to (as shoppers do); refunded in full.
+    // 2. A complaint whose text gives the bank account to refund to (as shoppers do); refunded in full by an operator.
     const opened = await api.post(
       `/orders/${paid.orderId}/complaint`,
       {
@@ -91,9 +93,46 @@ describe('personal data stays out of Temporal', () => {
     expect(opened.status).toBe(201);
     ids.add(complaintWorkflowId(opened.body.id));
     started.push(complaintWorkflowId(opened.body.id));
-    // The seller accepts: an update to the case (a silent seller would end it by a timer instead).
-    const answer = { answer: 'accept_refund', note: 'Mohon maaf, dana kami kembalikan penuh.' };
-    expect((await api.post(`/admin/complaints/${opened.body.id}/answer`, answer, admin)).status).toBe(200);
+    // Every party writes a note, as people do, with the shopper's phone and bank account in it: the
+    // seller offers part of the money, the buyer escalates, an operator refunds in full (updates).
+    const phone = `0${shopper.subscriber.slice(0, 3)}-${shopper.subscriber.slice(3, 7)}-${shopper.subscriber.slice(7)}`;
+    const actions = [
+      [
+        'offer',
+        {
+          amount: '1000.00',
+          note: `Sebagian dulu ya kak, nanti kami telepon ke ${phone} untuk konfirmasi ke rekening ${shopper.bankAccount}.`,
+        },
+      ],
+      [
+        'escalate',
+        {
+          action: 'escalate',
+          note: `Saya mau refund penuh ke BCA ${shopper.bankAccount}, hubungi WA ${shopper.user.phone}.`,
+        },
+      ],
+      [
+        'decide',
+        {
+          outcome: 'refund',
+          note: `Refund penuh. Pembeli minta ke rekening ${shopper.bankAccount}, telp ${shopper.user.phone}.`,
+        },
+      ],
+    ] as const;
+    for (const [route, body] of actions) {
+      const res =
+        route === 'escalate'
+          ? await api.post(`/orders/${paid.orderId}/complaint/resolve`, body, paid.token)
+          : await api.post(`/admin/complaints/${opened.body.id}/${route}`, body, admin);
+      expect({ route, status: res.status, body: res.body }).toMatchObject({ route, status: 200 });
+    }
+    // The notes are not lost: the order service keeps them, each linked to the state change it came with.
+    const detail = await api.get(`/admin/complaints/${opened.body.id}`, admin);
+    expect(detail.body.notes).toEqual(
+      actions.map(([, body], i) =>
+        expect.objectContaining({ author: ['seller', 'buyer', 'operator'][i], text: body.note, step: i + 2 }),
+      ),
+    );
     await complaintState(api, paid.token, paid.orderId, 'resolved', 60_000);
     await refundsSettled(server(), paid.orderId);
 

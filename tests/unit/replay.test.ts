@@ -3,7 +3,9 @@
  * expired, cancelled, cancelled while its captured payment's webhook was late), shipments
  * (delivered, returned, lost, rebooked after a missed pickup, withdrawn by an operator's refund
  * before pickup, refunded before booking) and complaints (an automatic refund, a return, an
- * escalation, a replacement delivered by the carrier, a return carried back). A change that would
+ * escalation, a replacement delivered by the carrier, a return carried back, and notes written by
+ * the seller, buyer and operator: as their text, as cases before notes travelled by id carry them,
+ * and as ids). A change that would
  * break sagas already running fails here, not in production. Record one with
  * `npm run replay -- <workflow-id> --save <name>`. The replay runs in its own process: the SDK's
  * protobuf classes do not survive jest's module sandbox.
@@ -32,6 +34,8 @@ describe('replaying committed checkout histories', () => {
       'checkout-paid.json',
       'complaint-auto-refund.json',
       'complaint-escalation.json',
+      'complaint-notes-as-text.json',
+      'complaint-notes-by-id.json',
       'complaint-replacement.json',
       'complaint-return-by-carrier.json',
       'complaint-return.json',
@@ -47,14 +51,14 @@ describe('replaying committed checkout histories', () => {
 
   it('replays every one of them against the current code', async () => {
     const { code, output } = await replay();
-    expect(output).toContain('18 replayed deterministically, 0 failed');
+    expect(output).toContain('20 replayed deterministically, 0 failed');
     expect(code).toBe(0);
   });
 
   it('catches an incompatible change to the workflow', async () => {
     const { code, output } = await replay('--workflows', 'tests/replay/drifted-workflows.ts');
     expect(output).toMatch(/NON-DETERMINISM/);
-    expect(output).toContain('0 replayed deterministically, 18 failed');
+    expect(output).toContain('0 replayed deterministically, 20 failed');
     expect(output).toMatch(/NON-DETERMINISM shipment-/);
     expect(output).toMatch(/NON-DETERMINISM complaint-/);
     expect(code).toBe(1);

@@ -27,10 +27,14 @@ interface Case {
   calls: string[];
   refunds: string[];
   states: string[];
+  /** Each state recorded, with the note id it was handed (if any). */
+  notes: string[];
 }
 const cases = new Map<string, Case>();
 /** Cases whose replacement finds no stock. */
 const outOfStock = new Set<string>();
+/** An action as histories recorded before notes travelled by id carry it: with the note's text. */
+type OldAction = ComplaintAction & { note?: string };
 const caseOf = (args: unknown[]) => {
   const first = args[0] as { complaintId?: string } | string;
   const id = typeof first === 'object' ? first.complaintId! : (args[1] as string);
@@ -42,6 +46,7 @@ function mockActivities(): Partial<ComplaintActivities & RefundActivities> {
   return {
     recordComplaintState: async (i) => {
       caseOf([i]).states.push(i.state);
+      if (i.noteId) caseOf([i]).notes.push(`${i.state}:${i.noteId}`);
     },
     refundComplaint: async (i) => {
       const c = caseOf([i]);
@@ -87,7 +92,7 @@ describe('complaint workflow with mocked activities', () => {
 
   async function start(parcelLostAfterSeconds?: number) {
     const complaintId = randomUUID();
-    const c: Case = { calls: [], refunds: [], states: [] };
+    const c: Case = { calls: [], refunds: [], states: [], notes: [] };
     cases.set(complaintId, c);
     const input: ComplaintInput = {
       complaintId,
@@ -111,7 +116,8 @@ describe('complaint workflow with mocked activities', () => {
   const reach = (handle: WorkflowHandle<typeof complaintWorkflow>, state: ComplaintStateName) =>
     eventually(state, async () => (await handle.query(complaintStateQuery)).state === state);
 
-  const act = (handle: WorkflowHandle<typeof complaintWorkflow>, action: ComplaintAction) =>
+  // A history from before notes travelled by id carries the note's text: that shape is taken too.
+  const act = (handle: WorkflowHandle<typeof complaintWorkflow>, action: ComplaintAction | OldAction) =>
     handle.executeUpdate(complaintActionUpdate, { args: [action] });
 
   async function refusal(promise: Promise<unknown>) {
@@ -241,9 +247,42 @@ describe('complaint workflow with mocked activities', () => {
     await reach(handle, 'awaiting_seller');
     await act(handle, { by: 'seller', type: 'offer_partial', amount: '50000.00' });
     await act(handle, { by: 'buyer', type: 'escalate' });
-    await act(handle, { by: 'operator', type: 'decide', outcome: 'reject', note: 'photos show no damage' });
+    await act(handle, { by: 'operator', type: 'decide', outcome: 'reject' });
     expect(await handle.result()).toMatchObject({ state: 'resolved', outcome: 'rejected' });
     expect(c.calls).toEqual(['hold', 'release:rejected']);
+  });
+
+  it("notes travel by id, linked to the state change their action led to; the old shape's text changes nothing", async () => {
+    const run = async (
+      notes: [ComplaintAction | OldAction, ComplaintAction | OldAction, ComplaintAction | OldAction],
+    ) => {
+      const { handle, c } = await start();
+      await reach(handle, 'awaiting_seller');
+      const states = [];
+      for (const action of notes) states.push((await act(handle, action)).state);
+      return { states, result: await handle.result(), c };
+    };
+    const byId = await run([
+      { by: 'seller', type: 'offer_partial', amount: '50000.00', note_id: 'note-1' },
+      { by: 'buyer', type: 'escalate' },
+      { by: 'operator', type: 'decide', outcome: 'partial_refund', amount: '70000.00', note_id: 'note-3' },
+    ]);
+    const byText = await run([
+      { by: 'seller', type: 'offer_partial', amount: '50000.00', note: 'call me on 0813 1234 5678' },
+      { by: 'buyer', type: 'escalate', note: 'refund to BCA 1234567890' },
+      { by: 'operator', type: 'decide', outcome: 'partial_refund', amount: '70000.00', note: 'ok' },
+    ]);
+    expect(byId.c.notes).toEqual(['offer_pending:note-1', 'resolving:note-3']);
+    expect(byText.c.notes).toEqual([]);
+    // Same moves, same money, same case either way: no decision reads a note.
+    expect(byText.states).toEqual(byId.states);
+    expect(byText.c.calls).toEqual(byId.c.calls);
+    expect(byText.c.refunds).toEqual(['70000.00']);
+    expect(byId.c.refunds).toEqual(['70000.00']);
+    const { complaint_id: _a, order_id: _b, ...idCase } = byId.result;
+    const { complaint_id: _c, order_id: _d, ...textCase } = byText.result;
+    expect(textCase).toEqual(idCase);
+    expect(JSON.stringify(byText.result)).not.toContain('0813');
   });
 
   it('a rejection escalates; the operator decides for the buyer, full or partial', async () => {
