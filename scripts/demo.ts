@@ -2,6 +2,7 @@
  * `npm run demo`: a shopper's walk through the running shop (start it with `npm start`), from
  * registration to a paid order and its parcel delivered, printing each step. Options for the other endings:
  *   npm run demo -- --card declined | --card silent (no webhook: waits for expiry) | --cancel
+ *   npm run demo -- --pay va | --pay qris (a BCA virtual account or a QRIS code, paid at the gateway simulator as a bank would)
  */
 import { randomUUID } from 'node:crypto';
 import { getConfig } from '../platform/config';
@@ -12,11 +13,14 @@ import { followShipment } from './lib/demo-shipment';
 import { traceUrl } from './lib/demo-trace';
 import { httpCall, loopbackAddress, type Json } from './lib/http';
 
-const { api } = getConfig();
+const { api, payments } = getConfig();
 const BASE = `http://${api.host}:${api.port}`;
 const args = process.argv.slice(2);
 const cardName = args.includes('--card') ? args[args.indexOf('--card') + 1] : 'ok';
 const cancel = args.includes('--cancel');
+const pay = args.includes('--pay') ? args[args.indexOf('--pay') + 1] : undefined;
+const METHODS: Record<string, object> = { va: { type: 'bank_transfer', bank: 'bca' }, qris: { type: 'qris' } };
+if (pay !== undefined && !METHODS[pay]) throw new Error(`--pay takes ${Object.keys(METHODS).join(' or ')}`);
 const cards: Record<string, string> = {
   ok: TEST_CARDS.success,
   declined: TEST_CARDS.declined,
@@ -93,7 +97,7 @@ async function main() {
   const order = await call(
     'POST',
     '/checkout',
-    { address_id: address.id, shipping_service: 'regular' },
+    { address_id: address.id, shipping_service: 'regular', ...(pay ? { payment_method: METHODS[pay] } : {}) },
     { 'idempotency-key': randomUUID(), 'x-request-id': checkoutRequestId },
   );
   step('Checked out (the saga reserved the stock and opened a payment)', {
@@ -106,6 +110,19 @@ async function main() {
   if (cancel) {
     await call('POST', `/orders/${order.order_id}/cancel`);
     step('Cancelled before paying');
+  } else if (pay) {
+    const { instructions, expires_at } = order.payment;
+    step(pay === 'va' ? 'A BCA virtual account to transfer to' : 'A QRIS code to scan', {
+      ...(pay === 'va' ? { va_number: instructions.va_number } : { qr_string: instructions.qr_string }),
+      expires_at,
+    });
+    const path = pay === 'va' ? `/_sim/va/${instructions.va_number}/pay` : `/_sim/qris/${instructions.qr_id}/pay`;
+    const paid = await fetch(`${payments.gatewayUrl}${path}`, { method: 'POST' });
+    if (!paid.ok) throw new Error(`the gateway simulator refused the payment: ${paid.status} ${await paid.text()}`);
+    step(
+      pay === 'va' ? "Paid from the shopper's bank" : "Paid from the shopper's e-wallet app",
+      'the gateway notifies Pasar (settlement)',
+    );
   } else {
     await call('POST', '/payments/confirm', {
       order_id: order.order_id,

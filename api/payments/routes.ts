@@ -16,8 +16,8 @@ import { createNotificationIntake } from '../../services/payments/notification-i
 import type { PaymentNotification } from '../../contracts/payment-notification';
 import { createRouter } from '../router';
 import { body, errorResponses, json } from '../schemas';
-import { PaymentInstructionsSchema } from '../orders/schemas';
-import { methodsFor } from '../../services/payments/methods';
+import { PaymentInstructionsSchema, PaymentMethodBody } from '../orders/schemas';
+import { expiryFor, methodsFor } from '../../services/payments/methods';
 import { Prisma } from '../../generated/prisma/client';
 
 const PaymentSchema = z
@@ -164,6 +164,19 @@ const routes = {
       ...errorResponses(401),
     },
   }),
+  switchMethod: guarded('user', {
+    method: 'post',
+    path: '/payments/{orderId}/method',
+    tags,
+    summary: 'Pay my unpaid order another way: the old payment is cancelled at the gateway, a new one issued',
+    description:
+      "Same order, same reservation: the stock stays held. The new method's instructions expire at its own expiry or the order's deadline, whichever comes first: a switch never holds the stock longer. 409 once the payment is under way or made.",
+    request: {
+      params: z.object({ orderId: orderId.openapi({ param: { name: 'orderId', in: 'path' } }) }),
+      body: body(z.strictObject({ payment_method: PaymentMethodBody }).openapi('SwitchPaymentMethod')),
+    },
+    responses: { 200: json(PaymentSchema), ...errorResponses(400, 401, 404, 409) },
+  }),
   get: guarded('user', {
     method: 'get',
     path: '/payments/{orderId}',
@@ -224,6 +237,23 @@ export function paymentRoutes(services: Services, payments: Config['payments']) 
       const cart = await services.cart.view(c.get('user').sub);
       return c.json({ subtotal: cart.subtotal, methods: methodsFor(new Prisma.Decimal(cart.subtotal), payments) }, 200);
     })
+    .openapi(routes.switchMethod, async (c) => {
+      const userId = c.get('user').sub;
+      const id = c.req.valid('param').orderId;
+      const method = c.req.valid('json').payment_method;
+      const order = await services.orders.getOwn(id, userId); // 404 for anyone else's order
+      const deadline =
+        order.status === 'pending' && order.workflow_id
+          ? await services.checkout.paymentDeadline(order.workflow_id)
+          : undefined;
+      const left = deadline ? Math.floor((deadline.getTime() - Date.now()) / 1000) : 0;
+      if (left < 5)
+        throw new AppError('conflict', 'this order is no longer waiting for a payment', {
+          reason: 'not_awaiting_payment',
+        });
+      const txn = await services.payments.switchMethod(id, userId, method, Math.min(expiryFor(method, payments), left));
+      return c.json(toView(txn), 200);
+    })
     .openapi(routes.get, async (c) =>
       c.json(toView(await ownPayment(c.req.valid('param').orderId, c.get('user').sub)), 200),
     )
@@ -234,11 +264,14 @@ export function paymentRoutes(services: Services, payments: Config['payments']) 
         const outcome = await legacyWebhook(raw, legacy);
         return c.json({ received: true as const, duplicate: outcome.duplicate, outcome: outcome.outcome }, 200);
       }
-      const parsed = NotificationBody.safeParse(parseJson(raw));
-      if (!parsed.success) {
+      const json = parseJson(raw);
+      // Unsigned is unauthenticated, whatever else is wrong with it; a signed body is then checked field by field.
+      if (typeof (json as { signature_key?: unknown } | null)?.signature_key !== 'string') {
         businessMetrics.webhookRejected('missing or malformed signature');
-        throw invalid(parsed.error, 'malformed notification');
+        throw new AppError('unauthorized', 'webhook rejected: missing signature_key');
       }
+      const parsed = NotificationBody.safeParse(json);
+      if (!parsed.success) throw invalid(parsed.error, 'malformed notification');
       const outcome = await intake.receive(parsed.data as PaymentNotification);
       return c.json({ received: true as const, duplicate: outcome.duplicate, outcome: outcome.outcome }, 200);
     })

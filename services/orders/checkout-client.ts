@@ -12,6 +12,7 @@ import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import {
   cancelCheckoutSignal,
+  checkoutStateQuery,
   checkoutWorkflowId,
   paymentResultSignal,
   waitUntilSettledUpdate,
@@ -155,6 +156,14 @@ export function createCheckoutClient(client: Client, config: Config, admission?:
       // Settled: the order's reservation (or its refusal) now stands where the ticket stood.
       if (state) await admission?.release(userId, orderId, tickets);
       return { workflowId, replay, state, order_id: memo.order_id, order_number: memo.order_number };
+    },
+
+    /** When an awaiting checkout gives up on its payment and releases the stock; undefined when it awaits none. */
+    async paymentDeadline(workflowId: string): Promise<Date | undefined> {
+      const state = await bounded(() => client.workflow.getHandle(workflowId).query(checkoutStateQuery));
+      return state.step === 'awaiting_payment' && state.payment_expires_at
+        ? new Date(state.payment_expires_at)
+        : undefined;
     },
 
     async cancel(workflowId: string, reason: string) {

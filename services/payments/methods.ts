@@ -85,6 +85,22 @@ export function createMethodChoices(db: Db) {
       });
     },
 
+    /** A switch of method before paying: the order's choice is now this one (an OVO number included). */
+    async replace(orderId: string, userId: string, method: PaymentMethod, expirySeconds: number) {
+      const fields = {
+        type: method.type,
+        bank: method.type === 'bank_transfer' ? method.bank : null,
+        provider: method.type === 'ewallet' ? method.provider : null,
+        phone: method.type === 'ewallet' ? (method.phone ?? null) : null,
+        expiry_seconds: expirySeconds,
+      };
+      await db.paymentMethodChoice.upsert({
+        where: { order_id: orderId },
+        create: { order_id: orderId, user_id: userId, ...fields },
+        update: fields,
+      });
+    },
+
     /** The order's method and its wait (a card's, unset, when none was recorded: checkouts from before methods). */
     async of(orderId: string): Promise<{ method: PaymentMethod; expirySeconds?: number }> {
       const row = await db.paymentMethodChoice.findUnique({ where: { order_id: orderId } });

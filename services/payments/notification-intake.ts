@@ -20,7 +20,7 @@ export function createNotificationIntake(
   // Counted by reason (pasar_payment_webhooks_rejected_total), as the old scheme's failures were.
   const reject = (reason: string, n: PaymentNotification): never => {
     businessMetrics.webhookRejected(reason);
-    throw new AppError('unauthorized', `notification rejected: ${reason.replaceAll('_', ' ')}`, {
+    throw new AppError('unauthorized', `webhook rejected: ${reason.replaceAll('_', ' ')}`, {
       reason,
       order_id: n.order_id,
     });

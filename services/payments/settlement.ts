@@ -22,7 +22,10 @@ export function createPaymentSettlement(
     async receive(event: GatewayWebhook, source: 'webhook' | 'reconciliation'): Promise<WebhookOutcome> {
       const outcome = await payments.applyWebhook(event);
       businessMetrics.webhookReceived(outcome.outcome, outcome.duplicate, source);
-      if (outcome.outcome === 'refused' && !outcome.duplicate) {
+      // Another transaction of an order we know: a QR code paid twice, or the intent a switch of method replaced.
+      const stray =
+        outcome.outcome === 'refused' && outcome.reason === 'unknown_intent' && (await payments.isStray(event));
+      if (outcome.outcome === 'refused' && !outcome.duplicate && !stray) {
         // A signed event that lies about money: a gateway bug or a leaked secret. Alert on this line.
         businessMetrics.webhookRejected(outcome.reason);
         logger.error(
@@ -30,16 +33,12 @@ export function createPaymentSettlement(
           'payment webhook refused: it does not match the transaction it names',
         );
       }
-      if (
-        outcome.outcome === 'refused' &&
-        outcome.reason === 'unknown_intent' &&
-        event.type === 'payment_intent.succeeded'
-      ) {
-        // Paid twice (a QR scanned by two apps): the order has its payment; this money goes back.
+      if (stray && event.type === 'payment_intent.succeeded') {
+        // The order has its payment (or awaits it on its current intent): this money goes back.
         if (await payments.refundStray(event))
           logger.warn(
             { order_id: event.data.reference, intent_id: event.data.intent_id, source },
-            'a second payment of an order was refunded',
+            "a payment outside the order's own transaction was refunded",
           );
       } else if (outcome.outcome === 'ignored' && outcome.reason === 'unknown_type' && !outcome.duplicate) {
         logger.warn({ event_id: event.id, type: event.type, source }, 'payment event of an unknown type ignored');

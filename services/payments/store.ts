@@ -4,6 +4,8 @@
  * recorded by its gateway event id first, so a redelivery, however late or repeated, changes
  * nothing twice; status moves only forward, so an out-of-order event is ignored.
  */
+import { randomUUID } from 'node:crypto';
+import type { PaymentMethod } from '../../contracts/payment-methods';
 import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/clients/prisma';
 import { AppError } from '../../platform/errors';
@@ -101,6 +103,60 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
         if ((err as { code?: string }).code === 'P2002') return (await byOrder(input.orderId))!;
         throw err;
       }
+    },
+
+    /**
+     * Switches an unpaid order to another method: the old intent is cancelled at the gateway, a new
+     * one made on the same order (its reservation and saga untouched), and the transaction moved to
+     * it only if it is still the unpaid one. `expirySeconds` never reaches past the order's own
+     * deadline (the caller caps it): switching cannot hold stock longer. Money taken for the old
+     * intent in a race comes back as a stray payment (refundStray).
+     */
+    async switchMethod(orderId: string, userId: string, method: PaymentMethod, expirySeconds: number) {
+      const txn = await byOrder(orderId);
+      if (!txn || txn.user_id !== userId) throw new AppError('not_found', 'no payment for this order');
+      if (txn.status !== 'pending')
+        throw new AppError('conflict', `payment is ${txn.status}: its method can no longer change`, {
+          reason: 'payment_not_pending',
+          status: txn.status,
+        });
+      try {
+        await gateway.cancel(txn.gateway_transaction_id!);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        if (err.code !== 'not_found')
+          throw new AppError('conflict', 'this payment has already been made', { reason: 'already_paid' });
+      }
+      const intent = await gateway.createIntent({
+        reference: orderId,
+        amount: txn.amount.toFixed(2),
+        currency: txn.currency,
+        notificationUrl: webhookUrl,
+        idempotencyKey: `switch:${orderId}:${randomUUID()}`,
+        method,
+        expirySeconds,
+      });
+      const { expires_at, ...instructions } = intent.instructions ?? {};
+      await methods.replace(orderId, userId, method, expirySeconds);
+      const moved = await db.transaction.updateMany({
+        where: { order_id: orderId, gateway_transaction_id: txn.gateway_transaction_id, status: 'pending' },
+        data: {
+          gateway_transaction_id: intent.id,
+          method: method.type,
+          method_detail:
+            method.type === 'bank_transfer' ? method.bank : method.type === 'ewallet' ? method.provider : null,
+          instructions: intent.instructions ? instructions : Prisma.DbNull,
+          expires_at: expires_at ? new Date(expires_at) : null,
+        },
+      });
+      if (moved.count === 0) {
+        // The order moved on meanwhile (expired, cancelled): the new intent must not stay payable.
+        await gateway.cancel(intent.id).catch(() => undefined);
+        throw new AppError('conflict', 'the payment changed meanwhile: its method can no longer change', {
+          reason: 'payment_not_pending',
+        });
+      }
+      return (await byOrder(orderId))!;
     },
 
     /** Forwards the shopper's card to the gateway; the result comes back by webhook. */
@@ -249,6 +305,11 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
      * payment (a QR code paid twice): given back at once, whole, once (the gateway dedupes the key),
      * and recorded for operators. False when the event names no order of ours or is its payment.
      */
+    async isStray(event: GatewayWebhook): Promise<boolean> {
+      const txn = await byOrder(event.data.reference);
+      return !!txn && txn.gateway_transaction_id !== event.data.intent_id;
+    },
+
     async refundStray(event: GatewayWebhook): Promise<boolean> {
       const txn = await byOrder(event.data.reference);
       if (!txn || txn.gateway_transaction_id === event.data.intent_id) return false;

@@ -190,6 +190,32 @@ describe('payment methods: paid, declined and cancelled', () => {
     expect(await db.outboxEvent.count({ where: { key: orderId, type: 'order.paid' } })).toBe(1);
   });
 
+  it('switching from a VA to QRIS before paying: the VA is closed, the QR pays the same order, the stock held throughout', async () => {
+    const { me, orderId, answer, stock } = await s.awaiting({ type: 'bank_transfer', bank: 'mandiri' });
+    const va = answer.payment.instructions.va_number as string;
+    const switched = await api().post(`/payments/${orderId}/method`, { payment_method: { type: 'qris' } }, me.token);
+    expect(switched.status).toBe(200);
+    expect(switched.body).toMatchObject({ order_id: orderId, method: 'qris', status: 'pending' });
+    expect(switched.body.instructions.qr_string).toMatch(/^000201/);
+    expect(Date.parse(switched.body.expires_at)).toBeLessThanOrEqual(Date.parse(answer.payment.expires_at) + 1000);
+    expect(await stock()).toMatchObject({ quantity: 5, reserved: 2 });
+    expect((await api().get(`/orders/${orderId}`, me.token)).body.status).toBe('pending');
+    expect((await atGateway(gateway().url, `/_sim/va/${va}/pay`)).status).toBe(409);
+
+    expect((await atGateway(gateway().url, `/_sim/qris/${switched.body.instructions.qr_id}/pay`)).status).toBe(200);
+    await orderPaid(api(), me.token, orderId);
+    expect(await stock()).toMatchObject({ quantity: 3, reserved: 0 });
+    // Paid: the method no longer changes.
+    const late = await api().post(`/payments/${orderId}/method`, { payment_method: { type: 'qris' } }, me.token);
+    expect(late.status).toBe(409);
+    const bad = await api().post(
+      `/payments/${orderId}/method`,
+      { payment_method: { type: 'ewallet', provider: 'ovo' } },
+      me.token,
+    );
+    expect(bad.status).toBe(400);
+  });
+
   it('no payment_method is a card, as before', async () => {
     const { answer } = await s.awaiting(undefined);
     expect(answer.payment).toMatchObject({ method: 'card', confirm: expect.stringContaining('/payments/confirm') });
@@ -281,6 +307,20 @@ describe('payment methods: each waits as long as its setting, then the stock goe
     const refunds = await server().deps.db.refund.findMany({ where: { order_id: orderId } });
     expect(refunds.map((r) => [r.amount.toFixed(2), r.status])).toEqual([[answer.amount.total_amount, 'refunded']]);
     expect((await api().get(`/orders/${orderId}`, me.token)).body.status).toBe('cancelled');
+    expect(await stock()).toMatchObject({ quantity: 5, reserved: 0 });
+  });
+
+  it('a switch never holds the stock longer: a 4 s VA switched to a 600 s QRIS still releases at the 4 s deadline', async () => {
+    const { me, orderId, answer, stock } = await s.awaiting({ type: 'bank_transfer', bank: 'bca' });
+    const switched = await api().post(`/payments/${orderId}/method`, { payment_method: { type: 'qris' } }, me.token);
+    if (switched.status === 200) {
+      expect(Date.parse(switched.body.expires_at)).toBeLessThanOrEqual(Date.parse(answer.payment.expires_at) + 1000);
+    } else {
+      // Already within a few seconds of the deadline on a slow machine: refused, never extended.
+      expect(switched.body.error.details).toMatchObject({ reason: 'not_awaiting_payment' });
+    }
+    const order = await orderStatus(api(), me.token, orderId, 'cancelled', 30_000);
+    expect(order.cancel_reason).toBe('expired');
     expect(await stock()).toMatchObject({ quantity: 5, reserved: 0 });
   });
 

@@ -10,6 +10,7 @@ import { adminToken, client, type Client } from '../support/http';
 import { CARDS, checkout, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
 import { useServer, type TestServer } from '../support/server';
 import { notificationOf, postNotification } from '../support/webhooks';
+import { orderPaid } from '../support/payments';
 
 const EXPIRY_SECONDS = 300;
 
@@ -72,7 +73,7 @@ describe('reconciliation with a gateway that keeps its records', () => {
 
     const report = await server().services.reconciler.run();
     expect(report.applied).toEqual([{ order_id: orderId, intent_id: intentId, status: 'capture' }]);
-    await orderStatus(api, me.token, orderId, 'paid');
+    await orderPaid(api, me.token, orderId);
     await waitFor('stock deducted', async () => (await stock()).quantity === 9);
     expect(await stock()).toMatchObject({ quantity: 9, reserved: 0 });
 
@@ -97,7 +98,7 @@ describe('reconciliation with a gateway that keeps its records', () => {
     await gateway().restart(); // the delayed deliveries die with the process; the records do not
     const report = await server().services.reconciler.run();
     expect(report.applied.map((a) => a.order_id).sort()).toEqual(opened.map((o) => o.orderId).sort());
-    for (const o of opened) await orderStatus(api, o.me.token, o.orderId, 'paid');
+    for (const o of opened) await orderPaid(api, o.me.token, o.orderId);
     const settledIn = Date.now() - restartedAt;
     expect(settledIn).toBeLessThan(EXPIRY_SECONDS * 1000 * 0.1);
     await waitFor('stock deducted', async () => (await stock()).quantity === 7);

@@ -187,7 +187,7 @@ describe("API1 broken object level authorization: another shopper's payment inst
     }),
   });
 
-  it("B naming A's virtual-account or OVO order gets a 404 carrying none of A's instructions", async () => {
+  it("B naming A's virtual-account or OVO order, to read or switch its method, gets a 404 carrying none of A's instructions", async () => {
     const api = client(server().base);
     const productId = await newProduct(api, await adminToken(server()), 5);
     const b = await signUp(api);
@@ -201,6 +201,12 @@ describe("API1 broken object level authorization: another shopper's payment inst
       const orderId = placed.body.order_id as string;
       const own = (await api.get(`/payments/${orderId}`, a.token)).body;
       expect(own.instructions).toBeTruthy();
+      const switched = await api.post(`/payments/${orderId}/method`, { payment_method: { type: 'qris' } }, b.token);
+      expect({ method, status: switched.status }).toEqual({ method, status: 404 });
+      expect((await api.get(`/payments/${orderId}`, a.token)).body).toMatchObject({
+        gateway_transaction_id: own.gateway_transaction_id,
+        method: own.method,
+      });
       const theirs = await api.get(`/payments/${orderId}`, b.token);
       expect({ method, status: theirs.status }).toEqual({ method, status: 404 });
       const leaked = JSON.stringify(theirs.body);

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
@@ -52,10 +52,17 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
   beforeAll(async () => {
     const logger = createLogger('silent');
     const base = getConfig();
+    // The port is chosen first, so the API's own gateway calls (a switch of payment method) name
+    // this server as the notification URL, as the worker's do.
+    const port = await freePort();
     const config: Config = (options.configure ?? ((c) => c))({
       ...base,
       temporal: { ...base.temporal, taskQueue: unique('test-pasar') },
-      payments: { ...base.payments, expirySeconds: options.paymentExpirySeconds ?? base.payments.expirySeconds },
+      payments: {
+        ...base.payments,
+        expirySeconds: options.paymentExpirySeconds ?? base.payments.expirySeconds,
+        webhookUrl: `http://127.0.0.1:${port}/payments/webhook`,
+      },
     });
     const deps = createDeps(config);
     const services = createServices(deps, logger);
@@ -65,7 +72,7 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
     const relay = createOutboxRelay(config.postgres.url, deps.kafka, logger);
     await relay.start();
     await new Promise<void>((resolve) => {
-      server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
+      server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve());
     });
     const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
     probes = startHealthServer({
@@ -112,3 +119,13 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
     return ctx;
   };
 }
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
