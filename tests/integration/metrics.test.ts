@@ -10,7 +10,6 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import YAML from 'yaml';
-import { SIGNATURE_HEADER } from '../../contracts/webhook-signature/gateway';
 import { kill } from '../support/worker-process';
 import { adminToken, client, type Client } from '../support/http';
 import { useServer } from '../support/server';
@@ -174,11 +173,18 @@ describe('the stack Prometheus', () => {
     for (let i = 0; i < 25; i++) {
       const res = await fetch(`${server().base}/payments/webhook`, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [SIGNATURE_HEADER]: `t=${Math.floor(Date.now() / 1000)},v1=${'ab'.repeat(32)}`,
-        },
-        body: JSON.stringify({ id: `evt_forged_${i}`, type: 'payment_intent.succeeded' }),
+        headers: { 'content-type': 'application/json' },
+        // A forged notification: well formed, its signature_key made up.
+        body: JSON.stringify({
+          transaction_id: `pi_forged_${i}`,
+          order_id: randomUUID(),
+          gross_amount: '150000.00',
+          currency: 'IDR',
+          payment_type: 'bank_transfer',
+          transaction_status: 'settlement',
+          status_code: '200',
+          signature_key: 'ab'.repeat(64),
+        }),
       });
       expect(res.status).toBe(401);
     }
