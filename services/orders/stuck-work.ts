@@ -4,7 +4,7 @@
  * refunds, sagas that failed and need a hand) and from the stores (pending orders whose saga is
  * gone, payments waiting for a refund confirmation). Read-only: it points, an operator acts.
  */
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { Db } from '../../platform/clients/prisma';
 import type { PaymentStore } from '../payments/store';
 
@@ -24,6 +24,12 @@ export interface StuckItem {
 export interface StuckThresholds {
   /** A checkout should end by its payment expiry; this much past it is stuck. */
   checkoutSeconds: number;
+  /**
+   * When set, a checkout listed by checkoutSeconds (the shortest method's wait) is stuck only once
+   * its own method's wait (payments.method_choices; `defaultSeconds` for a checkout without one)
+   * plus `graceSeconds` has passed: a virtual account may wait a day, an OVO push a minute.
+   */
+  checkoutWait?: { defaultSeconds: number; graceSeconds: number };
   refundSeconds: number;
   /** How far back failed sagas are listed. */
   failedLookbackSeconds: number;
@@ -35,13 +41,30 @@ export function createStuckWorkReport(
   temporal: Client,
   payments: Pick<PaymentStore, 'refundsUnconfirmedSince'>,
 ) {
-  async function list(query: string, limit: number) {
+  /** Up to `limit` workflows the query lists that `keep` accepts, looking at no more than `scanMax`. */
+  async function list(
+    query: string,
+    limit: number,
+    keep: (wf: WorkflowExecutionInfo) => Promise<boolean> = async () => true,
+    scanMax = 5_000,
+  ) {
     const found = [];
+    let scanned = 0;
     for await (const wf of temporal.workflow.list({ query })) {
-      found.push(wf);
-      if (found.length >= limit) break;
+      if (await keep(wf)) found.push(wf);
+      if (found.length >= limit || ++scanned >= scanMax) break;
     }
     return found;
+  }
+
+  /** Whether a checkout has outlived its own method's wait (its start plus the wait plus the grace). */
+  async function pastItsWait(wf: WorkflowExecutionInfo, wait: NonNullable<StuckThresholds['checkoutWait']>, now: Date) {
+    const orderId = (wf.memo as { order_id?: string } | undefined)?.order_id;
+    const choice = orderId
+      ? await db.paymentMethodChoice.findUnique({ where: { order_id: orderId }, select: { expiry_seconds: true } })
+      : null;
+    const seconds = (choice?.expiry_seconds ?? wait.defaultSeconds) + wait.graceSeconds;
+    return wf.startTime.getTime() < now.getTime() - seconds * 1000;
   }
 
   return {
@@ -53,6 +76,7 @@ export function createStuckWorkReport(
       const checkouts = await list(
         `WorkflowType = 'checkoutWorkflow' AND ExecutionStatus = 'Running' AND StartTime < '${iso(t.checkoutSeconds)}'`,
         limit,
+        t.checkoutWait ? (wf) => pastItsWait(wf, t.checkoutWait!, now) : undefined,
       );
       for (const wf of checkouts) {
         items.push({
@@ -125,17 +149,20 @@ export function createStuckWorkReport(
 export type StuckWorkReport = ReturnType<typeof createStuckWorkReport>;
 
 /**
- * The defaults from config, or one age for everything (an operator's "older than"). A checkout may
- * wait as long as its method's expiry (a virtual account a day): only past the longest is it stuck,
- * until the report reads each checkout's own deadline (issue 21, operations).
+ * The defaults from config, or one age for everything (an operator's "older than"). A checkout
+ * waits as long as its method's expiry (a virtual account a day, an OVO push a minute): listed past
+ * the shortest wait, each is stuck only 5 minutes past its own.
  */
 export function stuckThresholds(
   config: { payments: { expirySeconds: number; methodExpirySeconds?: Record<string, number> } },
   olderThanSeconds?: number,
 ): StuckThresholds {
-  const longest = Math.max(config.payments.expirySeconds, ...Object.values(config.payments.methodExpirySeconds ?? {}));
+  const shortest = Math.min(config.payments.expirySeconds, ...Object.values(config.payments.methodExpirySeconds ?? {}));
   return {
-    checkoutSeconds: olderThanSeconds ?? longest + 300,
+    checkoutSeconds: olderThanSeconds ?? shortest + 300,
+    ...(olderThanSeconds === undefined
+      ? { checkoutWait: { defaultSeconds: config.payments.expirySeconds, graceSeconds: 300 } }
+      : {}),
     refundSeconds: olderThanSeconds ?? 900,
     failedLookbackSeconds: 2 * 86_400,
   };

@@ -11,6 +11,7 @@ import { atGateway, checkoutWith, orderPaid } from '../support/payments';
 import { useServer, type TestServer } from '../support/server';
 import { newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
 import type { Config } from '../../platform/config';
+import { stuckThresholds } from '../../services/orders/stuck-work';
 
 /** A workflow history as text, its payloads (base64 JSON) decoded, so a search sees what they carry. */
 function historyText(history: unknown): string {
@@ -214,6 +215,20 @@ describe('payment methods: paid, declined and cancelled', () => {
       me.token,
     );
     expect(bad.status).toBe(400);
+  });
+
+  it("the stuck-work report holds each checkout to its own method's wait, not one threshold for all", async () => {
+    const va = await s.awaiting({ type: 'bank_transfer', bank: 'bca' }); // waits 600 s here
+    const card = await s.awaiting(undefined); // waits the card's 900 s
+    const listed = async (inSeconds: number) => {
+      const at = new Date(Date.now() + inSeconds * 1000);
+      const items = await server().services.stuckWork.run(stuckThresholds(server().config), at, 10_000);
+      return [va.workflowId, card.workflowId].filter((id) => items.some((i) => i.ref === id));
+    };
+    expect(await listed(0)).toEqual([]);
+    expect(await listed(600 + 300 + 30)).toEqual([va.workflowId]);
+    expect(await listed(900 + 300 + 30)).toEqual([va.workflowId, card.workflowId]);
+    for (const o of [va, card]) await api().post(`/orders/${o.orderId}/cancel`, undefined, o.me.token);
   });
 
   it('no payment_method is a card, as before', async () => {
