@@ -41,30 +41,51 @@ export function createStuckWorkReport(
   temporal: Client,
   payments: Pick<PaymentStore, 'refundsUnconfirmedSince'>,
 ) {
-  /** Up to `limit` workflows the query lists that `keep` accepts, looking at no more than `scanMax`. */
-  async function list(
-    query: string,
-    limit: number,
-    keep: (wf: WorkflowExecutionInfo) => Promise<boolean> = async () => true,
-    scanMax = 5_000,
-  ) {
+  async function list(query: string, limit: number) {
     const found = [];
-    let scanned = 0;
     for await (const wf of temporal.workflow.list({ query })) {
-      if (await keep(wf)) found.push(wf);
-      if (found.length >= limit || ++scanned >= scanMax) break;
+      found.push(wf);
+      if (found.length >= limit) break;
     }
     return found;
   }
 
-  /** Whether a checkout has outlived its own method's wait (its start plus the wait plus the grace). */
-  async function pastItsWait(wf: WorkflowExecutionInfo, wait: NonNullable<StuckThresholds['checkoutWait']>, now: Date) {
-    const orderId = (wf.memo as { order_id?: string } | undefined)?.order_id;
-    const choice = orderId
-      ? await db.paymentMethodChoice.findUnique({ where: { order_id: orderId }, select: { expiry_seconds: true } })
-      : null;
-    const seconds = (choice?.expiry_seconds ?? wait.defaultSeconds) + wait.graceSeconds;
-    return wf.startTime.getTime() < now.getTime() - seconds * 1000;
+  /**
+   * Up to `limit` running checkouts the query lists that have outlived their own method's wait
+   * (start + wait + grace), looking at no more than `scanMax` and reading their waits a batch at
+   * a time: a shop with many day-long virtual accounts waiting must not fill the list with them.
+   */
+  async function checkoutsPastTheirWait(
+    query: string,
+    limit: number,
+    wait: NonNullable<StuckThresholds['checkoutWait']>,
+    now: Date,
+    scanMax = 2_000,
+  ) {
+    const found: WorkflowExecutionInfo[] = [];
+    let batch: WorkflowExecutionInfo[] = [];
+    const flush = async () => {
+      const ids = batch.map((wf) => (wf.memo as { order_id?: string } | undefined)?.order_id).filter(Boolean);
+      const choices = await db.paymentMethodChoice.findMany({
+        where: { order_id: { in: ids as string[] } },
+        select: { order_id: true, expiry_seconds: true },
+      });
+      const waits = new Map(choices.map((c) => [c.order_id, c.expiry_seconds]));
+      for (const wf of batch) {
+        const orderId = (wf.memo as { order_id?: string } | undefined)?.order_id ?? '';
+        const seconds = (waits.get(orderId) ?? wait.defaultSeconds) + wait.graceSeconds;
+        if (wf.startTime.getTime() < now.getTime() - seconds * 1000 && found.length < limit) found.push(wf);
+      }
+      batch = [];
+    };
+    let scanned = 0;
+    for await (const wf of temporal.workflow.list({ query })) {
+      batch.push(wf);
+      if (batch.length >= 500) await flush();
+      if (found.length >= limit || ++scanned >= scanMax) break;
+    }
+    if (batch.length > 0) await flush();
+    return found;
   }
 
   return {
@@ -73,11 +94,10 @@ export function createStuckWorkReport(
       const iso = (seconds: number) => ago(seconds).toISOString();
       const items: StuckItem[] = [];
 
-      const checkouts = await list(
-        `WorkflowType = 'checkoutWorkflow' AND ExecutionStatus = 'Running' AND StartTime < '${iso(t.checkoutSeconds)}'`,
-        limit,
-        t.checkoutWait ? (wf) => pastItsWait(wf, t.checkoutWait!, now) : undefined,
-      );
+      const runningQuery = `WorkflowType = 'checkoutWorkflow' AND ExecutionStatus = 'Running' AND StartTime < '${iso(t.checkoutSeconds)}'`;
+      const checkouts = t.checkoutWait
+        ? await checkoutsPastTheirWait(runningQuery, limit, t.checkoutWait, now)
+        : await list(runningQuery, limit);
       for (const wf of checkouts) {
         items.push({
           kind: 'checkout_running_too_long',
