@@ -152,6 +152,9 @@ go_build() {
 # the shop's by the bench): each start bundles the entry's own modules into one file with esbuild
 # (about 0.1 s; packages stay in node_modules, as under tsx), so a simulator always runs the
 # checkout's code. The file goes under node_modules/.cache, out of dist/ and so out of the image.
+# A simulator already running is kept only if it runs the bundle this checkout compiles now (its
+# digest is kept beside its pid): after a pull or an edit, a stack left up would otherwise go on
+# answering with the old code (a gateway that sends an old webhook scheme, a carrier without COD).
 REPO_DIR="$(cd "$STACK_DIR/../.." && pwd)"
 simulator_install() {
   [ -d "$REPO_DIR/node_modules" ] || fail "$1: run npm ci first (the simulator is part of this repository)"
@@ -160,14 +163,24 @@ simulator_healthy() { curl -sf -m 3 -o /dev/null "http://127.0.0.1:$1/healthz"; 
 # Usage: simulator_start NAME PORT STATE_FILE_VARIABLE STATE_FILE_NAME ENTRY
 simulator_start() {
   local name=$1 port=$2 state_var=$3 state_file=$4 entry=$5
-  pid_alive "$name" && simulator_healthy "$port" && return 0
   mkdir -p "$PASAR_STATE_DIR/$name"
   # The path keeps the entry's (simulators/<x>/server): the bench tells processes apart by it.
-  local compiled="node_modules/.cache/pasar/${entry%.ts}.mjs"
+  # Compiled beside it first (same depth, so the source map's relative paths hold after the move).
+  local compiled="node_modules/.cache/pasar/${entry%.ts}.mjs" running="$RUN_DIR/$name.build" digest
+  local next="node_modules/.cache/pasar-next/${entry%.ts}.mjs"
   (cd "$REPO_DIR" && node_modules/.bin/esbuild "$entry" --bundle --packages=external --platform=node \
-    --format=esm --target=node20 --sourcemap --log-level=warning --outfile="$compiled") >>"$LOG_DIR/$name.log" 2>&1 \
+    --format=esm --target=node20 --sourcemap --log-level=warning --outfile="$next") >>"$LOG_DIR/$name.log" 2>&1 \
     || { fail "$name: could not compile $entry; log: $LOG_DIR/$name.log"; return 1; }
+  digest=$(sha256sum "$REPO_DIR/$next" | cut -d' ' -f1)
+  if pid_alive "$name" && simulator_healthy "$port"; then
+    [ "$(cat "$running" 2>/dev/null)" = "$digest" ] && return 0
+    say "$name: this checkout's code is not the one running; restarting it"
+    stop_pid "$name" 10
+  fi
+  mkdir -p "$(dirname "$REPO_DIR/$compiled")"
+  mv "$REPO_DIR/$next" "$REPO_DIR/$compiled" && mv "$REPO_DIR/$next.map" "$REPO_DIR/$compiled.map"
   (cd "$REPO_DIR" && export "$state_var=$PASAR_STATE_DIR/$name/$state_file" \
     && spawn "$name" node --enable-source-maps "$compiled")
+  echo "$digest" >"$running"
   wait_healthy "$name" 60 simulator_healthy "$port"
 }
