@@ -14,19 +14,28 @@ import { asActivity } from './business-failure';
 export interface RefundActivityDeps {
   payments: Pick<PaymentStore, 'refund' | 'refunds'>;
   inventory: Pick<InventoryStore, 'restock'>;
-  orders: Pick<OrderStore, 'markRefunded'>;
+  orders: Pick<OrderStore, 'markRefunded' | 'refundReason'>;
 }
 
 export function createRefundActivities(d: RefundActivityDeps) {
-  const markOrderRefunded = (orderId: string, reason: string) =>
-    asActivity(() => d.orders.markRefunded(orderId, reason));
+  /**
+   * The reason to record: an operator's own, read back by id from the order service (it never
+   * travels through the workflow), else the workflow's `reason` (a fixed label; in histories
+   * recorded before reasons travelled by id, the operator's text itself).
+   */
+  const reasonOf = async (reason: string, reasonId?: string) =>
+    (reasonId ? await d.orders.refundReason(reasonId) : undefined) ?? reason;
+  const markOrderRefunded = (orderId: string, reason: string, reasonId?: string) =>
+    asActivity(async () => d.orders.markRefunded(orderId, await reasonOf(reason, reasonId)));
   /** `key`: the order id, or a replacement's own stock key (workflows/complaint-contract.ts). */
   const restockOrder = (key: string) => asActivity(async () => void (await d.inventory.restock(key)));
 
   return {
     /** Gives back what is left of the order's payment; a repeat with the same key is the same refund. */
-    refundPayment: (orderId: string, reason: string, idempotencyKey: string) =>
-      asActivity(async () => (await d.payments.refund(orderId, reason, idempotencyKey))?.status ?? 'none'),
+    refundPayment: (orderId: string, reason: string, idempotencyKey: string, reasonId?: string) =>
+      asActivity(
+        async () => (await d.payments.refund(orderId, await reasonOf(reason, reasonId), idempotencyKey))?.status ?? 'none',
+      ),
 
     /**
      * Gives back `amount` of the order's payment under the workflow's key (a complaint's partial or

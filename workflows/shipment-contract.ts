@@ -58,8 +58,14 @@ export const carrierEventSignal = defineSignal<[TrackingSignal]>('carrierEvent')
 /** A complaint keeps a delivered order from completing until it is released (the complaints issue). */
 export const holdCompletionSignal = defineSignal<[{ hold_id: string; reason?: string }]>('holdCompletion');
 export const releaseCompletionSignal = defineSignal<[{ hold_id: string }]>('releaseCompletion');
-/** An operator asks for another carrier now (only before pickup: a picked-up parcel cannot move). */
-export const rebookSignal = defineSignal<[{ reason: string }]>('rebook');
+/**
+ * An operator asks for another carrier now (only before pickup: a picked-up parcel cannot move).
+ * `reason` is the fixed REBOOK_REASON and `rebook_id` names the operator's rebook, whose own
+ * reason (free text) the shipment store keeps; histories recorded before carry that text as
+ * `reason`. The workflow decides nothing on either.
+ */
+export const rebookSignal = defineSignal<[{ reason: string; rebook_id?: string }]>('rebook');
+export const REBOOK_REASON = 'rebook asked by an operator';
 export const shipmentStateQuery = defineQuery<ShipmentState>('shipmentState');
 
 /**
@@ -79,7 +85,19 @@ export type CancelRequester = 'shopper' | 'operator';
  * once the parcel left. An Update, so the caller gets the verdict; sent with CANCEL_UPDATE_ID, so
  * Temporal folds every repeat, whoever sends it, into the first (one refund).
  */
-export const cancelOrderUpdate = defineUpdate<CancelAnswer, [{ reason: string; by?: CancelRequester }]>('cancelOrder');
+export const cancelOrderUpdate =
+  defineUpdate<CancelAnswer, [{ reason: string; by?: CancelRequester; reason_id?: string }]>('cancelOrder');
+
+/**
+ * A cancel's `reason`: a fixed label by requester, never free text. An operator's own reason (people
+ * write the shopper's bank account in it) is kept by the order service and travels as `reason_id`;
+ * the refund steps read it back by id. Histories recorded before carry the operator's text as
+ * `reason`, which is taken as it was.
+ */
+export const CANCEL_REASON: Record<CancelRequester, string> = {
+  shopper: 'cancelled by the shopper before pickup',
+  operator: 'refunded by an operator',
+};
 /** One cancel per shipment: the server answers a repeated id with the first one's result. */
 export const CANCEL_UPDATE_ID = 'shopper-cancel';
 

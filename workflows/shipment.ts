@@ -47,8 +47,9 @@ class Shipment {
   private readonly workflowId = workflowInfo().workflowId;
   private rebookRequest: string | undefined;
   // The owner's cancel (the shopper's, or an operator's refund), asked for and not yet answered;
-  // its answer, once given, is state.cancel_answer: what every repeat gets.
-  private cancelRequest: string | undefined;
+  // its answer, once given, is state.cancel_answer: what every repeat gets. `reasonId`: the order
+  // service's record of an operator's reason (its text never enters this history).
+  private cancelRequest: { reason: string; reasonId?: string } | undefined;
 
   constructor(private readonly input: ShipmentInput) {
     this.journey = new Journey(input);
@@ -56,11 +57,11 @@ class Shipment {
     setHandler(rebookSignal, ({ reason }) => {
       if (rankOf(this.state.status) < rankOf('picked_up')) this.rebookRequest ??= reason;
     });
-    setHandler(cancelOrderUpdate, async ({ reason }): Promise<CancelAnswer> => {
+    setHandler(cancelOrderUpdate, async ({ reason, reason_id }): Promise<CancelAnswer> => {
       if (this.state.cancel_answer) return this.state.cancel_answer;
       if (this.state.status === 'cancelled') return { accepted: false, reason: 'already_cancelled' };
       if (this.journey.pickedUp()) return { accepted: false, reason: 'already_picked_up' };
-      this.cancelRequest ??= reason;
+      this.cancelRequest ??= { reason, ...(reason_id ? { reasonId: reason_id } : {}) };
       // The booking phase answers (it owns the carrier call); a pickup applied meanwhile answers too.
       await condition(() => this.state.cancel_answer !== undefined || this.journey.pickedUp());
       return this.state.cancel_answer ?? { accepted: false, reason: 'already_picked_up' };
@@ -178,16 +179,22 @@ class Shipment {
     this.state.cancel_answer = { accepted: true };
     await this.journey.steps.cancelShipment(this.journey.shipmentId, 'cancelled by the shopper');
     this.journey.setStatus('cancelled');
-    return this.refund('cancelled_refunded', this.cancelRequest ?? 'cancelled by the shopper', true);
+    const { reason, reasonId } = this.cancelRequest ?? { reason: 'cancelled by the shopper' };
+    return this.refund('cancelled_refunded', reason, true, reasonId);
   }
 
-  /** The refund path: the payment back once, the stock back when the goods are, the order refunded. */
-  private async refund(outcome: ShipmentOutcome, reason: string, restock: boolean) {
+  /**
+   * The refund path: the payment back once, the stock back when the goods are, the order refunded.
+   * `reasonId` (an operator's refund) is passed on only when given, so other refunds schedule the
+   * steps with the arguments they always had; the steps read the operator's text by id.
+   */
+  private async refund(outcome: ShipmentOutcome, reason: string, restock: boolean, reasonId?: string) {
     // A cancel that came while the shipment failed anyway: its owner gets the refund they asked for.
     if (this.cancelRequest !== undefined) this.state.cancel_answer ??= { accepted: true };
-    await refunds.refundPayment(this.input.orderId, reason, `${this.workflowId}:refund`);
+    const byId: [] | [string] = reasonId === undefined ? [] : [reasonId];
+    await refunds.refundPayment(this.input.orderId, reason, `${this.workflowId}:refund`, ...byId);
     if (restock) await refunds.restockOrder(this.input.orderId);
-    await refunds.markShippedOrderRefunded(this.input.orderId, reason);
+    await refunds.markShippedOrderRefunded(this.input.orderId, reason, ...byId);
     this.state.outcome = outcome;
     return this.state;
   }

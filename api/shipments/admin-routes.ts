@@ -78,7 +78,9 @@ export function shipmentAdminRoutes(services: Services) {
           status: shipment.status,
         });
       }
-      await services.shipmentWorkflows.rebook(orderId, c.req.valid('json').reason);
+      // The reason is free text: kept with the shipment first, the workflow told the rebook's id only.
+      const rebookId = await services.shipments.recordRebook(shipment.id, c.req.valid('json').reason);
+      await services.shipmentWorkflows.rebook(orderId, rebookId);
       return c.json({ order_id: orderId, status: 'rebooking' as const }, 202);
     });
 }

@@ -29,7 +29,7 @@ interface OrderRef {
 }
 
 export function createOrderCancellation(deps: {
-  orders: Pick<OrderStore, 'get'>;
+  orders: Pick<OrderStore, 'get' | 'addRefundRequest' | 'dropRefundRequest'>;
   checkout: Pick<CheckoutClient, 'cancel'>;
   shipmentCancel: ShipmentCancel;
 }) {
@@ -48,8 +48,12 @@ export function createOrderCancellation(deps: {
       }
       if (status === 'paid' || status === 'processing') {
         const ref = { orderId: order.id, orderNumber: order.order_number, userId: order.user_id };
-        const { workflowId, answer } = await shipmentCancel.cancel(ref, reason, by);
+        // An operator's reason is free text: kept by the order service first, the shipment handed its id.
+        const reasonId = by === 'operator' ? await orders.addRefundRequest(order.id, by, reason) : undefined;
+        const { workflowId, answer } = await shipmentCancel.cancel(ref, by, reasonId);
         if (answer.accepted) return { order_id: order.id, status: 'refunding', workflow_id: workflowId };
+        // Refused: no refund came of it. (A call that failed otherwise may have been taken: its reason stays.)
+        if (reasonId) await orders.dropRefundRequest(reasonId);
         throw cancelRefusal(answer, (await orders.get(order.id))?.status ?? status);
       }
       if (status === 'refunded') {

@@ -220,6 +220,25 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
       return order?.status === 'refunded';
     },
 
+    /**
+     * Keeps an operator's reason for refunding an order before its shipment is asked: the reason is
+     * free text (operators write the shopper's bank account or phone in it), so it lives here and
+     * the workflow is handed the request's id only (README: personal data stays out of Temporal).
+     */
+    async addRefundRequest(orderId: string, requestedBy: string, reason: string) {
+      const row = await db.refundRequest.create({
+        data: { order_id: orderId, requested_by: requestedBy, reason: reason.slice(0, 255) },
+      });
+      return row.id;
+    },
+
+    /** The reason of a refund request, as the refund steps read it back; undefined once dropped. */
+    refundReason: async (requestId: string) =>
+      (await db.refundRequest.findUnique({ where: { id: requestId } }))?.reason,
+
+    /** Drops the request of a refund the shipment refused: it never happened, so neither did its reason. */
+    dropRefundRequest: (requestId: string) => db.refundRequest.deleteMany({ where: { id: requestId } }),
+
     /** A shopper's own order; anyone else's is answered like a missing one. */
     async getOwn(orderId: string, userId: string) {
       const order = await db.order.findFirst({ where: { id: orderId, user_id: userId }, include: withItems });

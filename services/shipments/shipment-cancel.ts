@@ -12,6 +12,7 @@ import {
 } from '@temporalio/client';
 import { AppError } from '../../platform/errors';
 import {
+  CANCEL_REASON,
   CANCEL_UPDATE_ID,
   cancelOrderUpdate,
   shipmentStateQuery,
@@ -75,11 +76,13 @@ export function createShipmentCancel(client: Client, options: Pick<ShipmentStart
     /**
      * The shipment's verdict on a cancel by the shopper or a refund by an operator (starting the
      * shipment if it has not begun): the carrier's booking withdrawn and the money back, or refused.
+     * The update says who asked with a fixed label; an operator's own reason travels as the id of
+     * the order service's refund request (`reasonId`), never as text.
      */
     async cancel(
       order: { orderId: string; orderNumber: string; userId: string },
-      reason: string,
       by: CancelRequester = 'shopper',
+      reasonId?: string,
     ) {
       const workflowId = shipmentWorkflowId(order.orderId);
       const startWorkflowOperation = new WithStartWorkflowOperation('shipmentWorkflow', {
@@ -95,7 +98,7 @@ export function createShipmentCancel(client: Client, options: Pick<ShipmentStart
         const answer = await bounded(() =>
           client.workflow.executeUpdateWithStart(cancelOrderUpdate, {
             updateId: CANCEL_UPDATE_ID,
-            args: [{ reason, by }],
+            args: [{ reason: CANCEL_REASON[by], by, ...(reasonId ? { reason_id: reasonId } : {}) }],
             startWorkflowOperation,
           }),
         );

@@ -8,6 +8,7 @@ import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import {
   carrierEventSignal,
+  REBOOK_REASON,
   rebookSignal,
   shipmentStateQuery,
   shipmentWorkflowId,
@@ -33,7 +34,9 @@ export function createShipmentClient(client: Client) {
     /** Resolves once Temporal accepted the signal (durably recorded in the workflow's history). */
     deliverEvent: (orderId: string, event: TrackingSignal) =>
       bounded(() => handle(orderId).signal(carrierEventSignal, event)),
-    rebook: (orderId: string, reason: string) => bounded(() => handle(orderId).signal(rebookSignal, { reason })),
+    /** `rebookId`: the shipment store's record of the operator's rebook (its reason stays there). */
+    rebook: (orderId: string, rebookId: string) =>
+      bounded(() => handle(orderId).signal(rebookSignal, { reason: REBOOK_REASON, rebook_id: rebookId })),
     state: (orderId: string) => bounded(() => handle(orderId).query(shipmentStateQuery)),
   };
 }

@@ -220,6 +220,15 @@ export function createShipmentStore(db: Db) {
 
     get: (shipmentId: string) => db.shipment.findUnique({ where: { id: shipmentId } }),
 
+    /**
+     * Keeps an operator's rebook and its reason before the workflow is told: the reason is free text
+     * (it may hold the shopper's phone), so the rebook signal carries this row's id, not the text.
+     */
+    async recordRebook(shipmentId: string, reason: string) {
+      const row = await db.shipmentRebook.create({ data: { shipment_id: shipmentId, reason: reason.slice(0, 255) } });
+      return row.id;
+    },
+
     /** Operators: shipments in a status (or all), newest first. */
     async list(filter: { status?: ShipmentStatus; stuck?: boolean }, page: number, pageSize: number) {
       const where = { ...(filter.status ? { status: filter.status } : {}), ...(filter.stuck ? { stuck: true } : {}) };

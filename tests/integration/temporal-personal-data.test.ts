@@ -8,7 +8,8 @@
  * workflow those runs made is read back, every payload decoded, and none may hold the shopper's
  * email, name, phone (in any of its written forms), street, bank account or card number, not even
  * where people wrote them in free text: the complaint's description and the seller's, buyer's and
- * operator's notes on it carry the phone and the bank account.
+ * operator's notes on it carry the phone and the bank account, and so do an operator's reasons
+ * for rebooking a parcel nobody picked up and then refunding its order.
  * Every workflow type the worker registers must have been run here: a new one fails this test
  * by name until it is added to the run.
  */
@@ -23,7 +24,7 @@ import { historyText, type HistoryText } from '../support/history-text';
 import { adminToken, client, type Client } from '../support/http';
 import { endLeftoverWorkflows } from '../support/leftover-workflows';
 import { useServer } from '../support/server';
-import { CARDS, checkoutUntilSettled, orderStatus } from '../support/shop';
+import { CARDS, checkoutUntilSettled, orderStatus, waitFor } from '../support/shop';
 import { complaintBody, complaintState, LONG, refundsSettled } from './complaint-support';
 import { testShipments, useShipmentPipeline } from './shipment-support';
 
@@ -80,6 +81,36 @@ describe('personal data stays out of Temporal', () => {
     ids.add(paidOrder.workflow_id!).add(shipmentWorkflowId(paid.orderId));
     started.push(shipmentWorkflowId(paid.orderId));
     await orderStatus(api, paid.token, paid.orderId, 'delivered', 90_000);
+    const phone = `0${shopper.subscriber.slice(0, 3)}-${shopper.subscriber.slice(3, 7)}-${shopper.subscriber.slice(7)}`;
+
+    // 1b. A parcel nobody picks up: an operator rebooks it (a signal), then refunds the order (an
+    // update that may start the shipment), each with a reason holding the shopper's phone and bank account.
+    const stuck = await pipeline.paidOrder(api, admin, 'no_pickup', 1);
+    ids.add(shipmentWorkflowId(stuck.orderId));
+    started.push(shipmentWorkflowId(stuck.orderId));
+    const booking = async (attempt: number) =>
+      waitFor(`booking ${attempt} of ${stuck.orderId}`, async () => {
+        const res = await api.get(`/shipments/${stuck.orderId}`, stuck.token);
+        return res.body?.booking_attempt === attempt && res.body.status === 'booked' ? res.body : undefined;
+      });
+    await booking(1);
+    const rebookReason = `Kurir tidak datang. Pembeli minta dihubungi di ${phone}, rekening ${shopper.bankAccount}.`;
+    const rebook = await api.post(`/admin/shipments/${stuck.orderId}/rebook`, { reason: rebookReason }, admin);
+    expect(rebook.status).toBe(202);
+    await booking(2);
+    const refundReason = `Refund ke BCA ${shopper.bankAccount} a.n. pembeli, konfirmasi WA ${shopper.user.phone}.`;
+    const refund = await api.post('/refunds', { order_id: stuck.orderId, reason: refundReason }, admin);
+    expect(refund.status).toBe(202);
+    await orderStatus(api, stuck.token, stuck.orderId, 'refunded', 60_000);
+    // The reasons are not lost: the stores that own them keep them (the order, its refund, its shipment).
+    expect((await db.order.findUniqueOrThrow({ where: { id: stuck.orderId } })).cancel_reason).toBe(refundReason);
+    expect((await db.refund.findMany({ where: { order_id: stuck.orderId } })).map((r) => r.reason)).toEqual([
+      refundReason,
+    ]);
+    const shipment = await db.shipment.findUniqueOrThrow({ where: { order_id: stuck.orderId } });
+    expect((await db.shipmentRebook.findMany({ where: { shipment_id: shipment.id } })).map((r) => r.reason)).toEqual([
+      rebookReason,
+    ]);
 
     // 2. A complaint whose text gives the bank account to refund to (as shoppers do); refunded in full by an operator.
     const opened = await api.post(
@@ -95,7 +126,6 @@ describe('personal data stays out of Temporal', () => {
     started.push(complaintWorkflowId(opened.body.id));
     // Every party writes a note, as people do, with the shopper's phone and bank account in it: the
     // seller offers part of the money, the buyer escalates, an operator refunds in full (updates).
-    const phone = `0${shopper.subscriber.slice(0, 3)}-${shopper.subscriber.slice(3, 7)}-${shopper.subscriber.slice(7)}`;
     const actions = [
       [
         'offer',

@@ -2,7 +2,8 @@
  * Replays committed histories against the current workflow code: checkouts (paid, declined,
  * expired, cancelled, cancelled while its captured payment's webhook was late), shipments
  * (delivered, returned, lost, rebooked after a missed pickup, withdrawn by an operator's refund
- * before pickup, refunded before booking) and complaints (an automatic refund, a return, an
+ * before pickup, refunded before booking, and an operator's rebook and refund with their reasons:
+ * as text, as shipments before reasons travelled by id carry them, and as ids) and complaints (an automatic refund, a return, an
  * escalation, a replacement delivered by the carrier, a return carried back, and notes written by
  * the seller, buyer and operator: as their text, as cases before notes travelled by id carry them,
  * and as ids). A change that would
@@ -42,6 +43,8 @@ describe('replaying committed checkout histories', () => {
       'shipment-delivered-in-batches.json',
       'shipment-delivered.json',
       'shipment-lost.json',
+      'shipment-operator-reasons-as-text.json',
+      'shipment-operator-reasons-by-id.json',
       'shipment-rebooked.json',
       'shipment-refunded-before-booking.json',
       'shipment-returned.json',
@@ -51,14 +54,14 @@ describe('replaying committed checkout histories', () => {
 
   it('replays every one of them against the current code', async () => {
     const { code, output } = await replay();
-    expect(output).toContain('20 replayed deterministically, 0 failed');
+    expect(output).toContain('22 replayed deterministically, 0 failed');
     expect(code).toBe(0);
   });
 
   it('catches an incompatible change to the workflow', async () => {
     const { code, output } = await replay('--workflows', 'tests/replay/drifted-workflows.ts');
     expect(output).toMatch(/NON-DETERMINISM/);
-    expect(output).toContain('0 replayed deterministically, 20 failed');
+    expect(output).toContain('0 replayed deterministically, 22 failed');
     expect(output).toMatch(/NON-DETERMINISM shipment-/);
     expect(output).toMatch(/NON-DETERMINISM complaint-/);
     expect(code).toBe(1);

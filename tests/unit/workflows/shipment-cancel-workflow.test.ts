@@ -14,6 +14,7 @@ import { createShipmentCancel } from '../../../services/shipments/shipment-cance
 import { startShipment } from '../../../services/shipments/shipment-client';
 import {
   CANCEL_UPDATE_ID,
+  cancelOrderUpdate,
   carrierEventSignal,
   shipmentStateQuery,
   shipmentWorkflowId,
@@ -30,6 +31,8 @@ interface Run {
   orderStatuses: string[];
   /** The carrier already picked the parcel up (its event may not have reached the workflow). */
   pickedUpAtCarrier: boolean;
+  /** What the refund steps were handed: `step:reason:reason id`. */
+  reasons: string[];
 }
 
 const runs = new Map<string, Run>();
@@ -63,8 +66,14 @@ function mockActivities(): Partial<ShipmentActivities & RefundActivities> {
     flagShipmentStuck: async () => undefined,
     cancelShipment: async (shipmentId) => void note(orderOfShipment(shipmentId), 'cancelShipment'),
     advanceOrder: async (orderId, to) => (runs.get(orderId)!.orderStatuses.push(to), true),
-    markShippedOrderRefunded: async (orderId) => (runs.get(orderId)!.orderStatuses.push('refunded'), true),
-    refundPayment: async (orderId) => (note(orderId, 'refundPayment'), 'refunding'),
+    markShippedOrderRefunded: async (orderId, reason, reasonId) => {
+      runs.get(orderId)!.reasons.push(`markShippedOrderRefunded:${reason}:${reasonId ?? ''}`);
+      return (runs.get(orderId)!.orderStatuses.push('refunded'), true);
+    },
+    refundPayment: async (orderId, reason, _key, reasonId) => {
+      runs.get(orderId)!.reasons.push(`refundPayment:${reason}:${reasonId ?? ''}`);
+      return (note(orderId, 'refundPayment'), 'refunding');
+    },
     restockOrder: async (orderId) => void note(orderId, 'restockOrder'),
   });
 }
@@ -88,7 +97,7 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
 
   function newOrder() {
     const orderId = randomUUID();
-    runs.set(orderId, { calls: [], orderStatuses: [], pickedUpAtCarrier: false });
+    runs.set(orderId, { calls: [], orderStatuses: [], pickedUpAtCarrier: false, reasons: [] });
     const ref = { orderId, orderNumber: 'PSR-261125-CANC0001', userId: randomUUID() };
     temporal.track(shipmentWorkflowId(orderId));
     return {
@@ -132,7 +141,7 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
 
   it('booked, not picked up: the carrier lets it go, then one refund, restock and the order refunded', async () => {
     const { ref, run, handle } = await booked();
-    const { answer } = await cancels().cancel(ref, 'changed my mind');
+    const { answer } = await cancels().cancel(ref);
     expect(answer).toEqual({ accepted: true });
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'cancelled', outcome: 'cancelled_refunded' });
@@ -146,14 +155,14 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
     ]);
     expect(run.orderStatuses).toEqual(['processing', 'refunded']);
     // A repeat after the shipment ended gets the same verdict and starts nothing.
-    expect((await cancels().cancel(ref, 'again')).answer).toEqual({ accepted: true });
+    expect((await cancels().cancel(ref)).answer).toEqual({ accepted: true });
     expect(run.calls.filter((c) => c === 'refundPayment')).toHaveLength(1);
   });
 
   it('the carrier picked it up a moment ago: refused, the order untouched, the journey goes on', async () => {
     const { ref, run, handle, state } = await booked();
     run.pickedUpAtCarrier = true;
-    const { answer } = await cancels().cancel(ref, 'too late');
+    const { answer } = await cancels().cancel(ref);
     expect(answer).toEqual({ accepted: false, reason: 'already_picked_up' });
     await send(handle, eventsFor(state, JOURNEY));
     const result = await handle.result();
@@ -166,7 +175,7 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
   it('refused as picked up, its scan late past the pickup SLA: no rebook, the parcel ships', async () => {
     const { ref, run, handle, state } = await booked();
     run.pickedUpAtCarrier = true;
-    expect((await cancels().cancel(ref, 'too late')).answer).toEqual({ accepted: false, reason: 'already_picked_up' });
+    expect((await cancels().cancel(ref)).answer).toEqual({ accepted: false, reason: 'already_picked_up' });
     await temporal.env().sleep((timings.pickupSlaSeconds + 60) * 1000);
     await quiescent(handle);
     expect(run.calls).not.toContain('bookCarrier:2');
@@ -180,7 +189,7 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
     const { ref, run, handle, state } = await booked();
     await send(handle, eventsFor(state, JOURNEY.slice(0, 3)));
     await waitFor(handle, (s) => s.status === 'picked_up', 'picked up');
-    expect((await cancels().cancel(ref, 'too late')).answer).toEqual({ accepted: false, reason: 'already_picked_up' });
+    expect((await cancels().cancel(ref)).answer).toEqual({ accepted: false, reason: 'already_picked_up' });
     expect(run.calls).not.toContain('withdrawBooking');
     await handle.terminate('test done');
   });
@@ -188,7 +197,7 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
   it('a pickup and a cancel arriving together: exactly one wins', async () => {
     const { ref, run, handle, state } = await booked();
     run.pickedUpAtCarrier = true;
-    const [{ answer }] = await Promise.all([cancels().cancel(ref, 'race'), send(handle, eventsFor(state, JOURNEY))]);
+    const [{ answer }] = await Promise.all([cancels().cancel(ref), send(handle, eventsFor(state, JOURNEY))]);
     expect(answer).toEqual({ accepted: false, reason: 'already_picked_up' });
     expect((await handle.result()).outcome).toBe('completed');
     expect(run.calls).not.toContain('refundPayment');
@@ -196,16 +205,42 @@ describe('shipment workflow: the shopper cancels before pickup', () => {
 
   it('before the shipment began: the cancel starts it, nothing is booked, and the consumer start is a no-op', async () => {
     const { ref, run, handle } = newOrder();
-    expect((await cancels().cancel(ref, 'changed my mind')).answer).toEqual({ accepted: true });
+    expect((await cancels().cancel(ref)).answer).toEqual({ accepted: true });
     expect(await startShipment(client(), { taskQueue, timings }, ref)).toBe(false);
     expect((await handle.result()).outcome).toBe('cancelled_refunded');
     expect(run.calls).toEqual(['createShipment', 'cancelShipment', 'refundPayment', 'restockOrder']);
     expect(run.orderStatuses).toEqual(['refunded']);
   });
 
+  it("an operator's reason travels by id to the refund steps; the old shape's text is passed on as before", async () => {
+    const byId = await booked();
+    expect((await cancels().cancel(byId.ref, 'operator', 'request-1')).answer).toEqual({ accepted: true });
+    await byId.handle.result();
+    // An update as histories recorded before reasons travelled by id carry it: the operator's text.
+    const byText = await booked();
+    const text = 'refund ke BCA 1234567890, telp 0813 1234 5678';
+    const old = await byText.handle.executeUpdate(cancelOrderUpdate, {
+      updateId: CANCEL_UPDATE_ID,
+      args: [{ reason: text, by: 'operator' }],
+    });
+    expect(old).toEqual({ accepted: true });
+    await byText.handle.result();
+    expect(byId.run.reasons).toEqual([
+      'refundPayment:refunded by an operator:request-1',
+      'markShippedOrderRefunded:refunded by an operator:request-1',
+    ]);
+    expect(byText.run.reasons).toEqual([`refundPayment:${text}:`, `markShippedOrderRefunded:${text}:`]);
+    // Same steps either way; a shopper's cancel hands its fixed label and no id.
+    expect(byText.run.calls).toEqual(byId.run.calls);
+    const shopper = await booked();
+    await cancels().cancel(shopper.ref);
+    await shopper.handle.result();
+    expect(shopper.run.reasons[0]).toBe('refundPayment:cancelled by the shopper before pickup:');
+  });
+
   it('a cancel repeated 50 times at once is one cancel: one carrier call, one refund', async () => {
     const { ref, run, handle } = await booked();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => cancels().cancel(ref, 'again and again')));
+    const answers = await Promise.all(Array.from({ length: 50 }, () => cancels().cancel(ref)));
     expect(answers.every((a) => a.answer.accepted)).toBe(true);
     await handle.result();
     expect(run.calls.filter((c) => c === 'withdrawBooking')).toHaveLength(1);
