@@ -17,6 +17,7 @@ import { benchLogger } from './lib/kafka';
 import { createShop } from './lib/shop';
 import { catalogPart } from './parts/catalog';
 import { checkoutPart, checkoutShoppers } from './parts/checkout';
+import { checkoutMixPart } from './parts/checkout-mix';
 import { analyticsPart } from './parts/analytics';
 import { carrierLinkPart } from './parts/carrier-link';
 import { consumersPart } from './parts/consumers';
@@ -75,7 +76,15 @@ async function main() {
   try {
     // Only the parts that act as the admin log in: logins are rate limited per address and account
     // (10 in 15 minutes), and everyone benching on this machine shares both.
-    const adminParts: PartName[] = ['order_cost', 'checkout', 'latency', 'search_indexing', 'flash_sale', 'scale_out'];
+    const adminParts: PartName[] = [
+      'order_cost',
+      'checkout_mix',
+      'checkout',
+      'latency',
+      'search_indexing',
+      'flash_sale',
+      'scale_out',
+    ];
     const admin =
       only && !only.some((p) => (adminParts as string[]).includes(p))
         ? ''
@@ -96,6 +105,7 @@ async function main() {
     const pool = only && !only.some((p) => p === 'checkout' || p === 'latency') ? [] : await checkoutShoppers(ctx);
     const run: Record<PartName, () => Promise<PartResult>> = {
       order_cost: () => orderCostPart(ctx, { orders: num('--orders') }),
+      checkout_mix: () => checkoutMixPart(ctx, { orders: num('--orders') }),
       checkout: () => checkoutPart(ctx, pool),
       latency: () => latencyPart(ctx, pool, num('--rate')),
       catalog: () => catalogPart(ctx),

@@ -1,6 +1,7 @@
 /** The parts of `npm run bench`, in the order they run (the JSON results carry one entry each). */
 export const PARTS = [
   'order_cost',
+  'checkout_mix',
   'checkout',
   'latency',
   'catalog',
