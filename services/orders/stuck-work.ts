@@ -14,7 +14,8 @@ export interface StuckItem {
     | 'refund_running_too_long'
     | 'saga_failed'
     | 'order_pending_too_long'
-    | 'refund_unconfirmed';
+    | 'refund_unconfirmed'
+    | 'payment_past_expiry';
   /** The workflow id or the record's id, as an operator searches for it. */
   ref: string;
   since: string;
@@ -31,6 +32,11 @@ export interface StuckThresholds {
    */
   checkoutWait?: { defaultSeconds: number; graceSeconds: number };
   refundSeconds: number;
+  /**
+   * A payment still pending this long after its own expires_at (a VA, QRIS or e-wallet's deadline)
+   * was expired neither by its saga nor by the gateway's expire notification.
+   */
+  paymentGraceSeconds: number;
   /** How far back failed sagas are listed. */
   failedLookbackSeconds: number;
 }
@@ -161,6 +167,33 @@ export function createStuckWorkReport(
           detail: { intent_id: p.gateway_transaction_id },
         });
       }
+      // Read-only and across orders: the rows the payment store owns, as refund_unconfirmed's are.
+      const overdue = await db.transaction.findMany({
+        where: { status: { in: ['pending', 'processing'] }, expires_at: { lt: ago(t.paymentGraceSeconds) } },
+        select: {
+          order_id: true,
+          method: true,
+          method_detail: true,
+          expires_at: true,
+          gateway_transaction_id: true,
+          status: true,
+        },
+        orderBy: { expires_at: 'asc' },
+        take: limit,
+      });
+      for (const p of overdue) {
+        items.push({
+          kind: 'payment_past_expiry',
+          ref: p.order_id,
+          since: p.expires_at!.toISOString(),
+          detail: {
+            method: p.method,
+            method_detail: p.method_detail,
+            status: p.status,
+            transaction_id: p.gateway_transaction_id,
+          },
+        });
+      }
       return items.sort((a, b) => a.since.localeCompare(b.since));
     },
   };
@@ -184,6 +217,7 @@ export function stuckThresholds(
       ? { checkoutWait: { defaultSeconds: config.payments.expirySeconds, graceSeconds: 300 } }
       : {}),
     refundSeconds: olderThanSeconds ?? 900,
+    paymentGraceSeconds: olderThanSeconds ?? 300,
     failedLookbackSeconds: 2 * 86_400,
   };
 }

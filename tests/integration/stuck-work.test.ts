@@ -1,11 +1,14 @@
 /**
  * The stuck-work report finds what an operator must look at: a checkout still running past its
- * threshold, and a saga whose compensation failed for good (its order left pending).
+ * threshold, a saga whose compensation failed for good (its order left pending), and a payment
+ * still pending past its own expiry (neither its saga nor the gateway expired it).
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { adminToken, client, type Client } from '../support/http';
 import { checkout, newProduct, shopperWithCart, waitFor } from '../support/shop';
 import { useServer } from '../support/server';
+import { useGatewayProcess } from '../support/gateway-process';
+import { checkoutWith } from '../support/payments';
 
 describe('stuck-work report', () => {
   const server = useServer({
@@ -70,5 +73,65 @@ describe('stuck-work report', () => {
     expect((await api.get('/admin/stuck-work', me.token)).status).toBe(403);
     expect((await api.get('/admin/stuck-work')).status).toBe(401);
     expect((await api.get('/admin/stuck-work?older_than_seconds=-1', admin)).status).toBe(400);
+  });
+});
+
+describe('stuck-work report: payments waiting past their expiry', () => {
+  const gateway = useGatewayProcess({ ledger: false });
+  const server = useServer({
+    worker: true,
+    configure: (c) => ({
+      ...c,
+      payments: {
+        ...c.payments,
+        gatewayUrl: gateway().url,
+        gatewayName: `stuck-${Date.now().toString(36)}`,
+        methodExpirySeconds: { ...c.payments.methodExpirySeconds, qris: 3, bank_transfer: 600 },
+      },
+    }),
+  });
+  let api: Client;
+  let admin: string;
+
+  beforeAll(async () => {
+    api = client(server().base);
+    admin = await adminToken(server());
+  });
+
+  const report = async () => {
+    const res = await api.get('/admin/stuck-work?older_than_seconds=0', admin);
+    expect(res.status).toBe(200);
+    return res.body.data as { kind: string; ref: string; since: string; detail: Record<string, unknown> }[];
+  };
+
+  it('lists a QRIS payment its saga could not expire (the gateway unreachable at the deadline), not a VA still in time', async () => {
+    const awaiting = async (method: unknown) => {
+      const productId = await newProduct(api, admin, 5);
+      const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+      const res = await checkoutWith(api, me.token, me.address_id, method);
+      expect(res.body.status).toBe('awaiting_payment');
+      return res.body as { order_id: string; payment: { expires_at: string } };
+    };
+    const qris = await awaiting({ type: 'qris' });
+    const va = await awaiting({ type: 'bank_transfer', bank: 'bni' });
+    // No expire notification, and the saga's cancel at the deadline cannot reach the gateway.
+    await gateway().stop();
+    const item = await waitFor('the QRIS payment past its expiry in the report', async () =>
+      (await report()).find((i) => i.kind === 'payment_past_expiry' && i.ref === qris.order_id),
+    );
+    expect(item).toMatchObject({ since: qris.payment.expires_at, detail: { method: 'qris', status: 'pending' } });
+    expect((await report()).filter((i) => i.ref === va.order_id)).toEqual([]);
+
+    // The gateway back, the saga's retried cancel expires the payment: no longer listed.
+    await gateway().start();
+    await waitFor(
+      'the payment expired by its saga (its retries back off)',
+      async () => {
+        const row = await server().deps.db.transaction.findUnique({ where: { order_id: qris.order_id } });
+        return row?.status === 'expired' ? row : undefined;
+      },
+      120_000,
+    );
+    expect((await report()).filter((i) => i.ref === qris.order_id && i.kind === 'payment_past_expiry')).toEqual([]);
   });
 });
