@@ -10,6 +10,9 @@
  *   stock until its expiry.
  * - Any disagreement about amount, currency, order or a settled status is recorded for an
  *   operator (payments.reconciliation_issues), never silently fixed.
+ * The status API is asked only about the transactions the gateway's own list (read anyway, a page
+ * of 500 at a time) does not already show in agreement: a pass over a busy day's window asked it
+ * once per transaction (1,383 calls, 0.8-1.9 s). The rest are asked STATUS_CONCURRENCY at a time.
  */
 import type { Db } from '../../platform/clients/prisma';
 import { AppError } from '../../platform/errors';
@@ -24,6 +27,8 @@ import { eventFromGateway, RESULT_EVENTS } from './webhook-rules';
 export interface ReconcileReport {
   since: string;
   checked: number;
+  /** How many of them the status API was asked about (the rest the gateway's list showed in agreement). */
+  asked?: number;
   gateway_intents: number;
   applied: { order_id: string; intent_id: string; status: string }[];
   cancelled: { order_id: string; intent_id: string }[];
@@ -43,6 +48,52 @@ const KNOWN: Record<string, string[]> = {
   refunded: ['refund'],
   refund_failed: ['capture', 'settlement', 'partial_refund'],
 };
+
+/** The transaction_status values each listed intent status stands for (the list tells no more). */
+const LISTED: Record<string, string[]> = {
+  requires_confirmation: ['pending'],
+  processing: ['pending'],
+  succeeded: ['capture', 'settlement', 'partial_refund'],
+  failed: ['deny'],
+  canceled: ['cancel'],
+  expired: ['expire'],
+  refunded: ['refund'],
+};
+
+const STATUS_CONCURRENCY = 8;
+
+interface TxnFacts {
+  order_id: string;
+  status: string;
+  currency: string;
+  amount: { equals(other: string): boolean };
+}
+
+/**
+ * The gateway's list already shows this transaction as Pasar has it (its order, currency, amount,
+ * and a status whose every reading Pasar already knows): its status API would tell nothing new.
+ * A settled payment later denied lists as failed, a refund as refunded: those are still asked.
+ */
+export function listAgrees(txn: TxnFacts, intent: GatewayIntent | undefined): boolean {
+  const said = intent && LISTED[intent.status];
+  if (!intent || !said) return false;
+  const known = KNOWN[txn.status] ?? [];
+  return (
+    said.every((s) => known.includes(s)) &&
+    intent.reference === txn.order_id &&
+    intent.currency.toUpperCase() === txn.currency.toUpperCase() &&
+    txn.amount.equals(intent.amount)
+  );
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inPool<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
 
 export function createReconciler(
   deps: {
@@ -104,10 +155,16 @@ export function createReconciler(
         summary.issues.push({ kind, intent_id: intentId, order_id: orderId });
       };
 
-      for (const txn of txns) {
+      const toAsk = txns.filter((txn) => {
         const intentId = txn.gateway_transaction_id;
-        if (!intentId) continue;
+        if (!intentId) return false;
+        const listed = intents.get(intentId);
         intents.delete(intentId);
+        return !listAgrees(txn, listed);
+      });
+      summary.asked = toAsk.length;
+      await inPool(toAsk, STATUS_CONCURRENCY, async (txn) => {
+        const intentId = txn.gateway_transaction_id!;
         const report = await statusOf(intentId);
         if (!report) {
           if (OPEN.includes(txn.status) && txn.created_at < graceEdge) {
@@ -125,7 +182,7 @@ export function createReconciler(
           } else if (!OPEN.includes(txn.status)) {
             await issue('intent_missing_at_gateway', intentId, txn.order_id, { pasar_status: txn.status });
           }
-          continue;
+          return;
         }
         if (
           report.transaction_id !== intentId ||
@@ -136,17 +193,17 @@ export function createReconciler(
             gateway: { transaction_id: report.transaction_id, order_id: report.order_id, currency: report.currency },
             pasar: { transaction_id: intentId, order_id: txn.order_id, currency: txn.currency },
           });
-          continue;
+          return;
         }
         if (!txn.amount.equals(report.gross_amount)) {
           await issue('amount_mismatch', intentId, txn.order_id, {
             gateway: report.gross_amount,
             pasar: txn.amount.toFixed(2),
           });
-          continue;
+          return;
         }
         const status = report.transaction_status;
-        if ((KNOWN[txn.status] ?? []).includes(status)) continue;
+        if ((KNOWN[txn.status] ?? []).includes(status)) return;
         const type = RESULT_EVENTS[status];
         if (type) {
           const outcome = await settlement.receive(eventFromGateway(report, type), 'reconciliation');
@@ -157,12 +214,12 @@ export function createReconciler(
               'reconciliation applied a payment result no notification had delivered',
             );
           }
-          continue;
+          return;
         }
         // A saga mid-step (it cancels at the gateway, then records it) is not a mismatch yet.
-        if (txn.updated_at > graceEdge) continue;
+        if (txn.updated_at > graceEdge) return;
         await issue('status_mismatch', intentId, txn.order_id, { gateway: status, pasar: txn.status });
-      }
+      });
       // Intents the gateway holds that Pasar never recorded, whose money it took.
       for (const intent of intents.values()) {
         if (intent.created * 1000 < since.getTime()) continue;

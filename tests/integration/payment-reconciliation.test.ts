@@ -11,6 +11,7 @@ import { CARDS, checkout, newProduct, orderStatus, shopperWithCart, waitFor } fr
 import { useServer, type TestServer } from '../support/server';
 import { notificationOf, postNotification } from '../support/webhooks';
 import { orderPaid } from '../support/payments';
+import { createSimulatorGateway } from '../../services/payments/gateway';
 
 const EXPIRY_SECONDS = 300;
 
@@ -77,8 +78,11 @@ describe('reconciliation with a gateway that keeps its records', () => {
     await waitFor('stock deducted', async () => (await stock()).quantity === 9);
     expect(await stock()).toMatchObject({ quantity: 9, reserved: 0 });
 
-    // Again, and the real notification arriving late under its own id: no second effect.
-    expect((await server().services.reconciler.run()).applied).toEqual([]);
+    // Again, and the real notification arriving late under its own id: no second effect. The
+    // gateway's list shows the payment as Pasar has it now, so the status API is not asked.
+    const again = await server().services.reconciler.run();
+    expect(again.applied).toEqual([]);
+    expect({ checked: again.checked, asked: again.asked }).toEqual({ checked: 1, asked: 0 });
     const txn = (await api.get(`/payments/${orderId}`, me.token)).body;
     const late = await postNotification(server(), notificationOf(txn, 'capture'));
     expect(late.body.outcome).toBe('applied');
@@ -86,6 +90,25 @@ describe('reconciliation with a gateway that keeps its records', () => {
     expect(await db.outboxEvent.count({ where: { key: orderId, type: 'order.paid' } })).toBe(1);
     expect(await db.outboxEvent.count({ where: { key: orderId, type: 'payment.succeeded' } })).toBe(1);
     expect(await stock()).toMatchObject({ quantity: 9, reserved: 0 });
+  });
+
+  it('finds a paid payment refunded at the gateway whose notification was lost: its list shows it, the status API is asked', async () => {
+    const { opened } = await openCheckouts(server(), api, admin, 1);
+    const { me, orderId, intentId } = opened[0]!;
+    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
+    await orderPaid(api, me.token, orderId);
+    await waitFor('the payment recorded as success', async () => {
+      const txn = (await api.get(`/payments/${orderId}`, me.token)).body;
+      return txn.status === 'success' ? txn : undefined;
+    });
+    await behave(gateway(), intentId, { drop: true });
+    const txn = (await api.get(`/payments/${orderId}`, me.token)).body;
+    const { payments } = server().config;
+    await createSimulatorGateway(gateway().url, payments.gatewayApiKey).refund(intentId, txn.amount, unique('refund'));
+    const report = await server().services.reconciler.run();
+    expect(report.applied).toContainEqual({ order_id: orderId, intent_id: intentId, status: 'refund' });
+    expect(report.asked).toBeLessThan(report.checked);
+    expect((await api.get(`/payments/${orderId}`, me.token)).body.status).toBe('refunded');
   });
 
   it('settles checkouts stranded by a gateway restart well before their expiry', async () => {
