@@ -198,6 +198,13 @@ export const EVENT_CATALOG = {
   'payment.succeeded': entry(TOPICS.payments, paymentChange),
   'payment.failed': entry(TOPICS.payments, paymentChange),
   'payment.refunded': entry(TOPICS.payments, paymentChange),
+  /** A settled payment later denied by the gateway (the money never arrived; services/payments/reversal.ts). */
+  'payment.reversed': entry(TOPICS.payments, paymentChange),
+  /** A reversed payment whose parcel the courier already has: left for an operator to decide. */
+  'payment.reversal_flagged': entry(
+    TOPICS.payments,
+    paymentChange.extend({ order_status: z.string().min(1), shipment_answer: z.string().nullable() }),
+  ),
   'complaint.opened': entry(TOPICS.complaints, complaintChange),
   'complaint.state_changed': entry(TOPICS.complaints, complaintChange),
   'complaint.resolved': entry(TOPICS.complaints, complaintChange),

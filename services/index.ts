@@ -34,6 +34,7 @@ import { createOrderStore } from './orders/store';
 import { createStuckWorkReport } from './orders/stuck-work';
 import { createSimulatorGateway } from './payments/gateway';
 import { createReconciler } from './payments/reconcile';
+import { createPaymentReversal } from './payments/reversal';
 import { createPaymentSettlement } from './payments/settlement';
 import { createPaymentStore } from './payments/store';
 import { createRecSignals } from './recommendations/signals';
@@ -78,9 +79,20 @@ export function createServices(deps: Deps, logger: Logger) {
     createCheckoutAdmission(redis, admission, logger.child({ component: 'admission' })),
   );
   const payments = createPaymentStore(db, gateway, config.payments.webhookUrl);
-  const settlement = createPaymentSettlement({ payments, orders, checkout }, logger);
   const shipmentSchedule = { taskQueue: config.temporal.taskQueue, timings: shipmentTimings(config) };
   const shipmentCancel = createShipmentCancel(deps.temporal.client, shipmentSchedule);
+  // A settled payment denied later: the parcel is withdrawn by the one cancel path, by 'gateway'.
+  const reversal = createPaymentReversal(
+    {
+      db,
+      gatewayName: gateway.name,
+      orders,
+      withdraw: async (ref) => (await shipmentCancel.cancel(ref, 'gateway')).answer,
+      restock: (orderId) => createInventoryStore(db, redis, logger, config.admission.stockTtlSeconds).restock(orderId),
+    },
+    logger.child({ component: 'payment-reversal' }),
+  );
+  const settlement = createPaymentSettlement({ payments, orders, checkout, reversal }, logger);
   return {
     tokens,
     accounts,

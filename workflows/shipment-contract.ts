@@ -76,8 +76,12 @@ export const shipmentStateQuery = defineQuery<ShipmentState>('shipmentState');
 export type CancelAnswer =
   { accepted: true } | { accepted: false; reason: 'already_picked_up' | 'already_cancelled' | 'already_refunded' };
 
-/** Who asks for the money back of a paid order before the courier has it. */
-export type CancelRequester = 'shopper' | 'operator';
+/**
+ * Who asks for the money back of a paid order before the courier has it; `gateway`: the payment
+ * was reversed after settlement (services/payments/reversal.ts), the parcel is withdrawn and the
+ * refund step finds nothing to give back.
+ */
+export type CancelRequester = 'shopper' | 'operator' | 'gateway';
 
 /**
  * The shopper cancels, or an operator refunds, a paid order nobody picked up: the shipment, which
@@ -97,6 +101,7 @@ export const cancelOrderUpdate =
 export const CANCEL_REASON: Record<CancelRequester, string> = {
   shopper: 'cancelled by the shopper before pickup',
   operator: 'refunded by an operator',
+  gateway: 'withdrawn: payment reversed by the gateway',
 };
 /** One cancel per shipment: the server answers a repeated id with the first one's result. */
 export const CANCEL_UPDATE_ID = 'shopper-cancel';

@@ -27,7 +27,7 @@ export const TOPICS = {
   products: { name: 'pasar.products', partitions: 3, carries: 'product.upserted' },
   inventory: { name: 'pasar.inventory', partitions: 6, carries: 'inventory.changed' },
   orders: { name: 'pasar.orders', partitions: 6, carries: 'order.created, order.paid, order.cancelled, order.*' },
-  payments: { name: 'pasar.payments', partitions: 6, carries: 'payment.succeeded, payment.failed, payment.refunded' },
+  payments: { name: 'pasar.payments', partitions: 6, carries: 'payment.succeeded, payment.failed, payment.refunded, payment.reversed, payment.reversal_flagged' },
   shipments: { name: 'pasar.shipments', partitions: 3, carries: 'shipment.created, shipment.status_changed' },
   complaints: { name: 'pasar.complaints', partitions: 3, carries: 'complaint.opened, complaint.resolved' },
   /** Straight from the API, not the outbox: at most once, keyed by shopper (services/recommendations/view-publisher.ts). */

@@ -208,6 +208,19 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
       transition(orderId, ['pending'], 'cancelled', 'order.cancelled', { cancel_reason: reason.slice(0, 255) }),
 
     /**
+     * A paid order whose payment the gateway reversed (settled, then denied) and whose parcel was
+     * withdrawn: cancelled, as if never paid. From `refunded` too, since the shipment's refund
+     * steps (which give nothing back for a reversed payment) may have marked it first. True when
+     * the order is (now or already) cancelled.
+     */
+    async cancelReversed(orderId: string) {
+      const reason = 'payment reversed by the gateway after settlement';
+      if (await transition(orderId, ['paid', 'processing', 'refunded'], 'cancelled', 'order.cancelled', { cancel_reason: reason }))
+        return true;
+      return (await db.order.findUnique({ where: { id: orderId } }))?.status === 'cancelled';
+    },
+
+    /**
      * The one move of an order to refunded, whoever gave the money back (the shipment's owner of a
      * paid order, a complaint, a late payment's refund). Which orders may be refunded, and when, is
      * decided by the workflow that owns the order; this only refuses orders whose money was never

@@ -9,11 +9,12 @@ import type { Logger } from '../../platform/logger';
 import { businessMetrics } from '../../platform/metrics/business';
 import type { CheckoutClient } from '../orders/checkout-client';
 import type { OrderStore } from '../orders/store';
+import type { PaymentReversal } from './reversal';
 import type { PaymentStore, WebhookOutcome } from './store';
 import type { GatewayWebhook } from './webhook-rules';
 
 export function createPaymentSettlement(
-  deps: { payments: PaymentStore; orders: OrderStore; checkout: CheckoutClient },
+  deps: { payments: PaymentStore; orders: OrderStore; checkout: CheckoutClient; reversal: PaymentReversal },
   logger: Logger,
 ) {
   const { payments, orders, checkout } = deps;
@@ -44,7 +45,10 @@ export function createPaymentSettlement(
         logger.warn({ event_id: event.id, type: event.type, source }, 'payment event of an unknown type ignored');
       }
       const result = outcome.result;
-      if (outcome.orderId && result && result.status !== 'refunded') {
+      if (outcome.orderId && result?.status === 'reversed') {
+        // Settled, then denied: the checkout is long done; the order must not ship (reversal.ts).
+        await deps.reversal.handle(outcome.orderId);
+      } else if (outcome.orderId && (result?.status === 'succeeded' || result?.status === 'failed')) {
         const order = await orders.get(outcome.orderId);
         const told = order?.workflow_id
           ? await checkout.signalPayment(order.workflow_id, { ...result, status: result.status })

@@ -33,7 +33,7 @@ export interface WebhookOutcome {
   reason?: string;
   /** The order whose checkout must hear about it, unless an earlier delivery already told it. */
   orderId?: string;
-  result?: { status: 'succeeded' | 'failed' | 'refunded'; event_id: string; reason?: string };
+  result?: { status: 'succeeded' | 'failed' | 'refunded' | 'reversed'; event_id: string; reason?: string };
 }
 
 export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: string) {
@@ -346,6 +346,8 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
       // A retry finds its own refund (and asks the gateway again with the same key).
       const earlier = await db.refund.findUnique({ where: { idempotency_key: idempotencyKey } });
       const rest = txn.amount.sub(txn.refunded_total);
+      // Settled then denied: the gateway took the money back itself, there is nothing to give.
+      if (txn.status === 'reversed') return txn;
       if (!earlier && (txn.status === 'refunding' || txn.status === 'refunded' || rest.isZero())) return txn;
       if (!earlier && txn.status !== 'success')
         throw new AppError('conflict', `cannot refund a payment that is ${txn.status}`);

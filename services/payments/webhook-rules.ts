@@ -25,7 +25,9 @@ export type PaymentStatus =
   | 'cancelled'
   | 'refunding'
   | 'refunded'
-  | 'refund_failed';
+  | 'refund_failed'
+  /** Settled, then denied by the gateway (the real-world downgrade): the money never arrived. */
+  | 'reversed';
 
 export interface GatewayWebhook {
   id: string;
@@ -50,7 +52,7 @@ export interface WebhookTransition {
   /** The domain event published when the transition happens. */
   event: string;
   /** What the checkout saga hears. */
-  result: 'succeeded' | 'failed' | 'refunded';
+  result: 'succeeded' | 'failed' | 'refunded' | 'reversed';
 }
 
 /** The only event types that move money state; each moves a transaction forward only. */
@@ -68,6 +70,19 @@ export const WEBHOOK_TRANSITIONS: Record<string, WebhookTransition> = {
     result: 'failed',
   },
   'refund.succeeded': { to: 'refunded', from: ['success', 'refunding'], event: 'payment.refunded', result: 'refunded' },
+};
+
+/**
+ * A deny that reaches a settled payment (Midtrans: a settlement the acquirer later refuses) is not
+ * a declined checkout but a reversal: the payment becomes `reversed`, nothing is refunded (the money
+ * never arrived) and the order must not ship (services/payments/reversal.ts). A deny of a payment
+ * not yet settled stays the plain decline above.
+ */
+export const REVERSAL: WebhookTransition = {
+  to: 'reversed',
+  from: ['success'],
+  event: 'payment.reversed',
+  result: 'reversed',
 };
 
 export type RefusalReason = 'unknown_intent' | 'reference_mismatch' | 'amount_mismatch' | 'currency_mismatch';
@@ -88,6 +103,7 @@ export type WebhookVerdict =
 
 interface TransactionFacts {
   order_id: string;
+  status?: string;
   amount: Prisma.Decimal;
   currency: string;
 }
@@ -101,6 +117,8 @@ export function judgeWebhook(event: GatewayWebhook, txn: TransactionFacts | null
   // Every event names the intent's amount, which is the amount paid, to the sen; a partial refund's
   // own amount travels in refund_amount and is matched against our refund row.
   if (!new Prisma.Decimal(event.data.amount).equals(txn.amount)) return { kind: 'refused', reason: 'amount_mismatch' };
+  if (event.type === 'payment_intent.payment_failed' && (txn.status === 'success' || txn.status === 'reversed'))
+    return { kind: 'apply', transition: REVERSAL };
   const transition = WEBHOOK_TRANSITIONS[event.type];
   if (!transition) return { kind: 'ignored', reason: INFORMATIONAL.has(event.type) ? 'informational' : 'unknown_type' };
   return { kind: 'apply', transition };

@@ -307,6 +307,23 @@ export function createGatewayApp(
   app.post('/_sim/ewallet/:id/approve', (c) => settle(c, nonCard(c.req.param('id'), wallets), 'succeeded'));
   app.post('/_sim/ewallet/:id/deny', (c) => settle(c, nonCard(c.req.param('id'), wallets), 'failed'));
 
+  /**
+   * The acquirer takes back a settled payment (Midtrans: a settlement later denied, e.g. a transfer
+   * the bank reverses or a capture refused at clearing): the transaction becomes deny and the deny
+   * notification is sent. Only a settled (or captured) payment with nothing refunded can be denied.
+   */
+  app.post('/_sim/transactions/:id/deny', (c) => {
+    const intent = ledger.intent(c.req.param('id'));
+    if (!intent) return fail(c, 404, 'not_found', 'no such transaction');
+    if (intent.status !== 'succeeded' || toSen(intent.amount_refunded ?? '0') > 0)
+      return fail(c, 409, 'intent_unexpected_state', `only a settled payment can be denied; it is ${intent.status}`);
+    intent.status = 'failed';
+    intent.failure_reason = 'settlement_reversed';
+    ledger.saveIntent(intent);
+    notify(intent);
+    return c.json(view(intent));
+  });
+
   app.get('/_sim/deliveries', (c) => c.json({ deliveries: deliverer.history.slice(-500) }));
 
   return app;

@@ -9,6 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EVENT_TYPES, parseEvent } from '../../platform/event-catalog';
+import { eventFromGateway, RESULT_EVENTS } from '../../services/payments/webhook-rules';
+import { orderPaid } from '../support/payments';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent, InvalidEventError } from '../../platform/outbox/outbox';
 import { adminToken, client, signUp, type Client } from '../support/http';
@@ -113,6 +115,25 @@ describe('event catalog contract', () => {
         await shipments.recordEvent(s.id, event('delivered', 7), 'delivered', true);
         await fulfilment.advance(order.orderId, 'delivered', s.id);
         await fulfilment.advance(order.orderId, 'completed', s.id);
+        // Then its settled payment is denied (as reconciliation would find it at the gateway):
+        // payment.reversed, and, the parcel being delivered, payment.reversal_flagged for an operator.
+        const txn = await server().deps.db.transaction.findUniqueOrThrow({ where: { order_id: order.orderId } });
+        const denied = eventFromGateway(
+          {
+            transaction_id: txn.gateway_transaction_id!,
+            order_id: order.orderId,
+            gross_amount: txn.amount.toFixed(2),
+            currency: txn.currency,
+            payment_type: 'credit_card',
+            transaction_status: 'deny',
+            status_code: '202',
+            status_message: 'deny transaction',
+            transaction_time: new Date().toISOString(),
+          },
+          RESULT_EVENTS.deny!,
+        );
+        await server().services.settlement.receive(denied, 'reconciliation');
+        await paymentStatus(order.orderId, order.me.token, 'reversed');
       } else {
         await shipments.recordEvent(s.id, event('returned_to_sender', 9), 'returned', true);
         await fulfilment.advance(order.orderId, 'returned', s.id);
@@ -124,7 +145,8 @@ describe('event catalog contract', () => {
     const complained = await awaitingPayment(productId);
     keys.push(complained.orderId, complained.me.id);
     await api.post('/payments/confirm', { order_id: complained.orderId, card_number: CARDS.ok }, complained.me.token);
-    await orderStatus(api, complained.me.token, complained.orderId, 'paid');
+    // Paid or later: npm start's consumers may already move it to processing (it is set delivered below).
+    await orderPaid(api, complained.me.token, complained.orderId);
     await server().deps.db.order.update({ where: { id: complained.orderId }, data: { status: 'delivered' } });
     const { complaints } = server().services;
     const { complaint } = await complaints.open(

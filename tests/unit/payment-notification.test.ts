@@ -6,7 +6,8 @@ import {
   verifySignatureKey,
   type TransactionReport,
 } from '../../contracts/payment-notification';
-import { eventFromNotification, notificationCheck } from '../../services/payments/webhook-rules';
+import { Prisma } from '../../generated/prisma/client';
+import { eventFromNotification, judgeWebhook, notificationCheck } from '../../services/payments/webhook-rules';
 
 const serverKey = 'SB-Mid-server-unit-test-key';
 const report = (over: Partial<TransactionReport> = {}): TransactionReport => ({
@@ -96,5 +97,31 @@ describe('what a notification means to Pasar (webhook-rules.ts)', () => {
     expect(
       notificationCheck(report({ ...now('partial_refund'), refund_key: 'k1', refund_amount: '6000.00' }), refunded).ok,
     ).toBe(false);
+  });
+
+  it('a deny reaching a settled payment is a reversal; reaching an unpaid one, the plain decline', () => {
+    const deny = eventFromNotification(report({ transaction_status: 'deny', status_code: '202' }));
+    const txn = (status: string) => ({
+      order_id: report().order_id,
+      amount: new Prisma.Decimal('150000'),
+      currency: 'IDR',
+      status,
+    });
+    const verdict = (status: string) => {
+      const v = judgeWebhook(deny, txn(status));
+      return v.kind === 'apply' ? [v.transition.to, v.transition.result] : v.kind;
+    };
+    expect(verdict('success')).toEqual(['reversed', 'reversed']);
+    expect(verdict('reversed')).toEqual(['reversed', 'reversed']); // a repeat: moves nothing, handled again
+    expect(verdict('pending')).toEqual(['failed', 'failed']);
+    expect(verdict('processing')).toEqual(['failed', 'failed']);
+    // A settlement is still only a success, and a deny that lies about the amount is refused as ever.
+    const settled = eventFromNotification(report());
+    const s = judgeWebhook(settled, txn('pending'));
+    expect(s.kind === 'apply' && s.transition.to).toBe('success');
+    expect(judgeWebhook({ ...deny, data: { ...deny.data, amount: '1.00' } }, txn('success'))).toEqual({
+      kind: 'refused',
+      reason: 'amount_mismatch',
+    });
   });
 });
