@@ -13,6 +13,7 @@ import { stableId } from '../../platform/ids';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import type { PaymentGateway } from './gateway';
+import { assertRefundable } from './refund-channel';
 
 type Tx = Prisma.TransactionClient;
 
@@ -113,6 +114,9 @@ export function createRefundStore(db: Db, gateway: PaymentGateway) {
           field: 'amount',
         });
       }
+      const payment = await db.transaction.findUnique({ where: { order_id: orderId } });
+      if (payment && !(await db.refund.findUnique({ where: { idempotency_key: key } })))
+        assertRefundable(payment, value);
       const row = await claim(orderId, value, reason, key);
       if (row.status !== 'refunding') return view(row.id);
       const txn = await db.transaction.findUniqueOrThrow({ where: { id: row.transaction_id } });

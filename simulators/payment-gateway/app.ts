@@ -239,6 +239,9 @@ export function createGatewayApp(
     if (toSen(parsed.data.amount) <= 0 || refundedSen > toSen(intent.amount)) {
       return fail(c, 409, 'amount_exceeds_remaining', `refunds would exceed the ${intent.amount} paid`);
     }
+    // ShopeePay takes back only the whole payment, at once (services/payments/refund-channel.ts mirrors it).
+    if (intent.payment_type === 'shopeepay' && toSen(parsed.data.amount) !== toSen(intent.amount))
+      return fail(c, 409, 'partial_refund_not_supported', 'shopeepay refunds only the whole payment');
     intent.amount_refunded = fromSen(refundedSen);
     if (refundedSen === toSen(intent.amount)) intent.status = 'refunded';
     const refund: Refund = {
