@@ -84,6 +84,19 @@ const paymentChange = z.object({
   refund_id: uuid.optional(),
   /** What has been refunded of this payment so far, this refund included. */
   refunded_total: money.optional(),
+  /** How it is paid (card, bank_transfer, qris, ewallet) and the bank or e-wallet; absent before issue 21. */
+  method: z.string().min(1).optional(),
+  method_detail: z.string().nullable().optional(),
+});
+
+/** A payment opened for an order: a checkout's first intent, or a new one after a method switch. */
+const paymentStarted = z.object({
+  order_id: uuid,
+  transaction_id: uuid,
+  amount: money,
+  currency: z.string().length(3),
+  method: z.string().min(1),
+  method_detail: z.string().nullable(),
 });
 
 /** A complaint case after the change (workflows/complaint.ts drives it). */
@@ -195,6 +208,8 @@ export const EVENT_CATALOG = {
       did_you_mean: z.string().nullable(),
     }),
   ),
+  /** The dashboard's per-method conversion counts these (started) against payment.succeeded (paid). */
+  'payment.started': entry(TOPICS.payments, paymentStarted),
   'payment.succeeded': entry(TOPICS.payments, paymentChange),
   'payment.failed': entry(TOPICS.payments, paymentChange),
   'payment.refunded': entry(TOPICS.payments, paymentChange),

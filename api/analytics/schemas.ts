@@ -57,6 +57,20 @@ const WindowSchema = z.object({
   no_result_searches: z
     .array(z.object({ query: z.string(), searches: count, did_you_mean: z.string().nullable() }))
     .openapi({ description: 'searches that found nothing, by query (lower-cased), most searched first' }),
+  payment_methods: z
+    .array(
+      z.object({
+        method: z.string().openapi({ example: 'bank_transfer' }),
+        started: count,
+        paid: count,
+        share: z.number().nullable().openapi({ description: "this method's share of the payments started" }),
+        conversion: z.number().nullable().openapi({ description: 'paid / started; null when none started' }),
+      }),
+    )
+    .openapi({
+      description:
+        'the method mix: orders whose payment started with each method (a switch counts for both) and those paid by it',
+    }),
 });
 
 export const DashboardSchema = z

@@ -155,6 +155,20 @@
     $('no-results').tBodies[0].replaceChildren(...rows);
   }
 
+  /** The method mix of the last 7 days: each method's share of the payments started, and started → paid. */
+  function drawPaymentMethods(dashboard) {
+    const rows = dashboard.windows['7d'].payment_methods.map((m) => {
+      const tr = document.createElement('tr');
+      for (const text of [m.method, String(m.started), percent(m.share), String(m.paid), percent(m.conversion)]) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        tr.append(td);
+      }
+      return tr;
+    });
+    $('payment-methods').tBodies[0].replaceChildren(...rows);
+  }
+
   async function load() {
     document.body.dataset.state = 'loading';
     const [dashboard, series] = await Promise.all([
@@ -164,6 +178,7 @@
     drawFigures(dashboard);
     drawCharts(dashboard, series);
     drawNoResults(dashboard);
+    drawPaymentMethods(dashboard);
     $('dashboard').hidden = false;
     status('');
     document.body.dataset.state = 'ready';

@@ -11,15 +11,30 @@ export const TOP_N = 5;
 export const NO_RESULTS_N = 10;
 export const WINDOWS = { today: 1, '7d': 7, '30d': 30 } as const;
 
+const fraction = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
+
+/** The method mix (each method's share of the payments started) and each method's conversion (started → paid). */
+function paymentMix(methods: { method: string; started: number; paid: number }[]) {
+  const started = methods.reduce((n, m) => n + m.started, 0);
+  return methods.map((m) => ({
+    method: m.method,
+    started: m.started,
+    paid: m.paid,
+    share: fraction(m.started, started),
+    conversion: fraction(m.paid, m.started),
+  }));
+}
+
 /** One window's figures. */
 async function windowFigures(q: AnalyticsQueries, w: Window) {
-  const [days, outcomes, funnel, products, categories, noResults] = await Promise.all([
+  const [days, outcomes, funnel, products, categories, noResults, methods] = await Promise.all([
     q.ordersByDay(w),
     q.orderOutcomes(w),
     q.funnel(w),
     q.topProducts(w, TOP_N),
     q.topCategories(w, TOP_N),
     q.noResultSearches(w, NO_RESULTS_N),
+    q.paymentMethods(w),
   ]);
   const orders = days.reduce((n, d) => n + d.orders, 0);
   const gmv = days.reduce((s, d) => s + d.revenue_sen, 0n);
@@ -56,6 +71,7 @@ async function windowFigures(q: AnalyticsQueries, w: Window) {
     })),
     top_categories: categories.map((c) => ({ category: c.category, units: c.units, revenue: fromSen(c.revenue_sen) })),
     no_result_searches: noResults,
+    payment_methods: paymentMix(methods),
   };
 }
 

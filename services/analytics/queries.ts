@@ -88,6 +88,21 @@ export function createAnalyticsQueries(clickhouse: ClickHouseClient) {
       return r.map((x) => ({ ...x, units: Number(x.units), revenue_sen: BigInt(x.revenue_sen) }));
     },
 
+    /**
+     * Per payment method, the orders whose payment started with it (payment.started; a switch
+     * counts for both methods) and those paid by it (payment.succeeded), in the window.
+     */
+    async paymentMethods(w: Window) {
+      const r = await rows<{ method: string; started: string; paid: string }>(`
+        SELECT payment_method AS method,
+               uniqExactIf(order_id, event_type = 'payment.started') AS started,
+               uniqExactIf(order_id, event_type = 'payment.succeeded') AS paid
+        FROM events
+        WHERE event_type IN ('payment.started', 'payment.succeeded') AND payment_method != '' AND ${inWindow(w)}
+        GROUP BY method ORDER BY started DESC, method`);
+      return r.map((x) => ({ method: x.method, started: Number(x.started), paid: Number(x.paid) }));
+    },
+
     /** Searches that found nothing (search.no_results), by query, most searched first. */
     async noResultSearches(w: Window, limit: number) {
       const r = await rows<{ query: string; searches: string; did_you_mean: string }>(`

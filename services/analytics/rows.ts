@@ -19,6 +19,8 @@ export interface EventRow {
   /** Int64 sen as a JSON number: exact up to 2^53 sen (90 trillion rupiah), far beyond one order. */
   amount_sen: number;
   reason: string;
+  /** A payment event's method (card, bank_transfer, qris, ewallet); '' for other events. */
+  payment_method: string;
   item_product_ids: string[];
   item_quantities: number[];
   item_amounts_sen: number[];
@@ -49,6 +51,7 @@ export function toEventRow(event: CatalogEvent): EventRow {
     order_id: uuidOr0(d.order_id),
     amount_sen: amount === null ? 0 : Number(toSen(amount)),
     reason: typeof d.reason === 'string' ? d.reason : '',
+    payment_method: event.type.startsWith('payment.') && typeof d.method === 'string' ? d.method : '',
     item_product_ids: items.map((i) => i.product_id),
     item_quantities: items.map((i) => i.quantity),
     item_amounts_sen: items.map((i) => Number(toSen(i.unit_price) * BigInt(i.quantity))),

@@ -36,6 +36,34 @@ export interface WebhookOutcome {
   result?: { status: 'succeeded' | 'failed' | 'refunded' | 'reversed'; event_id: string; reason?: string };
 }
 
+/** payment.started, in the transaction that opened the intent: the dashboard's "started" per method. */
+const paymentStarted = (
+  tx: Prisma.TransactionClient,
+  txn: {
+    id: string;
+    order_id: string;
+    gateway_transaction_id: string | null;
+    amount: Prisma.Decimal;
+    currency: string;
+    method: string;
+    method_detail: string | null;
+  },
+) =>
+  enqueueEvent(tx, {
+    id: stableId(`payment-started:${txn.gateway_transaction_id ?? txn.id}`),
+    topic: TOPICS.payments,
+    type: 'payment.started',
+    aggregateId: txn.order_id,
+    data: {
+      order_id: txn.order_id,
+      transaction_id: txn.id,
+      amount: txn.amount.toFixed(2),
+      currency: txn.currency,
+      method: txn.method,
+      method_detail: txn.method_detail,
+    },
+  });
+
 export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: string) {
   const refunds = createRefundStore(db, gateway);
   const methods = createMethodChoices(db);
@@ -84,20 +112,24 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
       });
       const { expires_at, ...instructions } = intent.instructions ?? {};
       try {
-        return await db.transaction.create({
-          data: {
-            order_id: input.orderId,
-            user_id: input.userId,
-            gateway: gateway.name,
-            gateway_transaction_id: intent.id,
-            amount: new Prisma.Decimal(input.amount),
-            status: 'pending',
-            method: method.type,
-            method_detail:
-              method.type === 'bank_transfer' ? method.bank : method.type === 'ewallet' ? method.provider : null,
-            ...(intent.instructions ? { instructions } : {}),
-            expires_at: expires_at ? new Date(expires_at) : null,
-          },
+        return await db.$transaction(async (tx) => {
+          const txn = await tx.transaction.create({
+            data: {
+              order_id: input.orderId,
+              user_id: input.userId,
+              gateway: gateway.name,
+              gateway_transaction_id: intent.id,
+              amount: new Prisma.Decimal(input.amount),
+              status: 'pending',
+              method: method.type,
+              method_detail:
+                method.type === 'bank_transfer' ? method.bank : method.type === 'ewallet' ? method.provider : null,
+              ...(intent.instructions ? { instructions } : {}),
+              expires_at: expires_at ? new Date(expires_at) : null,
+            },
+          });
+          await paymentStarted(tx, txn);
+          return txn;
         });
       } catch (err) {
         if ((err as { code?: string }).code === 'P2002') return (await byOrder(input.orderId))!;
@@ -138,16 +170,21 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
       });
       const { expires_at, ...instructions } = intent.instructions ?? {};
       await methods.replace(orderId, userId, method, expirySeconds);
-      const moved = await db.transaction.updateMany({
-        where: { order_id: orderId, gateway_transaction_id: txn.gateway_transaction_id, status: 'pending' },
-        data: {
-          gateway_transaction_id: intent.id,
-          method: method.type,
-          method_detail:
-            method.type === 'bank_transfer' ? method.bank : method.type === 'ewallet' ? method.provider : null,
-          instructions: intent.instructions ? instructions : Prisma.DbNull,
-          expires_at: expires_at ? new Date(expires_at) : null,
-        },
+      const moved = await db.$transaction(async (tx) => {
+        const m = await tx.transaction.updateMany({
+          where: { order_id: orderId, gateway_transaction_id: txn.gateway_transaction_id, status: 'pending' },
+          data: {
+            gateway_transaction_id: intent.id,
+            method: method.type,
+            method_detail:
+              method.type === 'bank_transfer' ? method.bank : method.type === 'ewallet' ? method.provider : null,
+            instructions: intent.instructions ? instructions : Prisma.DbNull,
+            expires_at: expires_at ? new Date(expires_at) : null,
+          },
+        });
+        if (m.count === 1)
+          await paymentStarted(tx, await tx.transaction.findUniqueOrThrow({ where: { order_id: orderId } }));
+        return m;
       });
       if (moved.count === 0) {
         // The order moved on meanwhile (expired, cancelled): the new intent must not stay payable.
@@ -245,6 +282,8 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
               currency: paid.currency,
               gateway_event_id: event.id,
               reason: result.reason ?? null,
+              method: paid.method,
+              method_detail: paid.method_detail,
             },
           });
         }

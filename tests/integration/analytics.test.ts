@@ -12,6 +12,7 @@ import { useAnalyticsDatabase } from '../support/analytics';
 import { adminToken, client, type Client } from '../support/http';
 import { CARDS, checkoutUntilSettled, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
 import { useServer } from '../support/server';
+import { atGateway, checkoutWith, orderPaid } from '../support/payments';
 
 const EXPIRY_SECONDS = 6;
 
@@ -104,7 +105,7 @@ describe('analytics dashboard', () => {
     expect(Number(stored!.copies)).toBe(3 * Number(stored!.events)); // every event really is there three times
     const [pg] = await server().deps.db.$queryRaw<{ n: bigint; total: string | null }[]>`
       SELECT count(*) AS n, sum(total_amount)::text AS total FROM orders.orders
-      WHERE user_id = ANY(${users}::uuid[]) AND status = 'paid'
+      WHERE user_id = ANY(${users}::uuid[]) AND status IN ('paid', 'processing', 'shipped', 'delivered', 'completed')
         AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`;
     const res = await api.get('/analytics/dashboard', admin);
     expect(res.status).toBe(200);
@@ -128,6 +129,8 @@ describe('analytics dashboard', () => {
     const sum = (xs: { revenue: string }[]) => fromSen(xs.reduce((s, x) => s + toSen(x.revenue), 0n));
     expect(sum(today.top_products)).toBe(fromSen(toSen(lines!.total)));
     expect(sum(today.top_categories)).toBe(fromSen(toSen(lines!.total)));
+    // Every checkout above is by card: 7 payments started, 4 paid.
+    expect(today.payment_methods).toEqual([{ method: 'card', started: 7, paid: 4, share: 1, conversion: 0.5714 }]);
   });
 
   it('gives the daily series the same figures', async () => {
@@ -140,6 +143,51 @@ describe('analytics dashboard', () => {
     const month = await api.get(`/analytics/orders?from=${dash.from}&to=${dash.to}&granularity=month`, admin);
     expect(month.body.data).toEqual([
       expect.objectContaining({ period_start: `${dash.from.slice(0, 7)}-01`, orders: 3 }),
+    ]);
+  });
+
+  it("shows the method mix and each method's conversion (started → paid), from the payment events", async () => {
+    const start = async (method: unknown) => {
+      const me = await shopperWithCart(api, [{ product_id: products[0]!, quantity: 1 }]);
+      users.push(me.id);
+      const res = await checkoutWith(api, me.token, me.address_id, method);
+      expect(res.body.status).toBe('awaiting_payment');
+      return { me, orderId: res.body.order_id as string, instructions: res.body.payment.instructions };
+    };
+    const va = await start({ type: 'bank_transfer', bank: 'bca' });
+    const qris = await start({ type: 'qris' }); // shown, never paid
+    expect(
+      (await atGateway(server().config.payments.gatewayUrl, `/_sim/va/${va.instructions.va_number}/pay`)).status,
+    ).toBe(200);
+    await orderPaid(api, va.me.token, va.orderId);
+    const ids = [va.orderId, qris.orderId];
+    const events = await waitFor('the VA payment.succeeded in the outbox', async () => {
+      const rows = await server().deps.db.$queryRaw<{ payload: unknown }[]>`
+        SELECT payload FROM outbox.events WHERE payload->'data'->>'order_id' = ANY(${ids}::text[]) ORDER BY sequence`;
+      const parsed = rows.map((r) => parseEvent(r.payload)).flatMap((p) => (p.ok ? [p.event] : []));
+      return parsed.some((e) => e.type === 'payment.succeeded') && parsed;
+    });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'payment.started',
+        data: expect.objectContaining({ order_id: qris.orderId, method: 'qris', method_detail: null }),
+      }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'payment.succeeded',
+        data: expect.objectContaining({ order_id: va.orderId, method: 'bank_transfer', method_detail: 'bca' }),
+      }),
+    );
+    const consumer = createAnalyticsConsumer(server().services, createLogger('silent'));
+    const ctx = { topic: 'outbox', partition: 0, offset: '0', headers: {} };
+    for (const e of events as CatalogEvent[]) await consumer.handle(e, ctx);
+
+    const week = (await api.get('/analytics/dashboard', admin)).body.windows['7d'];
+    expect(week.payment_methods).toEqual([
+      { method: 'card', started: 7, paid: 4, share: 0.7778, conversion: 0.5714 },
+      { method: 'bank_transfer', started: 1, paid: 1, share: 0.1111, conversion: 1 },
+      { method: 'qris', started: 1, paid: 0, share: 0.1111, conversion: 0 },
     ]);
   });
 

@@ -36,8 +36,10 @@ function knownEvents() {
     const id = randomUUID();
     const items = [{ product_id: product, quantity, unit_price: '12345.50' }];
     const base = { order_id: id, order_number: 'PSR-PAGE', user_id: user, total_amount: total, reason: null, items };
+    const payment = { order_id: id, transaction_id: randomUUID(), amount: total, currency: 'IDR' };
     return [
       event('order.created', id, { order_id: id, order_number: 'PSR-PAGE', user_id: user, subtotal: total, items }, at),
+      event('payment.started', id, { ...payment, method: 'qris', method_detail: null }, at),
       event('order.paid', id, { ...base, status: 'paid' }, at),
       event(
         'payment.succeeded',
@@ -49,6 +51,7 @@ function knownEvents() {
           currency: 'IDR',
           gateway_event_id: 'evt',
           reason: null,
+          method: 'qris',
         },
         at,
       ),
@@ -170,6 +173,14 @@ describe('operator dashboard page', () => {
     const f = dashboard.windows['30d'].funnel;
     expect(charts.funnel).toEqual([f.registered, f.added_to_cart, f.checked_out, f.paid]);
     expect(charts.orders.reduce((a: number, b: number) => a + b, 0)).toBe(3);
+    // The method mix of the last 7 days: the three orders started and paid by QRIS.
+    expect(dashboard.windows['7d'].payment_methods).toEqual([
+      { method: 'qris', started: 3, paid: 3, share: 1, conversion: 1 },
+    ]);
+    const methods = (await page.evaluate(
+      "[...document.querySelectorAll('#payment-methods tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent))",
+    )) as string[][];
+    expect(methods).toEqual([['qris', '3', '100,00%', '3', '100,00%']]);
     expect(blocked).toEqual([]); // no CSP refusal, no script error
     await closeBrowser();
   });

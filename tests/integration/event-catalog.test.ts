@@ -212,6 +212,10 @@ describe('event catalog contract', () => {
       return parsed.ok ? [] : [`${r.type} ${r.id}: ${parsed.error}`];
     });
     expect(problems).toEqual([]);
+    // Payment events say how the order is paid (issue 21): the dashboard's method mix reads them.
+    const payments = rows.filter((r) => r.type === 'payment.started' || r.type === 'payment.succeeded');
+    expect(payments.length).toBeGreaterThan(0);
+    for (const r of payments) expect((r.payload as any).data).toMatchObject({ method: 'card', method_detail: null });
     const seen = [...new Set(rows.map((r) => r.type))].sort();
     const reasons = [
       ...new Set(rows.filter((r) => r.type === 'inventory.changed').map((r) => (r.payload as any).data.reason)),
