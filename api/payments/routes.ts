@@ -15,7 +15,8 @@ import { businessMetrics } from '../../platform/metrics/business';
 import { createNotificationIntake } from '../../services/payments/notification-intake';
 import type { PaymentNotification } from '../../contracts/payment-notification';
 import { createRouter } from '../router';
-import { body, errorResponses, json } from '../schemas';
+import { body, errorResponses, json, nameText } from '../schemas';
+import { REFUND_BANKS } from '../../services/payments/refund-channel';
 import { PaymentInstructionsSchema, PaymentMethodBody } from '../orders/schemas';
 import { expiryFor, methodsFor } from '../../services/payments/methods';
 import { Prisma } from '../../generated/prisma/client';
@@ -201,6 +202,57 @@ const routes = {
   }),
 };
 
+const refundRoutes = {
+  refundAccount: guarded('user', {
+    method: 'post',
+    path: '/payments/{orderId}/refund-account',
+    tags,
+    summary: 'Give the bank account the refund of my order paid by virtual account is transferred to',
+    description:
+      'A virtual account cannot be refunded through the gateway: an operator transfers the money to this account. Kept by the payments service only, shown back with the last four digits. 404 for an order that is not mine; 409 once the transfer was made.',
+    request: {
+      params: z.object({ orderId: orderId.openapi({ param: { name: 'orderId', in: 'path' } }) }),
+      body: body(
+        z
+          .strictObject({
+            bank_code: z.enum(REFUND_BANKS),
+            account_number: z.string().regex(/^\d{6,20}$/, 'must be 6 to 20 digits'),
+            holder_name: nameText(100),
+          })
+          .openapi('RefundAccount'),
+      ),
+    },
+    responses: {
+      200: json(
+        z
+          .object({
+            order_id: z.string(),
+            bank_code: z.string(),
+            account_number_last4: z.string(),
+            holder_name: z.string(),
+          })
+          .openapi('RefundAccountView'),
+      ),
+      ...errorResponses(400, 401, 404, 409),
+    },
+  }),
+  transferred: guarded('admin', {
+    method: 'post',
+    path: '/admin/refunds/{id}/transferred',
+    tags: ['payments (admin)'],
+    summary: "Mark a manual refund transferred to the shopper's bank account (operator): the refund is done",
+    description:
+      "The payment is refunded once all of it is back (payment.refunded). Idempotent. 409 for a gateway refund (not_a_manual_refund) or while the shopper has given no account (no_refund_account).",
+    request: { params: z.object({ id: z.string().uuid().openapi({ param: { name: 'id', in: 'path' } }) }) },
+    responses: {
+      200: json(
+        z.object({ id: z.string(), order_id: z.string(), amount: z.string(), status: z.string(), channel: z.string() }),
+      ),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
+  }),
+};
+
 export function paymentRoutes(services: Services, payments: Config['payments']) {
   const app = createRouter();
   const intake = createNotificationIntake(services, payments.serverKey);
@@ -282,6 +334,16 @@ export function paymentRoutes(services: Services, payments: Config['payments']) 
       // The order's owner decides: its shipment withdraws the booking first, or refuses once picked up.
       const verdict = await services.cancellation.cancel(order, 'operator', reason);
       return c.json({ order_id, workflow_id: verdict.workflow_id }, 202);
+    })
+    .openapi(refundRoutes.refundAccount, async (c) => {
+      const account = c.req.valid('json');
+      const view = await services.payments.refunds.giveAccount(c.req.valid('param').orderId, c.get('user').sub, account);
+      return c.json(view, 200);
+    })
+    .openapi(refundRoutes.transferred, async (c) => {
+      const refund = await services.payments.refunds.markTransferred(c.req.valid('param').id, c.get('user').sub);
+      const { refunded_total: _total, ...view } = refund;
+      return c.json(view, 200);
     });
 }
 

@@ -13,7 +13,13 @@ import { stableId } from '../../platform/ids';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import type { PaymentGateway } from './gateway';
-import { assertRefundable } from './refund-channel';
+import {
+  assertRefundable,
+  maskedAccount,
+  refundChannelOf,
+  type RefundAccountInput,
+  type RefundChannel,
+} from './refund-channel';
 
 type Tx = Prisma.TransactionClient;
 
@@ -48,7 +54,7 @@ export function createRefundStore(db: Db, gateway: PaymentGateway) {
   }
 
   /** Claims the amount on the running total and records the refund, or says why it cannot. */
-  async function claim(orderId: string, amount: Prisma.Decimal, reason: string, key: string) {
+  async function claim(orderId: string, amount: Prisma.Decimal, reason: string, key: string, channel: RefundChannel) {
     return db.$transaction(async (tx) => {
       const earlier = await tx.refund.findUnique({ where: { idempotency_key: key } });
       if (earlier) return earlier;
@@ -67,6 +73,7 @@ export function createRefundStore(db: Db, gateway: PaymentGateway) {
           amount,
           reason: reason.slice(0, 255),
           idempotency_key: key,
+          channel,
         },
       });
     });
@@ -117,8 +124,9 @@ export function createRefundStore(db: Db, gateway: PaymentGateway) {
       const payment = await db.transaction.findUnique({ where: { order_id: orderId } });
       if (payment && !(await db.refund.findUnique({ where: { idempotency_key: key } })))
         assertRefundable(payment, value);
-      const row = await claim(orderId, value, reason, key);
-      if (row.status !== 'refunding') return view(row.id);
+      const row = await claim(orderId, value, reason, key, payment ? refundChannelOf(payment) : 'gateway');
+      // A manual transfer waits for an operator (markTransferred); the gateway never hears of it.
+      if (row.status !== 'refunding' || row.channel === 'manual_transfer') return view(row.id);
       const txn = await db.transaction.findUniqueOrThrow({ where: { id: row.transaction_id } });
       try {
         const answer = await gateway.refund(txn.gateway_transaction_id!, row.amount.toFixed(2), key, row.id);
@@ -175,6 +183,61 @@ export function createRefundStore(db: Db, gateway: PaymentGateway) {
         },
       });
       return true;
+    },
+
+    /**
+     * The shopper's bank account for the manual refund of their own order (404 for anyone else's):
+     * kept here only, given back masked. A second call replaces it while no transfer was made.
+     */
+    async giveAccount(orderId: string, userId: string, account: RefundAccountInput) {
+      const txn = await db.transaction.findUnique({ where: { order_id: orderId } });
+      if (!txn || txn.user_id !== userId) throw new AppError('not_found', 'no payment for this order');
+      const transferred = await db.refund.count({ where: { order_id: orderId, transferred_at: { not: null } } });
+      if (transferred > 0)
+        throw new AppError('conflict', 'the refund was already transferred to the account given', {
+          reason: 'already_transferred',
+        });
+      const row = await db.refundAccount.upsert({
+        where: { order_id: orderId },
+        create: { order_id: orderId, user_id: userId, ...account },
+        update: account,
+      });
+      return maskedAccount(row);
+    },
+
+    /**
+     * An operator made the manual bank transfer of a refund: it is refunded as a gateway's
+     * notification would settle it (the payment refunded once all is back, payment.refunded).
+     * Idempotent; 409 for a gateway refund or while the shopper has given no account.
+     */
+    async markTransferred(refundId: string, operatorId: string): Promise<RefundView & { channel: string }> {
+      const row = await db.refund.findUnique({ where: { id: refundId } });
+      if (!row) throw new AppError('not_found', 'no such refund');
+      if (row.channel !== 'manual_transfer')
+        throw new AppError('conflict', 'this refund goes back through the gateway, not by a manual transfer', {
+          reason: 'not_a_manual_refund',
+        });
+      if (row.status === 'refunding') {
+        if (!(await db.refundAccount.findUnique({ where: { order_id: row.order_id } })))
+          throw new AppError('conflict', 'the shopper has not given a bank account for this refund yet', {
+            reason: 'no_refund_account',
+          });
+        await db.$transaction(async (tx) => {
+          const marked = await tx.refund.updateMany({
+            where: { id: row.id, transferred_at: null },
+            data: { transferred_at: new Date(), transferred_by: operatorId },
+          });
+          if (marked.count === 0) return;
+          await this.applyNotice(tx, {
+            refundId: row.id,
+            gatewayRefundId: `manual:${row.id}`,
+            amount: row.amount.toFixed(2),
+            eventId: `manual-transfer:${row.id}`,
+            succeeded: true,
+          });
+        });
+      }
+      return { ...(await view(row.id)), channel: row.channel };
     },
 
     /** Every refund of an order, oldest first. */

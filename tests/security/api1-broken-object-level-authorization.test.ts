@@ -187,7 +187,7 @@ describe("API1 broken object level authorization: another shopper's payment inst
     }),
   });
 
-  it("B naming A's virtual-account or OVO order, to read or switch its method, gets a 404 carrying none of A's instructions", async () => {
+  it("B naming A's virtual-account or OVO order, to read or switch its method or give its refund account, gets a 404 carrying none of A's instructions", async () => {
     const api = client(server().base);
     const productId = await newProduct(api, await adminToken(server()), 5);
     const b = await signUp(api);
@@ -213,6 +213,11 @@ describe("API1 broken object level authorization: another shopper's payment inst
       for (const secret of [own.instructions.va_number, own.instructions.push_sent_to, own.gateway_transaction_id]) {
         if (secret) expect(leaked).not.toContain(secret);
       }
+      // Nor can B name the bank account A's refund would be transferred to.
+      const account = { bank_code: 'bca', account_number: '8730419265', holder_name: 'Bukan Pemilik' };
+      const redirected = await api.post(`/payments/${orderId}/refund-account`, account, b.token);
+      expect({ method, status: redirected.status }).toEqual({ method, status: 404 });
+      expect(await server().deps.db.refundAccount.count({ where: { order_id: orderId } })).toBe(0);
       await api.post(`/orders/${orderId}/cancel`, undefined, a.token);
     }
   });

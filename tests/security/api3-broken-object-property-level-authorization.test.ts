@@ -5,7 +5,9 @@
  */
 import { adminToken, client, newUser, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
-import { bandung, newProduct } from '../support/shop';
+import { bandung, newProduct, shopperWithCart } from '../support/shop';
+import { useGatewayProcess } from '../support/gateway-process';
+import { checkoutWith } from '../support/payments';
 
 const refusedNaming = (res: { status: number; body: any }, field: string) => {
   expect({ field, status: res.status }).toEqual({ field, status: 400 });
@@ -52,5 +54,37 @@ describe('API3 broken object property level authorization', () => {
     for (const body of [profile.body, address.body, login.body, (await api.get('/products?page_size=5')).body]) {
       expect(JSON.stringify(body)).not.toMatch(/password|hash|argon|"role"|secret|internal/i);
     }
+  });
+});
+
+describe("API3 broken object property level authorization: a refund account's number", () => {
+  const gateway = useGatewayProcess({ ledger: false });
+  const server = useServer({
+    worker: true,
+    configure: (c) => ({
+      ...c,
+      payments: { ...c.payments, gatewayUrl: gateway().url, gatewayName: `api3-${Date.now().toString(36)}` },
+    }),
+  });
+
+  it('is shown back with its last four digits only, and never in the payment', async () => {
+    const api = client(server().base);
+    const productId = await newProduct(api, await adminToken(server()), 5);
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const placed = await checkoutWith(api, me.token, me.address_id, { type: 'bank_transfer', bank: 'bri' });
+    expect(placed.status).toBe(202);
+    const orderId = placed.body.order_id as string;
+    const number = '002101234567508';
+    const given = await api.post(
+      `/payments/${orderId}/refund-account`,
+      { bank_code: 'bri', account_number: number, holder_name: 'Siti Rahayu' },
+      me.token,
+    );
+    expect(given.status).toBe(200);
+    expect(Object.keys(given.body).sort()).toEqual(['account_number_last4', 'bank_code', 'holder_name', 'order_id']);
+    expect(given.body.account_number_last4).toBe('7508');
+    const payment = await api.get(`/payments/${orderId}`, me.token);
+    for (const body of [given.body, payment.body]) expect(JSON.stringify(body)).not.toContain(number);
+    await api.post(`/orders/${orderId}/cancel`, undefined, me.token);
   });
 });

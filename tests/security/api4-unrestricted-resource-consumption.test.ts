@@ -2,6 +2,7 @@
  * OWASP API4:2023 Unrestricted Resource Consumption: sign-up and login rate limits (429 with
  * Retry-After), the body limit, page and list caps, and the cap on saved addresses.
  */
+import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../platform/config';
 import { MAX_BODY_BYTES } from '../../api/app';
 import { client, newUser, signUp, type Client } from '../support/http';
@@ -200,6 +201,26 @@ describe('API4 unrestricted resource consumption: payment methods and notificati
       expect((res.body.error.details as { field: string }[]).map((d) => d.field)).toContain(field);
     }
     expect((await api.get('/orders', me.token)).body.data).toEqual([]);
+  });
+
+  it('a huge, negative or malformed refund account is a 400 naming the field, and nothing is stored', async () => {
+    const api = client(server().base);
+    const me = await signUp(api);
+    const orderId = randomUUID();
+    const good = { bank_code: 'bca', account_number: '8730419265', holder_name: 'Siti Rahayu' };
+    const cases: [unknown, string][] = [
+      [{ ...good, account_number: '9'.repeat(10_000) }, 'account_number'],
+      [{ ...good, account_number: '-8730419265' }, 'account_number'],
+      [{ ...good, account_number: '8.7e9' }, 'account_number'],
+      [{ ...good, holder_name: 'S'.repeat(10_000) }, 'holder_name'],
+      [{ ...good, bank_code: 'b'.repeat(10_000) }, 'bank_code'],
+    ];
+    for (const [account, field] of cases) {
+      const res = await api.post(`/payments/${orderId}/refund-account`, account, me.token);
+      expect({ field, status: res.status }).toEqual({ field, status: 400 });
+      expect((res.body.error.details as { field: string }[]).map((d) => d.field)).toContain(field);
+    }
+    expect(await server().deps.db.refundAccount.count({ where: { user_id: me.id } })).toBe(0);
   });
 
   it('a notification with a 16-digit or negative gross_amount is a 400 naming it, before any signature work', async () => {

@@ -38,6 +38,7 @@ describe('API5 broken function level authorization', () => {
       ['POST', `/admin/complaints/${randomUUID()}/decide`, { outcome: 'refund' }],
       ['POST', `/admin/users/${randomUUID()}/disable`, undefined],
       ['POST', `/admin/users/${randomUUID()}/enable`, undefined],
+      ['POST', `/admin/refunds/${randomUUID()}/transferred`, undefined],
     ] as const;
   const internalRoutes = () =>
     [
