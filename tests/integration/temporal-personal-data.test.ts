@@ -98,6 +98,9 @@ describe('personal data stays out of Temporal', () => {
     const rebook = await api.post(`/admin/shipments/${stuck.orderId}/rebook`, { reason: rebookReason }, admin);
     expect(rebook.status).toBe(202);
     await booking(2);
+    // The shopper gives the account a manual refund would be sent to (payments.refund_accounts only).
+    const account = { bank_code: 'bca', account_number: shopper.bankAccount, holder_name: 'Gendhis Prawiranegara' };
+    expect((await api.post(`/payments/${stuck.orderId}/refund-account`, account, stuck.token)).status).toBe(200);
     const refundReason = `Refund ke BCA ${shopper.bankAccount} a.n. pembeli, konfirmasi WA ${shopper.user.phone}.`;
     const refund = await api.post('/refunds', { order_id: stuck.orderId, reason: refundReason }, admin);
     expect(refund.status).toBe(202);
