@@ -13,13 +13,7 @@ import { stableId } from '../../platform/ids';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent } from '../../platform/outbox/outbox';
 import type { PaymentGateway } from './gateway';
-import {
-  assertRefundable,
-  maskedAccount,
-  refundChannelOf,
-  type RefundAccountInput,
-  type RefundChannel,
-} from './refund-channel';
+import { maskedAccount, refundChannelOf, type RefundAccountInput, type RefundChannel } from './refund-channel';
 
 type Tx = Prisma.TransactionClient;
 
@@ -122,9 +116,7 @@ export function createRefundStore(db: Db, gateway: PaymentGateway) {
         });
       }
       const payment = await db.transaction.findUnique({ where: { order_id: orderId } });
-      if (payment && !(await db.refund.findUnique({ where: { idempotency_key: key } })))
-        assertRefundable(payment, value);
-      const row = await claim(orderId, value, reason, key, payment ? refundChannelOf(payment) : 'gateway');
+      const row = await claim(orderId, value, reason, key, payment ? refundChannelOf(payment, value) : 'gateway');
       // A manual transfer waits for an operator (markTransferred); the gateway never hears of it.
       if (row.status !== 'refunding' || row.channel === 'manual_transfer') return view(row.id);
       const txn = await db.transaction.findUniqueOrThrow({ where: { id: row.transaction_id } });

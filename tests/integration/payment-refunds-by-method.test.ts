@@ -6,7 +6,6 @@
  * and a gateway simulator process of its own (which refuses a partial ShopeePay refund itself too).
  */
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../platform/errors';
 import { useGatewayProcess } from '../support/gateway-process';
 import { adminToken, client, type Client } from '../support/http';
 import { atGateway, checkoutWith, orderPaid } from '../support/payments';
@@ -39,7 +38,10 @@ describe('refunds by method', () => {
     expect(res.status).toBe(202);
     const orderId = res.body.order_id as string;
     const txn = await txnOf(orderId);
-    const pay = method.type === 'qris' ? `/_sim/qris/${txn.gateway_transaction_id}/pay` : `/_sim/ewallet/${txn.gateway_transaction_id}/approve`;
+    const pay =
+      method.type === 'qris'
+        ? `/_sim/qris/${txn.gateway_transaction_id}/pay`
+        : `/_sim/ewallet/${txn.gateway_transaction_id}/approve`;
     expect((await atGateway(gateway().url, pay)).status).toBe(200);
     await orderPaid(api, me.token, orderId);
     return { orderId, txn };
@@ -60,23 +62,19 @@ describe('refunds by method', () => {
       expect((await txnOf(orderId)).refunded_total.toFixed(2)).toBe('10000.00');
       await payments().refund(orderId, 'the rest', randomUUID());
       await refundsSettled(orderId, 2);
-      await waitFor('the payment refunded', async () => ((await txnOf(orderId)).status === 'refunded' ? true : undefined));
+      await waitFor('the payment refunded', async () =>
+        (await txnOf(orderId)).status === 'refunded' ? true : undefined,
+      );
     }
   });
 
-  it('ShopeePay: a partial refund is a 409 naming the method, nothing claimed; the whole payment goes back', async () => {
+  it('ShopeePay: a part goes back by a manual transfer, never asked of the gateway; the whole payment through the gateway', async () => {
     const { orderId, txn } = await paidBy({ type: 'ewallet', provider: 'shopeepay' });
-    const partial = await payments()
-      .refunds.refund(orderId, '10000.00', 'part of a complaint', randomUUID())
-      .catch((err: unknown) => err);
-    expect(partial).toBeInstanceOf(AppError);
-    expect(partial).toMatchObject({
-      code: 'conflict',
-      details: { reason: 'partial_refund_not_supported', method: 'ewallet', method_detail: 'shopeepay' },
-    });
-    expect(await txnOf(orderId)).toMatchObject({ status: 'success' });
-    expect((await txnOf(orderId)).refunded_total.toFixed(2)).toBe('0.00');
-    expect(await payments().refunds.list(orderId)).toEqual([]);
+    const partial = await payments().refunds.refund(orderId, '10000.00', 'part of a complaint', randomUUID());
+    expect(partial).toMatchObject({ status: 'refunding', amount: '10000.00', refunded_total: '10000.00' });
+    const [row] = await payments().refunds.list(orderId);
+    expect(row).toMatchObject({ channel: 'manual_transfer', gateway_refund_id: null });
+    expect((await txnOf(orderId)).refunded_total.toFixed(2)).toBe('10000.00');
 
     // The gateway refuses it too, had anyone asked it directly.
     const direct = await fetch(`${gateway().url}/v1/refunds`, {
@@ -91,9 +89,14 @@ describe('refunds by method', () => {
     expect(direct.status).toBe(409);
     expect(((await direct.json()) as any).error.code).toBe('partial_refund_not_supported');
 
-    await payments().refund(orderId, 'order cancelled', randomUUID());
-    const [whole] = await refundsSettled(orderId, 1);
-    expect(whole!.amount.toFixed(2)).toBe(txn.amount.toFixed(2)); // the goods and the shipping, at once
-    await waitFor('the payment refunded', async () => ((await txnOf(orderId)).status === 'refunded' ? true : undefined));
+    // A whole ShopeePay payment goes back through the gateway.
+    const other = await paidBy({ type: 'ewallet', provider: 'shopeepay' });
+    await payments().refund(other.orderId, 'order cancelled', randomUUID());
+    const [whole] = await refundsSettled(other.orderId, 1);
+    expect(whole).toMatchObject({ channel: 'gateway' });
+    expect(whole!.amount.toFixed(2)).toBe(other.txn.amount.toFixed(2)); // the goods and the shipping, at once
+    await waitFor('the payment refunded', async () =>
+      (await txnOf(other.orderId)).status === 'refunded' ? true : undefined,
+    );
   });
 });
