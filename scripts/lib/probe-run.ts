@@ -7,6 +7,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import type { Caller, Fixtures, Probe, ProbeRequest } from './probes';
+import { DEMO_ADDRESS } from '../../services/users/demo-address';
 
 export interface Answer {
   status: number;
@@ -89,20 +90,6 @@ async function newShopper(send: Transport): Promise<Shopper> {
   return { id: reg.id, email, password: PASSWORD, token: login.access_token };
 }
 
-const ADDRESS = {
-  label: 'Rumah',
-  province_id: 32,
-  province_name: 'Jawa Barat',
-  city_id: 3273,
-  city_name: 'Kota Bandung',
-  district_id: 327301,
-  district_name: 'Sukajadi',
-  subdistrict_id: 32730110,
-  subdistrict_name: 'Pasteur',
-  street: 'Jl. Dr. Djundjunan No. 143',
-  postal_code: '40161',
-};
-
 /**
  * The objects the probes aim at: a throwaway product (stock for the probes' carts and
  * checkouts), the prober with an address, a cart line and a pending order, and another shopper
@@ -131,7 +118,7 @@ export async function prepareFixtures(send: Transport, adminToken: string) {
     shoppers.push(s);
     const ids = fixtures[side];
     ids.user = s.id;
-    ids.address = (await json(send, 'POST', '/users/me/addresses', ADDRESS, s.token)).id;
+    ids.address = (await json(send, 'POST', '/users/me/addresses', DEMO_ADDRESS, s.token)).id;
     await json(send, 'POST', '/cart/items', { product_id: product.id, quantity: 1 }, s.token);
     if (side === 'own') ids.cartItem = product.id; // a cart line is named by its product
     try {
