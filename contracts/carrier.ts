@@ -21,6 +21,21 @@
  * Events can arrive duplicated and out of order (a courier's scanners sync late): `position` is the
  * event's place in the parcel's journey and `occurred_at` when it was scanned, so a consumer can put
  * them back in order and drop what it has already applied.
+ *
+ * Cash on delivery (COD), as JNE, J&T and SiCepat run it for marketplaces:
+ * - The booking carries `cod: { amount }`, what the courier collects at the door (IDR, two
+ *   decimals); the carrier refuses it (400 naming `cod.amount`) when it is not a positive amount
+ *   up to `COD_CARRIER_MAX_AMOUNT`, and (422 `cod_not_offered`) where `codOffered` says no.
+ * - The courier hands a COD parcel over only against the cash, so delivery and collection are one
+ *   scan: the `delivered` event of a COD parcel carries `cod_collected: { amount }`, and no other
+ *   event ever does (nor any event of a parcel without COD). A recipient who will not pay refuses
+ *   the parcel: `delivery_failed`, then `returned_to_sender`, and nothing is collected.
+ * - The carrier pays the collected cash to the shop later, in settlement reports (remittances):
+ *   `GET {carrier}/v1/cod/remittances?since=<ISO time>[&carrier=<code>]` with the API key answers
+ *   `{ remittances: CodRemittance[] }`, those remitted at or after `since`, oldest first. A
+ *   remittance never changes once listed; a poller keeps its last `remitted_at` as `since` and
+ *   drops `remittance_id`s it has already seen. What was remitted can differ from what was
+ *   collected (a courier's short remittance): reconciliation compares each item with the order.
  */
 
 export const CARRIERS = {
@@ -66,6 +81,7 @@ export const SCENARIOS = [
   'no_pickup', // order_received, then nothing: the courier never comes
   'duplicated', // a normal delivery where every event is sent twice
   'out_of_order', // a normal delivery whose events are sent shuffled
+  'refused', // out_for_delivery → delivery_failed (the recipient refused the COD parcel) → returned_to_sender
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -89,6 +105,8 @@ export interface BookingRequest {
   delivery: 'websocket' | 'webhook';
   /** Test/demo only: the simulator defaults to 'normal'. A real carrier ignores it. */
   scenario?: Scenario;
+  /** Cash on delivery: what the courier collects at the door, IDR with two decimals ("125000.00"), > 0. */
+  cod?: { amount: string };
 }
 
 export interface Booking {
@@ -99,6 +117,8 @@ export interface Booking {
   service: CarrierService;
   status: 'booked' | 'cancelled';
   booked_at: string;
+  /** The booking's `cod.amount`, when it is a COD parcel. */
+  cod_amount?: string;
 }
 
 export interface CarrierEvent {
@@ -115,6 +135,8 @@ export interface CarrierEvent {
   occurred_at: string;
   location?: string;
   description?: string;
+  /** Only on the `delivered` event of a COD parcel: the cash the courier took at the door (IDR, two decimals). */
+  cod_collected?: { amount: string };
 }
 
 /** Where the carrier connection and the webhook route hand each verified event; resolves once durable. */
@@ -125,3 +147,94 @@ export type CarrierEventSink = (event: CarrierEvent) => Promise<void>;
  * are durable; a rejection counts for every one of them (they come again, deduped by `event_id`).
  */
 export type CarrierEventBatchSink = (events: CarrierEvent[]) => Promise<void>;
+
+/**
+ * Where couriers take cash on delivery, after their published COD coverage: COD needs a courier who
+ * can carry cash back through a branch that settles it, so the same-day/next-day products (JNE YES)
+ * do not take it, and the couriers exclude regions served through partner agents (the Papua
+ * provinces and Maluku Utara, where J&T, SiCepat and JNE list no COD). Elsewhere JNE REG, J&T EZ
+ * and SiCepat BEST do. One home for the rule: the simulator refuses what this refuses, and the
+ * shop asks the same function before it offers COD at checkout.
+ */
+export const COD_COVERAGE = {
+  /** The services that take COD, per carrier. */
+  services: { jne: ['REG'], jnt: ['EZ'], sicepat: ['BEST'] } as { [C in CarrierCode]: readonly CarrierService[] },
+  /** Provinces no carrier delivers COD to (names as BPS writes them; see `normalProvince`). */
+  excludedProvinces: [
+    'papua',
+    'papua barat',
+    'papua barat daya',
+    'papua selatan',
+    'papua tengah',
+    'papua pegunungan',
+    'maluku utara',
+  ] as readonly string[],
+};
+
+/** English names shoppers and address books also use for the excluded provinces. */
+const PROVINCE_ALIASES: Record<string, string> = {
+  'west papua': 'papua barat',
+  'southwest papua': 'papua barat daya',
+  'south papua': 'papua selatan',
+  'central papua': 'papua tengah',
+  'highland papua': 'papua pegunungan',
+  'north maluku': 'maluku utara',
+};
+
+/** A province name compared without case, spacing or a "Provinsi"/"Prov." prefix: "PROV. PAPUA  BARAT" is "papua barat". */
+export function normalProvince(name: string): string {
+  const plain = name
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
+    .trim()
+    .replace(/^(provinsi|province of|prov\.?)\s*/, '')
+    .trim();
+  return PROVINCE_ALIASES[plain] ?? plain;
+}
+
+/** Whether this carrier's service collects cash on delivery to this province (by name, as the booking's address gives it). */
+export function codOffered(carrier: CarrierCode, service: CarrierService, provinceName: string): boolean {
+  return (
+    COD_COVERAGE.services[carrier].includes(service) &&
+    !COD_COVERAGE.excludedProvinces.includes(normalProvince(provinceName))
+  );
+}
+
+/**
+ * The most cash a courier collects for one parcel (IDR): above it the carrier refuses the booking.
+ * Couriers cap COD per parcel (the cash a driver carries on a round is insured only so far);
+ * Rp 5,000,000 is the usual ceiling in their marketplace terms.
+ */
+export const COD_CARRIER_MAX_AMOUNT = '5000000.00';
+
+/** An IDR amount on the carrier's wire: digits, a point, two decimals, no sign, no leading zero ("125000.00"). */
+export const CARRIER_AMOUNT_PATTERN = /^(0|[1-9]\d{0,12})\.\d{2}$/;
+
+/** A wire amount in whole sen (hundredths), for comparing and adding without floating point. */
+export const amountInSen = (amount: string): number => Number(amount.replace('.', ''));
+
+/** Whole sen back to a wire amount: 12500000 → "125000.00". */
+export const senToAmount = (sen: number): string =>
+  `${Math.trunc(sen / 100)}.${String(Math.abs(sen) % 100).padStart(2, '0')}`;
+
+/** One parcel's cash in a remittance. */
+export interface CodRemittanceItem {
+  awb: string;
+  /** The booking's reference (the shop's shipment reference). */
+  reference: string;
+  /** What the carrier remits for this parcel (IDR, two decimals): normally the amount collected. */
+  amount: string;
+  /** When the courier collected the cash (the `delivered` event's `occurred_at`). */
+  collected_at: string;
+}
+
+/** A carrier's settlement of collected COD cash to the shop. */
+export interface CodRemittance {
+  remittance_id: string;
+  carrier: CarrierCode;
+  /** When the carrier remitted it: the `since` cursor of `GET /v1/cod/remittances`. */
+  remitted_at: string;
+  /** The sum of the items' amounts (IDR, two decimals): what reached the shop's account. */
+  total: string;
+  items: CodRemittanceItem[];
+}

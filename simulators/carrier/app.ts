@@ -1,14 +1,23 @@
 /**
  * The carrier simulator's partner API, shaped like an Indonesian courier's (JNE, J&T, SiCepat):
  * bookings idempotent on the shop's `reference`, an airway bill per parcel, cancel before pickup,
- * a tracking lookup. Tracking events go out on the push stream (stream.ts) or as signed webhooks
- * (webhooks.ts) on the booking's scenario timeline (scenarios.ts). `/v1/test/*` are test controls
- * a real courier does not have.
+ * a tracking lookup, cash on delivery and its remittances (cod.ts). Tracking events go out on the
+ * push stream (stream.ts) or as signed webhooks (webhooks.ts) on the booking's scenario timeline
+ * (scenarios.ts). `/v1/test/*` are test controls a real courier does not have.
  */
 import { randomInt } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { CARRIERS, SCENARIOS, type Booking, type BookingRequest, type CarrierCode } from '../../contracts/carrier';
+import {
+  CARRIERS,
+  SCENARIOS,
+  codOffered,
+  type Booking,
+  type BookingRequest,
+  type CarrierCode,
+  type CarrierService,
+} from '../../contracts/carrier';
+import { CodRequestSchema, RemitAmountSchema } from './cod';
 import type { Journeys } from './journeys';
 import { isPickedUp } from './scenarios';
 import type { CarrierState, StoredBooking } from './state';
@@ -34,6 +43,7 @@ const BookingSchema = z
     weight_grams: z.number().int().min(1).max(50_000),
     delivery: z.enum(['websocket', 'webhook']),
     scenario: z.enum(SCENARIOS).optional(),
+    cod: CodRequestSchema.optional(),
     /** Simulator only: journey steps this many ms apart (tests); a real carrier ignores it. */
     step_ms: z.number().int().min(5).max(3_600_000).optional(),
   })
@@ -44,7 +54,13 @@ const BookingSchema = z
 
 const AWB_PREFIX: Record<CarrierCode, string> = { jne: 'JNE', jnt: 'JP', sicepat: 'SCP' };
 
-const fail = (c: Context, status: 400 | 401 | 404 | 409, code: string, message: string, field?: string) =>
+const RemittancesQuery = z.object({
+  since: z.iso.datetime({ offset: true }).optional(),
+  carrier: z.enum(Object.keys(CARRIERS) as [CarrierCode, ...CarrierCode[]]).optional(),
+});
+const ShortRemitSchema = z.object({ awb: z.string().min(1).max(30), amount: RemitAmountSchema });
+
+const fail = (c: Context, status: 400 | 401 | 404 | 409 | 422, code: string, message: string, field?: string) =>
   c.json({ error: { code, message, ...(field ? { field } : {}) } }, status);
 
 const view = (b: StoredBooking): Booking => ({
@@ -54,7 +70,15 @@ const view = (b: StoredBooking): Booking => ({
   service: b.service,
   status: b.status,
   booked_at: b.booked_at,
+  ...(b.cod_amount === undefined ? {} : { cod_amount: b.cod_amount }),
 });
+
+/** The first problem of a failed parse as the 400 every route answers: the field named. */
+const invalid = (c: Context, issues: z.core.$ZodIssue[], where = 'body') => {
+  const issue = issues[0];
+  const field = issue?.path.join('.') || where;
+  return fail(c, 400, 'invalid_request', `${field}: ${issue?.message ?? 'invalid'}`, field);
+};
 
 export interface CarrierAppDeps {
   apiKey: string;
@@ -84,21 +108,23 @@ export function createCarrierApp({ apiKey, state, journeys, hub, webhooks }: Car
 
   app.post('/v1/bookings', async (c) => {
     const parsed = BookingSchema.safeParse(await c.req.json().catch(() => null));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') || 'body';
-      return fail(c, 400, 'invalid_request', `${field}: ${issue?.message ?? 'invalid'}`, field);
-    }
+    if (!parsed.success) return invalid(c, parsed.error.issues);
     const { step_ms, ...request } = parsed.data;
+    const service = request.service as CarrierService;
+    if (request.cod && !codOffered(request.carrier, service, request.destination.province)) {
+      const where = `${CARRIERS[request.carrier].name} ${service} to ${request.destination.province}`;
+      return fail(c, 422, 'cod_not_offered', `cod: no cash on delivery for ${where}`, 'cod');
+    }
     const existing = state.bookingForReference(request.reference);
     if (existing) return c.json(view(existing), 200);
     const booking: StoredBooking = {
       awb: newAwb(request.carrier),
       reference: request.reference,
       carrier: request.carrier,
-      service: request.service as Booking['service'],
+      service,
       status: 'booked',
       booked_at: new Date().toISOString(),
+      ...(request.cod ? { cod_amount: request.cod.amount } : {}),
       scenario: request.scenario ?? 'normal',
       delivery: request.delivery,
       ...(step_ms === undefined ? {} : { step_ms }),
@@ -126,6 +152,35 @@ export function createCarrierApp({ apiKey, state, journeys, hub, webhooks }: Car
     const cancelled: StoredBooking = { ...booking, status: 'cancelled' };
     state.saveBooking(cancelled);
     return c.json(view(cancelled));
+  });
+
+  /** The settlement reports of collected COD cash, remitted at or after `since`, oldest first. */
+  app.get('/v1/cod/remittances', (c) => {
+    const query = RemittancesQuery.safeParse(c.req.query());
+    if (!query.success) return invalid(c, query.error.issues, 'query');
+    const since = query.data.since ? Date.parse(query.data.since) : -Infinity;
+    const remittances = state
+      .remittances()
+      .filter((r) => Date.parse(r.remitted_at) >= since && (!query.data.carrier || r.carrier === query.data.carrier));
+    return c.json({ remittances });
+  });
+
+  /**
+   * Test control: the carrier will remit `amount` for this COD parcel instead of what it collects
+   * (a courier's short remittance, for the shop's reconciliation to catch). Only before the
+   * parcel's cash is remitted: a remittance never changes once listed.
+   */
+  app.post('/v1/test/cod/short-remit', async (c) => {
+    const parsed = ShortRemitSchema.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return invalid(c, parsed.error.issues);
+    const { awb, amount } = parsed.data;
+    const booking = state.booking(awb);
+    if (!booking) return fail(c, 404, 'not_found', 'no such airway bill', 'awb');
+    if (booking.cod_amount === undefined) return fail(c, 409, 'not_cod', 'the parcel is not cash on delivery', 'awb');
+    if (state.remittanceOf(awb))
+      return fail(c, 409, 'already_remitted', "the parcel's cash is already remitted", 'awb');
+    state.setShortRemit(awb, amount);
+    return c.json({ awb, collects: booking.cod_amount, remits: amount });
   });
 
   /** Test control: cut every stream socket at once (the "websocket cut mid-delivery" drill). */

@@ -2,8 +2,11 @@
  * Runs each booking's timeline: at each send time it records the event (state.ts) and hands it
  * to the push stream or the webhook deliverer. After a restart it picks every unfinished journey
  * up where the log left it; sends whose time passed while it was down go out at once, in order.
+ * A COD parcel's `delivered` scan is its cash collection: the event says so (`cod_collected`) and
+ * the first send of it records the parcel's remittance (cod.ts).
  */
 import type { CarrierEvent } from '../../contracts/carrier';
+import { remittanceOf } from './cod';
 import { emissionPlan, journeyFor, scanDelaysMs, type Clock } from './scenarios';
 import type { CarrierState, StoredBooking } from './state';
 
@@ -39,23 +42,26 @@ export function createJourneys(state: CarrierState, speed: number, outlets: Jour
       }
       const step = journey[emission.step]!;
       const onStream = booking.delivery === 'websocket';
-      const event = state.recordSent(
-        booking.awb,
-        index,
-        {
-          // Stable across duplicates and redeliveries: one scan, one id.
-          event_id: `${booking.awb}-${step.position}`,
-          awb: booking.awb,
-          reference: booking.reference,
-          carrier: booking.carrier,
-          status: step.status,
-          position: step.position,
-          occurred_at: new Date(bookedAt + scanMs[emission.step]!).toISOString(),
-          location: step.location,
-          description: step.description,
-        },
-        onStream,
-      );
+      const collects = step.status === 'delivered' && current.cod_amount !== undefined;
+      const scan: Omit<CarrierEvent, 'seq'> = {
+        // Stable across duplicates and redeliveries: one scan, one id.
+        event_id: `${booking.awb}-${step.position}`,
+        awb: booking.awb,
+        reference: booking.reference,
+        carrier: booking.carrier,
+        status: step.status,
+        position: step.position,
+        occurred_at: new Date(bookedAt + scanMs[emission.step]!).toISOString(),
+        location: step.location,
+        description: step.description,
+        ...(collects ? { cod_collected: { amount: current.cod_amount! } } : {}),
+      };
+      // A duplicated `delivered` is the same collection: remitted once.
+      const remittance =
+        collects && !state.remittanceOf(booking.awb)
+          ? remittanceOf(current, scan, state.shortRemitOf(booking.awb), new Date())
+          : undefined;
+      const event = state.recordSent(booking.awb, index, scan, onStream, remittance);
       if (onStream) outlets.streamed(event);
       else outlets.webhook(current, index, event);
       next();

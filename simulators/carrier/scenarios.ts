@@ -39,6 +39,8 @@ const OUT: Leg = ['out_for_delivery', 10 * HOUR, 'Destination', 'With the courie
 const FAILED: Leg = ['delivery_failed', 4 * HOUR, 'Destination', 'Recipient not at home'];
 const DELIVERED: Leg = ['delivered', 3 * HOUR, 'Destination', 'Delivered to the recipient'];
 const RETURNED: Leg = ['returned_to_sender', 24 * HOUR, 'Origin', 'Returned to the shipper'];
+/** A recipient who will not pay: the courier takes the parcel back without a second attempt. */
+const REFUSED: Leg = ['delivery_failed', HOUR / 4, 'Destination', 'Recipient refused the COD parcel (did not pay)'];
 
 const LEGS: Record<Scenario, Leg[]> = {
   normal: [...FIRST_MILE, ...LINE_HAUL, OUT, DELIVERED],
@@ -63,6 +65,7 @@ const LEGS: Record<Scenario, Leg[]> = {
   no_pickup: [FIRST_MILE[0]!],
   duplicated: [...FIRST_MILE, ...LINE_HAUL, OUT, DELIVERED],
   out_of_order: [...FIRST_MILE, ...LINE_HAUL, OUT, DELIVERED],
+  refused: [...FIRST_MILE, ...LINE_HAUL, OUT, REFUSED, RETURNED],
 };
 
 /** The scans of a parcel under this scenario, in journey order. */

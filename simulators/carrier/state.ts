@@ -1,13 +1,15 @@
 /**
  * The carrier simulator's records, kept across restarts like the gateway's ledger: bookings, every
- * event it has sent (the push stream's log, with its global `seq`) and which webhooks got a 2xx.
+ * event it has sent (the push stream's log, with its global `seq`), which webhooks got a 2xx, and
+ * cash on delivery's remittances (each written in the line of the `delivered` event that collected
+ * it, so one is never without the other) and the short remittances tests asked for.
  * Each change is appended to a JSON-lines file before anyone hears of it, and replayed at start, so
  * a client reconnecting after a restart still gets its replay and an unfinished journey resumes.
  * Without a file it is in memory only.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Booking, BookingRequest, CarrierEvent } from '../../contracts/carrier';
+import type { Booking, BookingRequest, CarrierEvent, CodRemittance } from '../../contracts/carrier';
 
 export interface StoredBooking extends Booking {
   scenario: NonNullable<BookingRequest['scenario']>;
@@ -19,8 +21,10 @@ export interface StoredBooking extends Booking {
 
 type Entry =
   | { kind: 'booking'; value: StoredBooking }
-  | { kind: 'sent'; awb: string; emission: number; event: CarrierEvent }
+  | { kind: 'sent'; awb: string; emission: number; event: CarrierEvent; remittance?: CodRemittance }
   | { kind: 'webhook_delivered'; awb: string; emission: number }
+  /** Test control: remit this amount for the parcel instead of what was collected. */
+  | { kind: 'short_remit'; awb: string; amount: string }
   /** Test control: an object streamed as an event as it is (a malformed event), with its seq. */
   | { kind: 'raw'; event: CarrierEvent };
 
@@ -36,6 +40,9 @@ export function createCarrierState(file?: string) {
   const sent = new Map<string, SentEvent[]>();
   const stream: CarrierEvent[] = [];
   const webhookDelivered = new Set<string>();
+  const remittances: CodRemittance[] = [];
+  const remittanceByAwb = new Map<string, CodRemittance>();
+  const shortRemits = new Map<string, string>();
   let lastSeq = 0;
 
   const apply = (e: Entry) => {
@@ -48,6 +55,12 @@ export function createCarrierState(file?: string) {
         stream.push(e.event);
         lastSeq = Math.max(lastSeq, e.event.seq);
       }
+      if (e.remittance) {
+        remittances.push(e.remittance);
+        remittanceByAwb.set(e.awb, e.remittance);
+      }
+    } else if (e.kind === 'short_remit') {
+      shortRemits.set(e.awb, e.amount);
     } else if (e.kind === 'raw') {
       stream.push(e.event);
       lastSeq = Math.max(lastSeq, e.event.seq);
@@ -88,12 +101,27 @@ export function createCarrierState(file?: string) {
     saveBooking: (value: StoredBooking) => record({ kind: 'booking', value }),
     /** What this booking has sent so far, in send order. */
     sentFor: (awb: string) => sent.get(awb) ?? [],
-    /** Records a send; a stream event takes the next global seq here, under the append. */
-    recordSent(awb: string, emission: number, event: Omit<CarrierEvent, 'seq'>, onStream: boolean): CarrierEvent {
+    /**
+     * Records a send; a stream event takes the next global seq here, under the append. A COD
+     * parcel's first `delivered` send brings its remittance, written in the same line.
+     */
+    recordSent(
+      awb: string,
+      emission: number,
+      event: Omit<CarrierEvent, 'seq'>,
+      onStream: boolean,
+      remittance?: CodRemittance,
+    ): CarrierEvent {
       const full: CarrierEvent = { ...event, seq: onStream ? lastSeq + 1 : 0 };
-      record({ kind: 'sent', awb, emission, event: full });
+      record({ kind: 'sent', awb, emission, event: full, ...(remittance ? { remittance } : {}) });
       return full;
     },
+    /** Every remittance, in the order remitted (so `remitted_at` never goes back). */
+    remittances: () => remittances,
+    remittanceOf: (awb: string) => remittanceByAwb.get(awb),
+    /** The amount a test asked this parcel to be remitted instead of what was collected. */
+    shortRemitOf: (awb: string) => shortRemits.get(awb),
+    setShortRemit: (awb: string, amount: string) => record({ kind: 'short_remit', awb, amount }),
     /**
      * Test control: streams `event` as it is, with the next seq, whatever it holds (a malformed
      * event, to see the client pass it). Logged like any event, so a reconnect replays it.

@@ -23,6 +23,10 @@ describe('carrier scenario timelines', () => {
     expect(statuses('no_pickup')).toEqual(['order_received']);
     expect(statuses('duplicated')).toEqual(statuses('normal'));
     expect(statuses('out_of_order')).toEqual(statuses('normal'));
+    // A recipient who will not pay: one failed attempt, no second one, back to the shipper.
+    expect(statuses('refused').slice(-3)).toEqual(['out_for_delivery', 'delivery_failed', 'returned_to_sender']);
+    expect(statuses('refused').filter((s) => s === 'out_for_delivery')).toHaveLength(1);
+    expect(journeyFor('refused').at(-2)!.description).toMatch(/refused the COD parcel/);
   });
 
   it('takes about a day at speed 1 and seconds at speed 3600', () => {
