@@ -2,7 +2,8 @@
  * The carrier simulator as the shop sees it over the wire (a process of the test's own): bookings
  * idempotent on reference, every scenario's event sequence, cancel before pickup only, signed
  * webhooks retried until a 2xx, the push stream's replay after `seq`, and its log and journeys
- * surviving a restart.
+ * surviving a restart (cash on delivery's amounts and remittances with them; carrier-cod.test.ts
+ * has the rest of COD).
  */
 import { createServer, type Server } from 'node:http';
 import WebSocket from 'ws';
@@ -121,6 +122,7 @@ describe('carrier simulator', () => {
       'returned',
       [...NORMAL.slice(0, 6), 'delivery_failed', 'out_for_delivery', 'delivery_failed', 'returned_to_sender'],
     ],
+    ['refused', [...NORMAL.slice(0, 6), 'delivery_failed', 'returned_to_sender']],
     ['lost', NORMAL.slice(0, 3)],
     ['no_pickup', ['order_received']],
   ])('sends the %s journey in order, then nothing more', async (scenario, statuses) => {
@@ -211,17 +213,34 @@ describe('carrier simulator', () => {
     expect(refused).toBe(401);
   });
 
-  it('keeps its log across a restart and resumes an unfinished journey', async () => {
-    const { body } = await carrier().call('POST', '/v1/bookings', bookingRequest({ step_ms: 400 }));
+  it('keeps its log across a restart and resumes an unfinished journey, cash on delivery included', async () => {
+    const { body } = await carrier().call(
+      'POST',
+      '/v1/bookings',
+      bookingRequest({ step_ms: 400, cod: { amount: '125000.00' } }),
+    );
+    const shortRemit = { awb: body.awb, amount: '120000.00' };
+    expect((await carrier().call('POST', '/v1/test/cod/short-remit', shortRemit)).status).toBe(200);
     await eventsOf(body.awb, 2);
     await carrier().restart();
     const events = await eventsOf(body.awb, 7, 20_000);
     expect(events.map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const replay = await collectStream(0, events.at(-1)!.seq, false);
     expect(replay.filter((e) => e.awb === body.awb).map((e) => e.status)).toEqual(NORMAL);
-    // Idempotency survives too: the same reference answers the same airway bill.
-    expect(
-      (await carrier().call('POST', '/v1/bookings', { ...bookingRequest(), reference: body.reference })).body.awb,
-    ).toBe(body.awb);
+    // The COD amount and the short remittance asked before the restart both held after it.
+    expect(events.at(-1)!.cod_collected).toEqual({ amount: '125000.00' });
+    const remittedOf = async () =>
+      ((await carrier().call('GET', '/v1/cod/remittances')).body.remittances as { items: { awb: string }[] }[]).filter(
+        (r) => r.items.some((i) => i.awb === body.awb),
+      );
+    const remitted = await remittedOf();
+    expect(remitted).toMatchObject([{ total: '120000.00', items: [{ awb: body.awb, amount: '120000.00' }] }]);
+    // And a remittance made is still there, unchanged, after another restart.
+    await carrier().restart();
+    expect(await remittedOf()).toEqual(remitted);
+    expect((await eventsOf(body.awb, 7)).at(-1)!.cod_collected).toEqual({ amount: '125000.00' });
+    // Idempotency survives too: the same reference answers the same airway bill and COD amount.
+    const again = await carrier().call('POST', '/v1/bookings', { ...bookingRequest(), reference: body.reference });
+    expect(again.body).toMatchObject({ awb: body.awb, cod_amount: '125000.00' });
   });
 });
