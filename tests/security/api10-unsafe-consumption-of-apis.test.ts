@@ -266,6 +266,10 @@ describe('API10 unsafe consumption: carrier webhooks are believed only when sign
     ['status', { status: 'teleported' }],
     ['carrier', { carrier: 'pos' }],
     ['occurred_at', { occurred_at: 'yesterday' }],
+    // Cash collected is claimed only by a delivered scan, as an exact amount: never read as money otherwise.
+    ['cod_collected', { status: 'out_for_delivery', position: 6, cod_collected: { amount: '125000.00' } }],
+    ['cod_collected.amount', { cod_collected: { amount: 125000 } }],
+    ['cod_collected.amount', { cod_collected: { amount: '-125000.00' } }],
   ])('a signed event with a bad %s is a 400 naming the field', async (field, overrides) => {
     const raw = JSON.stringify(event(overrides));
     const res = await post(raw, signCarrierWebhook(secret(), raw));
