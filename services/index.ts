@@ -130,7 +130,7 @@ export function createServices(deps: Deps, logger: Logger) {
     }),
     payments,
     settlement,
-    stuckWork: createStuckWorkReport(db, deps.temporal.client, payments),
+    stuckWork: createStuckWorkReport(db, deps.temporal.client, payments, orders),
     reconciler: createReconciler({ db, gateway, settlement, orders, checkout }, logger, config.payments.reconcile),
     // What the consumers write to besides Postgres: the search index, the recommendation
     // signals, the analytics events, the mail channel (no connection until the first send).

@@ -18,7 +18,7 @@ const stuck = guarded('admin', {
   method: 'get',
   path: '/admin/stuck-work',
   tags: ['operations (admin)'],
-  summary: 'Checkouts, refunds and payments stuck in one step; failed sagas that need a hand',
+  summary: 'Checkouts, refunds and payments stuck in one step; failed sagas that need a hand; manual refunds long untransferred',
   request: {
     query: z.object({
       older_than_seconds: z.coerce
@@ -27,7 +27,7 @@ const stuck = guarded('admin', {
         .min(0)
         .max(30 * 86_400)
         .optional()
-        .openapi({ description: 'overrides the defaults (payment expiry + 5 min for checkouts, 15 min for refunds)' }),
+        .openapi({ description: 'overrides the defaults (payment expiry + 5 min for checkouts, 15 min for refunds, a day for manual refunds awaiting a transfer)' }),
     }),
   },
   responses: {

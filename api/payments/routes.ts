@@ -207,9 +207,9 @@ const refundRoutes = {
     method: 'post',
     path: '/payments/{orderId}/refund-account',
     tags,
-    summary: 'Give the bank account the refund of my order paid by virtual account is transferred to',
+    summary: 'Give the bank account the manual refund of my order (virtual account, COD) is transferred to',
     description:
-      'A virtual account cannot be refunded through the gateway: an operator transfers the money to this account. Kept by the payments service only, shown back with the last four digits. 404 for an order that is not mine; 409 once the transfer was made.',
+      'A virtual account or cash on delivery cannot be refunded through the gateway (nor a part of a ShopeePay payment): an operator transfers the money to this account. Kept by the payments service only, shown back with the last four digits. 404 for an order that is not mine; 409 refund_account_not_needed for an order whose refunds go back through the gateway (card, QRIS, other e-wallets), already_transferred once the transfer was made.',
     request: {
       params: z.object({ orderId: orderId.openapi({ param: { name: 'orderId', in: 'path' } }) }),
       body: body(

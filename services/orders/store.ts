@@ -261,6 +261,15 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
 
     get: (orderId: string) => db.order.findUnique({ where: { id: orderId }, include: withItems }),
 
+    /** Orders' numbers by id (an operator's list of other services' records names orders by number). */
+    async numbersOf(orderIds: string[]) {
+      const rows = await db.order.findMany({
+        where: { id: { in: [...new Set(orderIds)] } },
+        select: { id: true, order_number: true },
+      });
+      return new Map(rows.map((o) => [o.id, o.order_number]));
+    },
+
     async listOwn(userId: string, page: number, pageSize: number) {
       const [data, total] = await Promise.all([
         db.order.findMany({

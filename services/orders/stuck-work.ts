@@ -2,11 +2,13 @@
  * The stuck-work report for operators: sagas and records that have sat in one step longer than
  * they should. From Temporal visibility (running checkouts past their payment window, running
  * refunds, sagas that failed and need a hand) and from the stores (pending orders whose saga is
- * gone, payments waiting for a refund confirmation). Read-only: it points, an operator acts.
+ * gone, payments waiting for a refund confirmation, manual refunds an operator has not transferred
+ * for long). Read-only: it points, an operator acts.
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { Db } from '../../platform/clients/prisma';
 import type { PaymentStore } from '../payments/store';
+import type { OrderStore } from './store';
 
 export interface StuckItem {
   kind:
@@ -15,7 +17,9 @@ export interface StuckItem {
     | 'saga_failed'
     | 'order_pending_too_long'
     | 'refund_unconfirmed'
-    | 'payment_past_expiry';
+    | 'payment_past_expiry'
+    /** A manual refund (a VA, COD...) nobody has transferred: an operator's work, not a gateway's delay. */
+    | 'manual_refund_awaiting_transfer';
   /** The workflow id or the record's id, as an operator searches for it. */
   ref: string;
   since: string;
@@ -33,6 +37,11 @@ export interface StuckThresholds {
   checkoutWait?: { defaultSeconds: number; graceSeconds: number };
   refundSeconds: number;
   /**
+   * A manual refund awaiting an operator's bank transfer (or the shopper's account) this long is
+   * overdue work. Much longer than a gateway refund's confirmation: people and a bank do this one.
+   */
+  manualTransferSeconds: number;
+  /**
    * A payment still pending this long after its own expires_at (a VA, QRIS or e-wallet's deadline)
    * was expired neither by its saga nor by the gateway's expire notification.
    */
@@ -41,11 +50,12 @@ export interface StuckThresholds {
   failedLookbackSeconds: number;
 }
 
-/** `payments`: the payment service's store, the owner of the refunds waiting for confirmation. */
+/** `payments`: the payment service's store, the owner of the refunds waiting for confirmation or a transfer. */
 export function createStuckWorkReport(
   db: Db,
   temporal: Client,
-  payments: Pick<PaymentStore, 'refundsUnconfirmedSince'>,
+  payments: Pick<PaymentStore, 'refundsUnconfirmedSince'> & { refunds: Pick<PaymentStore['refunds'], 'listManual'> },
+  orders: Pick<OrderStore, 'numbersOf'>,
 ) {
   async function list(query: string, limit: number) {
     const found = [];
@@ -167,6 +177,28 @@ export function createStuckWorkReport(
           detail: { intent_id: p.gateway_transaction_id },
         });
       }
+      const awaiting = await payments.refunds.listManual({
+        status: 'awaiting_transfer',
+        before: ago(t.manualTransferSeconds),
+        page: 1,
+        pageSize: limit,
+      });
+      const numbers = await orders.numbersOf(awaiting.items.map((r) => r.order_id));
+      for (const r of awaiting.items) {
+        items.push({
+          kind: 'manual_refund_awaiting_transfer',
+          ref: r.id,
+          since: r.created_at.toISOString(),
+          detail: {
+            order_id: r.order_id,
+            order_number: numbers.get(r.order_id) ?? null,
+            amount: r.amount,
+            method: r.method,
+            age_seconds: Math.floor((now.getTime() - r.created_at.getTime()) / 1000),
+            account_given: r.account !== null,
+          },
+        });
+      }
       // Read-only and across orders: the rows the payment store owns, as refund_unconfirmed's are.
       const overdue = await db.transaction.findMany({
         where: { status: { in: ['pending', 'processing'] }, expires_at: { lt: ago(t.paymentGraceSeconds) } },
@@ -217,6 +249,7 @@ export function stuckThresholds(
       ? { checkoutWait: { defaultSeconds: config.payments.expirySeconds, graceSeconds: 300 } }
       : {}),
     refundSeconds: olderThanSeconds ?? 900,
+    manualTransferSeconds: olderThanSeconds ?? 86_400,
     paymentGraceSeconds: olderThanSeconds ?? 300,
     failedLookbackSeconds: 2 * 86_400,
   };

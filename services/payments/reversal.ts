@@ -71,6 +71,8 @@ export function createPaymentReversal(
           reason: 'settled then denied after the parcel was picked up',
           order_status: orderStatus,
           shipment_answer: answer,
+          method: txn.method,
+          method_detail: txn.method_detail,
         },
       });
     });

@@ -88,10 +88,18 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
     /** The shopper's method for each order (and the personal data it needs, kept here). */
     methods,
 
-    /** Payments still waiting for the gateway to confirm their refund, untouched since `before` (stuck work). */
+    /**
+     * Payments still waiting for the gateway to confirm their refund, untouched since `before` (stuck
+     * work). One whose money goes back only by manual transfers awaiting an operator waits for no
+     * gateway: it is on the operators' list (refunds.listManual), not here.
+     */
     refundsUnconfirmedSince: (before: Date, limit: number) =>
       db.transaction.findMany({
-        where: { status: 'refunding', updated_at: { lt: before } },
+        where: {
+          status: 'refunding',
+          updated_at: { lt: before },
+          OR: [{ refunds: { some: { status: 'refunding' } } }, { refunds: { none: { status: 'awaiting_transfer' } } }],
+        },
         select: { order_id: true, gateway_transaction_id: true, updated_at: true },
         take: limit,
       }),

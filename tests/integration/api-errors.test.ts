@@ -78,6 +78,7 @@ describe('API error handling and documentation', () => {
         'POST /payments/{orderId}/method',
         'POST /payments/{orderId}/refund-account',
         'POST /admin/refunds/{id}/transferred',
+        'GET /admin/refunds',
         'POST /admin/users/{id}/disable',
         'POST /admin/users/{id}/enable',
         'POST /refunds',

@@ -321,7 +321,7 @@ describe('payment methods: each waits as long as its setting, then the stock goe
       const rows = await server().deps.db.refund.findMany({ where: { order_id: orderId } });
       return rows.length > 0 ? rows : undefined;
     });
-    expect(pending).toMatchObject({ channel: 'manual_transfer', status: 'refunding', gateway_refund_id: null });
+    expect(pending).toMatchObject({ channel: 'manual_transfer', status: 'awaiting_transfer', gateway_refund_id: null });
     const account = { bank_code: 'bri', account_number: '002101234567508', holder_name: 'Siti Rahayu' };
     expect((await api().post(`/payments/${orderId}/refund-account`, account, me.token)).status).toBe(200);
     const admin = await adminToken(server());

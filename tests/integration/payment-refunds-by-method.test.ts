@@ -71,7 +71,7 @@ describe('refunds by method', () => {
   it('ShopeePay: a part goes back by a manual transfer, never asked of the gateway; the whole payment through the gateway', async () => {
     const { orderId, txn } = await paidBy({ type: 'ewallet', provider: 'shopeepay' });
     const partial = await payments().refunds.refund(orderId, '10000.00', 'part of a complaint', randomUUID());
-    expect(partial).toMatchObject({ status: 'refunding', amount: '10000.00', refunded_total: '10000.00' });
+    expect(partial).toMatchObject({ status: 'awaiting_transfer', amount: '10000.00', refunded_total: '10000.00' });
     const [row] = await payments().refunds.list(orderId);
     expect(row).toMatchObject({ channel: 'manual_transfer', gateway_refund_id: null });
     expect((await txnOf(orderId)).refunded_total.toFixed(2)).toBe('10000.00');

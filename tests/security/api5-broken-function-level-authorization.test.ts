@@ -39,6 +39,7 @@ describe('API5 broken function level authorization', () => {
       ['POST', `/admin/users/${randomUUID()}/disable`, undefined],
       ['POST', `/admin/users/${randomUUID()}/enable`, undefined],
       ['POST', `/admin/refunds/${randomUUID()}/transferred`, undefined],
+      ['GET', '/admin/refunds?status=awaiting_transfer', undefined],
     ] as const;
   const internalRoutes = () =>
     [
