@@ -84,7 +84,10 @@ const paymentChange = z.object({
   refund_id: uuid.optional(),
   /** What has been refunded of this payment so far, this refund included. */
   refunded_total: money.optional(),
-  /** How it is paid (card, bank_transfer, qris, ewallet) and the bank or e-wallet; absent before issue 21. */
+  /**
+   * How it is paid (card, bank_transfer, qris, ewallet, cod) and the bank or e-wallet: on every
+   * payment event, refunds and reversals included; absent from events written before issue 21.
+   */
   method: z.string().min(1).optional(),
   method_detail: z.string().nullable().optional(),
 });

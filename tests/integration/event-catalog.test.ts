@@ -212,10 +212,17 @@ describe('event catalog contract', () => {
       return parsed.ok ? [] : [`${r.type} ${r.id}: ${parsed.error}`];
     });
     expect(problems).toEqual([]);
-    // Payment events say how the order is paid (issue 21): the dashboard's method mix reads them.
-    const payments = rows.filter((r) => r.type === 'payment.started' || r.type === 'payment.succeeded');
-    expect(payments.length).toBeGreaterThan(0);
-    for (const r of payments) expect((r.payload as any).data).toMatchObject({ method: 'card', method_detail: null });
+    // Every payment event says how the order is paid (issue 21), refunds and reversals too: the
+    // dashboard's method mix reads them, and a consumer of a refund need not look the method up.
+    const payments = rows.filter((r) => r.type.startsWith('payment.'));
+    expect([...new Set(payments.map((r) => r.type))].sort()).toEqual(
+      EVENT_TYPES.filter((t) => t.startsWith('payment.')).sort(),
+    );
+    for (const r of payments)
+      expect({ type: r.type, data: (r.payload as any).data }).toMatchObject({
+        type: r.type,
+        data: { method: 'card', method_detail: null },
+      });
     const seen = [...new Set(rows.map((r) => r.type))].sort();
     const reasons = [
       ...new Set(rows.filter((r) => r.type === 'inventory.changed').map((r) => (r.payload as any).data.reason)),
