@@ -9,7 +9,9 @@
  * email, name, phone (in any of its written forms), street, bank account or card number, not even
  * where people wrote them in free text: the complaint's description and the seller's, buyer's and
  * operator's notes on it carry the phone and the bank account, and so do an operator's reasons
- * for rebooking a parcel nobody picked up and then refunding its order.
+ * for rebooking a parcel nobody picked up and then refunding its order. The bank account is also
+ * given where it is really needed: for the manual refund of an order paid by virtual account,
+ * which the shopper cancels and an operator transfers (the refund step runs in its shipment).
  * Every workflow type the worker registers must have been run here: a new one fails this test
  * by name until it is added to the run.
  */
@@ -22,6 +24,7 @@ import { shipmentWorkflowId } from '../../workflows/shipment-contract';
 import { unique } from '../support/deps';
 import { historyText, type HistoryText } from '../support/history-text';
 import { adminToken, client, type Client } from '../support/http';
+import { atGateway, checkoutWith, orderPaid } from '../support/payments';
 import { endLeftoverWorkflows } from '../support/leftover-workflows';
 import { useServer } from '../support/server';
 import { CARDS, checkoutUntilSettled, orderStatus, waitFor } from '../support/shop';
@@ -98,9 +101,6 @@ describe('personal data stays out of Temporal', () => {
     const rebook = await api.post(`/admin/shipments/${stuck.orderId}/rebook`, { reason: rebookReason }, admin);
     expect(rebook.status).toBe(202);
     await booking(2);
-    // The shopper gives the account a manual refund would be sent to (payments.refund_accounts only).
-    const account = { bank_code: 'bca', account_number: shopper.bankAccount, holder_name: 'Gendhis Prawiranegara' };
-    expect((await api.post(`/payments/${stuck.orderId}/refund-account`, account, stuck.token)).status).toBe(200);
     const refundReason = `Refund ke BCA ${shopper.bankAccount} a.n. pembeli, konfirmasi WA ${shopper.user.phone}.`;
     const refund = await api.post('/refunds', { order_id: stuck.orderId, reason: refundReason }, admin);
     expect(refund.status).toBe(202);
@@ -114,6 +114,36 @@ describe('personal data stays out of Temporal', () => {
     expect((await db.shipmentRebook.findMany({ where: { shipment_id: shipment.id } })).map((r) => r.reason)).toEqual([
       rebookReason,
     ]);
+
+    // 1c. The same shopper pays another order by virtual account and cancels it before pickup: a VA
+    // goes back by a manual transfer, to the bank account the shopper gives (payments.refund_accounts
+    // only), which an operator then marks transferred. Its shipment's refund step records the refund.
+    const account = { bank_code: 'bca', account_number: shopper.bankAccount, holder_name: 'Gendhis Prawiranegara' };
+    // (The card order's refund went back through the gateway: no account is taken for it.)
+    expect((await api.post(`/payments/${stuck.orderId}/refund-account`, account, stuck.token)).status).toBe(409);
+    expect((await api.post('/cart/items', { product_id: stuck.productId, quantity: 1 }, stuck.token)).status).toBe(201);
+    const byVa = await checkoutWith(api, stuck.token, stuck.addressId, { type: 'bank_transfer', bank: 'bca' });
+    expect({ status: byVa.status, step: byVa.body.status }).toEqual({ status: 202, step: 'awaiting_payment' });
+    const vaOrderId = byVa.body.order_id as string;
+    ids.add(byVa.body.workflow_id as string).add(shipmentWorkflowId(vaOrderId));
+    started.push(shipmentWorkflowId(vaOrderId));
+    const va = byVa.body.payment.instructions.va_number as string;
+    expect((await atGateway(server().config.payments.gatewayUrl, `/_sim/va/${va}/pay`)).status).toBe(200);
+    await orderPaid(api, stuck.token, vaOrderId);
+    expect((await api.post(`/payments/${vaOrderId}/refund-account`, account, stuck.token)).status).toBe(200);
+    await waitFor(`the VA order's parcel booked`, async () => {
+      const res = await api.get(`/shipments/${vaOrderId}`, stuck.token);
+      return res.body?.status === 'booked' ? res.body : undefined;
+    });
+    expect((await api.post(`/orders/${vaOrderId}/cancel`, undefined, stuck.token)).status).toBe(202);
+    await orderStatus(api, stuck.token, vaOrderId, 'refunded', 60_000);
+    const [manual] = await db.refund.findMany({ where: { order_id: vaOrderId } });
+    expect(manual).toMatchObject({ channel: 'manual_transfer', status: 'awaiting_transfer' });
+    expect((await api.post(`/admin/refunds/${manual!.id}/transferred`, undefined, admin)).status).toBe(200);
+    // The account is kept where it belongs, in full, for the operator's transfer.
+    expect((await db.refundAccount.findUniqueOrThrow({ where: { order_id: vaOrderId } })).account_number).toBe(
+      shopper.bankAccount,
+    );
 
     // 2. A complaint whose text gives the bank account to refund to (as shoppers do); refunded in full by an operator.
     const opened = await api.post(
