@@ -5,7 +5,15 @@
  */
 import { adminToken, client, sansRequestId, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
-import { bandung, CARDS, checkoutUntilSettled, newProduct, orderStatus, shopperWithCart } from '../support/shop';
+import {
+  bandung,
+  CARDS,
+  checkoutUntilSettled,
+  newProduct,
+  orderStatus,
+  shopperWithCart,
+  waitFor,
+} from '../support/shop';
 import { complaintBody, deliveredOrder } from '../integration/complaint-support';
 import { useGatewayProcess } from '../support/gateway-process';
 import { checkoutWith } from '../support/payments';
@@ -220,5 +228,33 @@ describe("API1 broken object level authorization: another shopper's payment inst
       expect(await server().deps.db.refundAccount.count({ where: { order_id: orderId } })).toBe(0);
       await api.post(`/orders/${orderId}/cancel`, undefined, a.token);
     }
+  });
+
+  it("B giving a bank account for A's card order gets what a missing order gets (404), not A's 409 that would say how A pays", async () => {
+    const api = client(server().base);
+    const productId = await newProduct(api, await adminToken(server()), 5);
+    const a = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const placed = await checkoutWith(api, a.token, a.address_id, { type: 'card' });
+    expect(placed.status).toBe(202);
+    const orderId = placed.body.order_id as string;
+    await waitFor(
+      'its card payment opened',
+      async () => (await api.get(`/payments/${orderId}`, a.token)).status === 200,
+    );
+    const b = await signUp(api);
+    const account = { bank_code: 'bca', account_number: '8730419265', holder_name: 'Bukan Pemilik' };
+    // A, the owner, is told no account is needed for a card; B must not learn even that.
+    const own = await api.post(`/payments/${orderId}/refund-account`, account, a.token);
+    expect({ status: own.status, reason: own.body.error?.details?.reason }).toEqual({
+      status: 409,
+      reason: 'refund_account_not_needed',
+    });
+    const stolen = await api.post(`/payments/${orderId}/refund-account`, account, b.token);
+    const missing = await api.post(`/payments/${crypto.randomUUID()}/refund-account`, account, b.token);
+    expect(stolen.status).toBe(404);
+    expect(sansRequestId(stolen.body)).toEqual(sansRequestId(missing.body));
+    expect(JSON.stringify(stolen.body)).not.toMatch(/card|refund_account_not_needed/);
+    expect(await server().deps.db.refundAccount.count({ where: { order_id: orderId } })).toBe(0);
+    await api.post(`/orders/${orderId}/cancel`, undefined, a.token);
   });
 });

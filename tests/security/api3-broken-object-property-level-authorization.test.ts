@@ -3,11 +3,12 @@
  * caller may not set is refused by name, with nothing changed), and no excess data exposure
  * (responses carry exactly their documented properties, never hashes, roles or secrets).
  */
+import { randomUUID } from 'node:crypto';
 import { adminToken, client, newUser, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
-import { bandung, newProduct, shopperWithCart } from '../support/shop';
+import { bandung, newProduct, shopperWithCart, waitFor } from '../support/shop';
 import { useGatewayProcess } from '../support/gateway-process';
-import { checkoutWith } from '../support/payments';
+import { atGateway, checkoutWith, orderPaid } from '../support/payments';
 
 const refusedNaming = (res: { status: number; body: any }, field: string) => {
   expect({ field, status: res.status }).toEqual({ field, status: 400 });
@@ -86,5 +87,52 @@ describe("API3 broken object property level authorization: a refund account's nu
     const payment = await api.get(`/payments/${orderId}`, me.token);
     for (const body of [given.body, payment.body]) expect(JSON.stringify(body)).not.toContain(number);
     await api.post(`/orders/${orderId}/cancel`, undefined, me.token);
+  });
+
+  it("is never in the operators' list of manual refunds either: bank and last four digits only, no holder name", async () => {
+    const api = client(server().base);
+    const admin = await adminToken(server());
+    const productId = await newProduct(api, admin, 5);
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const placed = await checkoutWith(api, me.token, me.address_id, { type: 'bank_transfer', bank: 'bni' });
+    expect(placed.status).toBe(202);
+    const orderId = placed.body.order_id as string;
+    const va = placed.body.payment.instructions.va_number as string;
+    expect((await atGateway(gateway().url, `/_sim/va/${va}/pay`)).status).toBe(200);
+    await orderPaid(api, me.token, orderId);
+    const number = '3300987612345678';
+    const holder = 'Rahmat Hidayatullah';
+    const account = { bank_code: 'bni', account_number: number, holder_name: holder };
+    expect((await api.post(`/payments/${orderId}/refund-account`, account, me.token)).status).toBe(200);
+    await server().services.payments.refund(orderId, 'cancelled before pickup', randomUUID());
+
+    // Mine is the newest awaiting a transfer: on the last page.
+    const item = await waitFor('the refund in the list', async () => {
+      const first = await api.get('/admin/refunds?status=awaiting_transfer&page_size=100', admin);
+      const lastPage = Math.max(1, Math.ceil(first.body.total / 100));
+      const page = await api.get(`/admin/refunds?status=awaiting_transfer&page_size=100&page=${lastPage}`, admin);
+      expect(JSON.stringify(page.body)).not.toContain(number);
+      expect(JSON.stringify(page.body)).not.toContain(holder);
+      return (page.body.data as { order_id: string }[]).find((r) => r.order_id === orderId);
+    });
+    expect(Object.keys(item).sort()).toEqual(
+      [
+        'account',
+        'account_given',
+        'age_seconds',
+        'amount',
+        'created_at',
+        'id',
+        'method',
+        'method_detail',
+        'order_id',
+        'order_number',
+        'status',
+        'transferred_at',
+      ].sort(),
+    );
+    expect((item as any).account).toEqual({ bank_code: 'bni', account_number_last4: '5678' });
+    // Tidy: transferred, it leaves the shared list.
+    expect((await api.post(`/admin/refunds/${(item as any).id}/transferred`, undefined, admin)).status).toBe(200);
   });
 });
