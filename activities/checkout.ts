@@ -2,6 +2,7 @@
  * The checkout saga's steps, each an idempotent call into one service's store. Keys come from
  * the workflow (order id, or workflow id + step), so a retried activity has no second effect.
  */
+import { Prisma } from '../generated/prisma/client';
 import { AppError } from '../platform/errors';
 import type { InventoryStore } from '../services/catalog/inventory';
 import type { CartStore } from '../services/orders/cart';
@@ -26,14 +27,27 @@ export interface Totals {
 
 /** What the checkout's steps touch: the order, cart, inventory, user and payment stores, no more. */
 export interface CheckoutActivityDeps {
-  orders: Pick<OrderStore, 'get' | 'createPending' | 'cancel' | 'applyShipping' | 'markPaid'>;
+  orders: Pick<OrderStore, 'get' | 'createPending' | 'cancel' | 'applyShipping' | 'markPaid' | 'markConfirmed'>;
   cart: Pick<CartStore, 'priced' | 'remove'>;
   inventory: Pick<InventoryStore, 'reserve' | 'release' | 'deduct'>;
   users: Pick<UserStore, 'getAddress'>;
-  payments: Pick<PaymentStore, 'createIntent' | 'cancel'>;
+  payments: Pick<PaymentStore, 'createIntent' | 'cancel' | 'methods' | 'cod'>;
 }
 
 export function createCheckoutActivities(s: CheckoutActivityDeps) {
+  /** COD's limits (total, refused parcels, where couriers collect), judged on the order as placed. */
+  async function requireCodAllowed(input: { orderId: string; userId: string; amount: string }) {
+    const order = await s.orders.get(input.orderId);
+    if (!order) throw new AppError('not_found', `order ${input.orderId} not found`);
+    const address = order.shipping_address as { province_name?: unknown };
+    await s.payments.cod.requireAllowed({
+      userId: input.userId,
+      total: new Prisma.Decimal(input.amount),
+      provinceName: typeof address.province_name === 'string' ? address.province_name : '',
+      service: order.shipping_service === 'express' ? 'express' : 'regular',
+    });
+  }
+
   async function requirePending(orderId: string) {
     const order = await s.orders.get(orderId);
     if (order && order.status !== 'pending') {
@@ -156,6 +170,7 @@ export function createCheckoutActivities(s: CheckoutActivityDeps) {
     /** Step 5. */
     createPaymentIntent: (input: { orderId: string; userId: string; amount: string; idempotencyKey: string }) =>
       asActivity(async () => {
+        if ((await s.payments.methods.of(input.orderId)).method.type === 'cod') await requireCodAllowed(input);
         const txn = await s.payments.createIntent(input);
         return { transaction_id: txn.id, intent_id: txn.gateway_transaction_id, status: txn.status };
       }),
@@ -178,6 +193,9 @@ export function createCheckoutActivities(s: CheckoutActivityDeps) {
 
     /** Step 7, on success; its undo is the refund path's restockOrder (activities/refunds.ts). */
     deductStock: (orderId: string) => asActivity(async () => void (await s.inventory.deduct(orderId))),
+    /** Step 7 of a cash-on-delivery checkout, after the stock is deducted: the order ships unpaid. */
+    confirmCashOnDelivery: (orderId: string) =>
+      asActivity(() => s.orders.markConfirmed(orderId).then(counted(() => metrics.checkoutEnded('confirmed')))),
     markOrderPaid: (orderId: string) =>
       asActivity(() => s.orders.markPaid(orderId).then(counted(() => metrics.checkoutEnded('paid')))),
     clearCart: (userId: string, productIds: string[]) =>

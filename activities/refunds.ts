@@ -12,9 +12,9 @@ import type { PaymentStore } from '../services/payments/store';
 import { asActivity } from './business-failure';
 
 export interface RefundActivityDeps {
-  payments: Pick<PaymentStore, 'refund' | 'refunds'>;
+  payments: Pick<PaymentStore, 'refund' | 'refunds' | 'get'>;
   inventory: Pick<InventoryStore, 'restock'>;
-  orders: Pick<OrderStore, 'markRefunded' | 'refundReason'>;
+  orders: Pick<OrderStore, 'markRefunded' | 'closeUncollected' | 'refundReason'>;
 }
 
 export function createRefundActivities(d: RefundActivityDeps) {
@@ -26,7 +26,13 @@ export function createRefundActivities(d: RefundActivityDeps) {
   const reasonOf = async (reason: string, reasonId?: string) =>
     (reasonId ? await d.orders.refundReason(reasonId) : undefined) ?? reason;
   const markOrderRefunded = (orderId: string, reason: string, reasonId?: string) =>
-    asActivity(async () => d.orders.markRefunded(orderId, await reasonOf(reason, reasonId)));
+    asActivity(async () => {
+      const payment = await d.payments.get(orderId);
+      // Cash on delivery never collected: nothing was paid, so nothing was refunded; the order closes.
+      if (payment?.method === 'cod' && payment.status === 'not_collected')
+        return d.orders.closeUncollected(orderId, await reasonOf(reason, reasonId));
+      return d.orders.markRefunded(orderId, await reasonOf(reason, reasonId));
+    });
   /** `key`: the order id, or a replacement's own stock key (workflows/complaint-contract.ts). */
   const restockOrder = (key: string) => asActivity(async () => void (await d.inventory.restock(key)));
 

@@ -7,6 +7,8 @@
 import { AppError } from '../platform/errors';
 import type { FulfilmentStatus, FulfilmentStore } from '../services/orders/fulfilment';
 import type { OrderStore } from '../services/orders/store';
+import { codCarriers } from '../services/payments/cod';
+import type { PaymentStore } from '../services/payments/store';
 import type { UserStore } from '../services/users/store';
 import type { CarrierClient } from '../services/shipments/carrier-client';
 import type { Scenario } from '../contracts/carrier';
@@ -25,6 +27,7 @@ export interface ShipmentActivityDeps {
   shipments: ShipmentStore;
   fulfilment: FulfilmentStore;
   orders: Pick<OrderStore, 'get'>;
+  payments: Pick<PaymentStore, 'get' | 'cod'>;
   users: Pick<UserStore, 'getProfile'>;
   carrier: Pick<CarrierClient, 'book' | 'cancel'>;
   shipmentSettings: {
@@ -66,12 +69,16 @@ export function createShipmentActivities(d: ShipmentActivityDeps) {
     bookCarrier: (input: { orderId: string; shipmentId: string; attempt: number }) =>
       asActivity(async () => {
         const order = await requireOrder(input.orderId);
-        const choices = CARRIER_CHOICES[order.shipping_service === 'express' ? 'express' : 'regular'];
+        const address = order.shipping_address as Record<string, unknown>;
+        const service = order.shipping_service === 'express' ? 'express' : 'regular';
+        // Cash on delivery goes only with couriers that collect at this address; they collect the total.
+        const payment = await d.payments.get(input.orderId);
+        const cod = payment?.method === 'cod' ? { amount: payment.amount.toFixed(2) } : undefined;
+        const choices = cod ? codCarriers(service, String(address.province_name ?? '')) : CARRIER_CHOICES[service];
         const choice = choices[input.attempt - 1];
         if (!choice)
           throw new AppError('conflict', `no carrier left to try after ${choices.length}`, { reason: 'no_carrier' });
         const profile = await d.users.getProfile(order.user_id);
-        const address = order.shipping_address as Record<string, unknown>;
         const weight = order.items.reduce(
           (w, i) => w + Number((i.product_snapshot as { weight_grams?: number }).weight_grams ?? 500) * i.quantity,
           0,
@@ -88,6 +95,7 @@ export function createShipmentActivities(d: ShipmentActivityDeps) {
             weight_grams: Math.min(Math.max(weight, 1), 50_000),
             delivery: d.shipmentSettings.delivery,
             ...(scenario ? { scenario } : {}),
+            ...(cod ? { cod } : {}),
           },
           d.shipmentSettings.stepMs === undefined ? undefined : { stepMs: d.shipmentSettings.stepMs },
         );
@@ -152,6 +160,9 @@ export function createShipmentActivities(d: ShipmentActivityDeps) {
       asActivity(async () => {
         for (const { event, apply, orderMoves } of batch) {
           await d.shipments.recordEvent(shipmentId, event, SHIPMENT_STATUS_OF[event.status], apply);
+          // Cash on delivery: the parcel was handed over against the cash, so the payment is made.
+          if (event.status === 'delivered' && event.cod_collected)
+            await d.payments.cod.recordCollection(orderId, event.cod_collected.amount, event.awb);
           for (const to of orderMoves) await d.fulfilment.advance(orderId, to, shipmentId);
         }
       }),

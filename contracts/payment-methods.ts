@@ -9,7 +9,8 @@ export type VaBank = (typeof VA_BANKS)[number];
 export const EWALLET_PROVIDERS = ['gopay', 'dana', 'shopeepay', 'ovo'] as const;
 export type EwalletProvider = (typeof EWALLET_PROVIDERS)[number];
 
-export const PAYMENT_METHOD_TYPES = ['card', 'bank_transfer', 'qris', 'ewallet'] as const;
+/** `cod`: cash on delivery, collected by the courier at the door; nothing is paid before shipping. */
+export const PAYMENT_METHOD_TYPES = ['card', 'bank_transfer', 'qris', 'ewallet', 'cod'] as const;
 export type PaymentMethodType = (typeof PAYMENT_METHOD_TYPES)[number];
 
 export type PaymentMethod =
@@ -17,7 +18,11 @@ export type PaymentMethod =
   | { type: 'bank_transfer'; bank: VaBank }
   | { type: 'qris' }
   /** `phone`: OVO's push goes to it (personal data: kept in Postgres, never in Temporal). */
-  | { type: 'ewallet'; provider: EwalletProvider; phone?: string };
+  | { type: 'ewallet'; provider: EwalletProvider; phone?: string }
+  | { type: 'cod' };
+
+/** What a payment gateway takes: every method but cash on delivery, which the courier collects. */
+export type GatewayPaymentMethod = Exclude<PaymentMethod, { type: 'cod' }>;
 
 /** What the shopper does to pay, as the gateway issued it. */
 export interface PaymentInstructions {
@@ -32,6 +37,8 @@ export interface PaymentInstructions {
   deeplink?: string;
   /** ovo: a push was sent to the shopper's OVO app (the number masked); approve there before it expires. */
   push_sent_to?: string;
+  /** cod: the courier collects this amount (IDR) in cash when it hands the parcel over. */
+  cash_on_delivery?: { amount: string };
   /** When the gateway stops accepting this payment (ISO 8601). */
   expires_at?: string;
 }

@@ -8,6 +8,8 @@
 /** Every status an order can be in, in the order of its life. */
 export const ORDER_STATUSES = [
   'pending',
+  /** Cash on delivery: accepted and its stock taken, nothing paid yet; the courier collects at the door. */
+  'confirmed',
   'paid',
   'processing',
   'shipped',

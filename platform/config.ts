@@ -108,6 +108,13 @@ const RawEnv = z.object({
   PAYMENT_EXPIRY_QRIS_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   PAYMENT_EXPIRY_EWALLET_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   PAYMENT_EXPIRY_OVO_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  /** Cash on delivery: the largest order total a courier collects at the door (marketplaces cap it; couriers carry the cash). */
+  COD_MAX_TOTAL: z.coerce.number().int().min(1).max(100_000_000).default(3_000_000),
+  /** COD is refused to a shopper who refused this many COD parcels at the door within COD_REFUSAL_WINDOW_DAYS. */
+  COD_MAX_REFUSALS: z.coerce.number().int().min(1).max(100).default(2),
+  COD_REFUSAL_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(60),
+  /** Couriers remit collected cash within days (JNE, J&T: 1-7): a collection older than this and not remitted is an issue. */
+  COD_REMITTANCE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60 * 86_400).default(7 * 86_400),
   /** The worker declares the reconciliation schedule; workers on throwaway task queues (tests) do not. */
   RECONCILE_SCHEDULE: z.enum(['on', 'off']).default('on'),
   RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
@@ -353,6 +360,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         qris: e.PAYMENT_EXPIRY_QRIS_SECONDS,
         ewallet: e.PAYMENT_EXPIRY_EWALLET_SECONDS,
         ovo: e.PAYMENT_EXPIRY_OVO_SECONDS,
+      },
+      /** Cash on delivery's limits (services/payments/cod.ts). */
+      cod: {
+        maxTotal: e.COD_MAX_TOTAL,
+        maxRefusals: e.COD_MAX_REFUSALS,
+        refusalWindowDays: e.COD_REFUSAL_WINDOW_DAYS,
+        remittanceGraceSeconds: e.COD_REMITTANCE_GRACE_SECONDS,
       },
       /** Reconciliation with the gateway: how often, how far back, and how young a record it leaves alone. */
       reconcile: {

@@ -37,7 +37,7 @@ export const INVENTORY_REASONS = [
 
 const orderLine = z.object({ product_id: uuid, quantity: z.number().int().positive(), unit_price: money });
 
-const orderChange = <S extends 'paid' | 'cancelled' | 'refunded'>(status: S) =>
+const orderChange = <S extends 'paid' | 'confirmed' | 'cancelled' | 'refunded'>(status: S) =>
   z.object({
     order_id: uuid,
     order_number: z.string().min(1),
@@ -183,6 +183,8 @@ export const EVENT_CATALOG = {
     }),
   ),
   'order.paid': entry(TOPICS.orders, orderChange('paid')),
+  /** A cash-on-delivery order accepted and its stock taken: shipped like a paid one, paid at the door. */
+  'order.confirmed': entry(TOPICS.orders, orderChange('confirmed')),
   'order.cancelled': entry(TOPICS.orders, orderChange('cancelled')),
   'order.refunded': entry(TOPICS.orders, orderChange('refunded')),
   'order.processing': entry(TOPICS.orders, orderProgress('processing')),

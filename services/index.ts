@@ -33,6 +33,7 @@ import { createFulfilmentStore } from './orders/fulfilment';
 import { createOrderStore } from './orders/store';
 import { createStuckWorkReport } from './orders/stuck-work';
 import { createSimulatorGateway } from './payments/gateway';
+import { createCodReconciler } from './payments/cod-remittances';
 import { createReconciler } from './payments/reconcile';
 import { createPaymentReversal } from './payments/reversal';
 import { createPaymentSettlement } from './payments/settlement';
@@ -78,7 +79,7 @@ export function createServices(deps: Deps, logger: Logger) {
     config,
     createCheckoutAdmission(redis, admission, logger.child({ component: 'admission' })),
   );
-  const payments = createPaymentStore(db, gateway, config.payments.webhookUrl);
+  const payments = createPaymentStore(db, gateway, config.payments.webhookUrl, config.payments.cod);
   const shipmentSchedule = { taskQueue: config.temporal.taskQueue, timings: shipmentTimings(config) };
   const shipmentCancel = createShipmentCancel(deps.temporal.client, shipmentSchedule);
   // A settled payment denied later: the parcel is withdrawn by the one cancel path, by 'gateway'.
@@ -93,6 +94,11 @@ export function createServices(deps: Deps, logger: Logger) {
     logger.child({ component: 'payment-reversal' }),
   );
   const settlement = createPaymentSettlement({ payments, orders, checkout, reversal }, logger);
+  const carrier = createCarrierClient({
+    baseUrl: config.carrier.url,
+    apiKey: config.carrier.apiKey,
+    timeoutMs: config.carrier.timeoutMs,
+  });
   return {
     tokens,
     accounts,
@@ -123,15 +129,15 @@ export function createServices(deps: Deps, logger: Logger) {
       testScenarios: config.shipments.testScenarios,
       stepMs: config.shipments.carrierStepMs,
     },
-    carrier: createCarrierClient({
-      baseUrl: config.carrier.url,
-      apiKey: config.carrier.apiKey,
-      timeoutMs: config.carrier.timeoutMs,
-    }),
+    carrier,
     payments,
     settlement,
     stuckWork: createStuckWorkReport(db, deps.temporal.client, payments, orders),
     reconciler: createReconciler({ db, gateway, settlement, orders, checkout }, logger, config.payments.reconcile),
+    codReconciler: createCodReconciler({ db, carrier }, logger, {
+      lookbackSeconds: config.payments.reconcile.lookbackSeconds,
+      remittanceGraceSeconds: config.payments.cod.remittanceGraceSeconds,
+    }),
     // What the consumers write to besides Postgres: the search index, the recommendation
     // signals, the analytics events, the mail channel (no connection until the first send).
     searchIndexer: createIndexer(deps.search),

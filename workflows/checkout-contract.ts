@@ -13,6 +13,11 @@ export interface CheckoutInput {
   addressId: string;
   shippingService: ShippingServiceName;
   paymentExpirySeconds: number;
+  /**
+   * Cash on delivery: nothing to wait for. Once the stock is taken the order is confirmed and
+   * shipped; the courier collects at the door. Absent in checkouts started before COD.
+   */
+  cashOnDelivery?: boolean;
 }
 
 export type CheckoutStep =
@@ -25,6 +30,8 @@ export type CheckoutStep =
   | 'completing'
   | 'compensating'
   | 'paid'
+  /** Cash on delivery: confirmed without a payment, shipped, paid at the door. */
+  | 'confirmed'
   | 'cancelled';
 
 export interface CheckoutState {
@@ -50,7 +57,7 @@ export const checkoutStateQuery = defineQuery<CheckoutState>('checkoutState');
 /** Answers once the shopper has an answer (pay now, paid, or cancelled): one long poll, no query storm. */
 export const waitUntilSettledUpdate = defineUpdate<CheckoutState>('waitUntilSettled');
 
-export const SETTLED_STEPS: CheckoutStep[] = ['awaiting_payment', 'paid', 'cancelled'];
+export const SETTLED_STEPS: CheckoutStep[] = ['awaiting_payment', 'paid', 'confirmed', 'cancelled'];
 
 /** Workflow ids from business keys: one checkout per (user, Idempotency-Key). */
 export const checkoutWorkflowId = (userId: string, idempotencyKey: string) => `checkout:${userId}:${idempotencyKey}`;

@@ -55,7 +55,9 @@ const LOCAL_STEPS_PATCH = 'checkout-local-steps';
  */
 const VISIBLE_STATUS_PATCH = 'checkout-visible-status';
 /** The steps a checkout rests in, as operators filter by OrderStatus (the start sets validating_cart). */
-const RESTING_STEPS: readonly CheckoutStep[] = ['awaiting_payment', 'compensating', 'paid', 'cancelled'];
+const RESTING_STEPS: readonly CheckoutStep[] = ['awaiting_payment', 'compensating', 'paid', 'confirmed', 'cancelled'];
+/** Cash-on-delivery checkouts: no payment wait; the order is confirmed once its stock is taken. */
+const CASH_ON_DELIVERY_PATCH = 'checkout-cash-on-delivery';
 
 // Undo steps must eventually succeed: they retry for longer, then surface (never silently drop).
 const undo = proxyActivities<CheckoutActivities & RefundActivities>({
@@ -146,6 +148,23 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
         }),
       () => undo.cancelPayment(input.orderId, paymentFailureReason(state), key('cancel-payment')),
     );
+
+    if (input.cashOnDelivery && patched(CASH_ON_DELIVERY_PATCH)) {
+      // Nothing to wait for: the stock is taken now and the courier collects at the door. The
+      // payment stays pending until then; if the parcel never gets there nothing was paid.
+      enter('completing');
+      await saga.step(
+        'deductStock',
+        () => run.deductStock(input.orderId),
+        () => undo.restockOrder(input.orderId),
+      );
+      await run.confirmCashOnDelivery(input.orderId);
+      // Confirmed: from here the shipment owns the order, as it owns a paid one.
+      saga.commit();
+      await clearOrderedLines(run, input.userId, cart.lines);
+      enter('confirmed');
+      return state;
+    }
 
     state.payment_expires_at = new Date(Date.now() + input.paymentExpirySeconds * 1000).toISOString();
     enter('awaiting_payment');

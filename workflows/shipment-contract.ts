@@ -51,7 +51,17 @@ export interface ShipmentState {
 /** A carrier event as the workflow takes it (the intake passes the verified event on). */
 export type TrackingSignal = Pick<
   CarrierEvent,
-  'event_id' | 'awb' | 'reference' | 'carrier' | 'status' | 'position' | 'occurred_at' | 'location' | 'description'
+  | 'event_id'
+  | 'awb'
+  | 'reference'
+  | 'carrier'
+  | 'status'
+  | 'position'
+  | 'occurred_at'
+  | 'location'
+  | 'description'
+  /** The delivered scan of a cash-on-delivery parcel: the cash the courier took. */
+  | 'cod_collected'
 >;
 
 export const carrierEventSignal = defineSignal<[TrackingSignal]>('carrierEvent');

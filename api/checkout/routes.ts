@@ -17,11 +17,11 @@ const checkout = guarded('user', {
   tags: ['checkout'],
   summary: 'Check out the cart: a durable saga; retry with the same Idempotency-Key to get the same order',
   description:
-    'payment_method picks how the order is paid: card (the default; then POST /payments/confirm), bank_transfer with a bank (a virtual account, 24 h), qris (15 min), or ewallet with a provider (gopay, dana, shopeepay by redirect, 15 min; ovo by a push to phone, 60 s). The answer carries what to do (va_number, qr_string, redirect_url...) and expires_at; past it the order is cancelled and its stock released.',
+    'payment_method picks how the order is paid: card (the default; then POST /payments/confirm), bank_transfer with a bank (a virtual account, 24 h), qris (15 min), or ewallet with a provider (gopay, dana, shopeepay by redirect, 15 min; ovo by a push to phone, 60 s), or cod (cash on delivery: the order is confirmed at once, 200 with status confirmed, and ships; the courier collects the total at the door; refused with 409 naming payment_method and a reason: above_cod_limit, cod_refused_before, cod_not_offered_here). The answer carries what to do (va_number, qr_string, redirect_url...) and expires_at; past it the order is cancelled and its stock released.',
   request: { headers: IdempotencyHeader, body: body(CheckoutBody) },
   responses: {
     202: json(CheckoutAccepted, 'the order exists; pay it (or it is still being prepared)'),
-    200: json(CheckoutAccepted, 'this key already produced a paid order'),
+    200: json(CheckoutAccepted, 'a paid order (this key already produced it), or a cash-on-delivery order confirmed'),
     ...errorResponses(400, 401, 404, 409),
   },
 });
@@ -59,6 +59,7 @@ export function checkoutRoutes(
     const expirySeconds = expiryFor(method, payments);
     const started = await services.checkout.start(userId, key, request, {
       expirySeconds,
+      cashOnDelivery: method.type === 'cod',
       // The method (an OVO phone number included) stays in Postgres; the saga is told only the order id.
       record: (orderId) => services.payments.methods.record(orderId, userId, method, expirySeconds),
     });
@@ -72,7 +73,7 @@ export function checkoutRoutes(
         order_id: state.order_id,
       });
     }
-    const awaiting = state?.step === 'awaiting_payment';
+    const awaiting = state?.step === 'awaiting_payment' || state?.step === 'confirmed';
     const reply = {
       order_id: started.order_id,
       order_number: started.order_number,
@@ -83,6 +84,6 @@ export function checkoutRoutes(
         : undefined,
       workflow_id: started.workflowId,
     };
-    return c.json(reply, state?.step === 'paid' ? 200 : 202);
+    return c.json(reply, state?.step === 'paid' || state?.step === 'confirmed' ? 200 : 202);
   });
 }

@@ -25,10 +25,11 @@ export const PaymentMethodBody = z
         message: 'OVO pushes the payment to a phone: send phone',
         path: ['phone'],
       }),
+    z.strictObject({ type: z.literal('cod') }),
   ])
   .openapi('PaymentMethod', {
     description:
-      'card (the default), bank_transfer (a virtual account at the bank), qris, or ewallet (gopay, dana, shopeepay by redirect; ovo by a push to phone)',
+      'card (the default), bank_transfer (a virtual account at the bank), qris, ewallet (gopay, dana, shopeepay by redirect; ovo by a push to phone), or cod (cash to the courier at the door)',
   });
 
 export const CheckoutBody = z
@@ -57,6 +58,10 @@ export const PaymentInstructionsSchema = z
     redirect_url: z.string().optional(),
     deeplink: z.string().optional(),
     push_sent_to: z.string().optional(),
+    cash_on_delivery: z
+      .object({ amount: Money })
+      .optional()
+      .openapi({ description: 'cod: the amount the courier collects in cash at the door' }),
     expires_at: z.string().optional(),
   })
   .openapi('PaymentInstructions');

@@ -44,7 +44,13 @@ const MethodOfferSchema = z
   .object({
     type: z.string(),
     available: z.boolean(),
-    reason: z.string().optional().openapi({ description: 'why not: cart_empty, above_qris_limit, not_yet_available' }),
+    reason: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'why not: cart_empty, above_qris_limit; for cod: above_cod_limit, cod_refused_before, cod_not_offered_here',
+      }),
     banks: z.array(z.string()).optional(),
     providers: z.array(z.string()).optional(),
     expiry_seconds: z.number().int().optional(),
@@ -160,9 +166,17 @@ const routes = {
     path: '/payments/methods',
     tags,
     summary: 'The payment methods I may use for my cart now, with the reason for each I may not',
+    description:
+      'Cash on delivery depends on where the parcel goes: give address_id (one of mine) and shipping_service to have the destination judged too; without them only the COD total limit and my refused parcels are.',
+    request: {
+      query: z.object({
+        address_id: z.string().uuid().optional(),
+        shipping_service: z.enum(['regular', 'express']).optional(),
+      }),
+    },
     responses: {
       200: json(z.object({ subtotal: z.string(), methods: z.array(MethodOfferSchema) })),
-      ...errorResponses(401),
+      ...errorResponses(400, 401, 404),
     },
   }),
   switchMethod: guarded('user', {
@@ -286,14 +300,28 @@ export function paymentRoutes(services: Services, payments: Config['payments']) 
       return c.json(toView(await services.payments.confirm(order_id, c.get('user').sub, card_number)), 202);
     })
     .openapi(routes.methods, async (c) => {
-      const cart = await services.cart.view(c.get('user').sub);
-      return c.json({ subtotal: cart.subtotal, methods: methodsFor(new Prisma.Decimal(cart.subtotal), payments) }, 200);
+      const userId = c.get('user').sub;
+      const { address_id, shipping_service } = c.req.valid('query');
+      const cart = await services.cart.view(userId);
+      const subtotal = new Prisma.Decimal(cart.subtotal);
+      // Another shopper's address is a 404, as everywhere.
+      const address = address_id ? await services.users.getAddress(userId, address_id) : undefined;
+      const codRefusal = await services.payments.cod.refusal({
+        userId,
+        total: subtotal,
+        ...(address ? { provinceName: address.province_name, service: shipping_service ?? 'regular' } : {}),
+      });
+      return c.json({ subtotal: cart.subtotal, methods: methodsFor(subtotal, payments, codRefusal) }, 200);
     })
     .openapi(routes.switchMethod, async (c) => {
       const userId = c.get('user').sub;
       const id = c.req.valid('param').orderId;
       const method = c.req.valid('json').payment_method;
       const order = await services.orders.getOwn(id, userId); // 404 for anyone else's order
+      if (method.type === 'cod')
+        throw new AppError('validation_failed', 'cash on delivery is chosen at checkout, not switched to', [
+          { field: 'payment_method.type', message: 'cod cannot be switched to: choose it at checkout' },
+        ]);
       const deadline =
         order.status === 'pending' && order.workflow_id
           ? await services.checkout.paymentDeadline(order.workflow_id)

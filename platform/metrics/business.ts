@@ -6,7 +6,8 @@
 import { ERROR_STATUS } from '../errors';
 import { counter } from './registry';
 
-export type CheckoutOutcome = 'paid' | 'declined' | 'expired' | 'cancelled';
+/** `confirmed`: a cash-on-delivery checkout, ended without a payment (the courier collects). */
+export type CheckoutOutcome = 'paid' | 'confirmed' | 'declined' | 'expired' | 'cancelled';
 export type WebhookOutcome = 'applied' | 'ignored' | 'refused';
 export type WebhookRejection =
   | 'signature_missing'
@@ -99,6 +100,6 @@ export function rejectionOf(reason: string | undefined): WebhookRejection {
 // webhook route, the worker via its activities): a counter first seen at 5 looks to increase()
 // like one that never moved, so the first burst of forged webhooks would go unnoticed.
 checkoutsStarted().inc(0);
-for (const outcome of ['paid', 'declined', 'expired', 'cancelled'] as const) checkoutsEnded().inc({ outcome }, 0);
+for (const outcome of ['paid', 'confirmed', 'declined', 'expired', 'cancelled'] as const) checkoutsEnded().inc({ outcome }, 0);
 for (const reason of new Set(Object.values(REJECTIONS))) webhooksRejected().inc({ reason }, 0);
 refunds().inc(0);

@@ -47,30 +47,40 @@ const orderOf = async (lookups: Lookups, orderId: string) => {
   return order;
 };
 
+/** The order confirmation, once paid (or confirmed for cash on delivery): its lines and sums. */
+async function confirmation(
+  data: { order_id: string; order_number: string; user_id: string; total_amount: string },
+  lookups: Lookups,
+  payOnDelivery: boolean,
+): Promise<Built> {
+  const order = await orderOf(lookups, data.order_id);
+  const summary = {
+    orderNumber: data.order_number,
+    lines: order.items.map((i) => ({
+      name: i.product_name,
+      quantity: i.quantity,
+      unitPrice: i.unit_price.toFixed(2),
+      total: i.total_amount.toFixed(2),
+    })),
+    subtotal: order.subtotal.toFixed(2),
+    shipping: order.shipping_amount.toFixed(2),
+    // The event's total is what was paid (or is due at the door); the order's lines and shipping explain it.
+    total: data.total_amount,
+    ...(payOnDelivery ? { payOnDelivery } : {}),
+  };
+  return {
+    userId: data.user_id,
+    type: 'order_confirmation',
+    message: (name) => orderConfirmationMessage(name, summary),
+  };
+}
+
 /** One entry per event type the consumer turns into a message. */
 const BUILDERS: { [K in EventType]?: Builder<K> } = {
   'user.registered': async (e) => ({ userId: e.data.user_id, type: 'welcome', message: welcomeMessage }),
-  'order.paid': async (e, lookups) => {
-    const order = await orderOf(lookups, e.data.order_id);
-    const confirmation = {
-      orderNumber: e.data.order_number,
-      lines: order.items.map((i) => ({
-        name: i.product_name,
-        quantity: i.quantity,
-        unitPrice: i.unit_price.toFixed(2),
-        total: i.total_amount.toFixed(2),
-      })),
-      subtotal: order.subtotal.toFixed(2),
-      shipping: order.shipping_amount.toFixed(2),
-      // The event's total is what was paid; the order's lines and shipping explain it.
-      total: e.data.total_amount,
-    };
-    return {
-      userId: e.data.user_id,
-      type: 'order_confirmation',
-      message: (name) => orderConfirmationMessage(name, confirmation),
-    };
-  },
+  'order.paid': async (e, lookups) => confirmation(e.data, lookups, false),
+  // Cash on delivery: confirmed without a payment; the message says what to hand the courier.
+  'order.confirmed': async (e, lookups) => confirmation(e.data, lookups, true),
   'order.cancelled': async (e) => ({
     userId: e.data.user_id,
     type: 'order_cancelled',

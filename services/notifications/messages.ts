@@ -67,6 +67,8 @@ export interface OrderConfirmation {
   subtotal: string;
   shipping: string;
   total: string;
+  /** Cash on delivery: nothing was paid yet; the courier collects the total at the door. */
+  payOnDelivery?: boolean;
 }
 
 export function orderConfirmationMessage(firstName: string, o: OrderConfirmation): Message {
@@ -93,12 +95,21 @@ export function orderConfirmationMessage(firstName: string, o: OrderConfirmation
     `<tr><td colspan="3">Ongkos kirim</td>${cell(formatRupiah(o.shipping), true)}</tr>` +
     `<tr><th colspan="3" style="text-align:left">Total</th>${cell(formatRupiah(o.total), true)}</tr>` +
     `</tfoot></table>`;
-  const m = compose(
-    `Pembayaran diterima: pesanan ${o.orderNumber}`,
-    firstName,
-    [`Pembayaran untuk pesanan ${o.orderNumber} sudah kami terima. Pesanan Anda segera kami proses dan kirim.`],
-    table,
-  );
+  const m = o.payOnDelivery
+    ? compose(
+        `Pesanan dikonfirmasi (bayar di tempat): ${o.orderNumber}`,
+        firstName,
+        [
+          `Pesanan ${o.orderNumber} sudah kami konfirmasi dan segera kami kirim. Siapkan uang tunai ${formatRupiah(o.total)} untuk kurir saat paket tiba (COD).`,
+        ],
+        table,
+      )
+    : compose(
+        `Pembayaran diterima: pesanan ${o.orderNumber}`,
+        firstName,
+        [`Pembayaran untuk pesanan ${o.orderNumber} sudah kami terima. Pesanan Anda segera kami proses dan kirim.`],
+        table,
+      );
   // The text part carries the same lines and sums after the opening paragraph.
   const [greeting, first, ...rest] = m.text.split('\n\n');
   return { ...m, text: [greeting, first, lineText.join('\n'), sums.join('\n'), ...rest].join('\n\n') };

@@ -46,7 +46,7 @@ export function createOrderCancellation(deps: {
         await checkout.cancel(order.workflow_id, reason);
         return { order_id: order.id, status: 'cancelling', workflow_id: order.workflow_id };
       }
-      if (status === 'paid' || status === 'processing') {
+      if (status === 'paid' || status === 'confirmed' || status === 'processing') {
         const ref = { orderId: order.id, orderNumber: order.order_number, userId: order.user_id };
         // An operator's reason is free text: kept by the order service first, the shipment handed its id.
         const reasonId = by === 'operator' ? await orders.addRefundRequest(order.id, by, reason) : undefined;

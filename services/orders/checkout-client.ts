@@ -109,7 +109,7 @@ export function createCheckoutClient(client: Client, config: Config, admission?:
       userId: string,
       idempotencyKey: string,
       body: { address_id: string; shipping_service: ShippingServiceName },
-      payment?: { expirySeconds: number; record: (orderId: string) => Promise<void> },
+      payment?: { expirySeconds: number; cashOnDelivery?: boolean; record: (orderId: string) => Promise<void> },
     ) {
       const workflowId = checkoutWorkflowId(userId, idempotencyKey);
       const orderId = stableId(workflowId);
@@ -120,6 +120,8 @@ export function createCheckoutClient(client: Client, config: Config, admission?:
         addressId: body.address_id,
         shippingService: body.shipping_service,
         paymentExpirySeconds: payment?.expirySeconds ?? config.payments.expirySeconds,
+        // Only when true: other checkouts keep the input they always had.
+        ...(payment?.cashOnDelivery ? { cashOnDelivery: true } : {}),
       };
       // Recorded first: the saga's payment step reads it (a refused admission leaves an unused row).
       await payment?.record(orderId);

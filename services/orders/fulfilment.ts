@@ -14,7 +14,8 @@ export type FulfilmentStatus = 'processing' | 'shipped' | 'delivered' | 'returne
 
 /** Where each status may be entered from. Listing the target itself makes a retry a no-op. */
 const FROM: Record<FulfilmentStatus, string[]> = {
-  processing: ['paid'],
+  // confirmed: a cash-on-delivery order (nothing paid before shipping).
+  processing: ['paid', 'confirmed'],
   shipped: ['processing'],
   delivered: ['shipped'],
   returned: ['shipped', 'processing'],

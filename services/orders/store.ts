@@ -204,6 +204,35 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
       });
     },
 
+    /**
+     * Pending → confirmed: a cash-on-delivery order whose stock is taken and whose courier will
+     * collect at the door (its `order.confirmed` starts the shipment, as `order.paid` does). A retry
+     * after it happened is fine, any other status is refused.
+     */
+    async markConfirmed(orderId: string) {
+      if (await transition(orderId, ['pending'], 'confirmed', 'order.confirmed')) return true;
+      const order = await db.order.findUnique({ where: { id: orderId } });
+      if (order?.status === 'confirmed') return true;
+      throw new AppError('conflict', `an order that is ${order?.status ?? 'missing'} cannot be confirmed`, {
+        reason: 'order_not_pending',
+        status: order?.status ?? null,
+      });
+    },
+
+    /**
+     * A cash-on-delivery order whose cash was never collected (withdrawn before pickup, lost):
+     * cancelled, as nothing was paid to refund. A returned parcel's order stays `returned`. True
+     * when the order is (now or already) closed that way.
+     */
+    async closeUncollected(orderId: string, reason: string) {
+      const closed = await transition(orderId, ['confirmed', 'processing', 'shipped'], 'cancelled', 'order.cancelled', {
+        cancel_reason: reason.slice(0, 255),
+      });
+      if (closed) return true;
+      const status = (await db.order.findUnique({ where: { id: orderId } }))?.status;
+      return status === 'cancelled' || status === 'returned';
+    },
+
     cancel: (orderId: string, reason: string) =>
       transition(orderId, ['pending'], 'cancelled', 'order.cancelled', { cancel_reason: reason.slice(0, 255) }),
 

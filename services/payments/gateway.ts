@@ -5,7 +5,7 @@
  * contracts/payment-notification.ts), and the status API says where a transaction stands. A 4xx from the gateway is a
  * business failure (AppError); a network error or 5xx is an infrastructure failure to retry.
  */
-import type { PaymentInstructions, PaymentMethod } from '../../contracts/payment-methods';
+import type { GatewayPaymentMethod, PaymentInstructions } from '../../contracts/payment-methods';
 import type { TransactionReport } from '../../contracts/payment-notification';
 import { DependencyUnavailableError } from '../../platform/dependency-errors';
 import { AppError } from '../../platform/errors';
@@ -35,7 +35,7 @@ export interface PaymentGateway {
     notificationUrl: string;
     idempotencyKey: string;
     /** Card when absent. The OVO phone number travels here, from Postgres to the gateway only. */
-    method?: PaymentMethod;
+    method?: GatewayPaymentMethod;
     /** How long a non-card payment stays payable at the gateway. */
     expirySeconds?: number;
   }): Promise<GatewayIntent>;

@@ -14,6 +14,7 @@ import {
 } from '../../contracts/payment-methods';
 import type { Db } from '../../platform/clients/prisma';
 import type { Config } from '../../platform/config';
+import type { CodRefusal } from './cod';
 
 /** Bank Indonesia's ceiling on one QRIS payment (Rp 10,000,000). */
 export const QRIS_MAX_AMOUNT = new Prisma.Decimal('10000000.00');
@@ -27,23 +28,33 @@ export function expiryFor(method: PaymentMethod, expiry: MethodExpiry): number {
       return expiry.expirySeconds;
     case 'ewallet':
       return method.provider === 'ovo' ? expiry.methodExpirySeconds.ovo : expiry.methodExpirySeconds.ewallet;
+    case 'cod':
+      // Nothing to wait for: the checkout confirms a COD order at once and the courier collects.
+      return 0;
     default:
       return expiry.methodExpirySeconds[method.type];
   }
 }
 
 export interface MethodOffer {
-  type: PaymentMethodType | 'cod';
+  type: PaymentMethodType;
   available: boolean;
   /** Why not, when not available: a stable code a client can translate. */
-  reason?: 'cart_empty' | 'above_qris_limit' | 'not_yet_available';
+  reason?: 'cart_empty' | 'above_qris_limit' | CodRefusal;
   banks?: string[];
   providers?: string[];
   expiry_seconds?: number;
 }
 
-/** What a cart of `subtotal` may be paid with, and why not for the rest. */
-export function methodsFor(subtotal: Prisma.Decimal, expiry: MethodExpiry): MethodOffer[] {
+/**
+ * What a cart of `subtotal` may be paid with, and why not for the rest. `codRefusal`: why this
+ * shopper may not pay on delivery (services/payments/cod.ts), undefined when they may.
+ */
+export function methodsFor(
+  subtotal: Prisma.Decimal,
+  expiry: MethodExpiry,
+  codRefusal: CodRefusal | undefined,
+): MethodOffer[] {
   const empty = subtotal.lte(0);
   const offer = (type: PaymentMethodType, extra: Partial<MethodOffer> = {}): MethodOffer => ({
     type,
@@ -61,7 +72,7 @@ export function methodsFor(subtotal: Prisma.Decimal, expiry: MethodExpiry): Meth
       ...(overQris ? { available: false, reason: 'above_qris_limit' as const } : {}),
     }),
     offer('ewallet', { providers: [...EWALLET_PROVIDERS], expiry_seconds: expiry.methodExpirySeconds.ewallet }),
-    { type: 'cod', available: false, reason: 'not_yet_available' },
+    offer('cod', codRefusal && !empty ? { available: false, reason: codRefusal } : {}),
   ];
 }
 
@@ -107,6 +118,7 @@ export function createMethodChoices(db: Db) {
       if (!row) return { method: { type: 'card' } };
       const expirySeconds = row.expiry_seconds;
       if (row.type === 'qris') return { method: { type: 'qris' }, expirySeconds };
+      if (row.type === 'cod') return { method: { type: 'cod' }, expirySeconds };
       if (row.type === 'bank_transfer')
         return { method: { type: 'bank_transfer', bank: row.bank as never }, expirySeconds };
       if (row.type === 'ewallet') {

@@ -5,7 +5,7 @@
  * nothing twice; status moves only forward, so an out-of-order event is ignored.
  */
 import { randomUUID } from 'node:crypto';
-import type { PaymentMethod } from '../../contracts/payment-methods';
+import type { GatewayPaymentMethod } from '../../contracts/payment-methods';
 import { Prisma } from '../../generated/prisma/client';
 import type { Db } from '../../platform/clients/prisma';
 import { AppError } from '../../platform/errors';
@@ -13,6 +13,7 @@ import { stableId } from '../../platform/ids';
 import { TOPICS } from '../../platform/kafka/topics';
 import { businessMetrics } from '../../platform/metrics/business';
 import { enqueueEvent } from '../../platform/outbox/outbox';
+import { COD_GATEWAY, createCodPayments, type CodLimits } from './cod';
 import type { PaymentGateway } from './gateway';
 import { createMethodChoices } from './methods';
 import { createRefundStore } from './refunds';
@@ -64,9 +65,10 @@ const paymentStarted = (
     },
   });
 
-export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: string) {
+export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: string, codLimits: CodLimits) {
   const refunds = createRefundStore(db, gateway);
   const methods = createMethodChoices(db);
+  const cod = createCodPayments(db, codLimits);
   const byOrder = (orderId: string) => db.transaction.findUnique({ where: { order_id: orderId } });
 
   async function setStatus(
@@ -81,12 +83,38 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
     });
   }
 
+  /** A COD order's payment: no gateway intent, the courier collects the total at the door. */
+  async function openCod(input: { orderId: string; userId: string; amount: string }) {
+    try {
+      return await db.$transaction(async (tx) => {
+        const txn = await tx.transaction.create({
+          data: {
+            order_id: input.orderId,
+            user_id: input.userId,
+            gateway: COD_GATEWAY,
+            amount: new Prisma.Decimal(input.amount),
+            status: 'pending',
+            method: 'cod',
+            instructions: { cash_on_delivery: { amount: new Prisma.Decimal(input.amount).toFixed(2) } },
+          },
+        });
+        await paymentStarted(tx, txn);
+        return txn;
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2002') return (await byOrder(input.orderId))!;
+      throw err;
+    }
+  }
+
   return {
     get: byOrder,
     /** Full and partial refunds that together never exceed what was paid. */
     refunds,
     /** The shopper's method for each order (and the personal data it needs, kept here). */
     methods,
+    /** Cash on delivery: who may, and the courier's collection (services/payments/cod.ts). */
+    cod,
 
     /**
      * Payments still waiting for the gateway to confirm their refund, untouched since `before` (stuck
@@ -109,6 +137,7 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
       const existing = await byOrder(input.orderId);
       if (existing) return existing;
       const { method, expirySeconds } = await methods.of(input.orderId);
+      if (method.type === 'cod') return openCod(input);
       const intent = await gateway.createIntent({
         reference: input.orderId,
         amount: input.amount,
@@ -152,9 +181,14 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
      * deadline (the caller caps it): switching cannot hold stock longer. Money taken for the old
      * intent in a race comes back as a stray payment (refundStray).
      */
-    async switchMethod(orderId: string, userId: string, method: PaymentMethod, expirySeconds: number) {
+    async switchMethod(orderId: string, userId: string, method: GatewayPaymentMethod, expirySeconds: number) {
       const txn = await byOrder(orderId);
       if (!txn || txn.user_id !== userId) throw new AppError('not_found', 'no payment for this order');
+      // A COD order was confirmed at checkout and ships at once: there is no wait to pay into.
+      if (txn.method === 'cod')
+        throw new AppError('conflict', 'this order is paid in cash on delivery: its method cannot change', {
+          reason: 'cash_on_delivery',
+        });
       if (txn.status !== 'pending')
         throw new AppError('conflict', `payment is ${txn.status}: its method can no longer change`, {
           reason: 'payment_not_pending',
@@ -316,6 +350,11 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
       const txn = await byOrder(orderId);
       if (!txn) return undefined;
       const refundReason = `checkout ${reason} after payment`;
+      // Nothing was taken from a COD shopper before delivery: the payment just ends.
+      if (txn.method === 'cod') {
+        await setStatus(orderId, reason === 'failed' ? 'failed' : reason, ['pending']);
+        return byOrder(orderId);
+      }
       if (txn.status === 'pending' || txn.status === 'processing') {
         try {
           await gateway.cancel(txn.gateway_transaction_id!);
@@ -395,6 +434,9 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
       const rest = txn.amount.sub(txn.refunded_total);
       // Settled then denied: the gateway took the money back itself, there is nothing to give.
       if (txn.status === 'reversed') return txn;
+      // Cash on delivery never collected (refused at the door, withdrawn, lost): nothing to give back.
+      if (txn.method === 'cod' && (txn.status === 'pending' || txn.status === 'not_collected'))
+        return cod.markNotCollected(orderId, reason);
       if (!earlier && (txn.status === 'refunding' || txn.status === 'refunded' || rest.isZero())) return txn;
       if (!earlier && txn.status !== 'success')
         throw new AppError('conflict', `cannot refund a payment that is ${txn.status}`);

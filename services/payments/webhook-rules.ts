@@ -27,7 +27,9 @@ export type PaymentStatus =
   | 'refunded'
   | 'refund_failed'
   /** Settled, then denied by the gateway (the real-world downgrade): the money never arrived. */
-  | 'reversed';
+  | 'reversed'
+  /** Cash on delivery that was never collected (services/payments/cod.ts): nothing to refund. */
+  | 'not_collected';
 
 export interface GatewayWebhook {
   id: string;

@@ -11,7 +11,14 @@ import type { ConsumerSpec, EventOf } from '../../platform/kafka/consumer-spec';
 import type { Logger } from '../../platform/logger';
 import type { RecSignals } from './signals';
 
-const TYPES = ['order.paid', 'order.cancelled', 'order.refunded', 'product.viewed'] as const satisfies EventType[];
+// order.confirmed: a cash-on-delivery order is bought as surely as a paid one (taken back if cancelled).
+const TYPES = [
+  'order.paid',
+  'order.confirmed',
+  'order.cancelled',
+  'order.refunded',
+  'product.viewed',
+] as const satisfies EventType[];
 
 /** How long a batch gathers: popularity and picks are read by the hour and the page view, not by the millisecond. */
 export const RECOMMENDATIONS_LINGER_MS = 1000;
@@ -30,11 +37,12 @@ export function createRecommendationConsumer(
 
   async function apply(event: EventOf<(typeof TYPES)[number]>) {
     switch (event.type) {
-      case 'order.paid': {
+      case 'order.paid':
+      case 'order.confirmed': {
         const { order_id, user_id, items } = event.data;
         if (!items?.length) {
           // Paid events from before orders carried their lines: nothing to count them from.
-          log.warn({ event_id: event.id, order_id }, 'order.paid without items: not counted');
+          log.warn({ event_id: event.id, order_id }, `${event.type} without items: not counted`);
           return;
         }
         await signals.purchase(order_id, user_id, new Date(event.occurred_at), items);

@@ -10,7 +10,8 @@ import type { ConsumerSpec } from '../../platform/kafka/consumer-spec';
 import type { Logger } from '../../platform/logger';
 import type { ShipmentStart } from './shipment-client';
 
-const TYPES = ['order.paid'] as const;
+// order.confirmed: a cash-on-delivery order, shipped before it is paid (the courier collects).
+const TYPES = ['order.paid', 'order.confirmed'] as const;
 
 /** How long the consumer waits after a batch before fetching the next (ConsumerSpec `batching`). */
 export const SHIPMENTS_LINGER_MS = 200;

@@ -4,10 +4,10 @@
  * OVO app; and each method's Midtrans payment_type.
  */
 import { randomInt } from 'node:crypto';
-import type { PaymentInstructions, PaymentMethod } from '../../contracts/payment-methods';
+import type { GatewayPaymentMethod, PaymentInstructions } from '../../contracts/payment-methods';
 
 /** Midtrans names: BCA, BNI and BRI virtual accounts are bank_transfer; Mandiri's bill is echannel. */
-export function paymentTypeOf(method: PaymentMethod): string {
+export function paymentTypeOf(method: GatewayPaymentMethod): string {
   switch (method.type) {
     case 'card':
       return 'credit_card';
@@ -64,7 +64,7 @@ const masked = (phone: string) => `${phone.slice(0, 5)}****${phone.slice(-3)}`;
 export function instructionsFor(
   intentId: string,
   amount: string,
-  method: PaymentMethod,
+  method: GatewayPaymentMethod,
   expiresAt: Date,
   baseUrl: string,
 ): PaymentInstructions {

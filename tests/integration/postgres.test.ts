@@ -57,6 +57,7 @@ describe('Postgres through Prisma', () => {
         'outbox.aggregate_versions',
         'orders.refund_requests',
         'outbox.events',
+        'payments.cod_remittance_items',
         'payments.method_choices',
         'payments.reconciliation_issues',
         'payments.refund_accounts',

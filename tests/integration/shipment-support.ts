@@ -143,5 +143,8 @@ export function useShipmentPipeline(server: () => TestServer, timings: Partial<t
     return { orderId, productId, initialStock, token: me.token, userId: me.id, addressId: address.body.id as string };
   }
 
-  return { paidOrder };
+  /** Watches this shopper's orders too (one made outside paidOrder). */
+  const follow = (userId: string) => void shoppers.add(userId);
+
+  return { paidOrder, follow };
 }

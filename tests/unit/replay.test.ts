@@ -1,7 +1,8 @@
 /**
  * Replays committed histories against the current workflow code: checkouts (paid, declined,
- * expired, cancelled, cancelled while its captured payment's webhook was late), shipments
- * (delivered, returned, lost, rebooked after a missed pickup, withdrawn by an operator's refund
+ * expired, cancelled, cancelled while its captured payment's webhook was late, confirmed for cash
+ * on delivery), shipments (a cash-on-delivery parcel collected at the door and one refused there,
+ * delivered, returned, lost, rebooked after a missed pickup, withdrawn by an operator's refund
  * before pickup, refunded before booking, and an operator's rebook and refund with their reasons:
  * as text, as shipments before reasons travelled by id carry them, and as ids) and complaints (an automatic refund, a return, an
  * escalation, a replacement delivered by the carrier, a return carried back, and notes written by
@@ -29,6 +30,7 @@ describe('replaying committed checkout histories', () => {
     expect(readdirSync(DIR).sort()).toEqual([
       'checkout-cancelled-after-capture.json',
       'checkout-cancelled.json',
+      'checkout-cash-on-delivery.json',
       'checkout-declined.json',
       'checkout-expired.json',
       'checkout-paid-resting-status.json',
@@ -40,6 +42,8 @@ describe('replaying committed checkout histories', () => {
       'complaint-replacement.json',
       'complaint-return-by-carrier.json',
       'complaint-return.json',
+      'shipment-cod-collected.json',
+      'shipment-cod-refused.json',
       'shipment-delivered-in-batches.json',
       'shipment-delivered.json',
       'shipment-lost.json',
@@ -54,14 +58,14 @@ describe('replaying committed checkout histories', () => {
 
   it('replays every one of them against the current code', async () => {
     const { code, output } = await replay();
-    expect(output).toContain('22 replayed deterministically, 0 failed');
+    expect(output).toContain('25 replayed deterministically, 0 failed');
     expect(code).toBe(0);
   });
 
   it('catches an incompatible change to the workflow', async () => {
     const { code, output } = await replay('--workflows', 'tests/replay/drifted-workflows.ts');
     expect(output).toMatch(/NON-DETERMINISM/);
-    expect(output).toContain('0 replayed deterministically, 22 failed');
+    expect(output).toContain('0 replayed deterministically, 25 failed');
     expect(output).toMatch(/NON-DETERMINISM shipment-/);
     expect(output).toMatch(/NON-DETERMINISM complaint-/);
     expect(code).toBe(1);

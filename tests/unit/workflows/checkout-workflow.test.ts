@@ -78,6 +78,7 @@ function mockActivities(): Partial<CheckoutActivities & RefundActivities> {
     cancelPayment: step('cancelPayment', () => 'cancelled'),
     deductStock: step('deductStock', () => undefined),
     markOrderPaid: step('markOrderPaid', () => true),
+    confirmCashOnDelivery: step('confirmCashOnDelivery', () => true),
     clearCart: step('clearCart', () => undefined),
     restockOrder: step('restockOrder', () => undefined),
   };
@@ -89,7 +90,7 @@ const PAYMENT_EXPIRY_SECONDS = loadConfig({}).payments.expirySeconds;
 describe('checkout workflow with mocked activities', () => {
   const temporal = useTimeSkippingWorker(mockActivities);
 
-  function start(scenario: Scenario) {
+  function start(scenario: Scenario, extra: Partial<CheckoutInput> = {}) {
     const orderId = randomUUID();
     scenarios.set(orderId, scenario);
     const input: CheckoutInput = {
@@ -99,6 +100,7 @@ describe('checkout workflow with mocked activities', () => {
       addressId: randomUUID(),
       shippingService: 'regular',
       paymentExpirySeconds: PAYMENT_EXPIRY_SECONDS,
+      ...extra,
     };
     const workflowId = unique('wf');
     temporal.track(workflowId);
@@ -128,6 +130,33 @@ describe('checkout workflow with mocked activities', () => {
       'markOrderPaid',
       'clearCart',
     ]);
+  });
+
+  it('cash on delivery: no payment wait; the stock is taken and the order confirmed, nothing undone', async () => {
+    const s: Scenario = { calls: [] };
+    const handle = await start(s, { cashOnDelivery: true, paymentExpirySeconds: 0 });
+    const result = await handle.result();
+    expect(result).toMatchObject({ step: 'confirmed', amount: { total_amount: '38000.00' } });
+    expect(result.payment_expires_at).toBeUndefined();
+    expect(s.calls).toEqual([
+      'validateCart',
+      'createOrder',
+      'reserveStock',
+      'applyShipping',
+      'createPaymentIntent',
+      'deductStock',
+      'confirmCashOnDelivery',
+      'clearCart',
+    ]);
+  });
+
+  it('cash on delivery refused by its payment step (a limit): compensates newest-first, nothing confirmed', async () => {
+    const s: Scenario = { calls: [], failAt: 'createPaymentIntent' };
+    const handle = await start(s, { cashOnDelivery: true, paymentExpirySeconds: 0 });
+    const result = await handle.result();
+    expect(result.step).toBe('cancelled');
+    expect(s.calls).not.toContain('confirmCashOnDelivery');
+    expect(s.calls.slice(5)).toEqual(['cancelPayment', 'releaseStock', 'cancelOrder']);
   });
 
   it.each([
