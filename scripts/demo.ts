@@ -3,6 +3,7 @@
  * registration to a paid order and its parcel delivered, printing each step. Options for the other endings:
  *   npm run demo -- --card declined | --card silent (no webhook: waits for expiry) | --cancel
  *   npm run demo -- --pay va | --pay qris (a BCA virtual account or a QRIS code, paid at the gateway simulator as a bank would)
+ *   npm run demo -- --pay cod (cash on delivery: confirmed at once, shipped, paid when the courier takes the cash)
  */
 import { randomUUID } from 'node:crypto';
 import { getConfig } from '../platform/config';
@@ -19,8 +20,12 @@ const args = process.argv.slice(2);
 const cardName = args.includes('--card') ? args[args.indexOf('--card') + 1] : 'ok';
 const cancel = args.includes('--cancel');
 const pay = args.includes('--pay') ? args[args.indexOf('--pay') + 1] : undefined;
-const METHODS: Record<string, object> = { va: { type: 'bank_transfer', bank: 'bca' }, qris: { type: 'qris' } };
-if (pay !== undefined && !METHODS[pay]) throw new Error(`--pay takes ${Object.keys(METHODS).join(' or ')}`);
+const METHODS: Record<string, object> = {
+  va: { type: 'bank_transfer', bank: 'bca' },
+  qris: { type: 'qris' },
+  cod: { type: 'cod' },
+};
+if (pay !== undefined && !METHODS[pay]) throw new Error(`--pay takes ${Object.keys(METHODS).join(', ')}`);
 const cards: Record<string, string> = {
   ok: TEST_CARDS.success,
   declined: TEST_CARDS.declined,
@@ -110,6 +115,11 @@ async function main() {
   if (cancel) {
     await call('POST', `/orders/${order.order_id}/cancel`);
     step('Cancelled before paying');
+  } else if (pay === 'cod') {
+    step('Cash on delivery: confirmed without paying; the courier collects at the door', {
+      status: order.status,
+      cash_to_hand_over: order.payment?.instructions?.cash_on_delivery?.amount,
+    });
   } else if (pay) {
     const { instructions, expires_at } = order.payment;
     step(pay === 'va' ? 'A BCA virtual account to transfer to' : 'A QRIS code to scan', {
@@ -156,6 +166,18 @@ async function main() {
       await showOrderEmail(me.email, current.order_number);
       if (current.status !== 'cancelled' && current.status !== 'refunded') {
         await followShipment(call, order.order_id, step);
+        if (pay === 'cod') {
+          // Recorded with the delivered scan, a moment after the shipment row shows it.
+          let collected = await call('GET', `/payments/${order.order_id}`);
+          for (let i = 0; i < 20 && collected.status === 'pending'; i++) {
+            await new Promise((r) => setTimeout(r, 500));
+            collected = await call('GET', `/payments/${order.order_id}`);
+          }
+          step(`Cash collected at the door: the payment is ${collected.status}`, {
+            amount: collected.amount,
+            collected_under_awb: collected.gateway_transaction_id ?? undefined,
+          });
+        }
         console.log(
           `Find the shipment in the Web UI: ${getConfig().temporal.uiUrl}/namespaces/default/workflows/shipment-${order.order_id}`,
         );

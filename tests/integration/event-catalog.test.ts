@@ -1,7 +1,7 @@
 /**
  * The event catalog's contract (platform/event-catalog.ts): every event the code produces
  * validates. Real flows through the API and the checkout saga (register, disable and enable; product create, edit and
- * stock set; checkout to paid then a refund; a cancelled checkout; a declined card; a complaint; a signed-in
+ * stock set; checkout to paid then a refund; a cancelled checkout; a declined card; a cash-on-delivery order confirmed; a complaint; a signed-in
  * product view) write their events to the outbox (the view straight to Kafka); every envelope is read back and parsed by `parseEvent`, the
  * consumers' entry, and every type in the catalog must have been seen. A producer emitting data
  * the catalog refuses fails inside its own transaction (enqueueEvent validates), as the last
@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_TYPES, parseEvent } from '../../platform/event-catalog';
 import { eventFromGateway, RESULT_EVENTS } from '../../services/payments/webhook-rules';
-import { orderPaid } from '../support/payments';
+import { checkoutWith, orderPaid } from '../support/payments';
 import { TOPICS } from '../../platform/kafka/topics';
 import { enqueueEvent, InvalidEventError } from '../../platform/outbox/outbox';
 import { adminToken, client, signUp, type Client } from '../support/http';
@@ -73,6 +73,12 @@ describe('event catalog contract', () => {
     keys.push(declined.orderId, declined.me.id);
     await api.post('/payments/confirm', { order_id: declined.orderId, card_number: CARDS.declined }, declined.me.token);
     await orderStatus(api, declined.me.token, declined.orderId, 'cancelled');
+
+    // Cash on delivery: confirmed without a payment (order.confirmed; payment.started of method cod).
+    const onDelivery = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const confirmed = await checkoutWith(api, onDelivery.token, onDelivery.address_id, { type: 'cod' });
+    expect(confirmed.body.status).toBe('confirmed');
+    keys.push(confirmed.body.order_id, onDelivery.id);
 
     // Shipping, through the stores the shipment workflow's activities call: one order delivered and
     // completed (stuck once on the way), one returned. Both start paid.
@@ -221,7 +227,10 @@ describe('event catalog contract', () => {
     for (const r of payments)
       expect({ type: r.type, data: (r.payload as any).data }).toMatchObject({
         type: r.type,
-        data: { method: 'card', method_detail: null },
+        data: {
+          method: r.payload && (r.payload as any).data?.order_id === confirmed.body.order_id ? 'cod' : 'card',
+          method_detail: null,
+        },
       });
     const seen = [...new Set(rows.map((r) => r.type))].sort();
     const reasons = [

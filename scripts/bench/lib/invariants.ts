@@ -80,7 +80,12 @@ export async function checkInvariants(
     if ((intents.get(o.id) ?? 0) > 1)
       problems.push(`double charge: order ${o.id} has ${intents.get(o.id)} captured intents`);
     const t = txnOf.get(o.id);
-    if (isPaid(o.status) && (!t || t.status !== 'success' || !t.amount.equals(o.total_amount)))
+    // Cash on delivery is paid at the door: success once delivered, pending until then.
+    const cod = t?.method === 'cod';
+    const owed = cod ? ['delivered', 'completed'].includes(o.status) : isPaid(o.status);
+    if (cod && !t.amount.equals(o.total_amount))
+      problems.push(`charge mismatch: COD order ${o.id} collects ${t.amount}, totals ${o.total_amount}`);
+    if (owed && (!t || t.status !== 'success' || !t.amount.equals(o.total_amount)))
       problems.push(`charge mismatch: paid order ${o.id} has transaction ${t?.status ?? 'none'} ${t?.amount ?? ''}`);
     if (o.status === 'cancelled' && t?.status === 'success') problems.push(`charged but cancelled: order ${o.id}`);
   }
