@@ -19,7 +19,9 @@ function runUntilStopped(
   env: Record<string, string>,
   readyLine: RegExp,
   onReady?: () => Promise<void>,
-  timeoutMs = 45_000,
+  // A bound on a hang, not a pace: a cold start (tsx compiling, the worker bundling its workflows)
+  // late in a full CI run on a busy 2-core machine once took longer than 45 s.
+  timeoutMs = 150_000,
 ) {
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn('node', ['--import', 'tsx', entry], { env: { ...process.env, ...env } });
@@ -50,6 +52,7 @@ function runUntilStopped(
 }
 
 describe('process entry points', () => {
+  jest.setTimeout(180_000);
   it('the API serves /healthz, then drains and exits 0 on SIGTERM', async () => {
     const port = await freePort();
     let health = 0;
@@ -104,12 +107,12 @@ describe('process entry points', () => {
           80_000,
         );
       },
-      110_000,
+      150_000,
     );
     expect(health).toBe(200);
     expect(ready.status).toBe('ready');
     expect(Object.keys(ready.consumers ?? {}).sort()).toEqual(REGISTERED_CONSUMERS.map((c) => c.name).sort());
     expect(code).toBe(0);
     expect(output).toContain('consumers stopped');
-  }, 120_000);
+  }, 180_000);
 });

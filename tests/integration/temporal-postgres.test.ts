@@ -107,8 +107,21 @@ describe('TEMPORAL_MODE=postgres: the stack runs the Temporal server on PostgreS
   });
 
   it('is up on the ports it was given, on Postgres, with its Web UI, and stack.sh status says so', async () => {
-    const { stdout } = await stack('status', 'temporal');
-    expect(stdout).toMatch(new RegExp(`temporal +healthy +127\\.0\\.0\\.1:${ports.frontend} .*TEMPORAL_MODE=postgres`));
+    // Each status call asks the server and the Web UI anew (3 s each at most): on a busy machine one
+    // answer can come late, and status says DOWN for that call. Healthy is a condition to wait for.
+    const line = new RegExp(`temporal +healthy +127\\.0\\.0\\.1:${ports.frontend} .*TEMPORAL_MODE=postgres`);
+    const stdout = await waitFor(
+      'stack.sh status to report the server healthy',
+      async () => {
+        const out = await stack('status', 'temporal').then(
+          (r) => r.stdout,
+          (err: { stdout?: string }) => err.stdout ?? '',
+        );
+        return line.test(out) ? out : undefined;
+      },
+      90_000,
+    );
+    expect(stdout).toMatch(line);
     const info = await server().deps.temporal.client.workflowService.getClusterInfo({});
     expect(info.persistenceStore).toBe('postgres12');
     expect(info.visibilityStore).toBe('postgres12');

@@ -48,15 +48,39 @@ export const newUser = () => ({
 });
 
 /** Registers a fresh shopper (`overrides` over newUser's profile) and logs in; returns the tokens and the profile. */
+const subjectOf = (jwt: string) =>
+  (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as { sub: string }).sub;
+
+/**
+ * A call repeated, as a shopper's app does, while the API answers 503 "try again shortly" (a
+ * dependency slow to answer on a busy machine: a Redis command past its timeout); any other
+ * answer, or the fifth 503, is returned as it is.
+ */
+async function whileUnavailable(call: () => Promise<{ status: number; body: any }>) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await call();
+    if (res.status !== 503 || res.body?.error?.code !== 'dependency_unavailable' || attempt === 5) return res;
+    await new Promise((r) => setTimeout(r, 250 * attempt));
+  }
+}
+
 export async function signUp(api: Client, overrides: Partial<ReturnType<typeof newUser>> = {}) {
   const user = { ...newUser(), ...overrides };
-  const reg = await api.post('/auth/register', user);
-  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg.body)}`);
-  const login = await api.post('/auth/login', { email: user.email, password: user.password });
+  let unavailable = false;
+  const reg = await whileUnavailable(async () => {
+    const res = await api.post('/auth/register', user);
+    unavailable ||= res.status === 503;
+    return res;
+  });
+  // A register answered 503 may still have been done: its repeat then finds the email taken.
+  const registered = reg.status === 201 || (unavailable && reg.status === 409);
+  if (!registered) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg.body)}`);
+  const login = await whileUnavailable(() => api.post('/auth/login', { email: user.email, password: user.password }));
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
   return {
     ...user,
-    id: reg.body.id as string,
+    // The token's subject is the user, whichever register attempt created it.
+    id: (reg.body.id ?? subjectOf(login.body.access_token as string)) as string,
     token: login.body.access_token as string,
     refresh: login.body.refresh_token as string,
   };
