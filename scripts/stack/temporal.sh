@@ -82,4 +82,15 @@ temporal_stop() {
   stop_pid temporal-postgres-ui 10
   stop_pid temporal-postgres 30
   stop_pid temporal 30
+  # A dev server whose pid file was lost, or named another process by then (a reused pid), still
+  # holds this state dir's database: found by it, so `down` leaves no server behind (one did).
+  local stray _
+  stray=$(pgrep -f -- "--db-filename $TEMPORAL_DIR/temporal.db" || true)
+  [ -n "$stray" ] || return 0
+  say "temporal: stopping a dev server on $TEMPORAL_DIR that no pid file named (pid $stray)"
+  # shellcheck disable=SC2086
+  kill -TERM $stray 2>/dev/null || true
+  for _ in $(seq 1 30); do pgrep -f -- "--db-filename $TEMPORAL_DIR/temporal.db" >/dev/null || return 0; sleep 1; done
+  # shellcheck disable=SC2086
+  kill -KILL $stray 2>/dev/null || true
 }
