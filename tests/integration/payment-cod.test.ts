@@ -102,6 +102,17 @@ describe('cash on delivery', () => {
     }).then((r) => r.json() as Promise<{ cod_amount?: string }>);
     expect(booking.cod_amount).toBe(total);
     expect(await stockOf(productId)).toMatchObject({ quantity: 8, reserved: 0 });
+
+    // A complaint's partial refund of collected cash: there is no card to return it to, so it goes
+    // back by a bank transfer an operator makes, never beyond what the courier collected.
+    const refunds = server().services.payments.refunds;
+    const part = await refunds.refund(orderId, '10000.00', 'complaint: one jar cracked', `cod-part-${orderId}`);
+    expect(part).toMatchObject({ status: 'awaiting_transfer', amount: '10000.00' });
+    expect(await db().refund.findFirstOrThrow({ where: { order_id: orderId } })).toMatchObject({
+      channel: 'manual_transfer',
+      gateway_refund_id: null,
+    });
+    await expect(refunds.refund(orderId, total, 'more than is left', `cod-over-${orderId}`)).rejects.toThrow();
   });
 
   it('refused at the door: returned and restocked, nothing collected and nothing refunded', async () => {
