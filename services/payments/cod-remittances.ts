@@ -70,7 +70,14 @@ export function createCodReconciler(
           remitted: item.amount,
           payment_status: txn?.status ?? null,
         });
-      } else if (!txn.amount.eq(new Prisma.Decimal(item.amount))) {
+        continue;
+      }
+      // Remitted at last: a collection an earlier pass found never remitted is settled by this item.
+      await db.reconciliationIssue.updateMany({
+        where: { kind: 'cod_not_remitted', gateway: COD_GATEWAY, intent_id: item.awb, resolved_at: null },
+        data: { resolved_at: new Date() },
+      });
+      if (!txn.amount.eq(new Prisma.Decimal(item.amount))) {
         await issue(summary, 'cod_remittance_mismatch', item.awb, txn.order_id, {
           remittance_id: remittance.remittance_id,
           carrier: remittance.carrier,
@@ -91,13 +98,16 @@ export function createCodReconciler(
         summary.remittances++;
         await keep(r, summary);
       }
-      // Collected, past the grace, and no remittance of it kept.
+      // Collected, past the grace, and no remittance of it kept. The window is the lookback ending
+      // at the grace's edge, not at now: with the lookback shorter than the grace (2 days against 7
+      // by default) a window ending now would never hold a collection older than the grace.
       const graceEdge = new Date(now.getTime() - options.remittanceGraceSeconds * 1000);
+      const graceSince = new Date(graceEdge.getTime() - options.lookbackSeconds * 1000);
       const unremitted = await db.$queryRaw<{ order_id: string; awb: string; amount: Prisma.Decimal }[]>`
         SELECT t.order_id, t.gateway_transaction_id AS awb, t.amount FROM payments.transactions t
         LEFT JOIN payments.cod_remittance_items r ON r.awb = t.gateway_transaction_id
         WHERE t.method = 'cod' AND t.gateway = ${COD_GATEWAY} AND t.status IN ('success', 'refunding', 'refunded')
-          AND t.updated_at < ${graceEdge} AND t.updated_at >= ${since} AND r.awb IS NULL`;
+          AND t.updated_at < ${graceEdge} AND t.updated_at >= ${graceSince} AND r.awb IS NULL`;
       for (const row of unremitted) {
         await issue(summary, 'cod_not_remitted', row.awb, row.order_id, {
           collected: new Prisma.Decimal(row.amount).toFixed(2),
