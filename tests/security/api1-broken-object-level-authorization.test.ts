@@ -164,6 +164,21 @@ describe('API1 broken object level authorization', () => {
     await server().deps.temporal.client.workflow.getHandle(`complaint-${opened.body.id}`).terminate('test finished');
   });
 
+  it("B asking which payment methods A's address allows gets what a missing address gets (404), never where A lives", async () => {
+    // Cash on delivery is judged by the address's province: the answer for A's address would say
+    // where A lives (a Papua address: cod_not_offered_here).
+    const a = await signUp(api);
+    const address = await api.post('/users/me/addresses', bandung, a.token);
+    expect(address.status).toBe(201);
+    const b = await signUp(api);
+    const stolen = await api.get(`/payments/methods?address_id=${address.body.id}`, b.token);
+    const missing = await api.get(`/payments/methods?address_id=${crypto.randomUUID()}`, b.token);
+    expect({ status: stolen.status, code: stolen.body?.error?.code }).toEqual({ status: 404, code: 'not_found' });
+    expect(sansRequestId(stolen.body)).toEqual(sansRequestId(missing.body));
+    expect(JSON.stringify(stolen.body)).not.toMatch(/"methods"|available|Bandung/i);
+    expect((await api.get(`/payments/methods?address_id=${address.body.id}`, a.token)).status).toBe(200);
+  });
+
   it("B cancelling A's paid order gets what a missing order gets (404); nothing starts, nothing is refunded", async () => {
     const productId = await newProduct(api, await adminToken(server()), 5);
     const a = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);

@@ -136,3 +136,39 @@ describe("API3 broken object property level authorization: a refund account's nu
     expect((await api.post(`/admin/refunds/${(item as any).id}/transferred`, undefined, admin)).status).toBe(200);
   });
 });
+
+describe('API3 broken object property level authorization: a cash-on-delivery payment', () => {
+  const server = useServer({ worker: true });
+
+  it('shows exactly the documented properties: the amount to collect, and no courier nor gateway detail before delivery', async () => {
+    const api = client(server().base);
+    const productId = await newProduct(api, await adminToken(server()), 5);
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const placed = await checkoutWith(api, me.token, me.address_id, { type: 'cod' });
+    expect(placed.status).toBe(200);
+    const orderId = placed.body.order_id as string;
+    const doc = (await api.get('/openapi.json')).body;
+    const documented = (schema: { properties: Record<string, unknown> }) => Object.keys(schema.properties).sort();
+
+    const payment = await api.get(`/payments/${orderId}`, me.token);
+    expect(payment.status).toBe(200);
+    expect(Object.keys(payment.body).sort()).toEqual(documented(doc.components.schemas.Payment));
+    expect(payment.body).toMatchObject({
+      method: 'cod',
+      method_detail: null,
+      gateway: 'cod',
+      status: 'pending',
+      // The airway bill becomes the payment's reference only when the courier collects.
+      gateway_transaction_id: null,
+      expires_at: null,
+      refund_reason: null,
+    });
+    expect(payment.body.instructions).toEqual({ cash_on_delivery: { amount: placed.body.amount.total_amount } });
+    // The checkout's answer: only CheckoutAccepted's documented payment properties.
+    const paymentDoc = doc.components.schemas.CheckoutAccepted.properties.payment;
+    for (const key of Object.keys(placed.body.payment)) expect(documented(paymentDoc)).toContain(key);
+    expect(placed.body.payment.instructions).toEqual(payment.body.instructions);
+    for (const body of [placed.body, payment.body])
+      expect(JSON.stringify(body)).not.toMatch(/user_id|password|secret|internal|refusal|cod_amount/i);
+  });
+});

@@ -203,6 +203,22 @@ describe('API4 unrestricted resource consumption: payment methods and notificati
     expect((await api.get('/orders', me.token)).body.data).toEqual([]);
   });
 
+  it('GET /payments/methods: a huge or malformed address_id or shipping_service is a 400 naming it, before any lookup', async () => {
+    const api = client(server().base);
+    const me = await signUp(api);
+    const cases: [string, string][] = [
+      [`address_id=${'a'.repeat(10_000)}`, 'address_id'],
+      ['address_id=-1', 'address_id'],
+      [`shipping_service=${'x'.repeat(10_000)}`, 'shipping_service'],
+      ['shipping_service=same_day', 'shipping_service'],
+    ];
+    for (const [query, field] of cases) {
+      const res = await api.get(`/payments/methods?${query}`, me.token);
+      expect({ field, status: res.status }).toEqual({ field, status: 400 });
+      expect((res.body.error.details as { field: string }[]).map((d) => d.field)).toContain(field);
+    }
+  });
+
   it('a huge, negative or malformed refund account is a 400 naming the field, and nothing is stored', async () => {
     const api = client(server().base);
     const me = await signUp(api);

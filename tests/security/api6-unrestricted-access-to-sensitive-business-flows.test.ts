@@ -6,7 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { adminToken, client, type Client } from '../support/http';
-import { CARDS, checkout, checkoutUntilSettled, newProduct, orderStatus, shopperWithCart } from '../support/shop';
+import {
+  CARDS,
+  checkout,
+  checkoutUntilSettled,
+  newProduct,
+  orderStatus,
+  shopperWithCart,
+  waitFor,
+} from '../support/shop';
+import { checkoutWith } from '../support/payments';
 import { useServer } from '../support/server';
 import { complaintBody, deliveredOrder } from '../integration/complaint-support';
 
@@ -126,5 +135,76 @@ describe('API6 sensitive business flows: nobody can hoard stock with unpaid chec
     expect(await onHand()).toBe(before + 2);
     expect((await api.post(`/orders/${orderId}/cancel`, undefined, a.token)).status).toBe(202);
     expect(await onHand()).toBe(before + 2);
+  });
+});
+
+describe("API6 sensitive business flows: cash on delivery's limits cannot be walked around", () => {
+  // COD ships goods before any money moves, so who may use it (a ceiling on the total, shoppers
+  // who refused parcels before, where couriers collect) is judged at checkout on the order itself.
+  // A bot must not reach COD another way: by switching an order to it, or by changing the cart
+  // after GET /payments/methods said yes.
+  const server = useServer({ worker: true });
+  let api: Client;
+  let admin: string;
+  beforeAll(async () => {
+    api = client(server().base);
+    admin = await adminToken(server());
+  });
+  const codOffer = async (token: string) =>
+    ((await api.get('/payments/methods', token)).body.methods as { type: string }[]).find((m) => m.type === 'cod');
+  const paymentOf = (orderId: string) => server().deps.db.transaction.findUnique({ where: { order_id: orderId } });
+
+  it('an order above the COD limit, placed by card, cannot then be switched to cash on delivery', async () => {
+    const { maxTotal } = server().config.payments.cod;
+    const productId = await newProduct(api, admin, 5, `${Math.ceil(maxTotal / 2) + 100_000}.00`);
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 2 }]);
+    const cod = await checkoutWith(api, me.token, me.address_id, { type: 'cod' });
+    expect(cod.status).toBe(409);
+    expect(cod.body.error.details).toMatchObject({ field: 'payment_method', reason: 'above_cod_limit' });
+
+    const byCard = await checkoutWith(api, me.token, me.address_id, { type: 'card' });
+    expect(byCard.status).toBe(202);
+    const orderId = byCard.body.order_id as string;
+    await waitFor('its card payment opened', async () => (await paymentOf(orderId)) ?? undefined);
+    const switched = await api.post(`/payments/${orderId}/method`, { payment_method: { type: 'cod' } }, me.token);
+    expect(switched.status).toBe(400);
+    expect((switched.body.error.details as { field: string }[]).map((d) => d.field)).toContain('payment_method.type');
+    expect(await paymentOf(orderId)).toMatchObject({ method: 'card', status: 'pending' });
+    expect((await api.get(`/orders/${orderId}`, me.token)).body.status).toBe('pending');
+    await api.post(`/orders/${orderId}/cancel`, undefined, me.token);
+  });
+
+  it('a cash-on-delivery order cannot be switched to another method', async () => {
+    const productId = await newProduct(api, admin, 5);
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const placed = await checkoutWith(api, me.token, me.address_id, { type: 'cod' });
+    expect(placed.body).toMatchObject({ status: 'confirmed' });
+    const orderId = placed.body.order_id as string;
+    for (const method of [{ type: 'qris' }, { type: 'card' }, { type: 'bank_transfer', bank: 'bca' }]) {
+      const res = await api.post(`/payments/${orderId}/method`, { payment_method: method }, me.token);
+      expect({ method, status: res.status, reason: res.body.error?.details?.reason }).toEqual({
+        method,
+        status: 409,
+        // Confirmed at checkout, the order waits for no payment (the payment store's own
+        // cash_on_delivery refusal stands behind this one).
+        reason: 'not_awaiting_payment',
+      });
+    }
+    expect(await paymentOf(orderId)).toMatchObject({ method: 'cod', status: 'pending', gateway: 'cod' });
+  });
+
+  it('the COD limit is judged on the order placed, not on what GET /payments/methods said of the cart before', async () => {
+    const { maxTotal } = server().config.payments.cod;
+    const productId = await newProduct(api, admin, 5, `${Math.ceil(maxTotal / 2) + 100_000}.00`);
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    expect(await codOffer(me.token)).toMatchObject({ available: true });
+    expect((await api.post('/cart/items', { product_id: productId, quantity: 1 }, me.token)).status).toBe(201);
+    const res = await checkoutWith(api, me.token, me.address_id, { type: 'cod' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.details).toMatchObject({ field: 'payment_method', reason: 'above_cod_limit' });
+    expect(await codOffer(me.token)).toMatchObject({ available: false, reason: 'above_cod_limit' });
+    expect(
+      (await api.get('/orders', me.token)).body.data.filter((o: { status: string }) => o.status !== 'cancelled'),
+    ).toEqual([]);
   });
 });
