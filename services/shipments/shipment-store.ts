@@ -100,9 +100,30 @@ export function createShipmentStore(db: Db) {
      * Records a carrier event once (by its event id) and, when `apply`, moves the shipment to the
      * event's status if the event is further along than anything applied. Returns whether it moved.
      */
+    /**
+     * Sets aside the free text of carrier events (location, the courier's description) before the
+     * intake signals them without it: the workflow's history never holds it (a proof of delivery
+     * names a person); recordEvent reads it back by event id. Kept once per event.
+     */
+    async keepEventTexts(events: Pick<TrackingSignal, 'event_id' | 'location' | 'description'>[]) {
+      const data = events
+        .filter((e) => e.location !== undefined || e.description !== undefined)
+        .map((e) => ({
+          event_id: e.event_id,
+          location: e.location?.slice(0, 255) ?? null,
+          description: e.description?.slice(0, 255) ?? null,
+        }));
+      if (data.length > 0) await db.carrierEventText.createMany({ data, skipDuplicates: true });
+    },
+
     async recordEvent(shipmentId: string, e: TrackingSignal, status: ShipmentStatus, apply: boolean) {
       return db.$transaction(async (tx) => {
         const at = new Date(e.occurred_at);
+        // Signalled without its text (the intake set it aside); histories from before carry it.
+        const text =
+          e.location === undefined && e.description === undefined
+            ? await tx.carrierEventText.findUnique({ where: { event_id: e.event_id } })
+            : { location: e.location ?? null, description: e.description ?? null };
         await tx.trackingEvent.createMany({
           data: [
             {
@@ -112,8 +133,8 @@ export function createShipmentStore(db: Db) {
               status: e.status,
               position: e.position,
               occurred_at: at,
-              location: e.location?.slice(0, 255) ?? null,
-              description: e.description?.slice(0, 255) ?? null,
+              location: text?.location?.slice(0, 255) ?? null,
+              description: text?.description?.slice(0, 255) ?? null,
             },
           ],
           skipDuplicates: true,

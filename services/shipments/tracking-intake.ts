@@ -24,7 +24,7 @@ import { complaintOfParcel } from '../../workflows/complaint-contract';
 export type IntakeOutcome = 'delivered' | 'unknown_shipment' | 'shipment_closed' | 'refused';
 
 export interface TrackingIntakeDeps {
-  shipments: Pick<ShipmentStore, 'recordedEvents' | 'parcelsNamedBy'>;
+  shipments: Pick<ShipmentStore, 'recordedEvents' | 'parcelsNamedBy' | 'keepEventTexts'>;
   carrierRefusals: Pick<CarrierRefusals, 'refuse'>;
   shipmentWorkflows: Pick<ShipmentClient, 'deliverEvent'>;
   /** A complaint's own parcels (a replacement, a return) are no order's shipment: their case takes them. */
@@ -82,6 +82,8 @@ export function receiveCarrierEvents(deps: TrackingIntakeDeps, source: CarrierEv
     // Recorded means the workflow already took it: a carrier's retry (or a replayed stream) need
     // not grow the workflow's history with another signal. In-flight duplicates the workflow dedupes.
     const recorded = await deps.shipments.recordedEvents(events.map((e) => e.event_id));
+    // The free text stays in Postgres: the workflow gets the event without it (personal data).
+    await deps.shipments.keepEventTexts(events.filter((e) => !recorded.has(e.event_id)));
     const outcomes: IntakeOutcome[] = [];
     for (const event of events) {
       if (outcomes.at(-1) === 'shipment_closed') {
@@ -92,7 +94,7 @@ export function receiveCarrierEvents(deps: TrackingIntakeDeps, source: CarrierEv
       // Recorded, or the same event twice in this batch (a carrier's duplicate): signalled once.
       if (recorded.has(event.event_id)) continue;
       recorded.add(event.event_id);
-      const { seq: _seq, ...signal } = event;
+      const { seq: _seq, location: _location, description: _description, ...signal } = event;
       try {
         await deps.shipmentWorkflows.deliverEvent(orderId, signal);
       } catch (err) {

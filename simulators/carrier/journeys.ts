@@ -53,7 +53,10 @@ export function createJourneys(state: CarrierState, speed: number, outlets: Jour
         position: step.position,
         occurred_at: new Date(bookedAt + scanMs[emission.step]!).toISOString(),
         location: step.location,
-        description: step.description,
+        // As couriers' proof of delivery reads: who took the parcel, by name (personal data the
+        // shop must keep out of its workflow histories; tracking-intake.ts sets the text aside).
+        description:
+          step.status === 'delivered' ? `${step.description}: ${current.request.destination.name}` : step.description,
         ...(collects ? { cod_collected: { amount: current.cod_amount! } } : {}),
       };
       // A duplicated `delivered` is the same collection: remitted once.

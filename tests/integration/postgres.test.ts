@@ -65,6 +65,7 @@ describe('Postgres through Prisma', () => {
         'payments.transactions',
         'payments.webhook_events',
         'transport.carrier_event_refusals',
+        'transport.carrier_event_texts',
         'transport.carrier_stream_cursors',
         'transport.shipment_rebooks',
         'transport.shipments',

@@ -27,8 +27,13 @@ const event = (awb: string, position: number, extra: Partial<CarrierEvent> = {})
 
 function fakes(options: { orders?: Record<string, string>; recorded?: string[]; closed?: string[] } = {}) {
   const calls: string[] = [];
+  const kept: { event_id: string; location?: string; description?: string }[] = [];
+  const signalled: Record<string, unknown>[] = [];
   const deps = {
     shipments: {
+      keepEventTexts: async (events: { event_id: string; location?: string; description?: string }[]) => {
+        kept.push(...events.map(({ event_id, location, description }) => ({ event_id, location, description })));
+      },
       parcelsNamedBy: async (awb: string, reference: string) => {
         calls.push(`find ${awb}`);
         // Parcel X: airway bill X, reference ref-X, booked with JNE.
@@ -53,6 +58,7 @@ function fakes(options: { orders?: Record<string, string>; recorded?: string[]; 
     shipmentWorkflows: {
       deliverEvent: async (orderId: string, signal: { event_id: string }) => {
         calls.push(`signal ${orderId} ${signal.event_id}`);
+        signalled.push(signal);
         if (options.closed?.includes(signal.event_id)) throw new AppError('not_found', 'no shipment workflow');
       },
     },
@@ -64,7 +70,7 @@ function fakes(options: { orders?: Record<string, string>; recorded?: string[]; 
       },
     },
   } satisfies TrackingIntakeDeps;
-  return { deps, calls };
+  return { deps, calls, kept, signalled };
 }
 
 describe('tracking intake', () => {
@@ -74,6 +80,17 @@ describe('tracking intake', () => {
     const batch = [event('A', 1), event('A', 2), event('A', 3, { seq: 4 }), event('A', 2, { seq: 5 })];
     expect(await receive(batch)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
     expect(calls).toEqual(['find A', 'recorded? A-1,A-2,A-3,A-2', 'signal o1 A-2', 'signal o1 A-3']);
+  });
+
+  it("sets an event's free text aside and signals the workflow without it (a proof of delivery names a person)", async () => {
+    const { deps, kept, signalled } = fakes({ orders: { A: 'o1' }, recorded: ['A-1'] });
+    const text = { location: 'Bandung', description: 'Delivered to the recipient: Siti Rahayu' };
+    await receiveCarrierEvents(deps)([event('A', 1, text), event('A', 7, { status: 'delivered', ...text })]);
+    // Only what the workflow has not recorded yet is new; its text is kept before the signal.
+    expect(kept).toEqual([{ event_id: 'A-7', ...text }]);
+    expect(signalled).toHaveLength(1);
+    expect(signalled[0]).toMatchObject({ event_id: 'A-7', status: 'delivered', position: 7 });
+    expect(JSON.stringify(signalled)).not.toMatch(/Siti|Bandung/);
   });
 
   it("remembers a found parcel's order, not a missing one", async () => {
