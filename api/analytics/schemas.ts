@@ -36,8 +36,11 @@ const count = z.number().int();
 const WindowSchema = z.object({
   from: z.string(),
   to: z.string(),
-  gmv: money.openapi({ description: 'total of orders paid in the window and not refunded or cancelled since' }),
-  paid_orders: count,
+  gmv: money.openapi({
+    description:
+      'total of orders paid in the window (cash on delivery: collected at the door in the window) and not refunded or cancelled since',
+  }),
+  paid_orders: count.openapi({ description: 'the orders counted in gmv' }),
   average_order_value: money,
   refunded_orders: count,
   payments: z.object({ succeeded: count, failed: count }),
@@ -47,7 +50,13 @@ const WindowSchema = z.object({
     .openapi({ description: 'succeeded / (succeeded + failed); null when none' }),
   checkouts: z.object({ created: count, expired: count, cancelled: count }),
   funnel: z
-    .object({ registered: count, added_to_cart: count, checked_out: count, paid: count })
+    .object({
+      registered: count,
+      added_to_cart: count,
+      checked_out: count,
+      ordered: count.openapi({ description: 'placed an order: paid it online, or confirmed it cash on delivery' }),
+      paid: count.openapi({ description: 'paid online, or paid the courier cash on delivery' }),
+    })
     .openapi({ description: 'of the shoppers who registered in the window, how many reached each step since' }),
   new_shoppers: count,
   top_products: z.array(

@@ -107,12 +107,14 @@
     chart('chart-funnel', {
       type: 'bar',
       data: {
-        labels: ['Mendaftar', 'Menambah ke keranjang', 'Checkout', 'Membayar'],
+        // "Memesan" counts a cash-on-delivery shopper as converted when the order is confirmed;
+        // "Membayar" once the money is in (paid online, or the cash collected at the door).
+        labels: ['Mendaftar', 'Menambah ke keranjang', 'Checkout', 'Memesan', 'Membayar'],
         datasets: [
           {
             label: 'Pembeli',
-            data: [f.registered, f.added_to_cart, f.checked_out, f.paid],
-            backgroundColor: ['#94a3b8', '#60a5fa', '#2563eb', '#0f766e'],
+            data: [f.registered, f.added_to_cart, f.checked_out, f.ordered, f.paid],
+            backgroundColor: ['#94a3b8', '#60a5fa', '#2563eb', '#7c3aed', '#0f766e'],
           },
         ],
       },

@@ -59,7 +59,8 @@ async function windowFigures(q: AnalyticsQueries, w: Window) {
       registered: funnel.get('user.registered') ?? 0,
       added_to_cart: funnel.get('cart.item_added') ?? 0,
       checked_out: funnel.get('order.created') ?? 0,
-      paid: funnel.get('order.paid') ?? 0,
+      ordered: funnel.get('ordered') ?? 0,
+      paid: funnel.get('paid') ?? 0,
     },
     new_shoppers: funnel.get('user.registered') ?? 0,
     top_products: products.map((p) => ({

@@ -13,13 +13,17 @@ const inWindow = (w: Window) => {
   if (!DAY.test(w.from) || !DAY.test(w.to)) throw new Error(`bad window ${w.from}..${w.to}`);
   return `day >= '${w.from}' AND day <= '${w.to}'`;
 };
-const REVERSALS = `SELECT order_id FROM events WHERE event_type IN ('order.refunded', 'order.cancelled')`;
-/** Each paid order once, with its lines, unless refunded or cancelled after payment. */
+/**
+ * Each order counted as sold in the window, once, with its lines: paid online on that day, or cash
+ * on delivery collected on that day, and not refunded or cancelled since. The rule lives in the
+ * `counted_orders` view (clickhouse/0004_cod_counted_orders.sql), which order_metrics reads too.
+ */
 const netPaidLines = (w: Window) => `
-  SELECT order_id, any(item_product_ids) AS pids, any(item_quantities) AS qs, any(item_amounts_sen) AS amts
-  FROM events
-  WHERE event_type = 'order.paid' AND ${inWindow(w)} AND order_id NOT IN (${REVERSALS})
-  GROUP BY order_id`;
+  SELECT order_id, item_product_ids AS pids, item_quantities AS qs, item_amounts_sen AS amts
+  FROM counted_orders
+  WHERE ${inWindow(w)}`;
+/** The orders a courier collected cash on delivery for: a COD order's payment happens at the door. */
+const COD_COLLECTED = `SELECT order_id FROM events WHERE event_type = 'payment.succeeded' AND payment_method = 'cod'`;
 /** Each product's latest name and category, from its product.upserted events. */
 const PRODUCTS = `
   SELECT aggregate_id AS product_id,
@@ -57,7 +61,13 @@ export function createAnalyticsQueries(clickhouse: ClickHouseClient) {
       return r.map((x) => ({ date: x.date, orders: Number(x.total_orders), revenue_sen: BigInt(x.total_revenue_sen) }));
     },
 
-    /** Distinct orders per event type (payments, cancellations by reason, refunds) in the window. */
+    /**
+     * Distinct orders per event type (payments, cancellations by reason, refunds) in the window. A
+     * cancellation counts as a cancelled checkout only before the checkout completed: an order
+     * cancelled after order.paid, or a COD order withdrawn or lost after its order.confirmed, had
+     * its checkout succeed. A COD payment counts when it ends: succeeded on collection,
+     * failed (not_collected) when the parcel came back, as a declined card does.
+     */
     orderOutcomes: (w: Window) =>
       countsBy(`
         SELECT concat(event_type, if(event_type = 'order.cancelled', concat(':', reason), '')) AS k,
@@ -65,16 +75,29 @@ export function createAnalyticsQueries(clickhouse: ClickHouseClient) {
         FROM events
         WHERE event_type IN ('payment.succeeded', 'payment.failed', 'order.created', 'order.refunded', 'order.cancelled')
           AND ${inWindow(w)}
-          AND NOT (event_type = 'order.cancelled' AND order_id IN (SELECT order_id FROM events WHERE event_type = 'order.paid'))
+          AND NOT (event_type = 'order.cancelled'
+                   AND order_id IN (SELECT order_id FROM events WHERE event_type IN ('order.paid', 'order.confirmed')))
         GROUP BY k`),
 
-    /** Of the shoppers who registered in the window, how many reached each step (at any time since). */
+    /**
+     * Of the shoppers who registered in the window, how many reached each step (at any time since):
+     * registered, cart.item_added, order.created, `ordered` (an order placed: paid online, or
+     * confirmed cash on delivery, which is how a COD shopper converts) and `paid` (money received:
+     * paid online, or the COD cash collected). Each step's shoppers are within the step before.
+     */
     funnel: (w: Window) =>
       countsBy(`
-        SELECT event_type AS k, uniqExact(user_id) AS n
-        FROM events
-        WHERE event_type IN ('user.registered', 'cart.item_added', 'order.created', 'order.paid')
-          AND user_id IN (SELECT user_id FROM events WHERE event_type = 'user.registered' AND ${inWindow(w)})
+        SELECT k, uniqExact(user_id) AS n
+        FROM (
+          SELECT event_type AS k, user_id FROM events
+          WHERE event_type IN ('user.registered', 'cart.item_added', 'order.created')
+          UNION ALL
+          SELECT 'ordered' AS k, user_id FROM events WHERE event_type IN ('order.paid', 'order.confirmed')
+          UNION ALL
+          SELECT 'paid' AS k, user_id FROM events
+          WHERE event_type = 'order.paid' OR (event_type = 'order.confirmed' AND order_id IN (${COD_COLLECTED}))
+        )
+        WHERE user_id IN (SELECT user_id FROM events WHERE event_type = 'user.registered' AND ${inWindow(w)})
         GROUP BY k`),
 
     async topProducts(w: Window, limit: number): Promise<ProductFigure[]> {

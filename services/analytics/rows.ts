@@ -19,7 +19,7 @@ export interface EventRow {
   /** Int64 sen as a JSON number: exact up to 2^53 sen (90 trillion rupiah), far beyond one order. */
   amount_sen: number;
   reason: string;
-  /** A payment event's method (card, bank_transfer, qris, ewallet); '' for other events. */
+  /** A payment event's method (card, bank_transfer, qris, ewallet, cod); '' for other events. */
   payment_method: string;
   item_product_ids: string[];
   item_quantities: number[];

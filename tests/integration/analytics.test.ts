@@ -120,7 +120,7 @@ describe('analytics dashboard', () => {
     expect(today.payment_success_rate).toBeCloseTo(4 / 6, 4);
     expect(today.checkouts).toEqual({ created: 7, expired: 1, cancelled: 2 });
     expect(today.new_shoppers).toBe(7);
-    expect(today.funnel).toMatchObject({ registered: 7, checked_out: 7, paid: 4 });
+    expect(today.funnel).toMatchObject({ registered: 7, checked_out: 7, ordered: 4, paid: 4 });
     const units = today.top_products.reduce((n: number, p: { units: number }) => n + p.units, 0);
     expect(units).toBe(6); // 2 + 3 + 1: the refunded order's unit is taken back out
     expect(today.top_products.map((p: { product_id: string }) => p.product_id).sort()).toEqual([...products].sort());

@@ -162,7 +162,13 @@ describe('operator dashboard page', () => {
     }
     expect(dashboard.windows.today).toMatchObject({ gmv: '1279567.55', paid_orders: 2 });
     expect(dashboard.windows['7d']).toMatchObject({ gmv: '1379567.54', paid_orders: 3 });
-    expect(dashboard.windows.today.funnel).toEqual({ registered: 1, added_to_cart: 1, checked_out: 1, paid: 1 });
+    expect(dashboard.windows.today.funnel).toEqual({
+      registered: 1,
+      added_to_cart: 1,
+      checked_out: 1,
+      ordered: 1,
+      paid: 1,
+    });
 
     const charts = (await page.evaluate(`(() => {
       const data = (id) => [...window.Chart.getChart(id).data.datasets[0].data];
@@ -171,7 +177,7 @@ describe('operator dashboard page', () => {
     expect(charts.revenue).toEqual(series.data.map((p: { revenue: string }) => Number(p.revenue)));
     expect(charts.orders).toEqual(series.data.map((p: { orders: number }) => p.orders));
     const f = dashboard.windows['30d'].funnel;
-    expect(charts.funnel).toEqual([f.registered, f.added_to_cart, f.checked_out, f.paid]);
+    expect(charts.funnel).toEqual([f.registered, f.added_to_cart, f.checked_out, f.ordered, f.paid]);
     expect(charts.orders.reduce((a: number, b: number) => a + b, 0)).toBe(3);
     // The method mix of the last 7 days: the three orders started and paid by QRIS.
     expect(dashboard.windows['7d'].payment_methods).toEqual([
