@@ -26,10 +26,18 @@ const PaymentSchema = z
     id: z.string().uuid(),
     order_id: z.string().uuid(),
     gateway: z.string(),
-    gateway_transaction_id: z.string().nullable(),
+    gateway_transaction_id: z
+      .string()
+      .nullable()
+      .openapi({
+        description: "the gateway's transaction; for cod, the parcel's airway bill once the cash is collected",
+      }),
     amount: z.string(),
     currency: z.string(),
-    status: z.string(),
+    status: z.string().openapi({
+      description:
+        'cod: pending until the courier collects, then success; not_collected when the parcel came back or never left',
+    }),
     refund_reason: z.string().nullable(),
     method: z.string().openapi({ example: 'bank_transfer' }),
     method_detail: z.string().nullable().openapi({ description: 'the bank or the e-wallet provider' }),
@@ -185,7 +193,7 @@ const routes = {
     tags,
     summary: 'Pay my unpaid order another way: the old payment is cancelled at the gateway, a new one issued',
     description:
-      "Same order, same reservation: the stock stays held. The new method's instructions expire at its own expiry or the order's deadline, whichever comes first: a switch never holds the stock longer. 409 once the payment is under way or made.",
+      "Same order, same reservation: the stock stays held. The new method's instructions expire at its own expiry or the order's deadline, whichever comes first: a switch never holds the stock longer. 409 once the payment is under way or made. Cash on delivery is chosen at checkout only: switching to cod is a 400 naming payment_method.type, and a cash-on-delivery order cannot be switched (409).",
     request: {
       params: z.object({ orderId: orderId.openapi({ param: { name: 'orderId', in: 'path' } }) }),
       body: body(z.strictObject({ payment_method: PaymentMethodBody }).openapi('SwitchPaymentMethod')),

@@ -136,6 +136,12 @@ describe('COD remittances reconciled against what the couriers collected', () =>
     const again = await issuesOf(short.awb);
     expect(again).toHaveLength(1);
     expect(again[0]).toMatchObject({ id: issue!.id, first_seen_at: issue!.first_seen_at, details: issue!.details });
+
+    // An operator's pass on demand is the scheduled pass, the couriers' half included.
+    const onDemand = await api.post('/admin/payments/reconcile', undefined, admin);
+    expect(onDemand.status).toBe(200);
+    expect(mine(onDemand.body.cod)).toEqual(mine(first));
+    expect(await issuesOf(short.awb)).toHaveLength(1);
   });
 
   it('cash collected and never remitted is an issue once the grace is over, and not before', async () => {
