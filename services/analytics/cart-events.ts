@@ -8,7 +8,8 @@
  * shoppers, so a lost event costs little: the same shopper's next first add or checkout shows up.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
+import { createStatisticsPublisher } from '../../platform/kafka/statistics-publisher';
 import { TOPICS } from '../../platform/kafka/topics';
 import type { Logger } from '../../platform/logger';
 
@@ -30,53 +31,13 @@ function message(userId: string, productId: string, quantity: number, now: numbe
 }
 
 export function createCartEventPublisher(kafka: Kafka, logger: Logger, maxBuffered = 1000, flushEveryMs = 200) {
-  let buffer: Message[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let producer: Producer | undefined;
-  let chain: Promise<void> = Promise.resolve(); // one flush at a time, so one producer
-  let dropped = 0;
-
-  async function flush() {
-    const batch = buffer;
-    buffer = [];
-    if (batch.length === 0) return;
-    try {
-      if (!producer) {
-        // One quick attempt: a funnel statistic is not worth kafkajs's patient retries.
-        const p = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
-        await p.connect();
-        producer = p;
-      }
-      await producer.send({ topic: TOPICS.views.name, acks: 1, timeout: 2000, messages: batch });
-    } catch (err) {
-      dropped += batch.length;
-      void producer?.disconnect().catch(() => undefined);
-      producer = undefined;
-      logger.warn({ err, dropped: batch.length, total_dropped: dropped }, 'cart events dropped: Kafka unavailable');
-    }
-  }
-
-  const record: CartItemAdded = (userId, productId, quantity) => {
-    if (buffer.length >= maxBuffered) {
-      dropped += 1;
-      return;
-    }
-    buffer.push(message(userId, productId, quantity, Date.now()));
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      chain = chain.then(flush);
-    }, flushEveryMs).unref();
-  };
-  return {
-    record,
-    stats: () => ({ dropped, buffered: buffer.length }),
-    /** Sends what is buffered and disconnects (on shutdown). */
-    async close() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await (chain = chain.then(flush));
-      await producer?.disconnect().catch(() => undefined);
-      producer = undefined;
-    },
-  };
+  const publisher = createStatisticsPublisher(kafka, logger, {
+    topic: TOPICS.views.name,
+    what: 'cart events',
+    maxBuffered,
+    flushEveryMs,
+  });
+  const record: CartItemAdded = (userId, productId, quantity) =>
+    publisher.send(message(userId, productId, quantity, Date.now()));
+  return { record, stats: publisher.stats, close: publisher.close };
 }

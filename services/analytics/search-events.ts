@@ -6,7 +6,8 @@
  * logged. The list counts searches per query, so a lost event only lowers a count.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
+import { createStatisticsPublisher } from '../../platform/kafka/statistics-publisher';
 import { TOPICS } from '../../platform/kafka/topics';
 import type { Logger } from '../../platform/logger';
 import type { NoResultsQuery } from '../search/query';
@@ -30,55 +31,12 @@ function message(miss: NoResultsQuery, now: number): Message {
 }
 
 export function createSearchEventPublisher(kafka: Kafka, logger: Logger, maxBuffered = 1000, flushEveryMs = 200) {
-  let buffer: Message[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let producer: Producer | undefined;
-  let chain: Promise<void> = Promise.resolve(); // one flush at a time, so one producer
-  let dropped = 0;
-
-  async function flush() {
-    const batch = buffer;
-    buffer = [];
-    if (batch.length === 0) return;
-    try {
-      if (!producer) {
-        const p = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
-        await p.connect();
-        producer = p;
-      }
-      await producer.send({ topic: TOPICS.views.name, acks: 1, timeout: 2000, messages: batch });
-    } catch (err) {
-      dropped += batch.length;
-      void producer?.disconnect().catch(() => undefined);
-      producer = undefined;
-      logger.warn(
-        { err, dropped: batch.length, total_dropped: dropped },
-        'zero-result searches dropped: Kafka unavailable',
-      );
-    }
-  }
-
-  const record = (miss: NoResultsQuery) => {
-    if (buffer.length >= maxBuffered) {
-      dropped += 1;
-      return;
-    }
-    buffer.push(message(miss, Date.now()));
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      chain = chain.then(flush);
-    }, flushEveryMs).unref();
-  };
-  return {
-    record,
-    stats: () => ({ dropped, buffered: buffer.length }),
-    /** Sends what is buffered and disconnects (on shutdown). */
-    async close() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await (chain = chain.then(flush));
-      await producer?.disconnect().catch(() => undefined);
-      producer = undefined;
-    },
-  };
+  const publisher = createStatisticsPublisher(kafka, logger, {
+    topic: TOPICS.views.name,
+    what: 'zero-result searches',
+    maxBuffered,
+    flushEveryMs,
+  });
+  const record = (miss: NoResultsQuery) => publisher.send(message(miss, Date.now()));
+  return { record, stats: publisher.stats, close: publisher.close };
 }
