@@ -41,6 +41,8 @@ import { createPaymentStore } from './payments/store';
 import { createRecSignals } from './recommendations/signals';
 import { createIndexer } from './search/indexer';
 import { createUserStore } from './users/store';
+import { createVoucherClaims } from './promotions/claims';
+import { createVoucherAdmin } from './promotions/vouchers';
 import { createCarrierClient } from './shipments/carrier-client';
 import { createShipmentStore } from './shipments/shipment-store';
 import { createCarrierRefusals } from './shipments/carrier-refusals';
@@ -132,6 +134,8 @@ export function createServices(deps: Deps, logger: Logger) {
     carrier,
     payments,
     settlement,
+    // Vouchers: the operators' side, and the claims the checkout saga will make and undo.
+    promotions: { vouchers: createVoucherAdmin(db), claims: createVoucherClaims(db) },
     stuckWork: createStuckWorkReport(db, deps.temporal.client, payments, orders),
     reconciler: createReconciler({ db, gateway, settlement, orders, checkout }, logger, config.payments.reconcile),
     codReconciler: createCodReconciler({ db, carrier }, logger, {
