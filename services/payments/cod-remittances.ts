@@ -72,10 +72,22 @@ export function createCodReconciler(
         });
         continue;
       }
-      // Remitted at last: a collection an earlier pass found never remitted is settled by this item.
+      // A collected payment of ours, remitted: what an earlier pass said of this parcel no longer
+      // holds, whether it was never remitted (a late remittance) or unknown (the simulator remits at
+      // the delivered scan, so a pass can read the remittance before the intake records the
+      // collection; the item was then kept without its order).
       await db.reconciliationIssue.updateMany({
-        where: { kind: 'cod_not_remitted', gateway: COD_GATEWAY, intent_id: item.awb, resolved_at: null },
+        where: {
+          kind: { in: ['cod_not_remitted', 'cod_remittance_unknown'] },
+          gateway: COD_GATEWAY,
+          intent_id: item.awb,
+          resolved_at: null,
+        },
         data: { resolved_at: new Date() },
+      });
+      await db.codRemittanceItem.updateMany({
+        where: { awb: item.awb, order_id: null },
+        data: { order_id: txn.order_id },
       });
       if (!txn.amount.eq(new Prisma.Decimal(item.amount))) {
         await issue(summary, 'cod_remittance_mismatch', item.awb, txn.order_id, {

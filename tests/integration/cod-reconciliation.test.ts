@@ -110,7 +110,11 @@ describe('COD remittances reconciled against what the couriers collected', () =>
       kind: 'cod_remittance_mismatch',
       order_id: short.orderId,
       resolved_at: null,
-      details: { collected: short.total, remitted: shortAmount, carrier: items.find((i) => i.awb === short.awb)!.carrier },
+      details: {
+        collected: short.total,
+        remitted: shortAmount,
+        carrier: items.find((i) => i.awb === short.awb)!.carrier,
+      },
     });
 
     // Listed for an operator, with the amounts that do not add up.
@@ -156,33 +160,41 @@ describe('COD remittances reconciled against what the couriers collected', () =>
     expect(lostTxn.gateway_transaction_id).toBe(lost.awb);
     await collected(remitted.orderId);
 
-    // An earlier pass's finding that the other parcel was never remitted, written here directly (the
-    // simulator remits at the collection, so no real pass could have found it so): the remittance,
-    // when a pass reads it, settles it.
-    const earlier = await db().reconciliationIssue.create({
-      data: {
-        kind: 'cod_not_remitted',
-        gateway: 'cod',
-        intent_id: remitted.awb,
-        order_id: remitted.orderId,
-        details: { collected: remitted.total },
-      },
-    });
+    // What earlier passes said of the other parcel, written here directly: never remitted (the
+    // simulator remits at the collection, so no real pass could find that), and unknown (a pass that
+    // read the remittance before the intake recorded the collection, keeping the item without its
+    // order). The remittance, when a pass reads it with the payment collected, settles both.
+    const earlier = await Promise.all(
+      ['cod_not_remitted', 'cod_remittance_unknown'].map((kind) =>
+        db().reconciliationIssue.create({
+          data: { kind, gateway: 'cod', intent_id: remitted.awb, order_id: null, details: {} },
+        }),
+      ),
+    );
 
     // Under the default grace (days), a collection of seconds ago is nobody's worry yet.
     await server().services.codReconciler.run();
     expect(await issuesOf(lost.awb)).toEqual([]);
     expect(await db().codRemittanceItem.count({ where: { awb: lost.awb } })).toBe(0);
     expect(await db().codRemittanceItem.count({ where: { awb: remitted.awb } })).toBe(1);
-    const settled = await db().reconciliationIssue.findUniqueOrThrow({ where: { id: earlier.id } });
-    expect(settled.resolved_at).toBeInstanceOf(Date);
+    for (const e of earlier) {
+      const settled = await db().reconciliationIssue.findUniqueOrThrow({ where: { id: e.id } });
+      expect({ kind: settled.kind, resolved: settled.resolved_at instanceof Date }).toEqual({
+        kind: e.kind,
+        resolved: true,
+      });
+    }
+    await db().codRemittanceItem.update({ where: { awb: remitted.awb }, data: { order_id: null } });
+    await server().services.codReconciler.run();
+    expect(await db().codRemittanceItem.findUnique({ where: { awb: remitted.awb } })).toMatchObject({
+      order_id: remitted.orderId,
+    });
 
     // With no grace at all, a pass just after the collection: the remitted parcel stays quiet.
-    const impatient = createCodReconciler(
-      { db: db(), carrier: server().services.carrier },
-      createLogger('silent'),
-      { lookbackSeconds: server().config.payments.reconcile.lookbackSeconds, remittanceGraceSeconds: 0 },
-    );
+    const impatient = createCodReconciler({ db: db(), carrier: server().services.carrier }, createLogger('silent'), {
+      lookbackSeconds: server().config.payments.reconcile.lookbackSeconds,
+      remittanceGraceSeconds: 0,
+    });
     const now = new Date(lostTxn.updated_at.getTime() + 1000);
     const summary = await impatient.run(now);
     expect(summary.issues.filter((i) => i.awb === lost.awb || i.awb === remitted.awb)).toEqual([
