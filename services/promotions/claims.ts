@@ -29,6 +29,10 @@ import { AppError } from '../../platform/errors';
 import { identityKeys, type ShopperIdentity } from './identity';
 import { fromSen, minSen, toSen } from './money';
 import { normalizeCode } from './codes';
+import { createWorkQueue } from './queue';
+
+/** Claims at work at once per process (queue.ts): well under the pool's 20 connections. */
+export const CLAIM_CONCURRENCY = 8;
 import { discountFor, stackProblem, type Basket, type VoucherKind } from './rules';
 
 type Tx = Prisma.TransactionClient;
@@ -125,7 +129,8 @@ async function lockOrder(tx: Tx, orderId: string) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`promotions:order:${orderId}`}, 0))`;
 }
 
-export function createVoucherClaims(db: Db) {
+export function createVoucherClaims(db: Db, concurrency = CLAIM_CONCURRENCY) {
+  const queue = createWorkQueue(concurrency);
   async function claimsOf(orderId: string, client: Tx | Db = db): Promise<ClaimView[]> {
     const rows = await client.voucherClaim.findMany({
       where: { order_id: orderId },
@@ -206,47 +211,49 @@ export function createVoucherClaims(db: Db) {
     return granted;
   }
 
+  async function claim(input: ClaimInput): Promise<ClaimResult> {
+    const now = new Date();
+    const { wanted, planned } = await prepare(input, now);
+    if (planned.length > 0) {
+      const keys = identityKeys(input.userId, input.identity);
+      await db.$transaction(async (tx) => {
+        await lockOrder(tx, input.orderId);
+        if (await tx.voucherReleasedOrder.findUnique({ where: { order_id: input.orderId } }))
+          throw refused('order_released');
+        const already = await tx.voucherClaim.findMany({
+          where: { order_id: input.orderId, voucher_id: { in: planned.map((p) => p.voucher.id) } },
+        });
+        const todo = planned
+          .filter((p) => !already.some((c) => c.voucher_id === p.voucher.id)) // a concurrent retry won
+          .sort((a, b) => a.voucher.id.localeCompare(b.voucher.id));
+        for (const p of todo) await countPerson(tx, p.voucher, keys);
+        for (const p of todo) {
+          const granted = await spend(tx, p.voucher.id, input.userId, p.amount, now);
+          await tx.voucherClaim.create({
+            data: {
+              voucher_id: p.voucher.id,
+              order_id: input.orderId,
+              user_id: input.userId,
+              kind: p.voucher.kind,
+              amount: new Prisma.Decimal(fromSen(granted)),
+              identities: keys,
+            },
+          });
+        }
+      });
+    } else if (await db.voucherReleasedOrder.findUnique({ where: { order_id: input.orderId } })) {
+      throw refused('order_released');
+    }
+    const ids = new Set(wanted.map((v) => v.id));
+    return result((await claimsOf(input.orderId)).filter((c) => ids.has(c.voucher_id)));
+  }
+
   return {
     /**
      * Claims the order's vouchers, all or none (409 with `details.reason` from CLAIM_REFUSALS).
      * `identity.phone` must be the account's VERIFIED number or null (identity.ts says why).
      */
-    async claim(input: ClaimInput): Promise<ClaimResult> {
-      const now = new Date();
-      const { wanted, planned } = await prepare(input, now);
-      if (planned.length > 0) {
-        const keys = identityKeys(input.userId, input.identity);
-        await db.$transaction(async (tx) => {
-          await lockOrder(tx, input.orderId);
-          if (await tx.voucherReleasedOrder.findUnique({ where: { order_id: input.orderId } }))
-            throw refused('order_released');
-          const already = await tx.voucherClaim.findMany({
-            where: { order_id: input.orderId, voucher_id: { in: planned.map((p) => p.voucher.id) } },
-          });
-          const todo = planned
-            .filter((p) => !already.some((c) => c.voucher_id === p.voucher.id)) // a concurrent retry won
-            .sort((a, b) => a.voucher.id.localeCompare(b.voucher.id));
-          for (const p of todo) await countPerson(tx, p.voucher, keys);
-          for (const p of todo) {
-            const granted = await spend(tx, p.voucher.id, input.userId, p.amount, now);
-            await tx.voucherClaim.create({
-              data: {
-                voucher_id: p.voucher.id,
-                order_id: input.orderId,
-                user_id: input.userId,
-                kind: p.voucher.kind,
-                amount: new Prisma.Decimal(fromSen(granted)),
-                identities: keys,
-              },
-            });
-          }
-        });
-      } else if (await db.voucherReleasedOrder.findUnique({ where: { order_id: input.orderId } })) {
-        throw refused('order_released');
-      }
-      const ids = new Set(wanted.map((v) => v.id));
-      return result((await claimsOf(input.orderId)).filter((c) => ids.has(c.voucher_id)));
-    },
+    claim: (input: ClaimInput): Promise<ClaimResult> => queue(() => claim(input)),
 
     /** The saga's undo: every claimed voucher of the order back, exactly once. Returns how many. */
     async release(orderId: string): Promise<number> {
