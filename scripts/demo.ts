@@ -99,12 +99,20 @@ async function main() {
   );
 
   const checkoutRequestId = `demo-${randomUUID()}`;
-  const order = await call(
-    'POST',
-    '/checkout',
-    { address_id: address.id, shipping_service: 'regular', ...(pay ? { payment_method: METHODS[pay] } : {}) },
-    { 'idempotency-key': randomUUID(), 'x-request-id': checkoutRequestId },
-  );
+  const checkoutKey = randomUUID();
+  const placeOrder = () =>
+    call(
+      'POST',
+      '/checkout',
+      { address_id: address.id, shipping_service: 'regular', ...(pay ? { payment_method: METHODS[pay] } : {}) },
+      { 'idempotency-key': checkoutKey, 'x-request-id': checkoutRequestId },
+    );
+  let order = await placeOrder();
+  // A busy shop answers before its saga has (202 "processing"): the same key again gets the saga's answer.
+  for (let i = 0; i < 120 && !['awaiting_payment', 'paid', 'confirmed', 'cancelled'].includes(order.status); i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    order = await placeOrder();
+  }
   step('Checked out (the saga reserved the stock and opened a payment)', {
     order_number: order.order_number,
     status: order.status,
