@@ -19,6 +19,7 @@ import { body, errorResponses, json, nameText } from '../schemas';
 import { REFUND_BANKS } from '../../services/payments/refund-channel';
 import { PaymentInstructionsSchema, PaymentMethodBody } from '../orders/schemas';
 import { expiryFor, methodsFor } from '../../services/payments/methods';
+import { quoteFor } from '../../services/shipments/rates';
 import { Prisma } from '../../generated/prisma/client';
 
 const PaymentSchema = z
@@ -175,7 +176,7 @@ const routes = {
     tags,
     summary: 'The payment methods I may use for my cart now, with the reason for each I may not',
     description:
-      'Cash on delivery depends on where the parcel goes: give address_id (one of mine) and shipping_service to have the destination judged too; without them only the COD total limit and my refused parcels are.',
+      'Cash on delivery depends on where the parcel goes and what it costs to ship: give address_id (one of mine) and shipping_service to have the destination and the total with shipping judged, as checkout will; without them only the subtotal against the COD limit and my refused parcels are.',
     request: {
       query: z.object({
         address_id: z.string().uuid().optional(),
@@ -314,10 +315,19 @@ export function paymentRoutes(services: Services, payments: Config['payments']) 
       const subtotal = new Prisma.Decimal(cart.subtotal);
       // Another shopper's address is a 404, as everywhere.
       const address = address_id ? await services.users.getAddress(userId, address_id) : undefined;
+      const service = shipping_service ?? 'regular';
+      // With an address the shipping is known too: COD's limit is judged on the total, as at checkout.
+      const shipping = address
+        ? quoteFor(
+            service,
+            address,
+            cart.items.reduce((w, l) => w + l.weight_grams * l.quantity, 0),
+          ).cost
+        : '0';
       const codRefusal = await services.payments.cod.refusal({
         userId,
-        total: subtotal,
-        ...(address ? { provinceName: address.province_name, service: shipping_service ?? 'regular' } : {}),
+        total: subtotal.add(shipping),
+        ...(address ? { provinceName: address.province_name, service } : {}),
       });
       return c.json({ subtotal: cart.subtotal, methods: methodsFor(subtotal, payments, codRefusal) }, 200);
     })

@@ -164,6 +164,18 @@ describe('cash on delivery', () => {
     expect(await methods(rich.token)).toMatchObject({ available: false, reason: 'above_cod_limit' });
     expect(await stockOf(dear)).toMatchObject({ quantity: 5, reserved: 0 });
 
+    // Just under the ceiling, but not with shipping: with the address, methods says so, as checkout will.
+    const edge = await newProduct(api, admin, 5, '2995000.00');
+    const close = await shopper('normal');
+    await api.post('/cart/items', { product_id: edge, quantity: 1 }, close.token);
+    expect(await methods(close.token)).toMatchObject({ available: true });
+    expect(await methods(close.token, `?address_id=${close.addressId}`)).toMatchObject({
+      available: false,
+      reason: 'above_cod_limit',
+    });
+    const overWithShipping = await checkoutWith(api, close.token, close.addressId, { type: 'cod' });
+    expect(overWithShipping.body.error.details).toMatchObject({ reason: 'above_cod_limit' });
+
     // Papua: no courier collects there.
     const cheap = await newProduct(api, admin, 20, '25000.00');
     const far = await shopper('normal', PAPUA);
