@@ -27,6 +27,7 @@ import { complaintAdminRoutes } from './complaints/admin-routes';
 import { paymentRoutes } from './payments/routes';
 import { reconciliationRoutes } from './payments/reconciliation-routes';
 import { refundAdminRoutes } from './payments/refund-admin-routes';
+import { voucherAdminRoutes } from './promotions/admin-routes';
 import { operationsRoutes } from './operations/routes';
 import { shippingRoutes } from './shipments/routes';
 import { shipmentAdminRoutes } from './shipments/admin-routes';
@@ -89,6 +90,7 @@ export function createApp(deps: Deps, services: Services, logger: Logger) {
   app.route('/', paymentRoutes(services, deps.config.payments));
   app.route('/', reconciliationRoutes(services));
   app.route('/', refundAdminRoutes(services));
+  app.route('/', voucherAdminRoutes(services));
   app.route('/', operationsRoutes(services, deps.config));
   app.route('/', analyticsRoutes(services.analyticsDashboard));
   app.route('/', dashboardRoutes());

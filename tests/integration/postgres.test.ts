@@ -41,7 +41,7 @@ describe('Postgres through Prisma', () => {
     const { db } = deps();
     const rows = await db.$queryRaw<{ table_schema: string; table_name: string }[]>`
       SELECT table_schema, table_name FROM information_schema.tables
-      WHERE table_schema IN ('auth','users','catalog','orders','payments','transport','notifications','outbox')`;
+      WHERE table_schema IN ('auth','users','catalog','orders','payments','transport','notifications','outbox','promotions')`;
     const names = rows.map((r) => `${r.table_schema}.${r.table_name}`).sort();
     expect(names).toEqual(
       [
@@ -64,6 +64,10 @@ describe('Postgres through Prisma', () => {
         'payments.refunds',
         'payments.transactions',
         'payments.webhook_events',
+        'promotions.identity_uses',
+        'promotions.released_orders',
+        'promotions.voucher_claims',
+        'promotions.vouchers',
         'transport.carrier_event_refusals',
         'transport.carrier_event_texts',
         'transport.carrier_stream_cursors',
