@@ -54,7 +54,10 @@ export interface StuckThresholds {
 export function createStuckWorkReport(
   db: Db,
   temporal: Client,
-  payments: Pick<PaymentStore, 'refundsUnconfirmedSince'> & { refunds: Pick<PaymentStore['refunds'], 'listManual'> },
+  payments: Pick<PaymentStore, 'refundsUnconfirmedSince' | 'waitingPastExpiry'> & {
+    refunds: Pick<PaymentStore['refunds'], 'listManual'>;
+    methods: Pick<PaymentStore['methods'], 'waitsOf'>;
+  },
   orders: Pick<OrderStore, 'numbersOf'>,
 ) {
   async function list(query: string, limit: number) {
@@ -82,11 +85,7 @@ export function createStuckWorkReport(
     let batch: WorkflowExecutionInfo[] = [];
     const flush = async () => {
       const ids = batch.map((wf) => (wf.memo as { order_id?: string } | undefined)?.order_id).filter(Boolean);
-      const choices = await db.paymentMethodChoice.findMany({
-        where: { order_id: { in: ids as string[] } },
-        select: { order_id: true, expiry_seconds: true },
-      });
-      const waits = new Map(choices.map((c) => [c.order_id, c.expiry_seconds]));
+      const waits = await payments.methods.waitsOf(ids as string[]);
       for (const wf of batch) {
         const orderId = (wf.memo as { order_id?: string } | undefined)?.order_id ?? '';
         const seconds = (waits.get(orderId) ?? wait.defaultSeconds) + wait.graceSeconds;
@@ -199,20 +198,7 @@ export function createStuckWorkReport(
           },
         });
       }
-      // Read-only and across orders: the rows the payment store owns, as refund_unconfirmed's are.
-      const overdue = await db.transaction.findMany({
-        where: { status: { in: ['pending', 'processing'] }, expires_at: { lt: ago(t.paymentGraceSeconds) } },
-        select: {
-          order_id: true,
-          method: true,
-          method_detail: true,
-          expires_at: true,
-          gateway_transaction_id: true,
-          status: true,
-        },
-        orderBy: { expires_at: 'asc' },
-        take: limit,
-      });
+      const overdue = await payments.waitingPastExpiry(ago(t.paymentGraceSeconds), limit);
       for (const p of overdue) {
         items.push({
           kind: 'payment_past_expiry',

@@ -112,6 +112,15 @@ export function createMethodChoices(db: Db) {
       });
     },
 
+    /** Each order's payment wait in seconds, as its method was chosen (orders without a recorded choice are absent). */
+    async waitsOf(orderIds: string[]): Promise<Map<string, number>> {
+      const rows = await db.paymentMethodChoice.findMany({
+        where: { order_id: { in: orderIds } },
+        select: { order_id: true, expiry_seconds: true },
+      });
+      return new Map(rows.map((r) => [r.order_id, r.expiry_seconds]));
+    },
+
     /** The order's method and its wait (a card's, unset, when none was recorded: checkouts from before methods). */
     async of(orderId: string): Promise<{ method: PaymentMethod; expirySeconds?: number }> {
       const row = await db.paymentMethodChoice.findUnique({ where: { order_id: orderId } });

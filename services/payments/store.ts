@@ -132,6 +132,26 @@ export function createPaymentStore(db: Db, gateway: PaymentGateway, webhookUrl: 
         take: limit,
       }),
 
+    /**
+     * Payments still waiting whose own deadline (a VA's, a QR code's) passed before `before`, oldest
+     * first: neither their saga nor the gateway's expiry notice ended them (stuck work). A partial
+     * index on the waiting payments' deadline answers it.
+     */
+    waitingPastExpiry: (before: Date, limit: number) =>
+      db.transaction.findMany({
+        where: { status: { in: ['pending', 'processing'] }, expires_at: { lt: before } },
+        select: {
+          order_id: true,
+          method: true,
+          method_detail: true,
+          expires_at: true,
+          gateway_transaction_id: true,
+          status: true,
+        },
+        orderBy: { expires_at: 'asc' },
+        take: limit,
+      }),
+
     /** Creates the gateway intent and its transaction once per order; a retry returns the first. */
     async createIntent(input: { orderId: string; userId: string; amount: string; idempotencyKey: string }) {
       const existing = await byOrder(input.orderId);
