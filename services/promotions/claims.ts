@@ -98,8 +98,19 @@ export interface ClaimResult {
   shipping_discount: string;
 }
 
+type Budgeted = Pick<
+  Voucher,
+  'user_id' | 'status' | 'valid_from' | 'valid_until' | 'used' | 'budget_uses' | 'spent' | 'budget_amount'
+>;
+/** The voucher row as read under its lock, numbers as text (exact). */
+type LockedVoucher = Omit<Budgeted, 'spent' | 'budget_amount'> & { spent: string; budget_amount: string | null };
+interface Planned {
+  voucher: Voucher;
+  amount: bigint;
+}
+
 /** The first reason a voucher cannot be claimed now, from its row alone (status, window, budget). */
-function rowRefusal(v: Voucher, userId: string, now: Date): ClaimRefusal | null {
+function rowRefusal(v: Budgeted, userId: string, now: Date): ClaimRefusal | null {
   if (v.user_id !== null && v.user_id.toLowerCase() !== userId.toLowerCase()) return 'not_yours';
   if (v.status !== 'active') return 'paused';
   if (now < v.valid_from) return 'not_started';
@@ -155,14 +166,17 @@ export function createVoucherClaims(db: Db, concurrency = CLAIM_CONCURRENCY) {
       if (!code) throw refused('unknown_code', typed.slice(0, 40));
       codes.push(code);
     }
-    const vouchers = await db.voucher.findMany({ where: { code: { in: codes } } });
+    // The order's earlier claims, read alongside: a retry returns them, and stacking counts them.
+    const [vouchers, earlier] = await Promise.all([
+      db.voucher.findMany({ where: { code: { in: codes } } }),
+      claimsOf(input.orderId),
+    ]);
     const byCode = new Map(vouchers.map((v) => [v.code, v]));
     const wanted = codes.map((c) => {
       const v = byCode.get(c);
       if (!v) throw refused('unknown_code', c);
       return v;
     });
-    const earlier = await claimsOf(input.orderId);
     const live = earlier.filter((c) => c.status === 'claimed');
     const fresh = wanted.filter((v) => !earlier.some((c) => c.voucher_id === v.id));
     // Stacking counts the order's live claims too: a second call cannot add a second discount.
@@ -198,17 +212,31 @@ export function createVoucherClaims(db: Db, concurrency = CLAIM_CONCURRENCY) {
   }
 
   /** Takes one use and up to `amount` of the budget under the voucher's row lock; returns what was granted. */
-  async function spend(tx: Tx, id: string, userId: string, amount: bigint, now: Date): Promise<bigint> {
-    await tx.$queryRaw`SELECT id FROM promotions.vouchers WHERE id = ${id}::uuid FOR UPDATE`;
-    const v = await tx.voucher.findUniqueOrThrow({ where: { id } });
-    const why = rowRefusal(v, userId, now);
-    if (why) throw refused(why, v.code);
-    const granted =
-      v.budget_amount === null ? amount : minSen(amount, toSen(v.budget_amount.minus(v.spent).toFixed(2)));
+  /**
+   * Takes one use and up to `amount` of the budget under the voucher's row lock, and records the
+   * claim: two statements while the lock is held, as every claim of a rush waits on this row.
+   */
+  async function spend(tx: Tx, p: Planned, input: ClaimInput, keys: string[], now: Date) {
+    const [row] = await tx.$queryRaw<LockedVoucher[]>`
+      SELECT user_id::text, status, valid_from, valid_until, used, budget_uses, spent::text, budget_amount::text
+      FROM promotions.vouchers WHERE id = ${p.voucher.id}::uuid FOR UPDATE`;
+    const v = {
+      ...row!,
+      spent: new Prisma.Decimal(row!.spent),
+      budget_amount: row!.budget_amount === null ? null : new Prisma.Decimal(row!.budget_amount),
+    };
+    const why = rowRefusal(v, input.userId, now);
+    if (why) throw refused(why, p.voucher.code);
+    const granted = fromSen(
+      v.budget_amount === null ? p.amount : minSen(p.amount, toSen(v.budget_amount.minus(v.spent).toFixed(2))),
+    );
     await tx.$executeRaw`
-      UPDATE promotions.vouchers SET used = used + 1, spent = spent + ${fromSen(granted)}::numeric, updated_at = now()
-      WHERE id = ${id}::uuid`;
-    return granted;
+      WITH spent AS (
+        UPDATE promotions.vouchers SET used = used + 1, spent = spent + ${granted}::numeric, updated_at = now()
+        WHERE id = ${p.voucher.id}::uuid RETURNING id)
+      INSERT INTO promotions.voucher_claims (voucher_id, order_id, user_id, kind, amount, identities)
+      SELECT id, ${input.orderId}::uuid, ${input.userId}::uuid, ${p.voucher.kind}, ${granted}::numeric, ${keys}::varchar(80)[]
+      FROM spent`;
   }
 
   async function claim(input: ClaimInput): Promise<ClaimResult> {
@@ -218,28 +246,16 @@ export function createVoucherClaims(db: Db, concurrency = CLAIM_CONCURRENCY) {
       const keys = identityKeys(input.userId, input.identity);
       await db.$transaction(async (tx) => {
         await lockOrder(tx, input.orderId);
-        if (await tx.voucherReleasedOrder.findUnique({ where: { order_id: input.orderId } }))
-          throw refused('order_released');
-        const already = await tx.voucherClaim.findMany({
-          where: { order_id: input.orderId, voucher_id: { in: planned.map((p) => p.voucher.id) } },
-        });
+        // Read after the lock (its own statement: a statement's snapshot is taken when it starts).
+        const [seen] = await tx.$queryRaw<{ released: boolean; already: string[] }[]>`
+          SELECT EXISTS (SELECT 1 FROM promotions.released_orders WHERE order_id = ${input.orderId}::uuid) AS released,
+                 ARRAY(SELECT voucher_id::text FROM promotions.voucher_claims WHERE order_id = ${input.orderId}::uuid) AS already`;
+        if (seen!.released) throw refused('order_released');
         const todo = planned
-          .filter((p) => !already.some((c) => c.voucher_id === p.voucher.id)) // a concurrent retry won
+          .filter((p) => !seen!.already.includes(p.voucher.id)) // a concurrent retry won
           .sort((a, b) => a.voucher.id.localeCompare(b.voucher.id));
         for (const p of todo) await countPerson(tx, p.voucher, keys);
-        for (const p of todo) {
-          const granted = await spend(tx, p.voucher.id, input.userId, p.amount, now);
-          await tx.voucherClaim.create({
-            data: {
-              voucher_id: p.voucher.id,
-              order_id: input.orderId,
-              user_id: input.userId,
-              kind: p.voucher.kind,
-              amount: new Prisma.Decimal(fromSen(granted)),
-              identities: keys,
-            },
-          });
-        }
+        for (const p of todo) await spend(tx, p, input, keys, now);
       });
     } else if (await db.voucherReleasedOrder.findUnique({ where: { order_id: input.orderId } })) {
       throw refused('order_released');

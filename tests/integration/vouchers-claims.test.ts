@@ -63,10 +63,17 @@ describe('voucher claims', () => {
   it('1,000 concurrent claims for a voucher with 100 uses: exactly 100 claimed, the rest told why', async () => {
     const v = await voucher({ budget_uses: 100 });
     const started = Date.now();
-    const outcomes = await Promise.all(Array.from({ length: 1000 }, () => reasonOf(claim(v.code))));
+    const timed = await Promise.all(
+      Array.from({ length: 1000 }, async () => ({ outcome: await reasonOf(claim(v.code)), at: Date.now() - started })),
+    );
     const ms = Date.now() - started;
+    const outcomes = timed.map((t) => t.outcome);
     const tally = outcomes.reduce<Record<string, number>>((t, o) => ({ ...t, [o]: (t[o] ?? 0) + 1 }), {});
-    console.info(`vouchers: 1000 concurrent claims for 100 uses settled in ${ms} ms: ${JSON.stringify(tally)}`);
+    const lastWin = Math.max(...timed.filter((t) => t.outcome === 'claimed').map((t) => t.at));
+    // Figures for the record; nothing is asserted on time (the machine's pace varies).
+    console.info(
+      `vouchers: 1000 concurrent claims for 100 uses settled in ${ms} ms (the 100th use claimed at ${lastWin} ms; losers answered up to ${ms - lastWin} ms after it): ${JSON.stringify(tally)}`,
+    );
     expect(tally).toEqual({ claimed: 100, uses_exhausted: 900 });
     const after = await admin().get(v.id);
     expect(after.budget).toMatchObject({ used: 100, uses_left: 0, spent: '1000000.00' });
