@@ -157,6 +157,9 @@ describe('voucher claims', () => {
     for (const r of again) expect(r).toEqual(first);
     expect(first).toMatchObject({ discount: '10000.00', shipping_discount: '0.00' });
     expect((await admin().get(v.id)).budget.used).toBe(1);
+    // Still the first claim when retried after the voucher was paused meanwhile: the claim was made.
+    await admin().update(v.id, { status: 'paused' });
+    expect(await claim(v.code, me, orderId)).toEqual(first);
 
     const fresh = await voucher({ budget_uses: 10 });
     const racer = shopper();
