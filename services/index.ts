@@ -43,6 +43,7 @@ import { createIndexer } from './search/indexer';
 import { createUserStore } from './users/store';
 import { createVoucherClaims } from './promotions/claims';
 import { createVoucherAdmin } from './promotions/vouchers';
+import { createVoucherOffers } from './promotions/offers';
 import { createCarrierClient } from './shipments/carrier-client';
 import { createShipmentStore } from './shipments/shipment-store';
 import { createCarrierRefusals } from './shipments/carrier-refusals';
@@ -135,7 +136,12 @@ export function createServices(deps: Deps, logger: Logger) {
     payments,
     settlement,
     // Vouchers: the operators' side, and the claims the checkout saga will make and undo.
-    promotions: { vouchers: createVoucherAdmin(db), claims: createVoucherClaims(db) },
+    // Offers: the codes a shopper typed at the cart, judged against it (guessing rate-limited).
+    promotions: {
+      vouchers: createVoucherAdmin(db),
+      claims: createVoucherClaims(db),
+      offers: createVoucherOffers(db, redis, createRateLimiter(redis), config.rateLimits),
+    },
     stuckWork: createStuckWorkReport(db, deps.temporal.client, payments, orders),
     reconciler: createReconciler({ db, gateway, settlement, orders, checkout }, logger, config.payments.reconcile),
     codReconciler: createCodReconciler({ db, carrier }, logger, {

@@ -65,6 +65,8 @@ describe('API error handling and documentation', () => {
         'POST /cart/items',
         'PATCH /cart/items/{id}',
         'DELETE /cart/items/{id}',
+        'POST /cart/vouchers',
+        'DELETE /cart/vouchers/{code}',
         'POST /shipping/rates',
         'POST /checkout',
         'GET /orders',
