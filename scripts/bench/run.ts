@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--quick] [--base http://127.0.0.1:3000] [--out file.json] [--only checkout,catalog]
- * [--orders 40] [--rate 4] [--shoppers 1000 --units 100] [--shipments 200 --step-ms 100]`: against the running shop
+ * [--orders 40] [--rate 4] [--shoppers 1000 --units 100] [--claims 1000 --uses 100] [--shipments 200 --step-ms 100]`: against the running shop
  * (`npm start`) and its stack, every part in parts/names.ts, each figure as a ratio to a bare baseline
  * measured in the same run (the machine is noisy: only such ratios
  * compare across runs), with the invariants (no oversell, no double charge, no reservation left)
@@ -34,6 +34,7 @@ import { searchQualityPart } from './parts/search-quality';
 import { searchIndexingPart } from './parts/search-indexing';
 import { searchReindexPart } from './parts/search-reindex';
 import { shipmentsPart } from './parts/shipments';
+import { voucherRacePart } from './parts/voucher-race';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -120,6 +121,7 @@ async function main() {
       carrier_link: () => carrierLinkPart(ctx),
       shipments: () => shipmentsPart(ctx, { shipments: num('--shipments'), stepMs: num('--step-ms') }),
       flash_sale: () => flashSalePart(ctx, { shoppers: num('--shoppers'), units: num('--units') }),
+      voucher_race: () => voucherRacePart(ctx, { claims: num('--claims'), uses: num('--uses') }),
       scale_out: () => scaleOutPart(ctx, { orders: num('--orders') }),
     };
     for (const name of PARTS) {

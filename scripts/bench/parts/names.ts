@@ -16,6 +16,7 @@ export const PARTS = [
   'carrier_link',
   'shipments',
   'flash_sale',
+  'voucher_race',
   'scale_out',
 ] as const;
 
