@@ -7,6 +7,8 @@ import { AppError } from '../platform/errors';
 import type { InventoryStore } from '../services/catalog/inventory';
 import type { CartStore } from '../services/orders/cart';
 import type { PaymentStore } from '../services/payments/store';
+import type { VoucherClaims } from '../services/promotions/claims';
+import type { AuthService } from '../services/auth/store';
 import type { UserStore } from '../services/users/store';
 import { PAID_STATUSES, type OrderLine, type OrderStatus, type OrderStore } from '../services/orders/store';
 import { quoteFor, type ShippingService } from '../services/shipments/rates';
@@ -27,11 +29,16 @@ export interface Totals {
 
 /** What the checkout's steps touch: the order, cart, inventory, user and payment stores, no more. */
 export interface CheckoutActivityDeps {
-  orders: Pick<OrderStore, 'get' | 'createPending' | 'cancel' | 'applyShipping' | 'markPaid' | 'markConfirmed'>;
+  orders: Pick<
+    OrderStore,
+    'get' | 'createPending' | 'cancel' | 'applyShipping' | 'applyDiscounts' | 'markPaid' | 'markConfirmed'
+  >;
   cart: Pick<CartStore, 'priced' | 'remove'>;
   inventory: Pick<InventoryStore, 'reserve' | 'release' | 'deduct'>;
   users: Pick<UserStore, 'getAddress'>;
   payments: Pick<PaymentStore, 'createIntent' | 'cancel' | 'methods' | 'cod'>;
+  promotions: { claims: Pick<VoucherClaims, 'claim' | 'release'> };
+  auth: Pick<AuthService, 'verifiedPhoneOf'>;
 }
 
 export function createCheckoutActivities(s: CheckoutActivityDeps) {
@@ -166,6 +173,50 @@ export function createCheckoutActivities(s: CheckoutActivityDeps) {
           total_amount: order.total_amount.toFixed(2),
         };
       }),
+
+    /**
+     * Step 4b, when the shopper gave voucher codes: claims them for the order (exact under a rush,
+     * once per voucher and order: services/promotions/claims.ts) against its lines and quoted
+     * shipping, and takes the discounts off its total. A refused code is a business failure (409,
+     * its reason): the saga undoes what it did. Its undo, releaseVouchers, gives them back.
+     */
+    claimVouchers: (input: { orderId: string; userId: string; codes: string[] }) =>
+      asActivity(async (): Promise<Totals & { discount_amount: string; shipping_discount: string }> => {
+        const order = await s.orders.get(input.orderId);
+        if (!order) throw new AppError('not_found', `order ${input.orderId} not found`);
+        const address = order.shipping_address as { street?: unknown; postal_code?: unknown };
+        const result = await s.promotions.claims.claim({
+          orderId: input.orderId,
+          userId: input.userId,
+          codes: input.codes,
+          identity: {
+            phone: await s.auth.verifiedPhoneOf(input.userId),
+            address:
+              typeof address.street === 'string' && typeof address.postal_code === 'string'
+                ? { street: address.street, postal_code: address.postal_code }
+                : null,
+          },
+          basket: {
+            shipping: order.shipping_amount.toFixed(2),
+            lines: order.items.map((i) => ({
+              product_id: i.product_id,
+              category: String((i.product_snapshot as { category?: unknown }).category ?? ''),
+              amount: i.total_amount.toFixed(2),
+            })),
+          },
+        });
+        const updated = await s.orders.applyDiscounts(input.orderId, result.discount, result.shipping_discount);
+        return {
+          subtotal: updated.subtotal.toFixed(2),
+          shipping_amount: updated.shipping_amount.toFixed(2),
+          discount_amount: updated.discount_amount.toFixed(2),
+          shipping_discount: updated.shipping_discount.toFixed(2),
+          total_amount: updated.total_amount.toFixed(2),
+        };
+      }),
+
+    /** Undo of claimVouchers: the budget, the use and the shopper's use back, exactly once. */
+    releaseVouchers: (orderId: string) => asActivity(async () => void (await s.promotions.claims.release(orderId))),
 
     /** Step 5. */
     createPaymentIntent: (input: { orderId: string; userId: string; amount: string; idempotencyKey: string }) =>

@@ -9,12 +9,14 @@
 import type { InventoryStore } from '../services/catalog/inventory';
 import type { OrderStore } from '../services/orders/store';
 import type { PaymentStore } from '../services/payments/store';
+import type { VoucherClaims } from '../services/promotions/claims';
 import { asActivity } from './business-failure';
 
 export interface RefundActivityDeps {
   payments: Pick<PaymentStore, 'refund' | 'refunds' | 'get'>;
   inventory: Pick<InventoryStore, 'restock'>;
   orders: Pick<OrderStore, 'markRefunded' | 'closeUncollected' | 'refundReason'>;
+  promotions: { claims: Pick<VoucherClaims, 'release' | 'returnOnRefund' | 'claimsOf'> };
 }
 
 export function createRefundActivities(d: RefundActivityDeps) {
@@ -29,9 +31,16 @@ export function createRefundActivities(d: RefundActivityDeps) {
     asActivity(async () => {
       const payment = await d.payments.get(orderId);
       // Cash on delivery never collected: nothing was paid, so nothing was refunded; the order closes.
-      if (payment?.method === 'cod' && payment.status === 'not_collected')
+      if (payment?.method === 'cod' && payment.status === 'not_collected') {
+        // Nothing was bought in the end: its vouchers (if any) go back as a cancelled checkout's do.
+        if ((await d.promotions.claims.claimsOf(orderId)).some((c) => c.status === 'claimed'))
+          await d.promotions.claims.release(orderId);
         return d.orders.closeUncollected(orderId, await reasonOf(reason, reasonId));
-      return d.orders.markRefunded(orderId, await reasonOf(reason, reasonId));
+      }
+      const refunded = await d.orders.markRefunded(orderId, await reasonOf(reason, reasonId));
+      // The whole order refunded: its vouchers' budget goes back to the campaign (not the shopper's use).
+      if (refunded) await d.promotions.claims.returnOnRefund(orderId);
+      return refunded;
     });
   /** `key`: the order id, or a replacement's own stock key (workflows/complaint-contract.ts). */
   const restockOrder = (key: string) => asActivity(async () => void (await d.inventory.restock(key)));

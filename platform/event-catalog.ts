@@ -44,6 +44,9 @@ const orderChange = <S extends 'paid' | 'confirmed' | 'cancelled' | 'refunded'>(
     user_id: uuid,
     status: z.literal(status),
     total_amount: money,
+    /** What the order's vouchers took off the lines and the shipping (issue 22; absent before it). */
+    discount_amount: money.optional(),
+    shipping_discount: money.optional(),
     /** Why it was cancelled or refunded; null when paid. */
     reason: z.string().nullable(),
     /** The order's lines, so a consumer of a payment or a refund need not remember order.created. */

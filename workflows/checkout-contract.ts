@@ -18,6 +18,8 @@ export interface CheckoutInput {
    * shipped; the courier collects at the door. Absent in checkouts started before COD.
    */
   cashOnDelivery?: boolean;
+  /** Voucher codes to claim once shipping is quoted (issue 22). Absent when none were given. */
+  voucherCodes?: string[];
 }
 
 export type CheckoutStep =
@@ -25,6 +27,7 @@ export type CheckoutStep =
   | 'creating_order'
   | 'reserving_stock'
   | 'quoting_shipping'
+  | 'claiming_vouchers'
   | 'creating_payment'
   | 'awaiting_payment'
   | 'completing'
@@ -38,7 +41,15 @@ export interface CheckoutState {
   step: CheckoutStep;
   order_id: string;
   order_number: string;
-  amount?: { subtotal: string; shipping_amount: string; total_amount: string; currency: 'IDR' };
+  amount?: {
+    subtotal: string;
+    shipping_amount: string;
+    /** What vouchers took off the lines and the shipping (present when codes were given). */
+    discount_amount?: string;
+    shipping_discount?: string;
+    total_amount: string;
+    currency: 'IDR';
+  };
   payment_expires_at?: string;
   /** Why it was cancelled: a business failure's code, or expired / cancelled / payment_failed. */
   failure?: { code: string; message: string; details?: unknown };

@@ -56,6 +56,8 @@ const LOCAL_STEPS_PATCH = 'checkout-local-steps';
 const VISIBLE_STATUS_PATCH = 'checkout-visible-status';
 /** The steps a checkout rests in, as operators filter by OrderStatus (the start sets validating_cart). */
 const RESTING_STEPS: readonly CheckoutStep[] = ['awaiting_payment', 'compensating', 'paid', 'confirmed', 'cancelled'];
+/** Checkouts with voucher codes: a claim step (and its release) between shipping and payment. */
+const VOUCHERS_PATCH = 'checkout-vouchers';
 /** Cash-on-delivery checkouts: no payment wait; the order is confirmed once its stock is taken. */
 const CASH_ON_DELIVERY_PATCH = 'checkout-cash-on-delivery';
 
@@ -135,6 +137,19 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
       weightGrams: cart.weight_grams,
     });
     state.amount = { ...totals, currency: 'IDR' };
+    let payable = totals.total_amount;
+
+    if (input.voucherCodes?.length && patched(VOUCHERS_PATCH)) {
+      enter('claiming_vouchers');
+      // A voucher is money and a limited stock at once: claimed as a step, released as its undo.
+      const discounted = await saga.step(
+        'claimVouchers',
+        () => run.claimVouchers({ orderId: input.orderId, userId: input.userId, codes: input.voucherCodes! }),
+        () => undo.releaseVouchers(input.orderId),
+      );
+      state.amount = { ...discounted, currency: 'IDR' };
+      payable = discounted.total_amount;
+    }
 
     enter('creating_payment');
     await saga.step(
@@ -143,7 +158,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutSt
         run.createPaymentIntent({
           orderId: input.orderId,
           userId: input.userId,
-          amount: totals.total_amount,
+          amount: payable,
           idempotencyKey: key('payment-intent'),
         }),
       () => undo.cancelPayment(input.orderId, paymentFailureReason(state), key('cancel-payment')),

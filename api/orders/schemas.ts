@@ -1,4 +1,5 @@
 /** Schemas of the checkout and order routes (exported for tests). */
+import { normalizeCode } from '../../services/promotions/codes';
 import { z } from '@hono/zod-openapi';
 import { ORDER_STATUSES } from '../../contracts/states';
 import { EWALLET_PROVIDERS, VA_BANKS } from '../../contracts/payment-methods';
@@ -37,6 +38,20 @@ export const CheckoutBody = z
     address_id: z.string().uuid(),
     shipping_service: z.enum(['regular', 'express']).default('regular'),
     payment_method: PaymentMethodBody.default({ type: 'card' }),
+    /** At most one shipping and one discount voucher (the claim step refuses more, naming why). */
+    voucher_codes: z
+      .array(
+        z
+          .string()
+          .max(40)
+          .refine((c) => normalizeCode(c) !== null, 'a voucher code: 10 to 20 letters and digits'),
+      )
+      .max(2)
+      .optional()
+      .openapi({
+        description:
+          'voucher codes to claim for this order (any case); a refused one cancels the checkout with its reason',
+      }),
   })
   .openapi('CheckoutRequest');
 
@@ -72,7 +87,14 @@ export const CheckoutAccepted = z
     order_number: z.string(),
     status: z.string(),
     amount: z
-      .object({ subtotal: Money, shipping_amount: Money, total_amount: Money, currency: z.literal('IDR') })
+      .object({
+        subtotal: Money,
+        shipping_amount: Money,
+        discount_amount: Money.optional().openapi({ description: 'what the vouchers took off the lines' }),
+        shipping_discount: Money.optional().openapi({ description: 'what a shipping voucher took off the shipping' }),
+        total_amount: Money,
+        currency: z.literal('IDR'),
+      })
       .optional(),
     payment: z
       .object({

@@ -170,6 +170,13 @@ export function createAuthService(
       await tokens.revokeAll(credential.user_id);
     },
 
+    /** The account's phone number if verified, else null (a voucher's one-per-person key trusts only that). */
+    async verifiedPhoneOf(userId: string): Promise<string | null> {
+      const credential = await db.credential.findUnique({ where: { user_id: userId } });
+      if (!credential?.phone_verified) return null;
+      return (await db.user.findUnique({ where: { id: userId } }))?.phone ?? null;
+    },
+
     async roleOf(userId: string): Promise<Role> {
       const c = await db.credential.findUniqueOrThrow({ where: { user_id: userId } });
       return c.role as Role;

@@ -108,7 +108,7 @@ export function createCheckoutClient(client: Client, config: Config, admission?:
     async start(
       userId: string,
       idempotencyKey: string,
-      body: { address_id: string; shipping_service: ShippingServiceName },
+      body: { address_id: string; shipping_service: ShippingServiceName; voucher_codes?: string[] },
       payment?: { expirySeconds: number; cashOnDelivery?: boolean; record: (orderId: string) => Promise<void> },
     ) {
       const workflowId = checkoutWorkflowId(userId, idempotencyKey);
@@ -122,6 +122,7 @@ export function createCheckoutClient(client: Client, config: Config, admission?:
         paymentExpirySeconds: payment?.expirySeconds ?? config.payments.expirySeconds,
         // Only when true: other checkouts keep the input they always had.
         ...(payment?.cashOnDelivery ? { cashOnDelivery: true } : {}),
+        ...(body.voucher_codes?.length ? { voucherCodes: body.voucher_codes } : {}),
       };
       // Recorded first: the saga's payment step reads it (a refused admission leaves an unused row).
       await payment?.record(orderId);

@@ -81,6 +81,9 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
         user_id: order.user_id,
         status: to,
         total_amount: order.total_amount.toFixed(2),
+        // What vouchers took off (issue 22): the total is net of both.
+        discount_amount: order.discount_amount.toFixed(2),
+        shipping_discount: order.shipping_discount.toFixed(2),
         reason: order.cancel_reason,
         // What was bought travels with the payment and the refund: consumers (recommendations,
         // analytics) need not keep order.created's lines around until the order settles.
@@ -190,6 +193,25 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
       return db.order.update({
         where: { id: orderId },
         data: { shipping_amount: shipping, total_amount: order.subtotal.add(shipping) },
+      });
+    },
+
+    /**
+     * What the order's vouchers take off (the checkout's voucher step, after shipping is quoted):
+     * set once while pending, the total net of both; a retry sets the same values again.
+     */
+    async applyDiscounts(orderId: string, discount: string, shippingDiscount: string) {
+      const order = await db.order.findUniqueOrThrow({ where: { id: orderId } });
+      if (order.status !== 'pending') return order;
+      const off = new Prisma.Decimal(discount);
+      const shippingOff = new Prisma.Decimal(shippingDiscount);
+      return db.order.update({
+        where: { id: orderId },
+        data: {
+          discount_amount: off,
+          shipping_discount: shippingOff,
+          total_amount: order.subtotal.add(order.shipping_amount).sub(off).sub(shippingOff),
+        },
       });
     },
 

@@ -1,7 +1,7 @@
 /**
  * Replays committed histories against the current workflow code: checkouts (paid, declined,
  * expired, cancelled, cancelled while its captured payment's webhook was late, confirmed for cash
- * on delivery), shipments (a cash-on-delivery parcel collected at the door and one refused there,
+ * on delivery, paid with vouchers and cancelled with its voucher released), shipments (a cash-on-delivery parcel collected at the door and one refused there,
  * delivered, returned, lost, rebooked after a missed pickup, withdrawn by an operator's refund
  * before pickup, refunded before booking, and an operator's rebook and refund with their reasons:
  * as text, as shipments before reasons travelled by id carry them, and as ids) and complaints (an automatic refund, a return, an
@@ -35,6 +35,8 @@ describe('replaying committed checkout histories', () => {
       'checkout-expired.json',
       'checkout-paid-resting-status.json',
       'checkout-paid.json',
+      'checkout-voucher-paid.json',
+      'checkout-voucher-released.json',
       'complaint-auto-refund.json',
       'complaint-escalation.json',
       'complaint-notes-as-text.json',
@@ -58,14 +60,14 @@ describe('replaying committed checkout histories', () => {
 
   it('replays every one of them against the current code', async () => {
     const { code, output } = await replay();
-    expect(output).toContain('25 replayed deterministically, 0 failed');
+    expect(output).toContain('27 replayed deterministically, 0 failed');
     expect(code).toBe(0);
   });
 
   it('catches an incompatible change to the workflow', async () => {
     const { code, output } = await replay('--workflows', 'tests/replay/drifted-workflows.ts');
     expect(output).toMatch(/NON-DETERMINISM/);
-    expect(output).toContain('0 replayed deterministically, 25 failed');
+    expect(output).toContain('0 replayed deterministically, 27 failed');
     expect(output).toMatch(/NON-DETERMINISM shipment-/);
     expect(output).toMatch(/NON-DETERMINISM complaint-/);
     expect(code).toBe(1);

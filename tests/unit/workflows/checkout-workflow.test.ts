@@ -79,6 +79,14 @@ function mockActivities(): Partial<CheckoutActivities & RefundActivities> {
     deductStock: step('deductStock', () => undefined),
     markOrderPaid: step('markOrderPaid', () => true),
     confirmCashOnDelivery: step('confirmCashOnDelivery', () => true),
+    claimVouchers: step('claimVouchers', () => ({
+      subtotal: '20000.00',
+      shipping_amount: '18000.00',
+      discount_amount: '5000.00',
+      shipping_discount: '18000.00',
+      total_amount: '15000.00',
+    })),
+    releaseVouchers: step('releaseVouchers', () => undefined),
     clearCart: step('clearCart', () => undefined),
     restockOrder: step('restockOrder', () => undefined),
   };
@@ -148,6 +156,35 @@ describe('checkout workflow with mocked activities', () => {
       'confirmCashOnDelivery',
       'clearCart',
     ]);
+  });
+
+  it('vouchers: claimed after shipping is quoted, the payment asks for the net total; released on decline', async () => {
+    const paidRun: Scenario = { calls: [] };
+    const paid = await start(paidRun, { voucherCodes: ['ABCDEFGHJKMN'] });
+    await waitForStep(paid, 'awaiting_payment');
+    await paid.signal(paymentResultSignal, { status: 'succeeded', event_id: 'evt_v1' });
+    const result = await paid.result();
+    expect(result.amount).toMatchObject({
+      discount_amount: '5000.00',
+      shipping_discount: '18000.00',
+      total_amount: '15000.00',
+    });
+    expect(paidRun.calls.slice(3, 6)).toEqual(['applyShipping', 'claimVouchers', 'createPaymentIntent']);
+    expect(paidRun.calls).not.toContain('releaseVouchers');
+
+    const declinedRun: Scenario = { calls: [] };
+    const declined = await start(declinedRun, { voucherCodes: ['ABCDEFGHJKMN'] });
+    await waitForStep(declined, 'awaiting_payment');
+    await declined.signal(paymentResultSignal, { status: 'failed', event_id: 'evt_v2', reason: 'card_declined' });
+    await declined.result();
+    expect(declinedRun.calls.slice(6)).toEqual(['cancelPayment', 'releaseVouchers', 'releaseStock', 'cancelOrder']);
+  });
+
+  it('a refused voucher undoes the order and its stock, and releases whatever the claim may have taken', async () => {
+    const s: Scenario = { calls: [], failAt: 'claimVouchers' };
+    const handle = await start(s, { voucherCodes: ['ABCDEFGHJKMN'] });
+    expect((await handle.result()).step).toBe('cancelled');
+    expect(s.calls.slice(4)).toEqual(['claimVouchers', 'releaseVouchers', 'releaseStock', 'cancelOrder']);
   });
 
   it('cash on delivery refused by its payment step (a limit): compensates newest-first, nothing confirmed', async () => {

@@ -1,0 +1,113 @@
+/**
+ * Vouchers in the checkout saga (issue 22, item 3), against the real stack: the codes are claimed
+ * as a step once shipping is quoted and released as its undo. The order keeps its discounts and the
+ * payment asks for the total net of them; a refused code cancels the checkout with its reason and
+ * gives back what the saga did; a cancelled checkout gives the voucher's use back.
+ */
+import { randomUUID } from 'node:crypto';
+import { adminToken, client, type Client } from '../support/http';
+import { useServer } from '../support/server';
+import { CARDS, newProduct, orderStatus, shopperWithCart } from '../support/shop';
+
+const HOUR = 3_600_000;
+
+describe('vouchers in the checkout saga', () => {
+  const server = useServer({ worker: true });
+  let api: Client;
+  let admin: string;
+  beforeAll(async () => {
+    api = client(server().base);
+    admin = await adminToken(server());
+  });
+
+  async function voucher(terms: Record<string, unknown>) {
+    const res = await api.post(
+      '/admin/vouchers',
+      {
+        name: `Test ${randomUUID().slice(0, 6)}`,
+        valid_from: new Date(Date.now() - HOUR).toISOString(),
+        valid_until: new Date(Date.now() + HOUR).toISOString(),
+        ...terms,
+      },
+      admin,
+    );
+    expect(res.status).toBe(201);
+    return res.body as { id: string; code: string };
+  }
+  const budgetOf = async (id: string) => (await api.get(`/admin/vouchers/${id}`, admin)).body.budget;
+
+  const checkoutWith = (token: string, addressId: string, codes: string[]) =>
+    api.raw('POST', '/checkout', {
+      token,
+      body: { address_id: addressId, voucher_codes: codes },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+
+  it('a discount and a free-shipping voucher come off the order and its payment; the budget moves once', async () => {
+    const discount = await voucher({ kind: 'discount', amount_off: '10000.00', budget_uses: 1 });
+    const shipping = await voucher({ kind: 'shipping', amount_off: '20000.00', budget_amount: '1000000.00' });
+    const productId = await newProduct(api, admin, 5, '50000.00');
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+
+    // Codes as a shopper types them: any case.
+    const res = await checkoutWith(me.token, me.address_id, [discount.code.toLowerCase(), shipping.code]);
+    expect(res.status).toBe(202);
+    expect(res.body.status).toBe('awaiting_payment');
+    const amount = res.body.amount as Record<string, string>;
+    const shippingOff = Math.min(Number(amount.shipping_amount), 20_000).toFixed(2);
+    expect(amount).toMatchObject({ subtotal: '50000.00', discount_amount: '10000.00', shipping_discount: shippingOff });
+    const net = 50_000 + Number(amount.shipping_amount) - 10_000 - Number(shippingOff);
+    expect(amount.total_amount).toBe(net.toFixed(2));
+    const orderId = res.body.order_id as string;
+    // The payment asks for the total net of the discounts.
+    expect((await api.get(`/payments/${orderId}`, me.token)).body.amount).toBe(net.toFixed(2));
+
+    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
+    await orderStatus(api, me.token, orderId, 'paid');
+    const order = await server().deps.db.order.findUniqueOrThrow({ where: { id: orderId } });
+    expect(order.discount_amount.toFixed(2)).toBe('10000.00');
+    expect(order.shipping_discount.toFixed(2)).toBe(shippingOff);
+    expect(order.total_amount.toFixed(2)).toBe(net.toFixed(2));
+    const paid = await server().deps.db.outboxEvent.findFirstOrThrow({ where: { key: orderId, type: 'order.paid' } });
+    expect((paid.payload as { data: object }).data).toMatchObject({
+      total_amount: net.toFixed(2),
+      discount_amount: '10000.00',
+      shipping_discount: shippingOff,
+    });
+    expect(await budgetOf(discount.id)).toMatchObject({ used: 1, uses_left: 0, spent: '10000.00' });
+    expect(await budgetOf(shipping.id)).toMatchObject({ used: 1, spent: shippingOff });
+
+    // The single-use voucher is gone: the next shopper's checkout is refused with the reason, undone.
+    const other = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const late = await checkoutWith(other.token, other.address_id, [discount.code]);
+    expect(late.status).toBe(409);
+    expect(late.body.error.details).toMatchObject({ reason: 'uses_exhausted' });
+    const stock = await server().deps.db.inventory.findUniqueOrThrow({ where: { product_id: productId } });
+    expect({ quantity: stock.quantity, reserved: stock.reserved }).toEqual({ quantity: 4, reserved: 0 });
+  });
+
+  it('a checkout cancelled while awaiting payment gives its voucher back, exactly once', async () => {
+    const discount = await voucher({ kind: 'discount', percent_off: 10, max_discount: '5000.00', budget_uses: 5 });
+    const productId = await newProduct(api, admin, 5, '30000.00');
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const res = await checkoutWith(me.token, me.address_id, [discount.code]);
+    expect(res.body.amount).toMatchObject({ discount_amount: '3000.00' });
+    expect(await budgetOf(discount.id)).toMatchObject({ used: 1, spent: '3000.00' });
+    await api.post(`/orders/${res.body.order_id}/cancel`, undefined, me.token);
+    await orderStatus(api, me.token, res.body.order_id, 'cancelled');
+    expect(await budgetOf(discount.id)).toMatchObject({ used: 0, spent: '0.00', uses_left: 5 });
+    const claims = await server().services.promotions.claims.claimsOf(res.body.order_id);
+    expect(claims.map((c) => c.status)).toEqual(['released']);
+  });
+
+  it('a code that is no voucher cancels the checkout with its reason; a malformed one is a 400 naming the field', async () => {
+    const productId = await newProduct(api, admin, 5, '30000.00');
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const unknown = await checkoutWith(me.token, me.address_id, ['ZZZZZZZZZZZZ']);
+    expect(unknown.status).toBe(409);
+    expect(unknown.body.error.details).toMatchObject({ reason: 'unknown_code' });
+    const malformed = await checkoutWith(me.token, me.address_id, ['not a code!']);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.details.map((d: { field: string }) => d.field)).toContain('voucher_codes.0');
+  });
+});
