@@ -100,6 +100,17 @@ describe('vouchers in the checkout saga', () => {
     expect(claims.map((c) => c.status)).toEqual(['released']);
   });
 
+  it('a declined card gives the voucher back', async () => {
+    const discount = await voucher({ kind: 'discount', amount_off: '5000.00', budget_uses: 2 });
+    const productId = await newProduct(api, admin, 5, '30000.00');
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const res = await checkoutWith(me.token, me.address_id, [discount.code]);
+    expect(await budgetOf(discount.id)).toMatchObject({ used: 1 });
+    await api.post('/payments/confirm', { order_id: res.body.order_id, card_number: CARDS.declined }, me.token);
+    await orderStatus(api, me.token, res.body.order_id, 'cancelled');
+    expect(await budgetOf(discount.id)).toMatchObject({ used: 0, spent: '0.00' });
+  });
+
   it('a code that is no voucher cancels the checkout with its reason; a malformed one is a 400 naming the field', async () => {
     const productId = await newProduct(api, admin, 5, '30000.00');
     const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
@@ -109,5 +120,41 @@ describe('vouchers in the checkout saga', () => {
     const malformed = await checkoutWith(me.token, me.address_id, ['not a code!']);
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.details.map((d: { field: string }) => d.field)).toContain('voucher_codes.0');
+  });
+});
+
+describe('a voucher comes back when the payment window passes', () => {
+  // A card's window of a few seconds: the saga expires the checkout itself (no payment is made).
+  const server = useServer({
+    worker: true,
+    configure: (c) => ({ ...c, payments: { ...c.payments, expirySeconds: 3 } }),
+  });
+
+  it('expired: released, its use and budget back', async () => {
+    const api = client(server().base);
+    const admin = await adminToken(server());
+    const created = await api.post(
+      '/admin/vouchers',
+      {
+        name: `Expiry ${randomUUID().slice(0, 6)}`,
+        kind: 'discount',
+        amount_off: '5000.00',
+        budget_uses: 1,
+        valid_from: new Date(Date.now() - HOUR).toISOString(),
+        valid_until: new Date(Date.now() + HOUR).toISOString(),
+      },
+      admin,
+    );
+    const productId = await newProduct(api, admin, 5, '30000.00');
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const res = await api.raw('POST', '/checkout', {
+      token: me.token,
+      body: { address_id: me.address_id, voucher_codes: [created.body.code] },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(res.body.amount).toMatchObject({ discount_amount: '5000.00' });
+    await orderStatus(api, me.token, res.body.order_id, 'cancelled');
+    const budget = (await api.get(`/admin/vouchers/${created.body.id}`, admin)).body.budget;
+    expect(budget).toMatchObject({ used: 0, uses_left: 1, spent: '0.00' });
   });
 });
