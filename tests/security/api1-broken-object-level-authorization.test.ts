@@ -17,6 +17,8 @@ import {
 import { complaintBody, deliveredOrder } from '../integration/complaint-support';
 import { useGatewayProcess } from '../support/gateway-process';
 import { checkoutWith } from '../support/payments';
+import { generateCode } from '../../services/promotions/codes';
+import { clientFrom, randomAddress } from './support/from-address';
 
 describe('API1 broken object level authorization', () => {
   const server = useServer({ worker: true });
@@ -271,5 +273,51 @@ describe("API1 broken object level authorization: another shopper's payment inst
     expect(JSON.stringify(stolen.body)).not.toMatch(/card|refund_account_not_needed/);
     expect(await server().deps.db.refundAccount.count({ where: { order_id: orderId } })).toBe(0);
     await api.post(`/orders/${orderId}/cancel`, undefined, a.token);
+  });
+});
+
+describe("API1 broken object level authorization: another shopper's voucher codes", () => {
+  const server = useServer();
+
+  it("B never sees nor removes the codes on A's cart, and a voucher issued to A answers B as no voucher at all", async () => {
+    const api = client(server().base);
+    const admin = await adminToken(server());
+    const productId = await newProduct(api, admin, 50);
+    const window = {
+      valid_from: new Date(Date.now() - 60_000).toISOString(),
+      valid_until: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    const create = async (extra: Record<string, unknown>) =>
+      (
+        await api.post(
+          '/admin/vouchers',
+          { name: 'Diskon', kind: 'discount', amount_off: '5000', budget_uses: 5, ...window, ...extra },
+          admin,
+        )
+      ).body as { id: string; code: string };
+    const a = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const b = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const own = await create({ user_id: a.id });
+    const from = clientFrom(server().base, randomAddress());
+    expect((await from.post('/cart/vouchers', { code: own.code }, a.token)).status).toBe(201);
+
+    expect((await from.get('/cart', b.token)).body.vouchers).toEqual([]);
+    const removed = await from.del(`/cart/vouchers/${own.code}`, b.token);
+    const missing = await from.del(`/cart/vouchers/${generateCode()}`, b.token);
+    expect([removed.status, sansRequestId(removed.body)]).toEqual([404, sansRequestId(missing.body)]);
+    expect((await from.get('/cart', a.token)).body.vouchers).toEqual([
+      expect.objectContaining({ code: own.code, applies: true }),
+    ]);
+
+    // A's own voucher named by B: the answer of a code that does not exist, and nothing moves.
+    const named = await from.post('/cart/vouchers', { code: own.code }, b.token);
+    expect(named.status).toBe(409);
+    expect(named.body.error).toMatchObject({
+      message: 'no voucher has this code',
+      details: { reason: 'unknown_code', code: own.code },
+    });
+    expect(JSON.stringify(named.body)).not.toContain(own.id);
+    expect((await from.get('/cart', b.token)).body.vouchers).toEqual([]);
+    expect((await api.get(`/admin/vouchers/${own.id}`, admin)).body.budget).toMatchObject({ used: 0, spent: '0.00' });
   });
 });

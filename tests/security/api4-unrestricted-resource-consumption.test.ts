@@ -12,6 +12,7 @@ import { checkoutWith } from '../support/payments';
 import { adminToken } from '../support/http';
 import { useAppWith } from './support/app-with';
 import { clientFrom, randomAddress } from './support/from-address';
+import { generateCode } from '../../services/promotions/codes';
 
 const HOUR = 3_600_000;
 
@@ -347,5 +348,85 @@ describe('API4 voucher amounts and counts', () => {
     const res = await api.post('/admin/vouchers', { ...terms(), scope_product_ids: ids }, admin);
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body.error.details)).toContain('scope_product_ids');
+  });
+});
+
+/**
+ * OWASP API4:2023 for voucher codes: guessing is a consumption to bound. Wrong codes are counted
+ * per account and per client address (VOUCHER_CODE_FAILURES_PER_ACCOUNT / _PER_ADDRESS in any
+ * VOUCHER_CODE_WINDOW_SECONDS), past either a 429 with Retry-After before any lookup; an absurd
+ * code is a 400 naming the field, never a 5xx.
+ */
+describe('API4 voucher code guessing', () => {
+  const server = useServer();
+
+  it('the wrong code past the account budget is a 429 with Retry-After, from any address', async () => {
+    const api = client(server().base);
+    const me = await signUp(api);
+    const from = clientFrom(server().base, randomAddress());
+    const limit = server().config.rateLimits.voucherCodeFailuresPerAccount;
+    for (let i = 0; i < limit; i++)
+      expect((await from.post('/cart/vouchers', { code: generateCode() }, me.token)).status).toBe(409);
+    for (const elsewhere of [from, clientFrom(server().base, randomAddress())]) {
+      const refused = await elsewhere.post('/cart/vouchers', { code: generateCode() }, me.token);
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe('rate_limited');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+  });
+
+  it('the wrong code past the address budget is a 429 for every account there', async () => {
+    const api = client(server().base);
+    const address = randomAddress();
+    const { voucherCodeFailuresPerAccount: perAccount, voucherCodeFailuresPerAddress: perAddress } =
+      server().config.rateLimits;
+    for (let spent = 0; spent < perAddress;) {
+      const s = await signUp(api);
+      for (let i = 0; i < perAccount && spent < perAddress; i++, spent++)
+        expect(
+          (await clientFrom(server().base, address).post('/cart/vouchers', { code: generateCode() }, s.token)).status,
+        ).toBe(409);
+    }
+    const fresh = await signUp(api);
+    const refused = await clientFrom(server().base, address).post(
+      '/cart/vouchers',
+      { code: generateCode() },
+      fresh.token,
+    );
+    expect([refused.status, Number(refused.headers.get('retry-after')) > 0]).toEqual([429, true]);
+  });
+
+  it('absurd codes are a 400 naming the field, and spend nothing', async () => {
+    const api = client(server().base);
+    const me = await signUp(api);
+    const from = clientFrom(server().base, randomAddress());
+    const limit = server().config.rateLimits.voucherCodeFailuresPerAccount;
+    for (const code of [
+      '9'.repeat(30_000),
+      '',
+      ' ',
+      'Ω'.repeat(12),
+      1e308,
+      null,
+      [],
+      { $ne: '' },
+      'ABCD; DROP TABLE',
+    ]) {
+      const res = await from.raw('POST', '/cart/vouchers', { body: { code }, token: me.token });
+      expect({
+        code,
+        status: res.status,
+        named: JSON.stringify(res.body.error?.details ?? '').includes('code'),
+      }).toEqual({
+        code,
+        status: 400,
+        named: true,
+      });
+    }
+    const path = await from.del(`/cart/vouchers/${'A'.repeat(2000)}`, me.token);
+    expect(path.status).toBe(400);
+    // None of them was a try: the account still has its whole budget of wrong codes.
+    for (let i = 0; i < limit; i++)
+      expect((await from.post('/cart/vouchers', { code: generateCode() }, me.token)).status).toBe(409);
   });
 });

@@ -18,6 +18,8 @@ import {
 import { checkoutWith } from '../support/payments';
 import { useServer } from '../support/server';
 import { complaintBody, deliveredOrder } from '../integration/complaint-support';
+import { generateCode } from '../../services/promotions/codes';
+import { clientFrom, randomAddress } from './support/from-address';
 
 describe('API6 sensitive business flows: nobody can hoard stock with unpaid checkouts', () => {
   const server = useServer({ worker: true });
@@ -206,5 +208,88 @@ describe("API6 sensitive business flows: cash on delivery's limits cannot be wal
     expect(
       (await api.get('/orders', me.token)).body.data.filter((o: { status: string }) => o.status !== 'cancelled'),
     ).toEqual([]);
+  });
+});
+
+/**
+ * Vouchers are money with a stock: codes cannot be walked (a code of another account's answers
+ * exactly as one that does not exist, so a guess never learns a code is real), and a one-per-person
+ * voucher is one per person at the cart too, across accounts that share a verified phone.
+ */
+describe('API6 sensitive business flows: voucher codes cannot be enumerated nor a per-person voucher reused', () => {
+  const server = useServer();
+  const HOUR = 3_600_000;
+  const voucher = async (api: Client, admin: string, extra: Record<string, unknown> = {}) => {
+    const res = await api.post(
+      '/admin/vouchers',
+      {
+        name: 'Diskon Pribadi',
+        kind: 'discount',
+        amount_off: '5000',
+        budget_uses: 10,
+        valid_from: new Date(Date.now() - HOUR).toISOString(),
+        valid_until: new Date(Date.now() + HOUR).toISOString(),
+        ...extra,
+      },
+      admin,
+    );
+    expect(res.status).toBe(201);
+    return res.body as { id: string; code: string };
+  };
+
+  it("another account's code, in any state, answers word for word as a code that does not exist", async () => {
+    const api = client(server().base);
+    const admin = await adminToken(server());
+    const productId = await newProduct(api, admin, 50);
+    const owner = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const guesser = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const live = await voucher(api, admin, { user_id: owner.id });
+    const paused = await voucher(api, admin, { user_id: owner.id });
+    expect((await api.patch(`/admin/vouchers/${paused.id}`, { status: 'paused' }, admin)).status).toBe(200);
+    const from = clientFrom(server().base, randomAddress());
+    const answer = async (code: string) => {
+      const res = await from.post('/cart/vouchers', { code }, guesser.token);
+      const { request_id: _id, ...error } = res.body.error;
+      return {
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+        ...error,
+        details: { ...error.details, code: '?' },
+      };
+    };
+    const none = await answer(generateCode());
+    expect(none).toMatchObject({ status: 409, details: { reason: 'unknown_code' } });
+    expect(await answer(live.code)).toEqual(none);
+    // Paused (or expired) says so to its owner only: to anyone else it is still no voucher.
+    expect(await answer(paused.code)).toEqual(none);
+    expect((await api.post('/cart/vouchers', { code: paused.code }, owner.token)).body.error.details.reason).toBe(
+      'paused',
+    );
+  });
+
+  it('a one-per-person voucher used by an account sharing my verified phone is refused at my cart', async () => {
+    const api = client(server().base);
+    const admin = await adminToken(server());
+    const productId = await newProduct(api, admin, 50);
+    const phone = `+62813${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const first = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const second = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const { db } = server().deps;
+    await db.user.updateMany({ where: { id: { in: [first.id, second.id] } }, data: { phone } });
+    await db.credential.updateMany({
+      where: { user_id: { in: [first.id, second.id] } },
+      data: { phone_verified: true },
+    });
+    const once = await voucher(api, admin, { per_shopper_limit: 1 });
+    await server().services.promotions.claims.claim({
+      orderId: randomUUID(),
+      userId: first.id,
+      identity: { phone, address: null },
+      codes: [once.code],
+      basket: { shipping: '0.00', lines: [{ product_id: productId, category: 'x', amount: '50000.00' }] },
+    });
+    const refused = await api.post('/cart/vouchers', { code: once.code }, second.token);
+    expect([refused.status, refused.body.error.details.reason]).toEqual([409, 'per_shopper_limit']);
+    expect((await api.get('/cart', second.token)).body.vouchers).toEqual([]);
   });
 });
