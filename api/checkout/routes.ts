@@ -8,6 +8,8 @@ import { expiryFor } from '../../services/payments/methods';
 import { TEST_CARDS } from '../../contracts/test-cards';
 import type { PaymentInstructions } from '../../contracts/payment-methods';
 import { CheckoutAccepted, CheckoutBody, IdempotencyHeader } from '../orders/schemas';
+import { CLAIM_REFUSALS } from '../../services/promotions/claims';
+import { clientIp } from '../middleware/rate-limit';
 import { createRouter } from '../router';
 import { body, errorResponses, json } from '../schemas';
 
@@ -17,12 +19,14 @@ const checkout = guarded('user', {
   tags: ['checkout'],
   summary: 'Check out the cart: a durable saga; retry with the same Idempotency-Key to get the same order',
   description:
-    'payment_method picks how the order is paid: card (the default; then POST /payments/confirm), bank_transfer with a bank (a virtual account, 24 h), qris (15 min), or ewallet with a provider (gopay, dana, shopeepay by redirect, 15 min; ovo by a push to phone, 60 s), or cod (cash on delivery: the order is confirmed at once, 200 with status confirmed, and ships; the courier collects the total, payment.instructions.cash_on_delivery.amount, at the door, and only then is the payment success; no expiry; refused with 409 naming payment_method and a reason: above_cod_limit, cod_refused_before, cod_not_offered_here). The answer carries what to do (va_number, qr_string, redirect_url...) and expires_at; past it the order is cancelled and its stock released.',
+    'payment_method picks how the order is paid: card (the default; then POST /payments/confirm), bank_transfer with a bank (a virtual account, 24 h), qris (15 min), or ewallet with a provider (gopay, dana, shopeepay by redirect, 15 min; ovo by a push to phone, 60 s), or cod (cash on delivery: the order is confirmed at once, 200 with status confirmed, and ships; the courier collects the total, payment.instructions.cash_on_delivery.amount, at the door, and only then is the payment success; no expiry; refused with 409 naming payment_method and a reason: above_cod_limit, cod_refused_before, cod_not_offered_here). The answer carries what to do (va_number, qr_string, redirect_url...) and expires_at; past it the order is cancelled and its stock released. ' +
+    'voucher_codes (at most one shipping and one discount voucher, any case) are claimed by the saga once shipping is quoted: amount then carries discount_amount and shipping_discount, total_amount is net of both and the payment asks for it; a cancelled, declined or expired checkout gives the vouchers back. ' +
+    `A refused code cancels the checkout, everything undone: 409 with details.reason (one of ${CLAIM_REFUSALS.join(', ')}), details.code naming the code at fault, and details.order_id.`,
   request: { headers: IdempotencyHeader, body: body(CheckoutBody) },
   responses: {
     202: json(CheckoutAccepted, 'the order exists; pay it (or it is still being prepared)'),
     200: json(CheckoutAccepted, 'a paid order (this key already produced it), or a cash-on-delivery order confirmed'),
-    ...errorResponses(400, 401, 404, 409),
+    ...errorResponses(400, 401, 404, 409, 429),
   },
 });
 
@@ -56,6 +60,9 @@ export function checkoutRoutes(
     const userId = c.get('user').sub;
     const request = c.req.valid('json');
     const method = request.payment_method;
+    // Voucher codes pass the cart's guessing gate first: checking out is no way around its budget.
+    if (request.voucher_codes?.length)
+      await services.promotions.offers.screenCodes({ userId, address: clientIp(c), typed: request.voucher_codes });
     const expirySeconds = expiryFor(method, payments);
     const started = await services.checkout.start(userId, key, request, {
       expirySeconds,

@@ -149,7 +149,38 @@ export function createVoucherOffers(db: Db, redis: Redis, limiter: Pick<RateLimi
     }
   }
 
+  /**
+   * The guessing gate, the one every typed code passes (the cart's and the checkout's): a try of
+   * the account's and the address's budget is spent, and given back only if the code names a
+   * voucher this account may see; none, or another account's, is the same 409 unknown_code, word
+   * for word, and the try stays spent. Returns the voucher.
+   */
+  async function screen(userId: string, address: string, code: string): Promise<Voucher> {
+    const tries = await spendTry(userId, address);
+    const v = await db.voucher.findUnique({ where: { code } });
+    if (!v || rowRefusal(v, userId, new Date()) === 'not_yours') throw refused('unknown_code', code);
+    await Promise.all(tries.map((t) => t.giveBack()));
+    return v;
+  }
+
   return {
+    /**
+     * Checkout's codes through the same gate as the cart's, before any saga starts: guessing codes
+     * by checking out costs the same budget as guessing them at the cart. 400 naming the code for
+     * what cannot be one (the request schema already refuses those), 429 past the budget, 409
+     * unknown_code; whether a known voucher applies is the saga's claim to say.
+     */
+    async screenCodes(input: { userId: string; address: string; typed: string[] }): Promise<void> {
+      for (const [i, typed] of input.typed.entries()) {
+        const code = normalizeCode(typed);
+        if (!code)
+          throw new AppError('validation_failed', 'invalid voucher code', [
+            { field: `voucher_codes.${i}`, in: 'body', message: 'not a voucher code' },
+          ]);
+        await screen(input.userId, input.address, code);
+      }
+    },
+
     /**
      * Checks a typed code against the cart and remembers it (replacing a voucher of its kind), or
      * throws: 400 naming `code` for what cannot be a code, 429 past the guessing budget, 409 with
@@ -167,11 +198,7 @@ export function createVoucherOffers(db: Db, redis: Redis, limiter: Pick<RateLimi
         throw new AppError('validation_failed', 'invalid voucher code', [
           { field: 'code', in: 'body', message: 'not a voucher code' },
         ]);
-      const tries = await spendTry(input.userId, input.address);
-      const v = await db.voucher.findUnique({ where: { code } });
-      // None, or another account's: one answer, word for word, and the try stays spent.
-      if (!v || rowRefusal(v, input.userId, new Date()) === 'not_yours') throw refused('unknown_code', code);
-      await Promise.all(tries.map((t) => t.giveBack()));
+      const v = await screen(input.userId, input.address, code);
       const { reason } = await judge(
         v,
         input.userId,
