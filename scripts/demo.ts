@@ -4,6 +4,9 @@
  *   npm run demo -- --card declined | --card silent (no webhook: waits for expiry) | --cancel
  *   npm run demo -- --pay va | --pay qris (a BCA virtual account or a QRIS code, paid at the gateway simulator as a bank would)
  *   npm run demo -- --pay cod (cash on delivery: confirmed at once, shipped, paid when the courier takes the cash)
+ *   npm run demo -- --voucher (with any of the above: the admin creates a "Gratis Ongkir" free-shipping voucher,
+ *     the shopper types its code at the cart and checks out with it; its budget is shown before and after)
+ *   npm run demo -- --complaint (a complaint walked to its automatic refund: scripts/demo-complaint.ts)
  */
 import { randomUUID } from 'node:crypto';
 import { getConfig } from '../platform/config';
@@ -20,6 +23,7 @@ const args = process.argv.slice(2);
 const cardName = args.includes('--card') ? args[args.indexOf('--card') + 1] : 'ok';
 const cancel = args.includes('--cancel');
 const pay = args.includes('--pay') ? args[args.indexOf('--pay') + 1] : undefined;
+const withVoucher = args.includes('--voucher');
 const METHODS: Record<string, object> = {
   va: { type: 'bank_transfer', bank: 'bca' },
   qris: { type: 'qris' },
@@ -33,20 +37,45 @@ const cards: Record<string, string> = {
 };
 
 let token = '';
+let adminToken = '';
 let stepNo = 0;
 const step = (title: string, detail: unknown = '') =>
   console.log(
     `\n${++stepNo}. ${title}${detail === '' ? '' : `\n   ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`}`,
   );
 
-/** One shopper, one source address of its own (see scripts/lib/http.ts). */
+/** One shopper, one source address of its own (see scripts/lib/http.ts); the operator another. */
 const from = loopbackAddress();
+const operatorFrom = loopbackAddress();
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Json> {
-  const res = await httpCall(BASE, method, path, { body, headers, token: token || undefined, from });
+async function send(
+  as: { token?: string; from: string },
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Json> {
+  const res = await httpCall(BASE, method, path, { body, headers, token: as.token || undefined, from: as.from });
   if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  send({ token, from }, method, path, body, headers);
+
+/** The operator's calls (--voucher), as the configured admin account that `npm start` seeds. */
+async function adminCall(method: string, path: string, body?: unknown): Promise<Json> {
+  if (!adminToken) {
+    const { email, password } = getConfig().auth.admin;
+    adminToken = (await send({ from: operatorFrom }, 'POST', '/auth/login', { email, password })).access_token;
+  }
+  return send({ token: adminToken, from: operatorFrom }, method, path, body);
+}
+
+const budgetOf = (v: Json) => {
+  const b = v.budget;
+  return `used ${b.used} of ${b.uses} uses, ${b.uses_left} left; Rp ${b.spent} spent`;
+};
 
 async function main() {
   const email = `demo-${Date.now()}@example.id`;
@@ -89,14 +118,51 @@ async function main() {
   const cart = await call('GET', '/cart');
   step('Filled the cart', `${cart.item_count} items, subtotal Rp ${cart.subtotal}`);
 
+  // The cart's own weight, as checkout will quote it: the voucher below is sized to cover this rate.
+  const weightGrams = cart.items.reduce(
+    (w: number, i: { weight_grams: number; quantity: number }) => w + i.weight_grams * i.quantity,
+    0,
+  );
   const rates = await call('POST', '/shipping/rates', {
-    destination: { province_id: 32, city_id: 3273 },
-    weight_grams: 1200,
+    destination: { province_id: address.province_id, city_id: address.city_id },
+    weight_grams: weightGrams,
   });
   step(
-    'Compared shipping',
+    `Compared shipping to ${address.city_name} (${(weightGrams / 1000).toFixed(1)} kg)`,
     rates.rates.map((r: { service: string; cost: string }) => `${r.service} Rp ${r.cost}`).join(', '),
   );
+
+  let voucher: Json;
+  if (withVoucher) {
+    const regular = Number(rates.rates.find((r: { service: string }) => r.service === 'regular').cost);
+    // Rounded up to Rp10.000 as a campaign banner prints it ("Gratis Ongkir up to Rp20.000"), so it covers this parcel.
+    const cover = Math.max(10_000, Math.ceil(regular / 10_000) * 10_000);
+    const now = Date.now();
+    voucher = await adminCall('POST', '/admin/vouchers', {
+      name: 'Gratis Ongkir',
+      kind: 'shipping',
+      amount_off: cover.toFixed(2),
+      valid_from: new Date(now - 60_000).toISOString(),
+      valid_until: new Date(now + 7 * 86_400_000).toISOString(),
+      budget_uses: 3,
+      per_shopper_limit: 1,
+    });
+    step(`The operator created a free-shipping voucher "${voucher.name}" (signed in as the admin)`, {
+      code: voucher.code,
+      covers_shipping_up_to: voucher.amount_off,
+      budget: budgetOf(voucher),
+      per_shopper_limit: voucher.per_shopper_limit,
+    });
+    const withCode = await call('POST', '/cart/vouchers', { code: voucher.code });
+    const seen = withCode.vouchers.find((v: { code: string }) => v.code === voucher.code);
+    step(`Typed the code ${voucher.code} at the cart`, {
+      applies: seen?.applies,
+      reason: seen?.reason ?? undefined,
+      shipping_discount_up_to: withCode.totals.shipping_discount,
+      subtotal: withCode.totals.subtotal,
+      total_before_shipping: withCode.totals.total_before_shipping,
+    });
+  }
 
   const checkoutRequestId = `demo-${randomUUID()}`;
   const checkoutKey = randomUUID();
@@ -104,7 +170,12 @@ async function main() {
     call(
       'POST',
       '/checkout',
-      { address_id: address.id, shipping_service: 'regular', ...(pay ? { payment_method: METHODS[pay] } : {}) },
+      {
+        address_id: address.id,
+        shipping_service: 'regular',
+        ...(pay ? { payment_method: METHODS[pay] } : {}),
+        ...(voucher ? { voucher_codes: [voucher.code] } : {}),
+      },
       { 'idempotency-key': checkoutKey, 'x-request-id': checkoutRequestId },
     );
   let order = await placeOrder();
@@ -113,12 +184,22 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1000));
     order = await placeOrder();
   }
-  step('Checked out (the saga reserved the stock and opened a payment)', {
+  step(`Checked out (the saga reserved the stock${voucher ? ', claimed the voucher' : ''} and opened a payment)`, {
     order_number: order.order_number,
     status: order.status,
     total: order.amount?.total_amount,
     workflow_id: order.workflow_id,
   });
+  if (voucher) {
+    const a = order.amount ?? {};
+    step('The amounts, with the voucher claimed once shipping was quoted', {
+      subtotal: a.subtotal,
+      shipping: a.shipping_amount,
+      shipping_discount: a.shipping_discount,
+      discount: a.discount_amount,
+      total: a.total_amount,
+    });
+  }
 
   if (cancel) {
     await call('POST', `/orders/${order.order_id}/cancel`);
@@ -156,8 +237,17 @@ async function main() {
       step(`Order ${current.order_number} is ${current.status.toUpperCase()}`, {
         total: current.total_amount,
         payment: payment.status,
+        payment_amount: voucher ? payment.amount : undefined,
         reason: current.cancel_reason ?? undefined,
       });
+      if (voucher) {
+        // Claimed at checkout; a cancelled, declined or expired checkout has given it back by now.
+        const after = await adminCall('GET', `/admin/vouchers/${voucher.id}`);
+        step(`The voucher's budget after the order (GET /admin/vouchers/${voucher.id})`, {
+          budget: budgetOf(after),
+          claims: { claimed: after.claims.claimed, released: after.claims.released, returned: after.claims.returned },
+        });
+      }
       const recs = await call('GET', `/recommendations/similar/${products[0].id}?limit=3`);
       step(
         `Bought together with ${products[0].name}`,

@@ -1,7 +1,7 @@
 /**
  * Operators' voucher routes (admin only): create one (its code is generated, never chosen),
  * pause/resume it, extend it or change its budget, and inspect it with its budget left and claims.
- * Checkout does not apply vouchers yet (README, "Vouchers (first slice)").
+ * Shoppers use the codes at the cart and at checkout (README, "Vouchers").
  */
 import { guarded } from '../access';
 import type { Services } from '../../services';
