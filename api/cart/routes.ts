@@ -151,9 +151,9 @@ export function cartRoutes(services: Services) {
   const app = createRouter();
 
   async function withVouchers(userId: string) {
-    const [priced, phone] = await Promise.all([cart.priced(userId), services.auth.verifiedPhoneOf(userId)]);
+    const priced = await cart.priced(userId);
     const { products: _products, ...view } = priced;
-    return { ...view, ...(await offers.forCart(userId, phone, priced)) };
+    return { ...view, ...(await offers.forCart(userId, () => services.auth.verifiedPhoneOf(userId), priced)) };
   }
 
   return app
