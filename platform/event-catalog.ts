@@ -47,6 +47,22 @@ const orderChange = <S extends 'paid' | 'confirmed' | 'cancelled' | 'refunded'>(
     /** What the order's vouchers took off the lines and the shipping (issue 22; absent before it). */
     discount_amount: money.optional(),
     shipping_discount: money.optional(),
+    /**
+     * The vouchers claimed for the order and what each took off (issue 22): on order.paid and
+     * order.confirmed, the events that sell it, so analytics counts spend per voucher by the same
+     * rule as the sale. Absent on older events and on the other changes.
+     */
+    vouchers: z
+      .array(
+        z.object({
+          voucher_id: uuid,
+          code: z.string().min(1),
+          name: z.string(),
+          kind: oneOf(['shipping', 'discount'] as const),
+          amount: money,
+        }),
+      )
+      .optional(),
     /** Why it was cancelled or refunded; null when paid. */
     reason: z.string().nullable(),
     /** The order's lines, so a consumer of a payment or a refund need not remember order.created. */

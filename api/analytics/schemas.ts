@@ -80,6 +80,28 @@ const WindowSchema = z.object({
       description:
         'the method mix: orders whose payment started with each method (a switch counts for both) and those paid by it',
     }),
+  promotion_spend: z
+    .object({
+      orders: count.openapi({ description: 'sold orders with a voucher discount' }),
+      discount: money.openapi({ description: 'taken off the lines' }),
+      shipping_discount: money.openapi({ description: 'taken off the shipping (gratis ongkir)' }),
+      total: money,
+      by_day: z.array(z.object({ date: z.string(), orders: count, discount: money, shipping_discount: money })),
+      by_voucher: z.array(
+        z.object({
+          voucher_id: z.string(),
+          code: z.string(),
+          name: z.string(),
+          kind: z.string().openapi({ example: 'shipping' }),
+          orders: count,
+          spend: money,
+        }),
+      ),
+    })
+    .openapi({
+      description:
+        'what vouchers took off orders sold in the window (by the rule of gmv: paid, or cash collected, and not refunded or cancelled since), per UTC day of the sale (every day, zero when none) and per voucher, most spent first',
+    }),
 });
 
 export const DashboardSchema = z

@@ -28,6 +28,7 @@
     ['checkouts_expired', 'Checkout kedaluwarsa', (w) => count(w.checkouts.expired)],
     ['checkouts_cancelled', 'Checkout dibatalkan', (w) => count(w.checkouts.cancelled)],
     ['new_shoppers', 'Pembeli baru', (w) => count(w.new_shoppers)],
+    ['promotion_spend', 'Biaya promosi (voucher)', (w) => rupiah(w.promotion_spend.total)],
   ];
 
   function status(text) {
@@ -171,6 +172,33 @@
     $('payment-methods').tBodies[0].replaceChildren(...rows);
   }
 
+  /** A table body from rows of cell texts (textContent only: a voucher's name is an operator's text). */
+  function fillTable(id, rows) {
+    const trs = rows.map((cells) => {
+      const tr = document.createElement('tr');
+      for (const text of cells) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        tr.append(td);
+      }
+      return tr;
+    });
+    $(id).tBodies[0].replaceChildren(...trs);
+  }
+
+  /** What vouchers cost in the last 7 days, on sold orders: per voucher, and per day (lines and shipping). */
+  function drawPromotionSpend(dashboard) {
+    const spend = dashboard.windows['7d'].promotion_spend;
+    fillTable(
+      'promotion-vouchers',
+      spend.by_voucher.map((v) => [v.code, v.name, v.kind, count(v.orders), rupiah(v.spend)]),
+    );
+    fillTable(
+      'promotion-days',
+      spend.by_day.map((d) => [d.date, count(d.orders), rupiah(d.discount), rupiah(d.shipping_discount)]),
+    );
+  }
+
   async function load() {
     document.body.dataset.state = 'loading';
     const [dashboard, series] = await Promise.all([
@@ -181,6 +209,7 @@
     drawCharts(dashboard, series);
     drawNoResults(dashboard);
     drawPaymentMethods(dashboard);
+    drawPromotionSpend(dashboard);
     $('dashboard').hidden = false;
     status('');
     document.body.dataset.state = 'ready';

@@ -4,7 +4,7 @@
  */
 import { averageSen, fromSen } from './money';
 import { bucketOf, bucketsBetween, lastDays, type Granularity, type Window } from './periods';
-import type { AnalyticsQueries } from './queries';
+import type { AnalyticsQueries, PromotionDay, VoucherSpend } from './queries';
 
 export const TOP_N = 5;
 /** How many zero-result searches a window lists: the catalog's or the synonyms' gaps, worst first. */
@@ -25,9 +25,43 @@ function paymentMix(methods: { method: string; started: number; paid: number }[]
   }));
 }
 
+/**
+ * What vouchers cost in the window, on sold orders only (the counted_orders rule): per day, every
+ * day of the window (zero when none), the discounts on lines and on shipping; per voucher, its
+ * orders and its spend. The two add up to the same total: each order's discounts are its vouchers'.
+ */
+function promotionSpend(w: Window, days: PromotionDay[], vouchers: VoucherSpend[]) {
+  const byDate = new Map(days.map((d) => [d.date, d]));
+  const discount = days.reduce((s, d) => s + d.discount_sen, 0n);
+  const shipping = days.reduce((s, d) => s + d.shipping_discount_sen, 0n);
+  return {
+    orders: days.reduce((n, d) => n + d.orders, 0),
+    discount: fromSen(discount),
+    shipping_discount: fromSen(shipping),
+    total: fromSen(discount + shipping),
+    by_day: bucketsBetween(w.from, w.to, 'day').map((date) => {
+      const d = byDate.get(date);
+      return {
+        date,
+        orders: d?.orders ?? 0,
+        discount: fromSen(d?.discount_sen ?? 0n),
+        shipping_discount: fromSen(d?.shipping_discount_sen ?? 0n),
+      };
+    }),
+    by_voucher: vouchers.map((v) => ({
+      voucher_id: v.voucher_id,
+      code: v.code,
+      name: v.name,
+      kind: v.kind,
+      orders: v.orders,
+      spend: fromSen(v.spend_sen),
+    })),
+  };
+}
+
 /** One window's figures. */
 async function windowFigures(q: AnalyticsQueries, w: Window) {
-  const [days, outcomes, funnel, products, categories, noResults, methods] = await Promise.all([
+  const [days, outcomes, funnel, products, categories, noResults, methods, promoDays, vouchers] = await Promise.all([
     q.ordersByDay(w),
     q.orderOutcomes(w),
     q.funnel(w),
@@ -35,6 +69,8 @@ async function windowFigures(q: AnalyticsQueries, w: Window) {
     q.topCategories(w, TOP_N),
     q.noResultSearches(w, NO_RESULTS_N),
     q.paymentMethods(w),
+    q.promotionByDay(w),
+    q.voucherSpend(w),
   ]);
   const orders = days.reduce((n, d) => n + d.orders, 0);
   const gmv = days.reduce((s, d) => s + d.revenue_sen, 0n);
@@ -73,6 +109,7 @@ async function windowFigures(q: AnalyticsQueries, w: Window) {
     top_categories: categories.map((c) => ({ category: c.category, units: c.units, revenue: fromSen(c.revenue_sen) })),
     no_result_searches: noResults,
     payment_methods: paymentMix(methods),
+    promotion_spend: promotionSpend(w, promoDays, vouchers),
   };
 }
 

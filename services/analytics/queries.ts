@@ -31,6 +31,46 @@ const PRODUCTS = `
          argMax(visitParamExtractString(data, 'category'), aggregate_version) AS category
   FROM events WHERE event_type = 'product.upserted' GROUP BY aggregate_id`;
 
+/**
+ * What each sold order's vouchers took off, on the day it counts (counted_orders): the discounts
+ * and the vouchers come from its order.paid or order.confirmed (order.created has none), grouped
+ * by order first so a redelivered event adds nothing.
+ */
+const promotedOrders = (w: Window) => `
+  SELECT order_id, day, off_sen, ship_off_sen, vids, vcodes, vnames, vkinds, vamts, sold_at
+  FROM (SELECT order_id, day FROM counted_orders WHERE ${inWindow(w)})
+  ANY INNER JOIN (
+    SELECT order_id,
+           any(discount_sen) AS off_sen,
+           any(shipping_discount_sen) AS ship_off_sen,
+           any(voucher_ids) AS vids,
+           any(voucher_codes) AS vcodes,
+           any(voucher_names) AS vnames,
+           any(voucher_kinds) AS vkinds,
+           any(voucher_amounts_sen) AS vamts,
+           max(occurred_at) AS sold_at
+    FROM events
+    WHERE event_type IN ('order.paid', 'order.confirmed')
+      AND (discount_sen > 0 OR shipping_discount_sen > 0 OR notEmpty(voucher_ids))
+    GROUP BY order_id
+  ) USING order_id`;
+
+export interface PromotionDay {
+  date: string;
+  orders: number;
+  discount_sen: bigint;
+  shipping_discount_sen: bigint;
+}
+
+export interface VoucherSpend {
+  voucher_id: string;
+  code: string;
+  name: string;
+  kind: string;
+  orders: number;
+  spend_sen: bigint;
+}
+
 export interface DayMetrics {
   date: string;
   orders: number;
@@ -135,6 +175,43 @@ export function createAnalyticsQueries(clickhouse: ClickHouseClient) {
         WHERE event_type = 'search.no_results' AND ${inWindow(w)}
         GROUP BY query ORDER BY searches DESC, query LIMIT ${Math.trunc(limit)}`);
       return r.map((x) => ({ query: x.query, searches: Number(x.searches), did_you_mean: x.did_you_mean || null }));
+    },
+
+    /** Per day, the sold orders with a discount and what the vouchers took off their lines and shipping. */
+    async promotionByDay(w: Window): Promise<PromotionDay[]> {
+      const r = await rows<{ date: string; orders: string; discount_sen: string; shipping_discount_sen: string }>(`
+        SELECT day AS date, count() AS orders,
+               sum(off_sen) AS discount_sen, sum(ship_off_sen) AS shipping_discount_sen
+        FROM (${promotedOrders(w)})
+        GROUP BY date ORDER BY date`);
+      return r.map((x) => ({
+        date: x.date,
+        orders: Number(x.orders),
+        discount_sen: BigInt(x.discount_sen),
+        shipping_discount_sen: BigInt(x.shipping_discount_sen),
+      }));
+    },
+
+    /**
+     * Per voucher, the sold orders that used it and what it took off them, most spent first. Its
+     * code, name and kind are those of its latest sale (a name may be edited; the code never is).
+     */
+    async voucherSpend(w: Window): Promise<VoucherSpend[]> {
+      const r = await rows<{
+        voucher_id: string;
+        code: string;
+        name: string;
+        kind: string;
+        orders: string;
+        spend_sen: string;
+      }>(`
+        SELECT voucher_id,
+               argMax(vcode, sold_at) AS code, argMax(vname, sold_at) AS name, argMax(vkind, sold_at) AS kind,
+               uniqExact(order_id) AS orders, sum(vamt) AS spend_sen
+        FROM (${promotedOrders(w)})
+        ARRAY JOIN vids AS voucher_id, vcodes AS vcode, vnames AS vname, vkinds AS vkind, vamts AS vamt
+        GROUP BY voucher_id ORDER BY spend_sen DESC, code`);
+      return r.map((x) => ({ ...x, orders: Number(x.orders), spend_sen: BigInt(x.spend_sen) }));
     },
 
     async topCategories(w: Window, limit: number) {

@@ -24,6 +24,15 @@ export interface EventRow {
   item_product_ids: string[];
   item_quantities: number[];
   item_amounts_sen: number[];
+  /** What the order's vouchers took off its lines and its shipping (order events since issue 22; else 0). */
+  discount_sen: number;
+  shipping_discount_sen: number;
+  /** The order's vouchers, one element each, aligned (order.paid and order.confirmed; else empty). */
+  voucher_ids: string[];
+  voucher_codes: string[];
+  voucher_names: string[];
+  voucher_kinds: string[];
+  voucher_amounts_sen: number[];
   data: string;
   /** 'YYYY-MM-DD hh:mm:ss' in UTC; the stack's ClickHouse runs in UTC. */
   occurred_at: string;
@@ -42,6 +51,14 @@ export function toEventRow(event: CatalogEvent): EventRow {
     quantity: number;
     unit_price: string;
   }[];
+  const vouchers = (Array.isArray(d.vouchers) ? d.vouchers : []) as {
+    voucher_id: string;
+    code: string;
+    name: string;
+    kind: string;
+    amount: string;
+  }[];
+  const sen = (v: unknown) => (typeof v === 'string' ? Number(toSen(v)) : 0);
   return {
     id: event.id,
     event_type: event.type,
@@ -55,6 +72,13 @@ export function toEventRow(event: CatalogEvent): EventRow {
     item_product_ids: items.map((i) => i.product_id),
     item_quantities: items.map((i) => i.quantity),
     item_amounts_sen: items.map((i) => Number(toSen(i.unit_price) * BigInt(i.quantity))),
+    discount_sen: sen(d.discount_amount),
+    shipping_discount_sen: sen(d.shipping_discount),
+    voucher_ids: vouchers.map((v) => v.voucher_id),
+    voucher_codes: vouchers.map((v) => v.code),
+    voucher_names: vouchers.map((v) => v.name),
+    voucher_kinds: vouchers.map((v) => v.kind),
+    voucher_amounts_sen: vouchers.map((v) => sen(v.amount)),
     data: JSON.stringify(event.data),
     occurred_at: iso.slice(0, 19).replace('T', ' '),
     day: iso.slice(0, 10),

@@ -47,6 +47,9 @@ export const PAID_STATUSES: OrderStatus[] = ['paid', 'processing', 'shipped', 'd
 /** Statuses whose money may go back in full: every paid status but refunded itself. */
 const REFUNDABLE: OrderStatus[] = ['paid', 'processing', 'shipped', 'delivered', 'returned', 'completed'];
 
+/** The events an order is sold by (paid online, or confirmed cash on delivery): they name its vouchers. */
+const SELLING_EVENTS = new Set(['order.paid', 'order.confirmed']);
+
 export function createOrderStore(db: Db, limits: HoldingLimits) {
   const withItems = { items: true } as const;
 
@@ -58,6 +61,29 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
       aggregateId: orderId,
       data,
     });
+  }
+
+  /**
+   * The vouchers the order holds, for the events that sell it (analytics counts promotion spend per
+   * voucher from them). A read of the promotions service's tables (voucher_claims, vouchers) through
+   * the shared client, in the transition's transaction: importing the promotions store here would
+   * tie the two stores together, and the checkout saga has claimed them before payment or
+   * confirmation, so the live claims are the order's discounts.
+   */
+  async function claimedVouchers(tx: Tx, orderId: string) {
+    const claims = await tx.voucherClaim.findMany({
+      where: { order_id: orderId, status: 'claimed' },
+      include: { voucher: { select: { code: true, name: true } } },
+      // One voucher per kind at most (stacking rules): by kind is a stable order for the event.
+      orderBy: [{ kind: 'asc' }, { voucher_id: 'asc' }],
+    });
+    return claims.map((c) => ({
+      voucher_id: c.voucher_id,
+      code: c.voucher.code,
+      name: c.voucher.name,
+      kind: c.kind,
+      amount: c.amount.toFixed(2),
+    }));
   }
 
   /** Moves an order between statuses once; returns false when it was not in any `from` status. */
@@ -75,6 +101,7 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
       });
       if (moved.count === 0) return false;
       const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: withItems });
+      const vouchers = SELLING_EVENTS.has(type) ? await claimedVouchers(tx, orderId) : undefined;
       await emit(tx, orderId, type, {
         order_id: orderId,
         order_number: order.order_number,
@@ -84,6 +111,7 @@ export function createOrderStore(db: Db, limits: HoldingLimits) {
         // What vouchers took off (issue 22): the total is net of both.
         discount_amount: order.discount_amount.toFixed(2),
         shipping_discount: order.shipping_discount.toFixed(2),
+        ...(vouchers ? { vouchers } : {}),
         reason: order.cancel_reason,
         // What was bought travels with the payment and the refund: consumers (recommendations,
         // analytics) need not keep order.created's lines around until the order settles.

@@ -32,10 +32,18 @@ const event = (type: string, aggregateId: string, data: Record<string, unknown>,
 function knownEvents() {
   const product = randomUUID();
   const user = randomUUID();
-  const order = (total: string, quantity: number, at?: Date) => {
+  const order = (total: string, quantity: number, at?: Date, promotion: Record<string, unknown> = {}) => {
     const id = randomUUID();
     const items = [{ product_id: product, quantity, unit_price: '12345.50' }];
-    const base = { order_id: id, order_number: 'PSR-PAGE', user_id: user, total_amount: total, reason: null, items };
+    const base = {
+      order_id: id,
+      order_number: 'PSR-PAGE',
+      user_id: user,
+      total_amount: total,
+      reason: null,
+      items,
+      ...promotion,
+    };
     const payment = { order_id: id, transaction_id: randomUUID(), amount: total, currency: 'IDR' };
     return [
       event('order.created', id, { order_id: id, order_number: 'PSR-PAGE', user_id: user, subtotal: total, items }, at),
@@ -74,7 +82,14 @@ function knownEvents() {
       added_at: new Date().toISOString(),
     }),
     ...order('1234567.50', 2),
-    ...order('45000.05', 1),
+    // A voucher whose name is markup: the page must show it as text.
+    ...order('45000.05', 1, undefined, {
+      discount_amount: '5000.00',
+      shipping_discount: '0.00',
+      vouchers: [
+        { voucher_id: randomUUID(), code: 'HEMAT5RB', name: 'Hemat <b>5rb</b>', kind: 'discount', amount: '5000.00' },
+      ],
+    }),
     ...order('99999.99', 3, threeDaysAgo),
   ];
 }
@@ -159,6 +174,7 @@ describe('operator dashboard page', () => {
       expect(count(cell('new_shoppers', w))).toBe(figures.new_shoppers);
       expect(count(cell('checkouts_expired', w))).toBe(figures.checkouts.expired);
       expect(cell('payment_success_rate', w)).toBe('100,00%');
+      expect(money(cell('promotion_spend', w))).toBe(figures.promotion_spend.total);
     }
     expect(dashboard.windows.today).toMatchObject({ gmv: '1279567.55', paid_orders: 2 });
     expect(dashboard.windows['7d']).toMatchObject({ gmv: '1379567.54', paid_orders: 3 });
@@ -187,6 +203,28 @@ describe('operator dashboard page', () => {
       "[...document.querySelectorAll('#payment-methods tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent))",
     )) as string[][];
     expect(methods).toEqual([['qris', '3', '100,00%', '3', '100,00%']]);
+    // Promotion spend of the last 7 days: per voucher, and per day (every day of the window).
+    const table = async (id: string) =>
+      (await page.evaluate(
+        `[...document.querySelectorAll('#${id} tbody tr')].map((tr) => [...tr.cells].map((td) => td.textContent))`,
+      )) as string[][];
+    const promotion = dashboard.windows['7d'].promotion_spend;
+    expect(promotion.total).toBe('5000.00');
+    expect(await table('promotion-vouchers')).toEqual([
+      ['HEMAT5RB', 'Hemat <b>5rb</b>', 'discount', '1', 'Rp 5.000,00'],
+    ]);
+    const days = await table('promotion-days');
+    expect(days).toHaveLength(7);
+    expect(
+      days.map(([date, orders, discount, shipping]) => [date, count(orders!), money(discount!), money(shipping!)]),
+    ).toEqual(
+      promotion.by_day.map((d: { date: string; orders: number; discount: string; shipping_discount: string }) => [
+        d.date,
+        d.orders,
+        d.discount,
+        d.shipping_discount,
+      ]),
+    );
     expect(blocked).toEqual([]); // no CSP refusal, no script error
     await closeBrowser();
   });
