@@ -32,6 +32,17 @@ redis.call('ZADD', key, now, ARGV[4])
 redis.call('PEXPIRE', key, window)
 return 0`;
 
+// KEYS[1] the window's sorted set; ARGV now (ms), window (ms), limit. Counts nothing: answers 0
+// while a call would be let through, else the ms until the oldest call leaves the window.
+const LEFT = `
+local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZCARD', key) >= limit then
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + window - now)
+end
+return 0`;
+
 /** A call `take` let through; `giveBack` un-counts it (the work it guarded was refused for another reason). */
 export interface Taken {
   giveBack(): Promise<void>;
@@ -61,6 +72,23 @@ export function createRateLimiter(redis: Redis) {
           await redis.zrem(key, member);
         },
       };
+    },
+
+    /**
+     * Throws 429 when `who` has spent `rule`'s window, as `take` would, but counts nothing: for a
+     * budget spent only by failures (a wrong code), checked before the attempt and taken after a
+     * failure, so many good attempts at once never crowd each other out.
+     */
+    async ensureLeft(rule: RateRule, who: string, message = 'too many requests; slow down'): Promise<void> {
+      let waitMs: number;
+      try {
+        waitMs = Number(
+          await redis.eval(LEFT, 1, `ratelimit:${rule.name}:${who}`, Date.now(), rule.windowSeconds * 1000, rule.limit),
+        );
+      } catch {
+        throw redisDown();
+      }
+      if (waitMs > 0) throw new AppError('rate_limited', message, { retry_after_seconds: Math.ceil(waitMs / 1000) });
     },
 
     /** Counts one call of `who` against `rule`; throws 429 past the limit, 503 when Redis is down. */

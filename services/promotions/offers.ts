@@ -23,7 +23,7 @@ import type { Voucher } from '../../generated/prisma/client';
 import type { Db } from '../../platform/clients/prisma';
 import type { Config } from '../../platform/config';
 import { AppError } from '../../platform/errors';
-import type { RateLimiter, Taken } from '../../platform/rate-limiter';
+import type { RateLimiter } from '../../platform/rate-limiter';
 import type { ProductView } from '../catalog/products';
 import { CART_TTL_SECONDS, type CartView } from '../orders/cart';
 import { refused, type ClaimRefusal } from './claims';
@@ -91,7 +91,7 @@ for _, kind in ipairs({'shipping', 'discount'}) do
 end
 return 0`;
 
-export function createVoucherOffers(db: Db, redis: Redis, limiter: Pick<RateLimiter, 'take'>, limits: Limits) {
+export function createVoucherOffers(db: Db, redis: Redis, limiter: Pick<RateLimiter, 'take' | 'ensureLeft'>, limits: Limits) {
   const perAccount = {
     name: 'voucher_code_account',
     limit: limits.voucherCodeFailuresPerAccount,
@@ -138,29 +138,23 @@ export function createVoucherOffers(db: Db, redis: Redis, limiter: Pick<RateLimi
     return (['discount', 'shipping'] as const).filter((k) => stored[k]).map((kind) => ({ kind, code: stored[kind]! }));
   }
 
-  /** Spends one try of the account's and one of the address's budget; 429 before any lookup when either is spent. */
-  async function spendTry(userId: string, address: string): Promise<Taken[]> {
-    const account = await limiter.take(perAccount, userId, tooMany);
-    try {
-      return [account, await limiter.take(perAddress, address, tooMany)];
-    } catch (err) {
-      await account.giveBack();
-      throw err;
-    }
-  }
-
   /**
-   * The guessing gate, the one every typed code passes (the cart's and the checkout's): a try of
-   * the account's and the address's budget is spent, and given back only if the code names a
-   * voucher this account may see; none, or another account's, is the same 409 unknown_code, word
-   * for word, and the try stays spent. Returns the voucher.
+   * The guessing gate, the one every typed code passes (the cart's and the checkout's): refused
+   * with 429 once the account's or the address's budget of wrong tries is spent; a code naming no
+   * voucher this account may see (none, or another account's: the same 409 unknown_code, word for
+   * word) spends a try of each. Returns the voucher.
    */
   async function screen(userId: string, address: string, code: string): Promise<Voucher> {
-    const tries = await spendTry(userId, address);
+    // Past either budget: 429 before any lookup, so a right code is not told from a wrong one.
+    await limiter.ensureLeft(perAccount, userId, tooMany);
+    await limiter.ensureLeft(perAddress, address, tooMany);
     const v = await db.voucher.findUnique({ where: { code } });
-    if (!v || rowRefusal(v, userId, new Date()) === 'not_yours') throw refused('unknown_code', code);
-    await Promise.all(tries.map((t) => t.giveBack()));
-    return v;
+    if (v && rowRefusal(v, userId, new Date()) !== 'not_yours') return v;
+    // A wrong try is spent after the fact, so good codes typed at once (a flash sale behind one
+    // carrier-grade NAT) never crowd each other out of the address's budget.
+    await limiter.take(perAccount, userId, tooMany);
+    await limiter.take(perAddress, address, tooMany);
+    throw refused('unknown_code', code);
   }
 
   return {
