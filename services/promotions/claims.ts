@@ -27,9 +27,10 @@ import { Prisma, type Voucher } from '../../generated/prisma/client';
 import type { Db } from '../../platform/clients/prisma';
 import { AppError } from '../../platform/errors';
 import { identityKeys, type ShopperIdentity } from './identity';
-import { fromSen, minSen, toSen } from './money';
+import { fromSen, toSen } from './money';
 import { normalizeCode } from './codes';
 import { createWorkQueue } from './queue';
+import { grantable, rowRefusal, termsOf } from './standing';
 
 /** Claims at work at once per process (queue.ts): well under the pool's 20 connections. */
 export const CLAIM_CONCURRENCY = 8;
@@ -109,27 +110,6 @@ interface Planned {
   amount: bigint;
 }
 
-/** The first reason a voucher cannot be claimed now, from its row alone (status, window, budget). */
-function rowRefusal(v: Budgeted, userId: string, now: Date): ClaimRefusal | null {
-  if (v.user_id !== null && v.user_id.toLowerCase() !== userId.toLowerCase()) return 'not_yours';
-  if (v.status !== 'active') return 'paused';
-  if (now < v.valid_from) return 'not_started';
-  if (now >= v.valid_until) return 'expired';
-  if (v.budget_uses !== null && v.used >= v.budget_uses) return 'uses_exhausted';
-  if (v.budget_amount !== null && v.spent.gte(v.budget_amount)) return 'budget_spent';
-  return null;
-}
-
-const terms = (v: Voucher) => ({
-  kind: v.kind as VoucherKind,
-  amount_off: v.amount_off?.toFixed(2) ?? null,
-  percent_off: v.percent_off,
-  max_discount: v.max_discount?.toFixed(2) ?? null,
-  min_spend: v.min_spend.toFixed(2),
-  scope_product_ids: v.scope_product_ids,
-  scope_category: v.scope_category,
-});
-
 function result(rows: ClaimView[]): ClaimResult {
   const sum = (kind: VoucherKind) =>
     fromSen(rows.filter((r) => r.kind === kind && r.status === 'claimed').reduce((s, r) => s + toSen(r.amount), 0n));
@@ -191,7 +171,7 @@ export function createVoucherClaims(db: Db, concurrency = CLAIM_CONCURRENCY) {
     const planned = fresh.map((v) => {
       const why = rowRefusal(v, input.userId, now);
       if (why) throw refused(why, v.code);
-      const d = discountFor(terms(v), input.basket);
+      const d = discountFor(termsOf(v), input.basket);
       if (d.reason)
         throw refused(d.reason, v.code, d.reason === 'min_spend_not_met' ? { min_spend: v.min_spend.toFixed(2) } : {});
       return { voucher: v, amount: toSen(d.amount) };
@@ -227,9 +207,7 @@ export function createVoucherClaims(db: Db, concurrency = CLAIM_CONCURRENCY) {
     };
     const why = rowRefusal(v, input.userId, now);
     if (why) throw refused(why, p.voucher.code);
-    const granted = fromSen(
-      v.budget_amount === null ? p.amount : minSen(p.amount, toSen(v.budget_amount.minus(v.spent).toFixed(2))),
-    );
+    const granted = grantable(v, fromSen(p.amount));
     await tx.$executeRaw`
       WITH spent AS (
         UPDATE promotions.vouchers SET used = used + 1, spent = spent + ${granted}::numeric, updated_at = now()

@@ -1,10 +1,7 @@
 /**
  * A voucher's standing from its row alone (status, window, budget, who it was issued to), and
- * what its budget still lets a claim take: read by the cart's preview (offers.ts).
- *
- * The claim store (claims.ts) holds the same rule privately (its `rowRefusal`, its `terms` and the
- * budget cap inside `spend`); it should import these instead, so the rule has one home. Until
- * then the two are word for word the same, and must stay so.
+ * what its budget still lets a claim take: the one home of the rule, read by the claim store
+ * (claims.ts, under the voucher's row lock) and the cart's preview (offers.ts).
  */
 import type { Voucher } from '../../generated/prisma/client';
 import type { ClaimRefusal } from './claims';
