@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { clientFrom, randomAddress } from '../security/support/from-address';
-import { adminToken, client, type Client } from '../support/http';
+import { adminToken, client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
-import { CARDS, newProduct, orderStatus, shopperWithCart } from '../support/shop';
+import { bandung, CARDS, newProduct, orderStatus, shopperWithCart } from '../support/shop';
 
 const HOUR = 3_600_000;
 
@@ -40,12 +40,20 @@ describe('vouchers in the checkout saga', () => {
   // From a loopback address of this file's own: wrong codes spend a per-address budget that lives in
   // Redis for an hour, and the rest of the suite (and its reruns) shares 127.0.0.1.
   const address = randomAddress();
-  const checkoutWith = (token: string, addressId: string, codes: string[]) =>
+  const checkoutWith = (token: string, addressId: string, codes: string[], key = randomUUID()) =>
     clientFrom(server().base, address).raw('POST', '/checkout', {
       token,
       body: { address_id: addressId, voucher_codes: codes },
-      headers: { 'idempotency-key': randomUUID() },
+      headers: { 'idempotency-key': key },
     });
+  /** The same checkout asked again with its key until its saga has answered (a busy machine answers 202 first). */
+  async function checkoutSettled(token: string, addressId: string, codes: string[]) {
+    const key = randomUUID();
+    for (;;) {
+      const res = await checkoutWith(token, addressId, codes, key);
+      if (res.status !== 202 || res.body.status === 'awaiting_payment') return res;
+    }
+  }
 
   it('a discount and a free-shipping voucher come off the order and its payment; the budget moves once', async () => {
     const discount = await voucher({ kind: 'discount', amount_off: '10000.00', budget_uses: 1 });
@@ -88,6 +96,41 @@ describe('vouchers in the checkout saga', () => {
     expect(late.body.error.details).toMatchObject({ reason: 'uses_exhausted' });
     const stock = await server().deps.db.inventory.findUniqueOrThrow({ where: { product_id: productId } });
     expect({ quantity: stock.quantity, reserved: stock.reserved }).toEqual({ quantity: 4, reserved: 0 });
+  });
+
+  it('a rush through the saga: 60 shoppers at once for a voucher with 10 uses, exactly 10 orders carry it', async () => {
+    const SHOPPERS = 60;
+    const USES = 10;
+    const rush = await voucher({ kind: 'discount', amount_off: '1000.00', budget_uses: USES });
+    const productId = await newProduct(api, admin, SHOPPERS, '20000.00');
+    // Each at an address of their own: one per person counts addresses too.
+    const crowd = [];
+    for (let i = 0; i < SHOPPERS; i += 15)
+      crowd.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(15, SHOPPERS - i) }, async (_, j) => {
+            const me = await signUp(api);
+            const address = await api.post(
+              '/users/me/addresses',
+              { ...bandung, street: `Jl. Rush No. ${i + j + 1}` },
+              me.token,
+            );
+            expect((await api.post('/cart/items', { product_id: productId, quantity: 1 }, me.token)).status).toBe(201);
+            return { token: me.token, addressId: address.body.id as string };
+          }),
+        )),
+      );
+    const answers = await Promise.all(crowd.map((me) => checkoutSettled(me.token, me.addressId, [rush.code])));
+    const carried = answers.filter((r) => r.status === 202 && r.body.amount?.discount_amount === '1000.00');
+    const refusedAtOnce = answers.filter((r) => r.status === 409 && r.body.error.details.reason === 'uses_exhausted');
+    expect({ carried: carried.length, refused: refusedAtOnce.length }).toEqual({
+      carried: USES,
+      refused: SHOPPERS - USES,
+    });
+    expect(await budgetOf(rush.id)).toMatchObject({ used: USES, uses_left: 0 });
+    // The losers' checkouts were undone: only the winners hold stock.
+    const stock = await server().deps.db.inventory.findUniqueOrThrow({ where: { product_id: productId } });
+    expect({ quantity: stock.quantity, reserved: stock.reserved }).toEqual({ quantity: SHOPPERS, reserved: USES });
   });
 
   it('a checkout cancelled while awaiting payment gives its voucher back, exactly once', async () => {
