@@ -133,6 +133,49 @@ describe('vouchers in the checkout saga', () => {
     expect({ quantity: stock.quantity, reserved: stock.reserved }).toEqual({ quantity: SHOPPERS, reserved: USES });
   });
 
+  it("a refund after a discount gives back what was paid, and the campaign its budget (not the shopper's use)", async () => {
+    const discount = await voucher({ kind: 'discount', amount_off: '7500.00', budget_uses: 3 });
+    const productId = await newProduct(api, admin, 5, '40000.00');
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const res = await checkoutWith(me.token, me.address_id, [discount.code]);
+    const orderId = res.body.order_id as string;
+    const net = res.body.amount.total_amount as string;
+    await api.post('/payments/confirm', { order_id: orderId, card_number: CARDS.ok }, me.token);
+    await orderStatus(api, me.token, orderId, 'paid');
+    // Cancelled before pickup: the shipment withdraws it and refunds through the refund path.
+    expect((await api.post(`/orders/${orderId}/cancel`, undefined, me.token)).status).toBe(202);
+    await orderStatus(api, me.token, orderId, 'refunded', 60_000);
+    const refunds = await server().deps.db.refund.findMany({ where: { order_id: orderId } });
+    expect(refunds.map((r) => r.amount.toFixed(2))).toEqual([net]);
+    expect(await budgetOf(discount.id)).toMatchObject({ used: 0, spent: '0.00', uses_left: 3 });
+    const claims = await server().services.promotions.claims.claimsOf(orderId);
+    expect(claims.map((c) => c.status)).toEqual(['returned']);
+    // The shopper's one use stays spent: buy, refund, buy again does not reuse a one-per-person voucher.
+    await api.post('/cart/items', { product_id: productId, quantity: 1 }, me.token);
+    const second = await checkoutWith(me.token, me.address_id, [discount.code]);
+    expect(second.status).toBe(409);
+    expect(second.body.error.details).toMatchObject({ reason: 'per_shopper_limit' });
+  });
+
+  it('stacking: two discount vouchers on one order are refused; a personal voucher of another account is unknown', async () => {
+    const first = await voucher({ kind: 'discount', amount_off: '1000.00', budget_uses: 5 });
+    const second = await voucher({ kind: 'discount', amount_off: '2000.00', budget_uses: 5 });
+    const productId = await newProduct(api, admin, 5, '30000.00');
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const both = await checkoutWith(me.token, me.address_id, [first.code, second.code]);
+    expect(both.status).toBe(409);
+    expect(both.body.error.details).toMatchObject({ reason: 'stacking_not_allowed' });
+    expect(await budgetOf(first.id)).toMatchObject({ used: 0 });
+
+    const owner = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const personal = await voucher({ kind: 'discount', amount_off: '1000.00', budget_uses: 1, user_id: owner.id });
+    const stolen = await checkoutWith(me.token, me.address_id, [personal.code]);
+    expect(stolen.status).toBe(409);
+    expect(stolen.body.error.details).toMatchObject({ reason: 'unknown_code' });
+    const own = await checkoutWith(owner.token, owner.address_id, [personal.code]);
+    expect(own.body.amount).toMatchObject({ discount_amount: '1000.00' });
+  });
+
   it('a checkout cancelled while awaiting payment gives its voucher back, exactly once', async () => {
     const discount = await voucher({ kind: 'discount', percent_off: 10, max_discount: '5000.00', budget_uses: 5 });
     const productId = await newProduct(api, admin, 5, '30000.00');
