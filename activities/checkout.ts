@@ -8,6 +8,7 @@ import type { InventoryStore } from '../services/catalog/inventory';
 import type { CartStore } from '../services/orders/cart';
 import type { PaymentStore } from '../services/payments/store';
 import type { VoucherClaims } from '../services/promotions/claims';
+import type { VoucherOffers } from '../services/promotions/offers';
 import type { AuthService } from '../services/auth/store';
 import type { UserStore } from '../services/users/store';
 import { PAID_STATUSES, type OrderLine, type OrderStatus, type OrderStore } from '../services/orders/store';
@@ -37,7 +38,7 @@ export interface CheckoutActivityDeps {
   inventory: Pick<InventoryStore, 'reserve' | 'release' | 'deduct'>;
   users: Pick<UserStore, 'getAddress'>;
   payments: Pick<PaymentStore, 'createIntent' | 'cancel' | 'methods' | 'cod'>;
-  promotions: { claims: Pick<VoucherClaims, 'claim' | 'release'> };
+  promotions: { claims: Pick<VoucherClaims, 'claim' | 'release'>; offers: Pick<VoucherOffers, 'clear'> };
   auth: Pick<AuthService, 'verifiedPhoneOf'>;
 }
 
@@ -257,6 +258,8 @@ export function createCheckoutActivities(s: CheckoutActivityDeps) {
             if (!(err instanceof AppError && err.code === 'not_found')) throw err;
           });
         }
+        // The codes added to the cart went with this order (or were passed over for others).
+        await s.promotions.offers.clear(userId);
       }),
   };
 }

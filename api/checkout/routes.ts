@@ -20,7 +20,7 @@ const checkout = guarded('user', {
   summary: 'Check out the cart: a durable saga; retry with the same Idempotency-Key to get the same order',
   description:
     'payment_method picks how the order is paid: card (the default; then POST /payments/confirm), bank_transfer with a bank (a virtual account, 24 h), qris (15 min), or ewallet with a provider (gopay, dana, shopeepay by redirect, 15 min; ovo by a push to phone, 60 s), or cod (cash on delivery: the order is confirmed at once, 200 with status confirmed, and ships; the courier collects the total, payment.instructions.cash_on_delivery.amount, at the door, and only then is the payment success; no expiry; refused with 409 naming payment_method and a reason: above_cod_limit, cod_refused_before, cod_not_offered_here). The answer carries what to do (va_number, qr_string, redirect_url...) and expires_at; past it the order is cancelled and its stock released. ' +
-    'voucher_codes (at most one shipping and one discount voucher, any case) are claimed by the saga once shipping is quoted: amount then carries discount_amount and shipping_discount, total_amount is net of both and the payment asks for it; a cancelled, declined or expired checkout gives the vouchers back. ' +
+    'voucher_codes (at most one shipping and one discount voucher, any case; when absent, the codes added to the cart with POST /cart/vouchers, which leave the cart with the order) are claimed by the saga once shipping is quoted: amount then carries discount_amount and shipping_discount, total_amount is net of both and the payment asks for it; a cancelled, declined or expired checkout gives the vouchers back. ' +
     "The codes pass the cart's guessing gate first (POST /cart/vouchers): a code that is no voucher of yours is a 409 unknown_code before any saga starts, and past the guessing budget a 429 with Retry-After. " +
     `A code the saga's claim refuses cancels the checkout, everything undone: 409 with details.reason (one of ${CLAIM_REFUSALS.join(', ')}), details.code naming the code at fault, and details.order_id.`,
   request: { headers: IdempotencyHeader, body: body(CheckoutBody) },
@@ -61,16 +61,23 @@ export function checkoutRoutes(
     const userId = c.get('user').sub;
     const request = c.req.valid('json');
     const method = request.payment_method;
+    // Without voucher_codes, the codes the shopper added to the cart (POST /cart/vouchers) are claimed.
+    const voucherCodes = request.voucher_codes ?? (await services.promotions.offers.codesOf(userId));
     // Voucher codes pass the cart's guessing gate first: checking out is no way around its budget.
-    if (request.voucher_codes?.length)
-      await services.promotions.offers.screenCodes({ userId, address: clientIp(c), typed: request.voucher_codes });
+    if (voucherCodes.length)
+      await services.promotions.offers.screenCodes({ userId, address: clientIp(c), typed: voucherCodes });
     const expirySeconds = expiryFor(method, payments);
-    const started = await services.checkout.start(userId, key, request, {
-      expirySeconds,
-      cashOnDelivery: method.type === 'cod',
-      // The method (an OVO phone number included) stays in Postgres; the saga is told only the order id.
-      record: (orderId) => services.payments.methods.record(orderId, userId, method, expirySeconds),
-    });
+    const started = await services.checkout.start(
+      userId,
+      key,
+      { ...request, voucher_codes: voucherCodes },
+      {
+        expirySeconds,
+        cashOnDelivery: method.type === 'cod',
+        // The method (an OVO phone number included) stays in Postgres; the saga is told only the order id.
+        record: (orderId) => services.payments.methods.record(orderId, userId, method, expirySeconds),
+      },
+    );
     const { state } = started;
     if (state?.step === 'cancelled' && state.failure) {
       // The saga refused and undid itself: answer with its reason (no stock, empty cart, bad address...).

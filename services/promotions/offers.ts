@@ -260,6 +260,9 @@ export function createVoucherOffers(db: Db, redis: Redis, limiter: Pick<RateLimi
       };
     },
 
+    /** The codes remembered on the cart (what a checkout without voucher_codes claims). */
+    codesOf: async (userId: string) => (await remembered(userId)).map((r) => r.code),
+
     /** Forgets every remembered code (after an order takes them, or when the cart is emptied). */
     clear: async (userId: string) => {
       await redis.del(cartVouchersKey(userId));

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { clientFrom, randomAddress } from '../security/support/from-address';
 import { adminToken, client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
-import { bandung, CARDS, newProduct, orderStatus, shopperWithCart } from '../support/shop';
+import { bandung, CARDS, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
 
 const HOUR = 3_600_000;
 
@@ -174,6 +174,25 @@ describe('vouchers in the checkout saga', () => {
     expect(stolen.body.error.details).toMatchObject({ reason: 'unknown_code' });
     const own = await checkoutWith(owner.token, owner.address_id, [personal.code]);
     expect(own.body.amount).toMatchObject({ discount_amount: '1000.00' });
+  });
+
+  it('codes added to the cart are claimed by a checkout that names none, and leave the cart with the order', async () => {
+    const discount = await voucher({ kind: 'discount', amount_off: '2500.00', budget_uses: 5 });
+    const productId = await newProduct(api, admin, 5, '30000.00');
+    const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
+    const from = clientFrom(server().base, address);
+    expect((await from.post('/cart/vouchers', { code: discount.code }, me.token)).status).toBeLessThan(300);
+    const res = await from.raw('POST', '/checkout', {
+      token: me.token,
+      body: { address_id: me.address_id },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(res.body.amount).toMatchObject({ discount_amount: '2500.00' });
+    await api.post('/payments/confirm', { order_id: res.body.order_id, card_number: CARDS.ok }, me.token);
+    await orderStatus(api, me.token, res.body.order_id, 'paid');
+    await waitFor('the cart to forget the code', async () =>
+      (await api.get('/cart', me.token)).body.vouchers.length === 0 ? true : undefined,
+    );
   });
 
   it('a checkout cancelled while awaiting payment gives its voucher back, exactly once', async () => {
