@@ -10,12 +10,14 @@ import type { InventoryStore } from '../services/catalog/inventory';
 import type { OrderStore } from '../services/orders/store';
 import type { PaymentStore } from '../services/payments/store';
 import type { VoucherClaims } from '../services/promotions/claims';
+import type { ShipmentStore } from '../services/shipments/shipment-store';
 import { asActivity } from './business-failure';
 
 export interface RefundActivityDeps {
   payments: Pick<PaymentStore, 'refund' | 'refunds' | 'get'>;
   inventory: Pick<InventoryStore, 'restock'>;
   orders: Pick<OrderStore, 'markRefunded' | 'closeUncollected' | 'refundReason'>;
+  shipments: Pick<ShipmentStore, 'latestForOrder'>;
   promotions: { claims: Pick<VoucherClaims, 'release' | 'returnOnRefund' | 'claimsOf'> };
 }
 
@@ -37,9 +39,14 @@ export function createRefundActivities(d: RefundActivityDeps) {
           await d.promotions.claims.release(orderId);
         return d.orders.closeUncollected(orderId, await reasonOf(reason, reasonId));
       }
+      // Before the courier had it (a cancel or an operator's refund before pickup) nothing was
+      // received: its vouchers go back whole, the shopper's use too, as a cancelled checkout's do.
+      // Judged by the parcel, not the order's status, so a retry after the order moved says the same.
+      const unshipped = !(await d.shipments.latestForOrder(orderId))?.picked_up_at;
       const refunded = await d.orders.markRefunded(orderId, await reasonOf(reason, reasonId));
-      // The whole order refunded: its vouchers' budget goes back to the campaign (not the shopper's use).
-      if (refunded) await d.promotions.claims.returnOnRefund(orderId);
+      if (refunded && unshipped) await d.promotions.claims.release(orderId);
+      // Received, then refunded: the campaign gets its budget back, the shopper's use stays spent.
+      else if (refunded) await d.promotions.claims.returnOnRefund(orderId);
       return refunded;
     });
   /** `key`: the order id, or a replacement's own stock key (workflows/complaint-contract.ts). */

@@ -10,6 +10,8 @@ export const toOrderView = (o: Order & { items: OrderItem[] }) => ({
   status: o.status as OrderStatus,
   subtotal: o.subtotal.toFixed(2),
   shipping_amount: o.shipping_amount.toFixed(2),
+  discount_amount: o.discount_amount.toFixed(2),
+  shipping_discount: o.shipping_discount.toFixed(2),
   total_amount: o.total_amount.toFixed(2),
   shipping_service: o.shipping_service,
   shipping_address: o.shipping_address as Record<string, unknown>,

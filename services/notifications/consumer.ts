@@ -64,6 +64,8 @@ async function confirmation(
     })),
     subtotal: order.subtotal.toFixed(2),
     shipping: order.shipping_amount.toFixed(2),
+    discount: order.discount_amount.toFixed(2),
+    shippingDiscount: order.shipping_discount.toFixed(2),
     // The event's total is what was paid (or is due at the door); the order's lines and shipping explain it.
     total: data.total_amount,
     ...(payOnDelivery ? { payOnDelivery } : {}),

@@ -66,6 +66,9 @@ export interface OrderConfirmation {
   lines: ConfirmationLine[];
   subtotal: string;
   shipping: string;
+  /** What vouchers took off the lines and the shipping ('0.00' when none). */
+  discount?: string;
+  shippingDiscount?: string;
   total: string;
   /** Cash on delivery: nothing was paid yet; the courier collects the total at the door. */
   payOnDelivery?: boolean;
@@ -75,9 +78,13 @@ export function orderConfirmationMessage(firstName: string, o: OrderConfirmation
   const lineText = o.lines.map(
     (l) => `- ${l.name} × ${l.quantity} @ ${formatRupiah(l.unitPrice)} = ${formatRupiah(l.total)}`,
   );
+  // A voucher's line only when it took something off: the sums then add up to the total.
+  const off = (amount: string | undefined) => amount !== undefined && Number(amount) > 0;
   const sums = [
     `Subtotal: ${formatRupiah(o.subtotal)}`,
+    ...(off(o.discount) ? [`Diskon voucher: -${formatRupiah(o.discount!)}`] : []),
     `Ongkos kirim: ${formatRupiah(o.shipping)}`,
+    ...(off(o.shippingDiscount) ? [`Gratis ongkir: -${formatRupiah(o.shippingDiscount!)}`] : []),
     `Total: ${formatRupiah(o.total)}`,
   ];
   const cell = (s: string, right = false) => `<td${right ? ' style="text-align:right"' : ''}>${escapeHtml(s)}</td>`;
@@ -92,7 +99,13 @@ export function orderConfirmationMessage(firstName: string, o: OrderConfirmation
       .join('') +
     `</tbody><tfoot>` +
     `<tr><td colspan="3">Subtotal</td>${cell(formatRupiah(o.subtotal), true)}</tr>` +
+    (off(o.discount)
+      ? `<tr><td colspan="3">Diskon voucher</td>${cell(`-${formatRupiah(o.discount!)}`, true)}</tr>`
+      : '') +
     `<tr><td colspan="3">Ongkos kirim</td>${cell(formatRupiah(o.shipping), true)}</tr>` +
+    (off(o.shippingDiscount)
+      ? `<tr><td colspan="3">Gratis ongkir</td>${cell(`-${formatRupiah(o.shippingDiscount!)}`, true)}</tr>`
+      : '') +
     `<tr><th colspan="3" style="text-align:left">Total</th>${cell(formatRupiah(o.total), true)}</tr>` +
     `</tfoot></table>`;
   const m = o.payOnDelivery

@@ -47,6 +47,25 @@ describe('messages', () => {
     expect(m.text).toMatch(/Total: Rp 66\.000/);
   });
 
+  it('with vouchers, the discount and free-shipping lines make the sums add up to the total; none without', () => {
+    const m = orderConfirmationMessage('Sari', {
+      ...confirmation,
+      discount: '5000.00',
+      shippingDiscount: '10000.00',
+      total: '51000.00',
+    });
+    for (const part of [m.text, m.html]) {
+      expect(part).toContain('Diskon voucher');
+      expect(part).toContain('-Rp 5.000');
+      expect(part).toContain('Gratis ongkir');
+      expect(part).toContain('-Rp 10.000');
+      expect(part).toContain('Rp 51.000');
+    }
+    const plain = orderConfirmationMessage('Sari', { ...confirmation, discount: '0.00', shippingDiscount: '0.00' });
+    expect(plain.text).not.toContain('Diskon voucher');
+    expect(plain.text).not.toContain('Gratis ongkir');
+  });
+
   it('escapes what users wrote (names, product names) in the HTML part', () => {
     const m = orderConfirmationMessage('<b>Sari</b>', confirmation);
     expect(m.html).not.toContain('<script>');
