@@ -61,6 +61,9 @@ try {
   await connection.close();
   await closeDeps(deps);
   logger.info('worker stopped');
+  // Everything it opened is closed; exit as the API and the consumers do rather than wait for the
+  // event loop to empty: a CI run once saw the worker stopped and its process still alive 150 s on.
+  process.exit(0);
 } catch (err) {
   logger.fatal({ err }, `worker could not start: is Temporal up at ${config.temporal.address}? (npm run stack:up)`);
   health.close();
