@@ -66,7 +66,17 @@ export function useServer(options: ServerOptions = {}): () => TestServer {
     });
     const deps = createDeps(config);
     const services = createServices(deps, logger);
-    await services.auth.ensureAdmin(config.auth.admin.email, config.auth.admin.password);
+    // As workers/api.ts: the admin exists before the first request. A connection to Postgres past its
+    // timeout on a busy CI machine is tried again (the API itself logs it and goes on).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await services.auth.ensureAdmin(config.auth.admin.email, config.auth.admin.password);
+        break;
+      } catch (err) {
+        if (attempt === 5) throw err;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
     const app = createApp(deps, services, logger);
     flushApp = app.flush;
     const relay = createOutboxRelay(config.postgres.url, deps.kafka, logger);
