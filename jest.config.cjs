@@ -12,6 +12,13 @@ module.exports = {
   // Global, not per project: jest ignores testTimeout inside a project. Integration tests build
   // Temporal workflow bundles and wait on real servers, which can take seconds on a cold machine.
   testTimeout: 60000,
+  // The suite runs serially (scripts/test.sh: one worker), in a worker process that is replaced once
+  // it holds more than this after a file: each file's server, clients and module copies are never
+  // all given back, and in one in-band process 132 files reached Node's 4 GB heap limit (stop 27's
+  // CI died of it at 31 min, its last quarter spent in garbage collection, which also made 2 s
+  // dependency timeouts fire in tests that passed alone). With a limit set, Jest uses a worker even
+  // for one.
+  workerIdleMemoryLimit: '1536MB',
   projects: [
     {
       displayName: 'unit',

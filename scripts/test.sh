@@ -11,4 +11,5 @@ echo "[test] linting"
 npx eslint --max-warnings 0 .
 # --forceExit: a test that fails mid-way can leave a Temporal worker or Kafka consumer holding the
 # event loop; a failed run must end with its report, never hang CI until its time limit.
-npx jest --runInBand --forceExit "$@"
+# One worker (serial, as the tests share the stack), recycled past jest.config.cjs's memory limit.
+npx jest --maxWorkers=1 --forceExit "$@"
