@@ -8,9 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { clientFrom, randomAddress } from '../security/support/from-address';
 import { adminToken, client, signUp, type Client } from '../support/http';
 import { useServer } from '../support/server';
+import { newVoucher } from '../support/vouchers';
 import { bandung, CARDS, newProduct, orderStatus, shopperWithCart, waitFor } from '../support/shop';
-
-const HOUR = 3_600_000;
 
 describe('vouchers in the checkout saga', () => {
   const server = useServer({ worker: true });
@@ -21,20 +20,8 @@ describe('vouchers in the checkout saga', () => {
     admin = await adminToken(server());
   });
 
-  async function voucher(terms: Record<string, unknown>) {
-    const res = await api.post(
-      '/admin/vouchers',
-      {
-        name: `Test ${randomUUID().slice(0, 6)}`,
-        valid_from: new Date(Date.now() - HOUR).toISOString(),
-        valid_until: new Date(Date.now() + HOUR).toISOString(),
-        ...terms,
-      },
-      admin,
-    );
-    expect(res.status).toBe(201);
-    return res.body as { id: string; code: string };
-  }
+  const voucher = (terms: Record<string, unknown>) =>
+    newVoucher(api, admin, { name: `Test ${randomUUID().slice(0, 6)}`, ...terms });
   const budgetOf = async (id: string) => (await api.get(`/admin/vouchers/${id}`, admin)).body.budget;
 
   // From a loopback address of this file's own: wrong codes spend a per-address budget that lives in
@@ -250,28 +237,22 @@ describe('a voucher comes back when the payment window passes', () => {
   it('expired: released, its use and budget back', async () => {
     const api = client(server().base);
     const admin = await adminToken(server());
-    const created = await api.post(
-      '/admin/vouchers',
-      {
-        name: `Expiry ${randomUUID().slice(0, 6)}`,
-        kind: 'discount',
-        amount_off: '5000.00',
-        budget_uses: 1,
-        valid_from: new Date(Date.now() - HOUR).toISOString(),
-        valid_until: new Date(Date.now() + HOUR).toISOString(),
-      },
-      admin,
-    );
+    const created = await newVoucher(api, admin, {
+      name: `Expiry ${randomUUID().slice(0, 6)}`,
+      kind: 'discount',
+      amount_off: '5000.00',
+      budget_uses: 1,
+    });
     const productId = await newProduct(api, admin, 5, '30000.00');
     const me = await shopperWithCart(api, [{ product_id: productId, quantity: 1 }]);
     const res = await api.raw('POST', '/checkout', {
       token: me.token,
-      body: { address_id: me.address_id, voucher_codes: [created.body.code] },
+      body: { address_id: me.address_id, voucher_codes: [created.code] },
       headers: { 'idempotency-key': randomUUID() },
     });
     expect(res.body.amount).toMatchObject({ discount_amount: '5000.00' });
     await orderStatus(api, me.token, res.body.order_id, 'cancelled');
-    const budget = (await api.get(`/admin/vouchers/${created.body.id}`, admin)).body.budget;
+    const budget = (await api.get(`/admin/vouchers/${created.id}`, admin)).body.budget;
     expect(budget).toMatchObject({ used: 0, uses_left: 1, spent: '0.00' });
   });
 });

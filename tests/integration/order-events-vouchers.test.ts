@@ -11,9 +11,8 @@ import { toEventRow } from '../../services/analytics/rows';
 import { toSen } from '../../services/analytics/money';
 import { adminToken, client, type Client } from '../support/http';
 import { useServer } from '../support/server';
+import { newVoucher } from '../support/vouchers';
 import { CARDS, newProduct, orderStatus, shopperWithCart } from '../support/shop';
-
-const HOUR = 3_600_000;
 
 describe('order events name the vouchers that sold the order', () => {
   const server = useServer({ worker: true });
@@ -24,20 +23,7 @@ describe('order events name the vouchers that sold the order', () => {
     admin = await adminToken(server());
   });
 
-  async function voucher(name: string, terms: Record<string, unknown>) {
-    const res = await api.post(
-      '/admin/vouchers',
-      {
-        name,
-        valid_from: new Date(Date.now() - HOUR).toISOString(),
-        valid_until: new Date(Date.now() + HOUR).toISOString(),
-        ...terms,
-      },
-      admin,
-    );
-    expect(res.status).toBe(201);
-    return res.body as { id: string; code: string };
-  }
+  const voucher = (name: string, terms: Record<string, unknown>) => newVoucher(api, admin, { name, ...terms });
 
   const outboxData = async (orderId: string, type: string) =>
     (await server().deps.db.outboxEvent.findFirstOrThrow({ where: { key: orderId, type } })).payload as {
